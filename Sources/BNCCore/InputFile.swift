@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An input named on the command line: a path, or `-` (and no arguments at all) for stdin.
+public struct InputFile: Sendable, Hashable {
+    /// As given; `-` is stdin.
+    public let path: String
+
+    public init(_ path: String) { self.path = path }
+
+    public static let standardInput = InputFile("-")
+
+    /// `paths` as given, or stdin when there are none (DESIGN.md §6).
+    public static func list(_ paths: [String]) -> [InputFile] {
+        paths.isEmpty ? [.standardInput] : paths.map(InputFile.init)
+    }
+
+    public var isStandardInput: Bool { path == "-" }
+
+    /// How diagnostics name this input.
+    public var displayName: String { isStandardInput ? "<stdin>" : path }
+
+    /// Opens for reading; the caller closes the descriptor unless it is stdin (0).
+    public func open() throws(InputFileError) -> Int32 {
+        if isStandardInput { return 0 }
+        let fd = path.withCString { systemOpen($0, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
+        return fd
+    }
+
+    /// Runs `body` with a `LineReader` over this input, closing the file afterwards.
+    public func withLineReader<R>(
+        chunkSize: Int = 1 << 20, maxLineLength: Int = 1 << 20,
+        _ body: (inout LineReader) throws -> R
+    ) throws -> R {
+        let fd = try open()
+        defer { if fd != 0 { close(fd) } }
+        var reader = LineReader(fileDescriptor: fd, chunkSize: chunkSize, maxLineLength: maxLineLength)
+        return try body(&reader)
+    }
+}
+
+public enum InputFileError: Error, CustomStringConvertible, Sendable {
+    case cannotOpen(path: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let code): return "\(path): cannot open: \(String(cString: strerror(code)))"
+        }
+    }
+}
+
+@inline(__always) private func systemOpen(_ path: UnsafePointer<CChar>, _ flags: Int32) -> Int32 {
+    open(path, flags)
+}

@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// SIGINT/SIGTERM become a flag the main loop polls, so a tool finishes the row it is writing,
+/// flushes, and exits 0 instead of dying mid-write. SIGPIPE is ignored: a closed downstream pipe
+/// shows up as `EPIPE` from `write`, which `OutputBuffer` turns into a quiet, successful exit.
+///
+/// The handlers are installed without `SA_RESTART`, so a blocking `read` or `poll` returns `EINTR`
+/// and the caller gets to look at the flag.
+public enum SignalTrap {
+    private static let requested = Atomic<Int32>(0)
+
+    /// Installs the handlers once; safe to call more than once.
+    public static func install() {
+        signal(SIGPIPE, SIG_IGN)
+        for sig in [SIGINT, SIGTERM] {
+            var action = sigaction()
+            #if canImport(Glibc)
+            action.__sigaction_handler.sa_handler = { signo in SignalTrap.requested.store(signo, ordering: .relaxed) }
+            #else
+            action.__sigaction_u.__sa_handler = { signo in SignalTrap.requested.store(signo, ordering: .relaxed) }
+            #endif
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            sigaction(sig, &action, nil)
+        }
+    }
+
+    /// True once SIGINT or SIGTERM arrived.
+    public static var stopRequested: Bool { requested.load(ordering: .relaxed) != 0 }
+
+    /// The signal that asked us to stop, 0 if none did.
+    public static var receivedSignal: Int32 { requested.load(ordering: .relaxed) }
+
+    /// For tests and for tools that stop themselves the same way a signal would.
+    public static func requestStop(_ signal: Int32 = SIGTERM) { requested.store(signal, ordering: .relaxed) }
+}

@@ -1,0 +1,2 @@
+#include "CCurl.h"
+int bnc_curl_placeholder(void) { return 0; }
