@@ -1,15 +1,14 @@
 import ArgumentParser
 import BNCCore
 
+/// `bnc-stream` writes Binance trade lines (DESIGN.md §1) to stdout: live by default, or from
+/// history with a subcommand.
 @main
 struct BncStreamCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bnc-stream",
-        abstract: "Not implemented yet.",
-        version: ToolVersion.current)
-
-    mutating func run() throws {
-        Diagnostics(tool: "bnc-stream").report(nil, "not implemented yet")
-        throw ExitCode(ExitStatus.usage.rawValue)
-    }
+        abstract: "Write Binance trades as NDJSON trade lines: live, or from history.",
+        version: ToolVersion.current,
+        subcommands: [LiveCommand.self, PublicDataCommand.self, ReplayCommand.self, SimulateCommand.self],
+        defaultSubcommand: LiveCommand.self)
 }
