@@ -9,6 +9,6 @@ struct BncStreamCommand: ParsableCommand {
         commandName: "bnc-stream",
         abstract: "Write Binance trades as NDJSON trade lines: live, or from history.",
         version: ToolVersion.current,
-        subcommands: [LiveCommand.self, PublicDataCommand.self, ReplayCommand.self, SimulateCommand.self],
+        subcommands: [LiveCommand.self, PublicDataCommand.self, ReplayCommand.self, SimulateCommand.self, RecordCommand.self],
         defaultSubcommand: LiveCommand.self)
 }
