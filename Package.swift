@@ -80,7 +80,9 @@ let package = Package(
         .testTarget(name: "AnomalyModelTests", dependencies: ["AnomalyModel"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "AnomalyModel"]),
         .testTarget(name: "MarketStreamTests", dependencies: ["MarketStream", "TradeFormat"]),
-        .testTarget(name: "MarketHistoryTests", dependencies: ["MarketHistory", "TradeFormat"]),
+        .testTarget(
+            name: "MarketHistoryTests",
+            dependencies: ["MarketHistory", "TradeFormat", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ResultStatsTests", dependencies: ["ResultStats"]),
         /// Runs the built executables connected by real pipes.
         .testTarget(

@@ -9,7 +9,7 @@ import Darwin
 /// in 2^53, power of ten ≤ 22) is exact by Clinger's fast path, everything else goes to `strtod`,
 /// which glibc rounds correctly.
 public enum DecimalParser {
-    private static let exactPowersOfTen: [Double] = [
+    @usableFromInline static let exactPowersOfTen: [Double] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ]
@@ -21,7 +21,63 @@ public enum DecimalParser {
         double(bytes, bytes.indices)
     }
 
+    @inlinable
     public static func double(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Double? {
+        // Fast path for the shape Binance sends (`67012.34000000`): `-?digits(.digits)?` with at
+        // most 19 digits whose value fits in 2^53, so one exact division rounds correctly.
+        // Anything else (exponents, long or odd input) takes the general path below.
+        if let base = bytes.baseAddress, !range.isEmpty {
+            let p = base.assumingMemoryBound(to: UInt8.self)
+            // Binance writes exactly eight decimals (`%.8f`): with at most seven integer digits
+            // (so the mantissa stays below 2^53 and one division rounds correctly),
+            // two word loads read the whole number.
+            let length = range.count
+            if length >= 10, length <= 16, range.lowerBound + 8 <= bytes.count,
+               p[range.upperBound - 9] == UInt8(ascii: ".") {
+                let integerDigits = length - 9
+                let head = UnsafeRawPointer(p + range.lowerBound).loadUnaligned(as: UInt64.self)
+                let tail = UnsafeRawPointer(p + range.upperBound - 8).loadUnaligned(as: UInt64.self)
+                if DigitBlocks.leadingDigitCount(head) == integerDigits, DigitBlocks.nonDigitMask(tail) == 0 {
+                    let mantissa = DigitBlocks.value(head, digits: integerDigits) &* 100_000_000
+                        &+ DigitBlocks.value(tail, digits: 8)
+                    return Double(mantissa) / 1e8
+                }
+            }
+            var i = range.lowerBound
+            let end = range.upperBound
+            let negative = p[i] == UInt8(ascii: "-")
+            if negative { i += 1 }
+            var mantissa: UInt64 = 0
+            let integerStart = i
+            while i < end {
+                let d = p[i] &- UInt8(ascii: "0")
+                if d >= 10 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i += 1
+            }
+            let integerDigits = i - integerStart
+            var fractionDigits = 0
+            if i < end, p[i] == UInt8(ascii: ".") {
+                i += 1
+                let fractionStart = i
+                while i < end {
+                    let d = p[i] &- UInt8(ascii: "0")
+                    if d >= 10 { break }
+                    mantissa = mantissa &* 10 &+ UInt64(d)
+                    i += 1
+                }
+                fractionDigits = i - fractionStart
+                if fractionDigits == 0 { return nil }
+            }
+            if i == end, integerDigits > 0, integerDigits + fractionDigits <= 19, mantissa <= 1 << 53 {
+                let value = Double(mantissa) / exactPowersOfTen[fractionDigits]
+                return negative ? -value : value
+            }
+        }
+        return generalDouble(bytes, range)
+    }
+
+    @usableFromInline static func generalDouble(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Double? {
         var i = range.lowerBound
         let end = range.upperBound
         guard i < end else { return nil }
@@ -85,8 +141,33 @@ public enum DecimalParser {
             return negative ? -value : value
         }
         if mantissa == 0 && !inexact { return negative ? -0.0 : 0.0 }
+        #if arch(x86_64) || arch(i386)
+        // 17–19 significant digits (shortest round-trip output of doubles, e.g. Python's repr):
+        // the mantissa (< 2^64) and 10^|power| (≤ 10^27) are exact in Float80, so one Float80
+        // operation is off by at most half a Float80 ulp; rounding that to Double is then correct
+        // unless it lies within one Float80 ulp of a Double midpoint (low 11 bits 0x3FF…0x401),
+        // which goes to strtod.
+        if !inexact, power >= -27, power <= 27 {
+            let scale = Self.float80PowersOfTen[power < 0 ? -power : power]
+            let wide = power < 0 ? Float80(mantissa) / scale : Float80(mantissa) * scale
+            let low = wide.significandBitPattern & 0x7FF
+            if low < 0x3FF || low > 0x401 {
+                let value = Double(wide)
+                return negative ? -value : value
+            }
+        }
+        #endif
         return slowPath(bytes, range)
     }
+
+    #if arch(x86_64) || arch(i386)
+    /// 10^0 … 10^27, all exact in Float80's 64-bit significand (5^27 < 2^64).
+    @usableFromInline static let float80PowersOfTen: [Float80] = {
+        var p: [Float80] = [1]
+        for _ in 1...27 { p.append(p.last! * 10) }
+        return p
+    }()
+    #endif
 
     private static func slowPath(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Double? {
         let count = range.count

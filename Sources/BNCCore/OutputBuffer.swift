@@ -75,11 +75,29 @@ public final class OutputBuffer {
                     _ = poll(&fds, 1, 1000)
                     continue
                 }
-                return errno == EPIPE ? .downstreamClosed : .writeFailed(errno: errno)
+                let code = errno
+                if code != EPIPE { Self.removeTornTail(fileDescriptor, written: bytes[0..<offset]) }
+                return code == EPIPE ? .downstreamClosed : .writeFailed(errno: code)
             }
             return nil
         }
         storage.removeAll(keepingCapacity: true)
         if let error { throw error }
+    }
+
+    /// After a failed write (disk full, quota) part of a row may have reached a regular file: cut
+    /// the file back to the last whole row, so what stays written is whole rows only. Pipes and
+    /// terminals cannot be cut back; there the reader sees the stream end mid-row.
+    private static func removeTornTail(_ fd: Int32, written: Slice<UnsafeRawBufferPointer>) {
+        guard !written.isEmpty else { return }
+        var torn = 0
+        var i = written.endIndex
+        while i > written.startIndex, written[i - 1] != UInt8(ascii: "\n") { torn += 1; i -= 1 }
+        guard torn > 0 else { return }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return }
+        let position = lseek(fd, 0, SEEK_CUR)
+        guard position >= off_t(torn) else { return }
+        _ = ftruncate(fd, position - off_t(torn))
     }
 }

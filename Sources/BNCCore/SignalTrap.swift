@@ -28,6 +28,14 @@ public enum SignalTrap {
             action.sa_flags = 0
             sigaction(sig, &action, nil)
         }
+        // A parent may hand us a blocked mask (test runners and some spawners do): a blocked
+        // SIGTERM would stay pending forever and the tool could never be stopped cleanly.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        sigaddset(&unblock, SIGPIPE)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 
     /// True once SIGINT or SIGTERM arrived.

@@ -1,13 +1,86 @@
 import ArgumentParser
 import BNCCore
+import MarketStream
 
+/// `bnc-stream live` (the default): Binance's live trade stream as trade lines on stdout.
 struct LiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "live",
-        abstract: "Not implemented yet.")
+        abstract: "Stream live Binance trades as NDJSON trade lines, gap-free across reconnects.",
+        discussion: """
+            Writes each trade payload exactly as Binance sent it, one line each, flushed at once.
+            Reconnects forever with exponential backoff (unless --max-retries), rolls over to a
+            fresh connection before Binance's 24-hour cut, drops repeated ids and backfills missed
+            ones from REST. Connection events go to stderr, one line each.
+            """)
+
+    @Argument(help: "Symbols, case-insensitive (default: btcusdt). Several share one combined stream (at most 1024).")
+    var symbols: [String] = []
+
+    @Option(help: "Stream type: trade or aggTrade.")
+    var stream: StreamKind = .trade
+
+    @Option(help: "WebSocket endpoint (ws:// or wss://).")
+    var endpoint: String = "wss://stream.binance.com:9443"
+
+    @Option(name: .customLong("ca-file"), help: "Extra CA certificate (PEM) to trust besides the system store, for TLS to the stream and REST endpoints.")
+    var caFile: String?
+
+    @Option(name: .customLong("idle-timeout"), help: "No frame for this long means a dead connection: reconnect.")
+    var idleTimeout: DurationSpec = DurationSpec(milliseconds: 60_000)
+
+    @Option(name: .customLong("rollover-after"), help: "Open a replacement connection this long after a connection opened (Binance ends connections at 24 h).")
+    var rolloverAfter: DurationSpec = DurationSpec(milliseconds: 23 * 3_600_000 + 30 * 60_000)
+
+    @Option(name: .customLong("max-retries"), help: "Give up (exit 69) after this many failed connection attempts in a row (default: never).")
+    var maxRetries: Int?
+
+    @Option(name: .customLong("rest-endpoint"), help: "REST base URL for backfilling missed trades.")
+    var restEndpoint: String = "https://api.binance.com"
+
+    @Option(name: .customLong("backfill-max"), help: "Most trades fetched from REST for one gap (the most recent ones).")
+    var backfillMax: Int64 = 100_000
+
+    @Flag(name: .customLong("no-backfill"), help: "Leave gaps unfilled (bnc-window reports them as missing_trades).")
+    var noBackfill = false
+
+    @Option(name: .customLong("backoff-initial"), help: "First reconnect delay ceiling; doubles per failure (full jitter).")
+    var backoffInitial: DurationSpec = DurationSpec(milliseconds: 1000)
+
+    @Option(name: .customLong("backoff-max"), help: "Largest reconnect delay ceiling.")
+    var backoffMax: DurationSpec = DurationSpec(milliseconds: 60_000)
+
+    func validate() throws {
+        guard idleTimeout.milliseconds > 0 else { throw ValidationError("--idle-timeout must be positive") }
+        guard rolloverAfter.milliseconds > 0 else { throw ValidationError("--rollover-after must be positive") }
+        guard backfillMax >= 0 else { throw ValidationError("--backfill-max must not be negative") }
+        if let maxRetries, maxRetries < 0 { throw ValidationError("--max-retries must not be negative") }
+        guard backoffMax.milliseconds >= backoffInitial.milliseconds else { throw ValidationError("--backoff-max must be at least --backoff-initial") }
+        guard restEndpoint.hasPrefix("http://") || restEndpoint.hasPrefix("https://") else {
+            throw ValidationError("--rest-endpoint must be an http:// or https:// URL")
+        }
+        do { _ = try StreamEndpoint(endpoint: endpoint, symbols: symbolList, kind: stream) }
+        catch { throw ValidationError(error.description) }
+    }
+
+    var symbolList: [String] { symbols.isEmpty ? ["btcusdt"] : symbols }
 
     mutating func run() throws {
-        Diagnostics(tool: "bnc-stream").report(nil, "live: not implemented yet")
-        throw ExitCode(ExitStatus.usage.rawValue)
+        SignalTrap.install()
+        let diagnostics = Diagnostics(tool: "bnc-stream")
+        let endpoint = try StreamEndpoint(endpoint: self.endpoint, symbols: symbolList, kind: stream)
+        var config = LiveFeedConfiguration(endpoint: endpoint, kind: stream, tls: TLSOptions(extraCAFile: caFile))
+        config.idleTimeoutMilliseconds = idleTimeout.milliseconds
+        config.rolloverAfterMilliseconds = rolloverAfter.milliseconds
+        config.maxRetries = maxRetries
+        config.restEndpoint = restEndpoint
+        config.backfillMax = backfillMax
+        config.backfillEnabled = !noBackfill && backfillMax > 0
+        config.backoffInitialMilliseconds = backoffInitial.milliseconds
+        config.backoffMaxMilliseconds = backoffMax.milliseconds
+        let status = LiveFeed.runOnDedicatedThread(configuration: config, diagnostics: diagnostics)
+        if status != .success { throw ExitCode(status.rawValue) }
     }
 }
+
+extension StreamKind: ExpressibleByArgument {}

@@ -1,13 +1,135 @@
 import ArgumentParser
 import BNCCore
+import MarketHistory
 
+/// `bnc-stream record`: trade lines in, one file per symbol and exchange day out
+/// (`DIR/SYMBOL-YYYY-MM-DD.ndjson`), optionally compressed once the day is over, optionally
+/// passed on to stdout so a live pipeline can record and analyse at once.
 struct RecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
-        abstract: "Not implemented yet.")
+        abstract: "Append trade lines to daily files DIR/SYMBOL-YYYY-MM-DD.ndjson by exchange date.",
+        discussion: """
+            Reads trade lines (from bnc-stream, a recording, or a combined-stream capture) and
+            appends each one whole, with a single write, to the file of its symbol and UTC trade
+            date. Envelopes ({"stream":…,"data":{…}}) are stored as their data object. A day is
+            closed (fsynced, then compressed with --compress) once a trade past the next midnight
+            plus --close-after arrives, or at exit when that moment has passed by the wall clock.
+            Lines that are not trades are counted and skipped.
+
+            Example: bnc-stream btcusdt ethusdt | bnc-stream record --dir data/trades --compress zstd
+            """)
+
+    @Option(name: .customLong("dir"), help: ArgumentHelp("Directory for the daily files (created if missing).", valueName: "DIR"))
+    var directory: String
+
+    @Option(help: ArgumentHelp("Compress each closed day: zstd or gzip (needs the program on PATH).", valueName: "zstd|gzip"))
+    var compress: String?
+
+    @Option(name: .customLong("close-after"),
+            help: "How long after midnight (exchange time) a day stays open for late trades.")
+    var closeAfter: DurationSpec = DurationSpec(milliseconds: 300_000)
+
+    @Flag(help: "Also copy every input line, unchanged, to stdout (to feed bnc-window at the same time).")
+    var tee = false
+
+    @Flag(help: "Print no summary line at the end.")
+    var quiet = false
+
+    @Argument(help: ArgumentHelp("Trade-line files to read in order; none or - reads stdin.", valueName: "FILE"))
+    var files: [String] = []
+
+    func validate() throws {
+        if let compress {
+            guard let method = DailyTradeFiles.Compression(rawValue: compress) else {
+                throw ValidationError("--compress must be zstd or gzip, not '\(compress)'")
+            }
+            guard method.isAvailable else {
+                throw ValidationError("--compress \(compress): '\(method.program)' is not on PATH")
+            }
+        }
+        if directory.isEmpty { throw ValidationError("--dir must not be empty") }
+    }
 
     mutating func run() throws {
-        Diagnostics(tool: "bnc-stream").report(nil, "record: not implemented yet")
-        throw ExitCode(ExitStatus.usage.rawValue)
+        SignalTrap.install()
+        let diagnostics = Diagnostics(tool: "bnc-stream")
+        let recorder: DailyTradeFiles
+        do {
+            recorder = try DailyTradeFiles(
+                directory: directory, compression: compress.flatMap(DailyTradeFiles.Compression.init(rawValue:)),
+                closeAfterMilliseconds: closeAfter.milliseconds, diagnostics: diagnostics)
+        } catch {
+            diagnostics.report("record", error.description)
+            throw ExitCode(ExitStatus.ioError.rawValue)
+        }
+        let output = tee ? OutputBuffer(fileDescriptor: 1) : nil
+        var teeing = tee
+        var reported = 0
+        var failure: ExitStatus?
+        readLoop: for input in InputFile.list(files) {
+            do {
+                let finished = try input.withLineReader { reader in
+                    try reader.forEachLine { line, number in
+                        guard case .text(let bytes) = line else {
+                            if case .oversized(let length) = line {
+                                reported += 1
+                                if reported <= 5 {
+                                    diagnostics.report("\(input.displayName):\(number)", "line of \(length) bytes over the 1 MiB cap, skipped")
+                                }
+                            }
+                            return true
+                        }
+                        if case .skipped(let reason) = try recorder.append(line: bytes) {
+                            reported += 1
+                            if reported <= 5 && !bytes.isEmpty {
+                                diagnostics.report("\(input.displayName):\(number)", "not recorded: \(reason)")
+                            }
+                        }
+                        if teeing, let output {
+                            do {
+                                try output.append(bytes)
+                                output.appendByte(0x0A)
+                                try output.flush()
+                            } catch OutputError.downstreamClosed {
+                                // The analysis side went away; the recording is worth more, so go on.
+                                teeing = false
+                                diagnostics.report("record", "stdout closed by its reader; still recording, no longer copying")
+                            }
+                        }
+                        return true
+                    }
+                }
+                if !finished { break readLoop }
+            } catch let error as DailyTradeFiles.Failure {
+                diagnostics.report("record", error.description)
+                failure = .ioError
+                break readLoop
+            } catch let error as OutputError {
+                diagnostics.report("record", "stdout: \(error.description)")
+                failure = .ioError
+                break readLoop
+            } catch {
+                diagnostics.report(input.displayName, "\(error)")
+                failure = .ioError
+                break readLoop
+            }
+        }
+        do {
+            try recorder.finish()
+        } catch {
+            diagnostics.report("record", error.description)
+            failure = .ioError
+        }
+        let stats = recorder.statistics
+        if !quiet {
+            var summary = "\(stats.linesWritten) lines recorded in \(stats.filesOpened) file(s)"
+            if stats.linesSkipped > 0 { summary += ", \(stats.linesSkipped) skipped (not trade lines)" }
+            if stats.lateLines > 0 { summary += ", \(stats.lateLines) late for a closed day" }
+            if stats.filesCompressed > 0 { summary += ", \(stats.filesCompressed) day(s) compressed" }
+            if stats.compressionFailures > 0 { summary += ", \(stats.compressionFailures) compression failure(s)" }
+            diagnostics.report("record", summary)
+        }
+        if let failure { throw ExitCode(failure.rawValue) }
     }
 }

@@ -1,0 +1,359 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// scikit-learn's `IsolationForest` trees (DESIGN.md §4), grown and stored flat.
+///
+/// Every node of every tree lives in four parallel arrays — `feature`, `threshold`, `leftChild`,
+/// `leafSize` — which are what a model file stores. A node's children are allocated as a pair, so
+/// the right child is `leftChild + 1`; a leaf has `feature == -1`.
+///
+/// For scoring, the arrays are also packed into one array of 16-byte nodes in which a leaf points to
+/// itself with threshold +∞ (so `x <= +∞` keeps it there). Every walk then takes exactly
+/// `walkDepth` branch-free steps, and eight trees are walked in lockstep so their memory loads
+/// overlap; the leaf reached is looked up in `leafPathLength` (depth + c(leaf size)). Scoring uses
+/// unsafe buffers only: no allocation, no recursion, no reference counting per row.
+///
+/// Growing follows scikit-learn's `ExtraTreeRegressor(max_features=1, splitter="random")` as used by
+/// `IsolationForest`: ψ rows drawn without replacement per tree, depth limit ⌈log₂ ψ⌉, at each node
+/// a feature drawn uniformly among those not constant in the node (a feature counts as constant when
+/// max ≤ min + 1e-7, scikit-learn's `FEATURE_THRESHOLD`), a threshold uniform in [min, max) (a draw
+/// that rounds up to max becomes min, as in scikit-learn), rows with `x <= threshold` to the left.
+/// A node with one row, at the depth limit, or with every feature constant is a leaf.
+public struct IsolationForest: Sendable, Equatable {
+    /// ψ, the rows each tree was grown on; c(ψ) normalises the mean path length.
+    public private(set) var maxSamples: Int
+    public private(set) var featureCount: Int
+    /// Index of each tree's root node.
+    public private(set) var roots: [Int32]
+    public private(set) var feature: [Int32]
+    public private(set) var threshold: [Double]
+    public private(set) var leftChild: [Int32]
+    public private(set) var leafSize: [Int32]
+    /// depth + c(leafSize) for leaves (0 for inner nodes), derived from the arrays above.
+    public private(set) var leafPathLength: [Double]
+    /// T · c(ψ), the denominator of the score's exponent.
+    public private(set) var normaliser: Double
+    /// The deepest leaf: every scoring walk takes this many steps.
+    public private(set) var walkDepth: Int
+    private var packed: [PackedNode]
+
+    struct PackedNode: Sendable, Equatable {
+        var threshold: Double
+        var feature: Int32
+        var next: Int32
+    }
+
+    /// scikit-learn's `FEATURE_THRESHOLD`: a feature whose range in a node is at most this is constant there.
+    public static let constantFeatureThreshold = 1e-7
+
+    public var treeCount: Int { roots.count }
+    public var nodeCount: Int { feature.count }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.maxSamples == b.maxSamples && a.featureCount == b.featureCount && a.roots == b.roots && a.feature == b.feature
+            && a.threshold.elementsEqual(b.threshold, by: { $0.bitPattern == $1.bitPattern })
+            && a.leftChild == b.leftChild && a.leafSize == b.leafSize
+    }
+
+    /// Rebuilds a forest from its stored arrays (a model file); checks they are consistent.
+    public init(maxSamples: Int, featureCount: Int, roots: [Int32], feature: [Int32], threshold: [Double],
+                leftChild: [Int32], leafSize: [Int32]) throws(ModelError) {
+        let n = feature.count
+        guard maxSamples >= 1, featureCount >= 1, !roots.isEmpty, threshold.count == n, leftChild.count == n,
+              leafSize.count == n, n < Int(Int32.max)
+        else { throw .corrupt("inconsistent forest arrays") }
+        for r in roots where r < 0 || Int(r) >= n { throw .corrupt("tree root out of range") }
+        for i in 0..<n {
+            if feature[i] >= 0 {
+                guard Int(feature[i]) < featureCount, Int(leftChild[i]) > i, Int(leftChild[i]) + 1 < n,
+                      !threshold[i].isNaN
+                else { throw .corrupt("node \(i) is malformed") }
+            } else if feature[i] != -1 || leafSize[i] < 1 {
+                throw .corrupt("leaf \(i) is malformed")
+            }
+        }
+        self.maxSamples = maxSamples
+        self.featureCount = featureCount
+        self.roots = roots
+        self.feature = feature
+        self.threshold = threshold
+        self.leftChild = leftChild
+        self.leafSize = leafSize
+        self.leafPathLength = []
+        self.normaliser = 0
+        self.walkDepth = 0
+        self.packed = []
+        try prepareForScoring()
+    }
+
+    /// Depth of every node from the roots, then `depth + c(leafSize)` at the leaves and the packed
+    /// scoring nodes. Children always follow their parent in the arrays, so one forward pass suffices.
+    private mutating func prepareForScoring() throws(ModelError) {
+        let n = feature.count
+        var depth = [Int32](repeating: -1, count: n)
+        for r in roots { depth[Int(r)] = 0 }
+        var lengths = [Double](repeating: 0, count: n)
+        var nodes = [PackedNode](repeating: PackedNode(threshold: .infinity, feature: 0, next: 0), count: n)
+        var deepest: Int32 = 0
+        for i in 0..<n {
+            guard depth[i] >= 0 else { throw .corrupt("node \(i) is not reachable") }
+            if feature[i] >= 0 {
+                let l = Int(leftChild[i])
+                depth[l] = depth[i] + 1
+                depth[l + 1] = depth[i] + 1
+                nodes[i] = PackedNode(threshold: threshold[i], feature: feature[i], next: leftChild[i])
+            } else {
+                lengths[i] = Double(depth[i]) + AveragePathLength.c(Int(leafSize[i]))
+                nodes[i] = PackedNode(threshold: .infinity, feature: 0, next: Int32(i))
+                deepest = max(deepest, depth[i])
+            }
+        }
+        leafPathLength = lengths
+        packed = nodes
+        walkDepth = Int(deepest)
+        normaliser = Double(roots.count) * AveragePathLength.c(maxSamples)
+    }
+
+    /// The depth limit scikit-learn uses for ψ rows: ⌈log₂ max(ψ, 2)⌉.
+    public static func depthLimit(maxSamples: Int) -> Int {
+        let m = max(maxSamples, 2)
+        var depth = 0
+        while (1 << depth) < m { depth += 1 }
+        return depth
+    }
+
+    /// Grows `treeCount` trees on `rowCount` rows (row-major, `featureCount` values each, already
+    /// scaled), each on `min(maxSamples, rowCount)` rows drawn without replacement.
+    public static func fit(rows: UnsafeBufferPointer<Double>, rowCount: Int, featureCount: Int,
+                           treeCount: Int, maxSamples: Int, generator: inout Xoshiro256StarStar) -> IsolationForest {
+        precondition(rowCount >= 1 && featureCount >= 1 && treeCount >= 1 && maxSamples >= 1)
+        precondition(rows.count >= rowCount * featureCount)
+        let psi = min(maxSamples, rowCount)
+        let limit = depthLimit(maxSamples: psi)
+        // At most 2ψ − 1 nodes per tree; the arrays are cut to size at the end.
+        let capacity = treeCount * (2 * psi - 1)
+        var roots = [Int32](repeating: 0, count: treeCount)
+        // Uninitialised: every node's fields are written when it is created or split.
+        var feature = [Int32](unsafeUninitializedCapacity: capacity) { _, n in n = capacity }
+        var threshold = [Double](unsafeUninitializedCapacity: capacity) { _, n in n = capacity }
+        var leftChild = [Int32](unsafeUninitializedCapacity: capacity) { _, n in n = capacity }
+        var leafSize = [Int32](unsafeUninitializedCapacity: capacity) { _, n in n = capacity }
+        var nodeCount = 0
+
+        var permutation = [Int32](unsafeUninitializedCapacity: rowCount) { b, n in
+            for i in 0..<rowCount { b[i] = Int32(i) }
+            n = rowCount
+        }
+        var sample = [Int32](repeating: 0, count: psi)
+        var scratch = [Int32](repeating: 0, count: psi)
+        var featureOrder = [Int32](repeating: 0, count: featureCount)
+        // Pending nodes: (node index, start, end, depth) into `sample`.
+        var stack = [(node: Int32, start: Int32, end: Int32, depth: Int32)](repeating: (0, 0, 0, 0), count: 2 * limit + 4)
+
+        permutation.withUnsafeMutableBufferPointer { permutation in
+        sample.withUnsafeMutableBufferPointer { sample in
+        scratch.withUnsafeMutableBufferPointer { scratch in
+        featureOrder.withUnsafeMutableBufferPointer { featureOrder in
+        stack.withUnsafeMutableBufferPointer { stack in
+        feature.withUnsafeMutableBufferPointer { feature in
+        threshold.withUnsafeMutableBufferPointer { threshold in
+        leftChild.withUnsafeMutableBufferPointer { leftChild in
+        leafSize.withUnsafeMutableBufferPointer { leafSize in
+            for tree in 0..<treeCount {
+                // ψ rows without replacement: a partial Fisher–Yates shuffle of the running permutation.
+                for i in 0..<psi {
+                    let j = i + generator.next(below: rowCount - i)
+                    permutation.swapAt(i, j)
+                    sample[i] = permutation[i]
+                }
+                roots[tree] = Int32(nodeCount)
+                Self.initialiseLeaf(nodeCount, feature, threshold, leftChild)
+                stack[0] = (Int32(nodeCount), 0, Int32(psi), 0)
+                var top = 1
+                nodeCount += 1
+                while top > 0 {
+                    top -= 1
+                    let item = stack[top]
+                    let node = Int(item.node), start = Int(item.start), end = Int(item.end)
+                    let size = end - start
+                    leafSize[node] = Int32(size)
+                    if size <= 1 || Int(item.depth) >= limit { continue }
+                    // Draw features without replacement until one is not constant in this node.
+                    for f in 0..<featureCount { featureOrder[f] = Int32(f) }
+                    var remaining = featureCount
+                    var chosen = -1
+                    var low = 0.0, high = 0.0
+                    while remaining > 0 {
+                        let k = generator.next(below: remaining)
+                        let f = Int(featureOrder[k])
+                        remaining -= 1
+                        featureOrder.swapAt(k, remaining)
+                        var lo = Double.infinity, hi = -Double.infinity
+                        for s in start..<end {
+                            let v = rows[Int(sample[s]) &* featureCount &+ f]
+                            lo = v < lo ? v : lo
+                            hi = v > hi ? v : hi
+                        }
+                        if hi <= lo + constantFeatureThreshold { continue }
+                        chosen = f; low = lo; high = hi
+                        break
+                    }
+                    if chosen < 0 { continue }  // every feature constant: a leaf
+                    var t = low + (high - low) * generator.nextDouble()
+                    if t >= high { t = low }
+                    // Branch-free out-of-place partition: rows with x <= t to the front of `scratch`,
+                    // the others to its back (each row is written to both ends, one cursor moves).
+                    var i = start, back = end
+                    for j in start..<end {
+                        let s = sample[j]
+                        let goesLeft = Self.bit(rows[Int(s) &* featureCount &+ chosen] <= t)
+                        scratch[i] = s
+                        scratch[back &- 1] = s
+                        i &+= goesLeft
+                        back &-= 1 &- goesLeft
+                    }
+                    (sample.baseAddress! + start).update(from: scratch.baseAddress! + start, count: size)
+                    let left = Int32(nodeCount)
+                    Self.initialiseLeaf(nodeCount, feature, threshold, leftChild)
+                    Self.initialiseLeaf(nodeCount + 1, feature, threshold, leftChild)
+                    nodeCount += 2
+                    feature[node] = Int32(chosen)
+                    threshold[node] = t
+                    leftChild[node] = left
+                    leafSize[node] = 0
+                    // Right first so the left subtree is finished first (depth-first, like scikit-learn).
+                    stack[top] = (left + 1, Int32(i), item.end, item.depth + 1)
+                    stack[top + 1] = (left, item.start, Int32(i), item.depth + 1)
+                    top += 2
+                }
+            }
+        }}}}}}}}}
+        feature.removeLast(capacity - nodeCount)
+        threshold.removeLast(capacity - nodeCount)
+        leftChild.removeLast(capacity - nodeCount)
+        leafSize.removeLast(capacity - nodeCount)
+        do {
+            return try IsolationForest(maxSamples: psi, featureCount: featureCount, roots: roots, feature: feature,
+                                       threshold: threshold, leftChild: leftChild, leafSize: leafSize)
+        } catch {
+            preconditionFailure("grown forest is inconsistent: \(error)")
+        }
+    }
+
+    @inline(__always)
+    private static func initialiseLeaf(_ i: Int, _ feature: UnsafeMutableBufferPointer<Int32>,
+                                       _ threshold: UnsafeMutableBufferPointer<Double>,
+                                       _ leftChild: UnsafeMutableBufferPointer<Int32>) {
+        feature[i] = -1
+        threshold[i] = 0
+        leftChild[i] = -1
+    }
+
+    /// Σ over the trees of h(x) for `rowCount` rows (row-major, `featureCount` apart), into `sums`.
+    /// Tree by tree over all rows, so one tree's nodes stay in the L1 cache while every row walks it;
+    /// each row's sum is still added in tree order, so results equal `pathLengthSum` bit for bit.
+    public func pathLengthSums(_ rows: UnsafeBufferPointer<Double>, rowCount: Int, into sums: UnsafeMutableBufferPointer<Double>) {
+        precondition(rows.count >= rowCount * featureCount && sums.count >= rowCount)
+        for r in 0..<rowCount { sums[r] = 0 }
+        guard rowCount > 0 else { return }
+        let f = featureCount, depth = walkDepth
+        packed.withUnsafeBufferPointer { nodes in
+            leafPathLength.withUnsafeBufferPointer { lengths in
+                let nodes = nodes.baseAddress!, lengths = lengths.baseAddress!, x = rows.baseAddress!
+                for root in roots {
+                    let root = Int(root)
+                    var r = 0
+                    while r &+ 4 <= rowCount {
+                        let x0 = x + r &* f, x1 = x0 + f, x2 = x1 + f, x3 = x2 + f
+                        var n0 = root, n1 = root, n2 = root, n3 = root
+                        for _ in 0..<depth {
+                            n0 = Self.step(n0, x0, nodes); n1 = Self.step(n1, x1, nodes)
+                            n2 = Self.step(n2, x2, nodes); n3 = Self.step(n3, x3, nodes)
+                        }
+                        sums[r] += lengths[n0]; sums[r &+ 1] += lengths[n1]
+                        sums[r &+ 2] += lengths[n2]; sums[r &+ 3] += lengths[n3]
+                        r &+= 4
+                    }
+                    while r < rowCount {
+                        var n = root
+                        for _ in 0..<depth { n = Self.step(n, x + r &* f, nodes) }
+                        sums[r] += lengths[n]
+                        r &+= 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// `score_samples` from a path-length sum (see `pathLengthSums`).
+    @inline(__always)
+    public func scoreSample(pathLengthSum: Double) -> Double {
+        guard normaliser > 0 else { return -0.5 }
+        return -exp2(-pathLengthSum / normaliser)
+    }
+
+    /// Mean over the trees of the path length of `x` (already scaled, `featureCount` values):
+    /// E[h(x)] with h = depth of the leaf reached + c(leaf size). Allocation-free.
+    @inline(__always)
+    public func meanPathLength(_ x: UnsafeBufferPointer<Double>) -> Double {
+        pathLengthSum(x) / Double(roots.count)
+    }
+
+    /// Σ over the trees of h(x), added in tree order as scikit-learn does.
+    @inline(__always)
+    public func pathLengthSum(_ x: UnsafeBufferPointer<Double>) -> Double {
+        packed.withUnsafeBufferPointer { nodes in
+            leafPathLength.withUnsafeBufferPointer { lengths in
+                roots.withUnsafeBufferPointer { roots in
+                    Self.walk(x.baseAddress!, nodes.baseAddress!, lengths.baseAddress!, roots, depth: walkDepth)
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func step(_ n: Int, _ x: UnsafePointer<Double>, _ nodes: UnsafePointer<PackedNode>) -> Int {
+        let node = nodes[n]
+        // `x > t` rather than `!(x <= t)`: a NaN (impossible from validated input) stays left, in bounds.
+        return Int(node.next) &+ bit(x[Int(node.feature)] > node.threshold)
+    }
+
+    /// 0 or 1 without a branch (the optimiser otherwise may emit an unpredictable jump here).
+    @inline(__always)
+    private static func bit(_ b: Bool) -> Int { Int(unsafeBitCast(b, to: UInt8.self)) }
+
+    private static func walk(_ x: UnsafePointer<Double>, _ nodes: UnsafePointer<PackedNode>,
+                             _ lengths: UnsafePointer<Double>, _ roots: UnsafeBufferPointer<Int32>, depth: Int) -> Double {
+        var total = 0.0
+        var t = 0
+        let count = roots.count
+        while t &+ 8 <= count {
+            var n0 = Int(roots[t]), n1 = Int(roots[t &+ 1]), n2 = Int(roots[t &+ 2]), n3 = Int(roots[t &+ 3])
+            var n4 = Int(roots[t &+ 4]), n5 = Int(roots[t &+ 5]), n6 = Int(roots[t &+ 6]), n7 = Int(roots[t &+ 7])
+            for _ in 0..<depth {
+                n0 = step(n0, x, nodes); n1 = step(n1, x, nodes); n2 = step(n2, x, nodes); n3 = step(n3, x, nodes)
+                n4 = step(n4, x, nodes); n5 = step(n5, x, nodes); n6 = step(n6, x, nodes); n7 = step(n7, x, nodes)
+            }
+            total += lengths[n0]; total += lengths[n1]; total += lengths[n2]; total += lengths[n3]
+            total += lengths[n4]; total += lengths[n5]; total += lengths[n6]; total += lengths[n7]
+            t &+= 8
+        }
+        while t < count {
+            var n = Int(roots[t])
+            for _ in 0..<depth { n = step(n, x, nodes) }
+            total += lengths[n]
+            t &+= 1
+        }
+        return total
+    }
+
+    /// scikit-learn's `score_samples`: −2^(−E[h(x)]/c(ψ)), in [−1, 0); lower = more anomalous.
+    /// With ψ = 1 (c(ψ) = 0) scikit-learn's convention gives −0.5.
+    @inline(__always)
+    public func scoreSample(_ x: UnsafeBufferPointer<Double>) -> Double {
+        scoreSample(pathLengthSum: pathLengthSum(x))
+    }
+}

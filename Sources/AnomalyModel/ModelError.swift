@@ -1,0 +1,31 @@
+/// Why a model cannot be used or a model file cannot be read or written.
+public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file is not a bnc-score model file, or is damaged (bad checksum, malformed trees).
+    case corrupt(String)
+    /// Written by another format version than this build reads.
+    case unsupportedVersion(found: UInt32, supported: UInt32)
+    /// Trained on other features (names, order) than the command line asks for.
+    case featureMismatch(file: [String], requested: [String])
+    /// The training set is unusable (no rows, wrong width).
+    case invalidTrainingSet(String)
+    /// Reading or writing the file failed.
+    case io(path: String, operation: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case .corrupt(let why): return "not a valid model file: \(why)"
+        case .unsupportedVersion(let found, let supported):
+            return "model file format version \(found) is not supported (this build reads version \(supported))"
+        case .featureMismatch(let file, let requested):
+            return "model was trained on features \(file.joined(separator: ",")) but --features is \(requested.joined(separator: ","))"
+        case .invalidTrainingSet(let why): return "cannot train: \(why)"
+        case .io(let path, let operation, let code): return "\(path): \(operation) failed: \(String(cString: strerror(code)))"
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Splits bytes that arrive in chunks pushed by the caller (a decompressor, a socket, a `read`
+/// loop) into lines, with the same rules as `LineReader`, which is built on it.
+///
+/// Lines that lie wholly inside a pushed chunk are handed out in place, without a copy; only the
+/// unfinished line at the end of a chunk is copied aside, and joined with its rest from the next
+/// chunk. No allocation per line, no byte scanned twice.
+///
+/// A trailing `\r` is stripped (CRLF input); a line longer than `maxLineLength` is not buffered
+/// but reported as `.oversized` with its length, so one runaway line cannot blow up memory.
+/// Call `finish` at end of input: a last line without `\n` is still a line.
+public struct LineSplitter: ~Copyable {
+    public enum Line {
+        /// The line's bytes, without `\n` or a trailing `\r`; valid only inside the callback.
+        case text(UnsafeRawBufferPointer)
+        /// A line that exceeded the cap; `length` counts its bytes.
+        case oversized(length: Int)
+    }
+
+    public let maxLineLength: Int
+    /// Holds the unfinished line between pushes (while it is within the cap).
+    private let carry: UnsafeMutableRawBufferPointer
+    /// Bytes of the unfinished line seen so far; beyond `maxLineLength` they are no longer kept.
+    private var partialLength = 0
+    /// Lines delivered so far (1-based number of the last one).
+    public private(set) var lineNumber = 0
+    /// Bytes pushed so far.
+    public private(set) var bytesPushed = 0
+
+    public init(maxLineLength: Int = 1 << 20) {
+        precondition(maxLineLength > 0)
+        self.maxLineLength = maxLineLength
+        carry = .allocate(byteCount: maxLineLength + 1, alignment: 16)
+    }
+
+    deinit { carry.deallocate() }
+
+    /// Whether bytes of an unfinished line are waiting for their `\n`.
+    public var hasPartialLine: Bool { partialLength > 0 }
+
+    /// Calls `body` for every line completed by `chunk`, in order, with its line number.
+    /// Returns false as soon as `body` does (the rest of the chunk is then dropped).
+    @discardableResult
+    public mutating func push(
+        _ chunk: UnsafeRawBufferPointer, _ body: (Line, _ lineNumber: Int) throws -> Bool
+    ) rethrows -> Bool {
+        let count = chunk.count
+        guard count > 0, let base = chunk.baseAddress else { return true }
+        bytesPushed += count
+        var i = 0
+        while i < count {
+            guard let hit = memchr(base + i, 0x0A, count - i) else {
+                keepPartial(base + i, count - i)
+                return true
+            }
+            let newline = UnsafeRawPointer(hit) - base
+            lineNumber += 1
+            let piece = newline - i
+            let line: Line
+            if partialLength > 0 {
+                let total = partialLength + piece
+                if total > maxLineLength {
+                    line = .oversized(length: total)
+                } else {
+                    let carried = carry.baseAddress!
+                    if piece > 0 { memcpy(carried + partialLength, base + i, piece) }
+                    line = .text(Self.strippingCR(UnsafeRawPointer(carried), total))
+                }
+                partialLength = 0
+            } else if piece > maxLineLength {
+                line = .oversized(length: piece)
+            } else {
+                line = .text(Self.strippingCR(base + i, piece))
+            }
+            i = newline + 1
+            if try !body(line, lineNumber) { return false }
+        }
+        return true
+    }
+
+    /// Delivers the last line if the input did not end with `\n`; returns what `body` returned
+    /// (true when there was no such line).
+    @discardableResult
+    public mutating func finish(_ body: (Line, _ lineNumber: Int) throws -> Bool) rethrows -> Bool {
+        guard partialLength > 0 else { return true }
+        let total = partialLength
+        partialLength = 0
+        lineNumber += 1
+        if total > maxLineLength { return try body(.oversized(length: total), lineNumber) }
+        return try body(.text(Self.strippingCR(UnsafeRawPointer(carry.baseAddress!), total)), lineNumber)
+    }
+
+    private mutating func keepPartial(_ bytes: UnsafeRawPointer, _ count: Int) {
+        if partialLength + count <= maxLineLength {
+            memcpy(carry.baseAddress! + partialLength, bytes, count)
+        }
+        partialLength += count
+    }
+
+    @inline(__always)
+    private static func strippingCR(_ start: UnsafeRawPointer, _ length: Int) -> UnsafeRawBufferPointer {
+        var length = length
+        if length > 0, start.load(fromByteOffset: length - 1, as: UInt8.self) == 0x0D { length -= 1 }
+        return UnsafeRawBufferPointer(start: start, count: length)
+    }
+}

@@ -1,0 +1,541 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import BNCCore
+
+/// Appends trade lines (DESIGN.md §1) to one file per symbol and exchange day,
+/// `DIR/SYMBOL-YYYY-MM-DD.ndjson`, the day taken from the trade time `T` (UTC). This is what
+/// `bnc-stream record` and `pipelines/record.sh` are built on.
+///
+/// Guarantees a caller can rely on:
+/// - every accepted line reaches its file whole, with a single `write` of the line and its `\n`
+///   on a descriptor opened with `O_APPEND`; if a write fails part-way the partial bytes are cut
+///   off again, so a file never ends in a torn line;
+/// - a line written in a combined-stream envelope (`{"stream":…,"data":{…}}`) is stored as its
+///   `data` object, byte for byte: recordings hold exactly what Binance sent as the trade payload;
+/// - a file is `fsync`ed when its day is closed (rotation), and every open file at `finish()`;
+///   the directory is `fsync`ed when a file is created, renamed or removed;
+/// - a day is *closed* once any trade at or after the next midnight plus `closeAfter` arrives
+///   (trades of the old day can still trickle in during that grace, e.g. from a backfill); at
+///   `finish()` a day whose end plus the grace lies before the wall clock is closed too;
+/// - with compression, a closed day's file is compressed by a child process (`zstd` or `gzip`,
+///   spawned with a fixed argument vector, no shell) in the background into a temporary file that
+///   is fsynced and renamed over `SYMBOL-DAY.ndjson.zst` (`.gz`) before the plain file is removed.
+///   A line for an already compressed day (very late) goes to a fresh plain file that is later
+///   compressed as one more frame appended to the existing archive (zstd and gzip both decode a
+///   concatenation of frames as the concatenation of their contents).
+///
+/// Lines without a usable symbol and trade time are not placed; `append` says why so the caller
+/// can count and report them. Not thread-safe: one owner calls it.
+public final class DailyTradeFiles {
+    /// How closed days are compressed.
+    public enum Compression: String, CaseIterable, Sendable {
+        case zstd, gzip
+
+        /// The archive suffix added to `.ndjson`.
+        public var fileExtension: String { self == .zstd ? ".zst" : ".gz" }
+
+        /// The program run to compress one file to stdout.
+        public var program: String { rawValue }
+
+        func arguments(for path: String) -> [String] {
+            switch self {
+            case .zstd: return ["zstd", "-q", "-c", "--", path]
+            case .gzip: return ["gzip", "-c", "--", path]
+            }
+        }
+
+        /// Whether the program is found on `PATH`.
+        public var isAvailable: Bool {
+            let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
+            return path.split(separator: ":").contains { access("\($0)/\(program)", X_OK) == 0 }
+        }
+    }
+
+    /// What went wrong with the files; every case is fatal for the recording (exit 74) except
+    /// where noted on the caller's side.
+    public enum Failure: Error, CustomStringConvertible, Sendable {
+        case cannotCreateDirectory(path: String, errno: Int32)
+        case cannotOpen(path: String, errno: Int32)
+        case writeFailed(path: String, errno: Int32)
+        case syncFailed(path: String, errno: Int32)
+
+        public var description: String {
+            switch self {
+            case .cannotCreateDirectory(let p, let e): return "\(p): cannot create directory: \(Self.text(e))"
+            case .cannotOpen(let p, let e): return "\(p): cannot open: \(Self.text(e))"
+            case .writeFailed(let p, let e): return "\(p): write failed: \(Self.text(e))"
+            case .syncFailed(let p, let e): return "\(p): fsync failed: \(Self.text(e))"
+            }
+        }
+
+        static func text(_ code: Int32) -> String { String(cString: strerror(code)) }
+    }
+
+    /// What became of one input line.
+    public enum Outcome: Equatable, Sendable {
+        case written
+        /// Not a placeable trade line; the reason is for diagnostics.
+        case skipped(reason: String)
+    }
+
+    /// Running totals, for the summary line and for tests.
+    public struct Statistics: Sendable, Equatable {
+        public var linesWritten = 0
+        public var linesSkipped = 0
+        /// Lines that arrived for a day already closed (written anyway).
+        public var lateLines = 0
+        public var filesOpened = 0
+        public var daysClosed = 0
+        public var filesCompressed = 0
+        public var compressionFailures = 0
+    }
+
+    public let directory: String
+    public let compression: Compression?
+    public let closeAfterMilliseconds: Int64
+    public private(set) var statistics = Statistics()
+
+    private static let dayMilliseconds: Int64 = 86_400_000
+
+    private struct OpenDay {
+        var symbol: [UInt8]
+        var day: Int64
+        var fd: Int32
+        var path: String
+        var deadline: Int64
+    }
+
+    private struct PendingCompression {
+        var pid: pid_t
+        var plainPath: String
+        var finalPath: String
+        var temporaryPath: String
+        var temporaryFD: Int32
+    }
+
+    private var openDays: [OpenDay] = []
+    private var lastHit = 0
+    private var earliestDeadline = Int64.max
+    private var closedPaths: Set<String> = []
+    private var pending: [PendingCompression] = []
+    private var lineBuffer: [UInt8] = []
+    private let diagnostics: Diagnostics
+    private let wallClockMilliseconds: () -> Int64
+
+    /// - Parameters:
+    ///   - directory: created (with parents) if missing.
+    ///   - closeAfterMilliseconds: the grace after midnight before a day counts as closed.
+    ///   - wallClockMilliseconds: only used by `finish()` to decide whether the last days are over.
+    public init(
+        directory: String, compression: Compression? = nil, closeAfterMilliseconds: Int64 = 300_000,
+        diagnostics: Diagnostics = Diagnostics(tool: "bnc-stream"),
+        wallClockMilliseconds: @escaping () -> Int64 = DailyTradeFiles.now
+    ) throws(Failure) {
+        self.directory = directory.isEmpty ? "." : directory
+        self.compression = compression
+        self.closeAfterMilliseconds = max(0, closeAfterMilliseconds)
+        self.diagnostics = diagnostics
+        self.wallClockMilliseconds = wallClockMilliseconds
+        lineBuffer.reserveCapacity(4096)
+        try Self.makeDirectory(self.directory)
+    }
+
+    deinit {
+        for entry in openDays { close(entry.fd) }
+    }
+
+    /// Milliseconds since the epoch by the wall clock.
+    public static func now() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+
+    /// The file name a trade of `symbol` at `epochMilliseconds` goes to (without the directory).
+    public static func fileName(symbol: String, epochMilliseconds: Int64) -> String {
+        "\(symbol.uppercased())-\(UTCTime(epochMilliseconds: epochMilliseconds).dateString).ndjson"
+    }
+
+    // MARK: Appending
+
+    /// Places one line (without its `\n`). Throws only on file errors, after which the recording
+    /// cannot go on safely.
+    @discardableResult
+    public func append(line: UnsafeRawBufferPointer) throws(Failure) -> Outcome {
+        reapFinished()
+        let parsed: ParsedLine
+        do {
+            parsed = try ParsedLine(line)
+        } catch {
+            statistics.linesSkipped += 1
+            return .skipped(reason: error.description)
+        }
+        let payload = UnsafeRawBufferPointer(rebasing: line[parsed.payload])
+        let symbol = UnsafeRawBufferPointer(rebasing: line[parsed.symbol])
+        let day = Self.floorDiv(parsed.milliseconds, Self.dayMilliseconds)
+        let index = try entryIndex(symbol: symbol, day: day, milliseconds: parsed.milliseconds)
+        try writeWhole(payload, to: openDays[index])
+        statistics.linesWritten += 1
+        if parsed.milliseconds >= earliestDeadline {
+            try closeDays(through: parsed.milliseconds)
+        }
+        return .written
+    }
+
+    /// Closes every open file (fsync), compresses the days that are over, and waits for all
+    /// compressions to finish. Call once at the end; the object is empty afterwards.
+    public func finish() throws(Failure) {
+        let now = wallClockMilliseconds()
+        var firstError: Failure?
+        let entries = openDays
+        openDays.removeAll()
+        earliestDeadline = .max
+        for entry in entries {
+            do {
+                try Self.sync(entry.fd, path: entry.path)
+            } catch {
+                if firstError == nil { firstError = error }
+            }
+            close(entry.fd)
+            if entry.deadline <= now {
+                statistics.daysClosed += 1
+                closedPaths.insert(entry.path)
+                startCompression(of: entry.path)
+            }
+        }
+        while !pending.isEmpty { reap(blocking: true) }
+        if let firstError { throw firstError }
+    }
+
+    // MARK: Files
+
+    private func entryIndex(symbol: UnsafeRawBufferPointer, day: Int64, milliseconds: Int64) throws(Failure) -> Int {
+        if lastHit < openDays.count, openDays[lastHit].day == day, Self.equal(openDays[lastHit].symbol, symbol) { return lastHit }
+        for i in openDays.indices where openDays[i].day == day && Self.equal(openDays[i].symbol, symbol) {
+            lastHit = i
+            return i
+        }
+        // A new file (or a reopened one for a late line).
+        var name = [UInt8](symbol)
+        for k in name.indices where name[k] >= UInt8(ascii: "a") && name[k] <= UInt8(ascii: "z") { name[k] -= 32 }
+        let symbolText = String(decoding: name, as: UTF8.self)
+        let path = directory + "/" + Self.fileName(symbol: symbolText, epochMilliseconds: milliseconds)
+        if closedPaths.contains(path) {
+            statistics.lateLines += 1
+            // The archive may be in the making from this very file: let it finish first, so the
+            // late line lands in a fresh plain file instead of one about to be removed.
+            while let k = pending.firstIndex(where: { $0.plainPath == path }) { reap(pid: pending[k].pid) }
+        }
+        let existed = access(path, F_OK) == 0
+        let fd = path.withCString { openFile($0, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644) }
+        guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
+        if !existed { try Self.syncDirectory(directory) }
+        statistics.filesOpened += 1
+        let deadline = (day + 1) * Self.dayMilliseconds + closeAfterMilliseconds
+        openDays.append(OpenDay(symbol: name, day: day, fd: fd, path: path, deadline: deadline))
+        earliestDeadline = min(earliestDeadline, deadline)
+        lastHit = openDays.count - 1
+        return lastHit
+    }
+
+    /// One `write` of the line and its newline; a partial write is truncated away again.
+    private func writeWhole(_ payload: UnsafeRawBufferPointer, to entry: OpenDay) throws(Failure) {
+        lineBuffer.removeAll(keepingCapacity: true)
+        lineBuffer.append(contentsOf: payload)
+        lineBuffer.append(0x0A)
+        let failure: Int32? = lineBuffer.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = write(entry.fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n > 0 { offset += n; continue }
+                if n < 0 && errno == EINTR { continue }
+                let code = n < 0 ? errno : EIO
+                if offset > 0 {
+                    var info = stat()
+                    if fstat(entry.fd, &info) == 0 { _ = ftruncate(entry.fd, info.st_size - off_t(offset)) }
+                }
+                return code
+            }
+            return nil
+        }
+        if let failure { throw .writeFailed(path: entry.path, errno: failure) }
+    }
+
+    private func closeDays(through milliseconds: Int64) throws(Failure) {
+        var remaining: [OpenDay] = []
+        var firstError: Failure?
+        for entry in openDays {
+            guard entry.deadline <= milliseconds else {
+                remaining.append(entry)
+                continue
+            }
+            do {
+                try Self.sync(entry.fd, path: entry.path)
+            } catch {
+                if firstError == nil { firstError = error }
+            }
+            close(entry.fd)
+            statistics.daysClosed += 1
+            closedPaths.insert(entry.path)
+            startCompression(of: entry.path)
+        }
+        openDays = remaining
+        lastHit = 0
+        earliestDeadline = openDays.map(\.deadline).min() ?? .max
+        if let firstError { throw firstError }
+    }
+
+    // MARK: Compression
+
+    /// Starts compressing `plainPath` in the background. Failures are reported and leave the
+    /// plain file in place: nothing is ever lost for want of an archive.
+    private func startCompression(of plainPath: String) {
+        guard let compression else { return }
+        // One compression per file at a time.
+        while let k = pending.firstIndex(where: { $0.plainPath == plainPath }) { reap(pid: pending[k].pid) }
+        let finalPath = plainPath + compression.fileExtension
+        let slash = plainPath.lastIndex(of: "/").map { plainPath.index(after: $0) } ?? plainPath.startIndex
+        let temporaryPath = String(plainPath[..<slash]) + "." + String(plainPath[slash...]) + compression.fileExtension + ".partial"
+        let tfd = temporaryPath.withCString { openFile($0, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644) }
+        guard tfd >= 0 else {
+            compressionFailed(plainPath, "cannot create \(temporaryPath): \(Failure.text(errno))")
+            return
+        }
+        // An archive from earlier (late lines): keep its frames in front of the new one.
+        if access(finalPath, F_OK) == 0, !Self.copy(from: finalPath, to: tfd) {
+            close(tfd)
+            unlink(temporaryPath)
+            compressionFailed(plainPath, "cannot copy the existing \(finalPath)")
+            return
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, tfd, 1)
+        let argv = compression.arguments(for: plainPath).map { strdup($0) }
+        defer { for p in argv { free(p) } }
+        var cArgv = argv + [nil]
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, compression.program, &actions, nil, &cArgv, environ)
+        guard rc == 0 else {
+            close(tfd)
+            unlink(temporaryPath)
+            compressionFailed(plainPath, "cannot run \(compression.program): \(Failure.text(rc))")
+            return
+        }
+        pending.append(PendingCompression(pid: pid, plainPath: plainPath, finalPath: finalPath,
+                                          temporaryPath: temporaryPath, temporaryFD: tfd))
+    }
+
+    private func reapFinished() {
+        guard !pending.isEmpty else { return }
+        reap(blocking: false)
+    }
+
+    private func reap(blocking: Bool) {
+        for job in pending {
+            var status: Int32 = 0
+            var r: pid_t
+            repeat { r = waitpid(job.pid, &status, blocking ? 0 : WNOHANG) } while r < 0 && errno == EINTR
+            if r == job.pid || r < 0 { complete(job, status: r < 0 ? -1 : status) }
+        }
+    }
+
+    private func reap(pid: pid_t) {
+        guard let job = pending.first(where: { $0.pid == pid }) else { return }
+        var status: Int32 = 0
+        var r: pid_t
+        repeat { r = waitpid(pid, &status, 0) } while r < 0 && errno == EINTR
+        complete(job, status: r < 0 ? -1 : status)
+    }
+
+    private func complete(_ job: PendingCompression, status: Int32) {
+        pending.removeAll { $0.pid == job.pid }
+        // WIFEXITED && WEXITSTATUS == 0, spelled out (the C macros are not imported).
+        let succeeded = status >= 0 && (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0
+        guard succeeded else {
+            close(job.temporaryFD)
+            unlink(job.temporaryPath)
+            compressionFailed(job.plainPath, "\(compression?.program ?? "compressor") failed (wait status \(status))")
+            return
+        }
+        guard fsync(job.temporaryFD) == 0 else {
+            let code = errno
+            close(job.temporaryFD)
+            unlink(job.temporaryPath)
+            compressionFailed(job.plainPath, "fsync of the archive failed: \(Failure.text(code))")
+            return
+        }
+        close(job.temporaryFD)
+        guard rename(job.temporaryPath, job.finalPath) == 0 else {
+            let code = errno
+            unlink(job.temporaryPath)
+            compressionFailed(job.plainPath, "cannot rename the archive into place: \(Failure.text(code))")
+            return
+        }
+        try? Self.syncDirectory(directory)
+        unlink(job.plainPath)
+        try? Self.syncDirectory(directory)
+        statistics.filesCompressed += 1
+    }
+
+    private func compressionFailed(_ path: String, _ why: String) {
+        statistics.compressionFailures += 1
+        diagnostics.report("record", "\(path): not compressed, kept as is: \(why)")
+    }
+
+    // MARK: Helpers
+
+    private static func copy(from path: String, to fd: Int32) -> Bool {
+        let src = path.withCString { openFile($0, O_RDONLY | O_CLOEXEC) }
+        guard src >= 0 else { return false }
+        defer { close(src) }
+        let size = 1 << 16
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(src, buffer, size)
+            if n == 0 { return true }
+            if n < 0 { if errno == EINTR { continue }; return false }
+            var offset = 0
+            while offset < n {
+                let w = write(fd, buffer + offset, n - offset)
+                if w > 0 { offset += w } else if w < 0 && errno == EINTR { continue } else { return false }
+            }
+        }
+    }
+
+    private static func sync(_ fd: Int32, path: String) throws(Failure) {
+        guard fsync(fd) == 0 else { throw .syncFailed(path: path, errno: errno) }
+    }
+
+    private static func syncDirectory(_ path: String) throws(Failure) {
+        let fd = path.withCString { openFile($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw .syncFailed(path: path, errno: errno) }
+    }
+
+    private static func makeDirectory(_ path: String) throws(Failure) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw .cannotCreateDirectory(path: prefix, errno: errno)
+            }
+            prefix += "/"
+        }
+    }
+
+    private static func equal(_ stored: [UInt8], _ symbol: UnsafeRawBufferPointer) -> Bool {
+        guard stored.count == symbol.count else { return false }
+        for k in 0..<stored.count {
+            var b = symbol[k]
+            if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { b -= 32 }
+            if stored[k] != b { return false }
+        }
+        return true
+    }
+
+    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+}
+
+/// The three things a recording needs from a line: where the trade payload is, its symbol and
+/// its time. Accepts the bare payload and the combined-stream envelope.
+private struct ParsedLine {
+    var payload: Range<Int>
+    var symbol: Range<Int>
+    var milliseconds: Int64
+
+    enum Problem: Error, CustomStringConvertible {
+        case json(JSONScanError)
+        case missingSymbol
+        case badSymbol
+        case missingTime
+        case badTime
+
+        var description: String {
+            switch self {
+            case .json(let e): return e.description
+            case .missingSymbol: return "no symbol \"s\""
+            case .badSymbol: return "symbol \"s\" is not 1–32 letters and digits"
+            case .missingTime: return "no trade time \"T\" (or event time \"E\")"
+            case .badTime: return "trade time is not a non-negative integer"
+            }
+        }
+    }
+
+    init(_ line: UnsafeRawBufferPointer) throws(Problem) {
+        var data: Range<Int>?
+        var symbol: Range<Int>?
+        var symbolEscaped = false
+        var trade: Range<Int>?
+        var event: Range<Int>?
+        var timeKindOK = true
+        func visit(_ m: JSONMember) {
+            let k = m.keyRange
+            if k.count != 1 {
+                if m.kind == .object, JSONObjectScanner.bytes(line, k, equal: "data") { data = m.valueRange }
+                return
+            }
+            switch line[k.lowerBound] {
+            case UInt8(ascii: "s"):
+                if m.kind == .string { symbol = m.valueRange; symbolEscaped = m.valueHasEscapes } else { symbol = 0..<0 }
+            case UInt8(ascii: "T"):
+                if m.kind == .number { trade = m.valueRange } else { timeKindOK = false }
+            case UInt8(ascii: "E"):
+                if m.kind == .number { event = m.valueRange }
+            default: break
+            }
+        }
+        do {
+            try JSONObjectScanner.scan(line) { (m: JSONMember) throws(JSONScanError) in visit(m) }
+        } catch {
+            throw .json(error)
+        }
+        if let envelope = data {
+            symbol = nil; trade = nil; event = nil; timeKindOK = true
+            do {
+                try JSONObjectScanner.scan(line, range: envelope) { (m: JSONMember) throws(JSONScanError) in visit(m) }
+            } catch {
+                throw .json(error)
+            }
+            payload = envelope
+        } else {
+            // The whole line minus surrounding whitespace.
+            var lo = 0, hi = line.count
+            while lo < hi, line[lo] == 0x20 || line[lo] == 0x09 { lo += 1 }
+            while hi > lo, line[hi - 1] == 0x20 || line[hi - 1] == 0x09 || line[hi - 1] == 0x0D { hi -= 1 }
+            payload = lo..<hi
+        }
+        guard let s = symbol else { throw .missingSymbol }
+        guard !symbolEscaped, (1...32).contains(s.count) else { throw .badSymbol }
+        for k in s {
+            let b = line[k]
+            let ok = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
+            guard ok else { throw .badSymbol }
+        }
+        self.symbol = s
+        guard timeKindOK, let t = trade ?? event else { throw trade == nil && event == nil && timeKindOK ? .missingTime : .badTime }
+        var value: Int64 = 0
+        guard t.count <= 18 else { throw .badTime }
+        for k in t {
+            let b = line[k]
+            guard b >= 0x30 && b <= 0x39 else { throw .badTime }
+            value = value * 10 + Int64(b - 0x30)
+        }
+        // DESIGN.md §1: a value of 10^14 or more is microseconds.
+        milliseconds = value >= 100_000_000_000_000 ? value / 1000 : value
+    }
+}
+
+@inline(__always) private func openFile(_ path: UnsafePointer<CChar>, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
+    open(path, flags, mode)
+}

@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import BNCCore
+
+/// Paces output by exchange time: the line stamped `t` is due `(t − t₀) / speed` after the
+/// first line was, on the monotonic clock. Every deadline is computed from the start, not from
+/// the previous line, so sleeping late once never accumulates drift; an exchange time earlier than
+/// one already seen is due at once (time never runs backwards).
+public struct Pacer: Sendable {
+    /// 1 = real time, 10 = ten times faster, 0 = no pacing at all.
+    public let speed: Double
+    private var originExchangeMicros: Int64?
+    private var originWallNanos: UInt64 = 0
+    private var latestMicros: Int64 = .min
+
+    public init(speed: Double) {
+        precondition(speed >= 0 && speed.isFinite)
+        self.speed = speed
+    }
+
+    /// Whether `wait` ever sleeps.
+    public var isPacing: Bool { speed > 0 }
+
+    /// Nanoseconds on the monotonic clock.
+    public static func monotonicNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    /// Epoch milliseconds or microseconds (≥ 10^14, DESIGN.md §1) as microseconds.
+    @inline(__always)
+    public static func microseconds(_ exchangeTime: Int64) -> Int64 {
+        exchangeTime >= TimestampUnit.microsecondThreshold ? exchangeTime : exchangeTime &* 1000
+    }
+
+    /// Sleeps until the line with exchange time `exchangeTime` (ms or µs) is due.
+    /// Returns false if SIGINT/SIGTERM arrived (the caller stops), true otherwise.
+    public mutating func wait(untilExchangeTime exchangeTime: Int64) -> Bool {
+        guard speed > 0 else { return !SignalTrap.stopRequested }
+        let micros = Self.microseconds(exchangeTime)
+        guard let origin = originExchangeMicros else {
+            originExchangeMicros = micros
+            originWallNanos = Self.monotonicNanos()
+            latestMicros = micros
+            return !SignalTrap.stopRequested
+        }
+        if micros > latestMicros { latestMicros = micros }
+        let offsetNanos = Double(latestMicros - origin) * 1000 / speed
+        guard offsetNanos > 0 else { return !SignalTrap.stopRequested }
+        let deadline = originWallNanos &+ UInt64(min(offsetNanos, 9e18))
+        return Self.sleep(untilMonotonicNanos: deadline)
+    }
+
+    /// Sleeps until the monotonic clock reads `deadline`; false if a stop signal cut it short.
+    public static func sleep(untilMonotonicNanos deadline: UInt64) -> Bool {
+        while true {
+            if SignalTrap.stopRequested { return false }
+            let now = monotonicNanos()
+            if now >= deadline { return true }
+            #if os(Linux)
+            var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
+            let rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nil)
+            if rc != 0 && rc != EINTR { return true }
+            #else
+            let remaining = deadline - now
+            var ts = timespec(tv_sec: Int(remaining / 1_000_000_000), tv_nsec: Int(remaining % 1_000_000_000))
+            _ = nanosleep(&ts, nil)
+            #endif
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/// Which of Binance's public-data dumps a file holds.
+public enum PublicDataKind: String, Sendable, CaseIterable {
+    /// `…-trades-…`: one row per trade, written as `trade` lines.
+    case trades
+    /// `…-aggTrades-…`: one row per aggregate trade, written as `aggTrade` lines.
+    case aggTrades
+}

@@ -1,0 +1,202 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import BNCCore
+import Foundation
+import ZIPFoundation
+
+/// How `PublicDataReader` reads its files.
+public struct PublicDataOptions: Sendable {
+    /// Overrides the symbol in the file names (required for stdin and for renamed files).
+    public var symbol: String?
+    /// Overrides the kind in the file names; nil tells it from the name, header or columns.
+    public var kind: PublicDataKind?
+    public var timestampUnit: TimestampUnit
+    /// End at the first malformed row instead of skipping it.
+    public var strict: Bool
+    /// Malformed rows reported one by one per file; the rest are only counted.
+    public var reportLimit: Int
+
+    public init(symbol: String? = nil, kind: PublicDataKind? = nil, timestampUnit: TimestampUnit = .milliseconds,
+                strict: Bool = false, reportLimit: Int = 5) {
+        self.symbol = symbol; self.kind = kind; self.timestampUnit = timestampUnit
+        self.strict = strict; self.reportLimit = reportLimit
+    }
+}
+
+/// What a run converted.
+public struct PublicDataSummary: Sendable, Equatable {
+    /// CSV files read (each file inside a zip counts).
+    public var files = 0
+    public var trades = 0
+    public var malformedRows = 0
+    /// SIGINT/SIGTERM ended the run early (everything converted so far was written).
+    public var stopped = false
+
+    public init() {}
+}
+
+/// Converts Binance public-data dumps (https://data.binance.vision) to trade lines, file after
+/// file in the order given: plain CSV, CSV on stdin, or the `.zip` Binance ships, which is
+/// inflated in chunks with ZIPFoundation (never fully in memory, no external `unzip`).
+public final class PublicDataReader {
+    public let options: PublicDataOptions
+    public let output: OutputBuffer
+    public let diagnostics: Diagnostics
+    public private(set) var summary = PublicDataSummary()
+    private var splitter = LineSplitter()
+
+    public init(options: PublicDataOptions, output: OutputBuffer, diagnostics: Diagnostics = Diagnostics(tool: "bnc-stream")) {
+        self.options = options
+        self.output = output
+        self.diagnostics = diagnostics
+    }
+
+    /// The symbol the rows of `input` get: `--symbol`, else the file name's.
+    public func symbol(for input: InputFile) -> String? {
+        if let symbol = options.symbol { return symbol.uppercased() }
+        if input.isStandardInput { return nil }
+        return PublicDataFileName(path: input.path)?.symbol
+    }
+
+    /// Converts `inputs` in order, writing trade lines to `output` (not flushed at the end).
+    /// Every input's symbol is checked before anything is written.
+    /// - Throws: `PublicDataError`.
+    @discardableResult
+    public func convert(_ inputs: [InputFile]) throws(PublicDataError) -> PublicDataSummary {
+        for input in inputs where symbol(for: input) == nil {
+            throw .noSymbol(path: input.displayName)
+        }
+        for input in inputs {
+            let finished = SignalTrap.stopRequested ? false : try convert(input)
+            if !finished {
+                summary.stopped = true
+                break
+            }
+        }
+        return summary
+    }
+
+    /// Converts one input; false when a signal stopped it.
+    private func convert(_ input: InputFile) throws(PublicDataError) -> Bool {
+        guard let symbol = symbol(for: input) else { throw .noSymbol(path: input.displayName) }
+        let kind = options.kind ?? (input.isStandardInput ? nil : PublicDataFileName(path: input.path)?.kind)
+        let fd: Int32
+        do { fd = try input.open() } catch {
+            if case .cannotOpen(_, let code) = error { throw .cannotOpen(path: input.path, errno: code) }
+            throw .cannotOpen(path: input.path, errno: EIO)
+        }
+        if !input.isStandardInput, Self.startsLikeZip(fd) {
+            close(fd)
+            return try convertZip(path: input.path, symbol: symbol, kind: kind)
+        }
+        defer { if fd != 0 { close(fd) } }
+        var converter = PublicDataConverter(symbol: symbol, kind: kind, timestampUnit: options.timestampUnit)
+        var log = MalformedLineLog(location: input.displayName, diagnostics: diagnostics, reportLimit: options.reportLimit)
+        var reader = LineReader(fileDescriptor: fd)
+        let finished: Bool
+        do {
+            finished = try reader.forEachLine { line, number in
+                try self.handle(line, number, &converter, &log)
+            }
+        } catch let error as PublicDataError {
+            throw error
+        } catch let error as LineReaderError {
+            if case .readFailed(let code) = error { throw .readFailed(path: input.path, errno: code) }
+            throw .readFailed(path: input.path, errno: EIO)
+        } catch {
+            throw .readFailed(path: input.path, errno: EIO)
+        }
+        finishFile(input.displayName, converter: converter, log: log)
+        return finished
+    }
+
+    private struct StopExtraction: Error {}
+
+    private func convertZip(path: String, symbol: String, kind: PublicDataKind?) throws(PublicDataError) -> Bool {
+        let archive: Archive
+        do {
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        } catch {
+            throw .archive(path: path, reason: "\(error)")
+        }
+        let entries = archive.filter { $0.type == .file }
+        guard !entries.isEmpty else { throw .archive(path: path, reason: "it holds no files") }
+        for entry in entries {
+            let location = entries.count == 1 ? path : "\(path)(\(entry.path))"
+            let entryKind = kind ?? PublicDataFileName(path: entry.path)?.kind
+            var converter = PublicDataConverter(symbol: symbol, kind: entryKind, timestampUnit: options.timestampUnit)
+            var log = MalformedLineLog(location: location, diagnostics: diagnostics, reportLimit: options.reportLimit)
+            splitter = LineSplitter()
+            var finished = true
+            do {
+                _ = try archive.extract(entry, bufferSize: 1 << 18) { data in
+                    let more = try data.withUnsafeBytes { raw in
+                        try self.splitter.push(raw) { line, number in try self.handle(line, number, &converter, &log) }
+                    }
+                    if !more { throw StopExtraction() }
+                }
+                finished = try splitter.finish { line, number in try self.handle(line, number, &converter, &log) }
+            } catch is StopExtraction {
+                finished = false
+            } catch let error as PublicDataError {
+                throw error
+            } catch {
+                finishFile(location, converter: converter, log: log)
+                throw .archive(path: location, reason: "\(error)")
+            }
+            finishFile(location, converter: converter, log: log)
+            if !finished { return false }
+        }
+        return true
+    }
+
+    private func handle(
+        _ line: LineSplitter.Line, _ number: Int,
+        _ converter: inout PublicDataConverter, _ log: inout MalformedLineLog
+    ) throws(PublicDataError) -> Bool {
+        let problem: PublicDataRowError?
+        switch line {
+        case .oversized(let length):
+            problem = .oversized(length: length)
+        case .text(let bytes):
+            switch converter.convert(bytes) {
+            case .trade(let tradeLine):
+                do { try output.append(tradeLine) } catch { throw .output(error) }
+                problem = nil
+            case .header, .blank:
+                problem = nil
+            case .malformed(let reason):
+                problem = reason
+            }
+        }
+        if let problem {
+            if options.strict {
+                summary.malformedRows += 1
+                throw .malformedRow(location: log.location, line: number, reason: problem)
+            }
+            log.record(line: number, problem)
+        }
+        if number & 0xFFF == 0, SignalTrap.stopRequested { return false }
+        return true
+    }
+
+    private func finishFile(_ location: String, converter: borrowing PublicDataConverter, log: MalformedLineLog) {
+        summary.files += 1
+        summary.trades += converter.tradeCount
+        summary.malformedRows += log.count
+        log.reportTotal(noun: "rows")
+        if Diagnostics.stderrIsTerminal {
+            diagnostics.report(location, "\(converter.tradeCount) \(converter.layout?.kind.rawValue ?? "trades") converted")
+        }
+    }
+
+    /// Whether the file begins with a zip local-file header (`PK\3\4`); pipes and the like are not zips.
+    static func startsLikeZip(_ fd: Int32) -> Bool {
+        var magic: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+        let n = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress!, 4, 0) }
+        return n == 4 && magic == (0x50, 0x4B, 0x03, 0x04)
+    }
+}

@@ -1,0 +1,23 @@
+/// Why a public-data row was skipped; the description is what diagnostics print.
+public enum PublicDataRowError: Error, Sendable, Equatable, CustomStringConvertible {
+    case columnCount(found: Int, expected: Int)
+    case unknownLayout(columns: Int)
+    case invalidInteger(column: String)
+    case invalidDecimal(column: String)
+    case nonPositivePrice
+    case invalidBoolean(column: String)
+    case oversized(length: Int)
+
+    public var description: String {
+        switch self {
+        case .columnCount(let found, let expected): return "\(found) columns, expected \(expected)"
+        case .unknownLayout(let columns):
+            return "\(columns) columns: not a trades (7, or 6 without isBestMatch) or aggTrades (8, or 7) row"
+        case .invalidInteger(let column): return "\(column) is not an integer"
+        case .invalidDecimal(let column): return "\(column) is not a decimal number"
+        case .nonPositivePrice: return "price is not positive"
+        case .invalidBoolean(let column): return "\(column) is not true or false"
+        case .oversized(let length): return "line of \(length) bytes is too long"
+        }
+    }
+}

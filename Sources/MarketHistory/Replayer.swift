@@ -1,0 +1,160 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import BNCCore
+
+/// Why a replay stopped.
+public enum ReplayError: Error, Sendable, CustomStringConvertible {
+    case cannotOpen(path: String, errno: Int32)
+    case readFailed(path: String, errno: Int32)
+    /// gzip or zstd bytes: the replay reads plain NDJSON; decompress in front of it.
+    case compressed(path: String, tool: String)
+    /// `--strict`: the first line that is not a trade ends the run.
+    case malformedLine(location: String, line: Int, reason: String)
+    case output(OutputError)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let code): return "\(path): cannot open: \(String(cString: strerror(code)))"
+        case .readFailed(let path, let code): return "\(path): read failed: \(String(cString: strerror(code)))"
+        case .compressed(let path, let tool):
+            return "\(path): compressed input; decompress it in front: \(tool) '\(path)' | bnc-stream replay"
+        case .malformedLine(let location, let line, let reason): return "\(location):\(line): \(reason) (--strict)"
+        case .output(let error): return error.description
+        }
+    }
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .cannotOpen, .readFailed: return .ioError
+        case .compressed, .malformedLine: return .dataError
+        case .output(.downstreamClosed): return .success
+        case .output: return .ioError
+        }
+    }
+}
+
+/// What a replay wrote.
+public struct ReplaySummary: Sendable, Equatable {
+    public var lines = 0
+    public var malformedLines = 0
+    public var stopped = false
+    public init() {}
+}
+
+/// Replays recorded trade lines (NDJSON, plain) in the order given, each line passed through
+/// byte for byte, paced by its exchange trade time `T` (see `Pacer`). Lines that carry no
+/// readable `T` are not trades (DESIGN.md §1): they are skipped and counted, or end the run
+/// with `strict`. When pacing, every line is flushed the moment it is due.
+public final class Replayer {
+    public let output: OutputBuffer
+    public let diagnostics: Diagnostics
+    public let strict: Bool
+    public let reportLimit: Int
+    public private(set) var summary = ReplaySummary()
+    private var pacer: Pacer
+    /// Below `OutputBuffer`'s default flush threshold, so an `append` never flushes half a line.
+    static let flushBefore = 1 << 15
+
+    public init(speed: Double, output: OutputBuffer, strict: Bool = false, reportLimit: Int = 5,
+                diagnostics: Diagnostics = Diagnostics(tool: "bnc-stream")) {
+        pacer = Pacer(speed: speed)
+        self.output = output
+        self.strict = strict
+        self.reportLimit = reportLimit
+        self.diagnostics = diagnostics
+    }
+
+    /// Replays `inputs` as one timeline; the output is flushed at the end.
+    @discardableResult
+    public func replay(_ inputs: [InputFile]) throws(ReplayError) -> ReplaySummary {
+        for input in inputs {
+            let finished = SignalTrap.stopRequested ? false : try replay(input)
+            if !finished {
+                summary.stopped = true
+                break
+            }
+        }
+        do { try output.flush() } catch { throw .output(error) }
+        return summary
+    }
+
+    private func replay(_ input: InputFile) throws(ReplayError) -> Bool {
+        let fd: Int32
+        do { fd = try input.open() } catch {
+            if case .cannotOpen(_, let code) = error { throw .cannotOpen(path: input.path, errno: code) }
+            throw .cannotOpen(path: input.path, errno: EIO)
+        }
+        defer { if fd != 0 { close(fd) } }
+        if !input.isStandardInput, let tool = Self.decompressor(fd) { throw .compressed(path: input.path, tool: tool) }
+        var log = MalformedLineLog(location: input.displayName, diagnostics: diagnostics, reportLimit: reportLimit)
+        defer {
+            summary.malformedLines += log.count
+            log.reportTotal()
+        }
+        var reader = LineReader(fileDescriptor: fd)
+        do {
+            return try reader.forEachLine { line, number in try self.handle(line, number, &log) }
+        } catch let error as ReplayError {
+            throw error
+        } catch let error as LineReaderError {
+            if case .readFailed(let code) = error { throw .readFailed(path: input.path, errno: code) }
+            throw .readFailed(path: input.path, errno: EIO)
+        } catch {
+            throw .readFailed(path: input.path, errno: EIO)
+        }
+    }
+
+    private func handle(_ line: LineSplitter.Line, _ number: Int, _ log: inout MalformedLineLog) throws(ReplayError) -> Bool {
+        let bytes: UnsafeRawBufferPointer
+        switch line {
+        case .oversized(let length):
+            try reject("line of \(length) bytes is too long", number, &log)
+            return !SignalTrap.stopRequested
+        case .text(let text):
+            bytes = text
+        }
+        if bytes.isEmpty { return true }
+        switch TradeTime.read(bytes) {
+        case .failure(let failure):
+            try reject(failure.description, number, &log)
+            return !SignalTrap.stopRequested
+        case .success(let time):
+            if pacer.isPacing {
+                if !pacer.wait(untilExchangeTime: time) { return false }
+            } else if number & 0xFFF == 0, SignalTrap.stopRequested {
+                return false
+            }
+        }
+        do {
+            // Keep the line and its newline in one flush: make room first if needed.
+            if output.pendingByteCount + bytes.count + 1 >= Self.flushBefore { try output.flush() }
+            try output.append(bytes)
+            output.appendByte(0x0A)
+            if pacer.isPacing { try output.flush() }
+        } catch {
+            throw .output(error)
+        }
+        summary.lines += 1
+        return true
+    }
+
+    private func reject(_ reason: String, _ number: Int, _ log: inout MalformedLineLog) throws(ReplayError) {
+        if strict {
+            summary.malformedLines += 1
+            throw .malformedLine(location: log.location, line: number, reason: reason)
+        }
+        log.record(line: number, reason)
+    }
+
+    /// `zcat`/`zstdcat` when the file starts with gzip or zstd magic bytes.
+    static func decompressor(_ fd: Int32) -> String? {
+        var magic: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+        let n = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress!, 4, 0) }
+        if n >= 2, magic.0 == 0x1F, magic.1 == 0x8B { return "zcat" }
+        if n == 4, magic == (0x28, 0xB5, 0x2F, 0xFD) { return "zstdcat" }
+        return nil
+    }
+}

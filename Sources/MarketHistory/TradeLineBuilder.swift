@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Assembles one trade line (DESIGN.md §1) in a reusable scratch buffer, so a converter or the
+/// simulator writes millions of lines without a `String` or an allocation per line, and hands each
+/// line to the output whole (`OutputBuffer.append` of one buffer never tears a line).
+///
+/// The key order and spelling are Binance's own payloads:
+/// `{"e":"trade","E":…,"s":"BTCUSDT","t":…,"p":"…","q":"…","T":…,"m":…,"M":…}` and
+/// `{"e":"aggTrade","E":…,"s":…,"a":…,"p":"…","q":"…","f":…,"l":…,"T":…,"m":…,"M":…}`.
+public struct TradeLineBuilder: ~Copyable {
+    /// The longest decimal string (`p`, `q`) a line may carry; callers reject longer input.
+    public static let maxDecimalLength = 64
+    /// The longest symbol.
+    public static let maxSymbolLength = 32
+
+    private let storage: UnsafeMutableRawBufferPointer
+    private var count = 0
+
+    public init() {
+        storage = .allocate(byteCount: 512, alignment: 16)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The line built last, `\n` included; valid until the next build.
+    public var line: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<count]) }
+
+    /// A `trade` line. `price` and `quantity` are copied verbatim (ASCII decimals, at most
+    /// `maxDecimalLength` bytes each); `bestMatch` nil leaves `M` out (futures files have none).
+    public mutating func buildTrade(
+        eventTime: Int64, symbol: UnsafeRawBufferPointer, tradeID: Int64,
+        price: UnsafeRawBufferPointer, quantity: UnsafeRawBufferPointer,
+        tradeTime: Int64, buyerIsMaker: Bool, bestMatch: Bool?
+    ) {
+        count = 0
+        put("{\"e\":\"trade\",\"E\":"); put(eventTime)
+        put(",\"s\":\""); put(symbol)
+        put("\",\"t\":"); put(tradeID)
+        put(",\"p\":\""); put(price)
+        put("\",\"q\":\""); put(quantity)
+        put("\",\"T\":"); put(tradeTime)
+        finish(buyerIsMaker: buyerIsMaker, bestMatch: bestMatch)
+    }
+
+    /// An `aggTrade` line; see `buildTrade`.
+    public mutating func buildAggTrade(
+        eventTime: Int64, symbol: UnsafeRawBufferPointer, aggregateID: Int64,
+        price: UnsafeRawBufferPointer, quantity: UnsafeRawBufferPointer,
+        firstTradeID: Int64, lastTradeID: Int64,
+        tradeTime: Int64, buyerIsMaker: Bool, bestMatch: Bool?
+    ) {
+        count = 0
+        put("{\"e\":\"aggTrade\",\"E\":"); put(eventTime)
+        put(",\"s\":\""); put(symbol)
+        put("\",\"a\":"); put(aggregateID)
+        put(",\"p\":\""); put(price)
+        put("\",\"q\":\""); put(quantity)
+        put("\",\"f\":"); put(firstTradeID)
+        put(",\"l\":"); put(lastTradeID)
+        put(",\"T\":"); put(tradeTime)
+        finish(buyerIsMaker: buyerIsMaker, bestMatch: bestMatch)
+    }
+
+    /// A `trade` line whose price and quantity are fixed-point integers in units of 10^-8
+    /// (written with eight decimals, as Binance spot does: `67012.34000000`, `0.00150000`).
+    public mutating func buildTrade(
+        eventTime: Int64, symbol: UnsafeRawBufferPointer, tradeID: Int64,
+        priceE8: Int64, quantityE8: Int64,
+        tradeTime: Int64, buyerIsMaker: Bool, bestMatch: Bool
+    ) {
+        count = 0
+        put("{\"e\":\"trade\",\"E\":"); put(eventTime)
+        put(",\"s\":\""); put(symbol)
+        put("\",\"t\":"); put(tradeID)
+        put(",\"p\":\""); putFixed(priceE8)
+        put("\",\"q\":\""); putFixed(quantityE8)
+        put("\",\"T\":"); put(tradeTime)
+        finish(buyerIsMaker: buyerIsMaker, bestMatch: bestMatch)
+    }
+
+    private mutating func finish(buyerIsMaker: Bool, bestMatch: Bool?) {
+        put(",\"m\":"); put(buyerIsMaker ? "true" : "false")
+        if let bestMatch { put(",\"M\":"); put(bestMatch ? "true" : "false") }
+        put("}\n")
+    }
+
+    @inline(__always)
+    private mutating func put(_ text: StaticString) {
+        let n = text.utf8CodeUnitCount
+        memcpy(storage.baseAddress! + count, text.utf8Start, n)
+        count += n
+    }
+
+    @inline(__always)
+    private mutating func put(_ bytes: UnsafeRawBufferPointer) {
+        let n = min(bytes.count, Self.maxDecimalLength)
+        if n > 0 { memcpy(storage.baseAddress! + count, bytes.baseAddress!, n) }
+        count += n
+    }
+
+    private mutating func put(_ value: Int64) {
+        var v = value.magnitude
+        if value < 0 { storage[count] = UInt8(ascii: "-"); count += 1 }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes of scratch, enough for 20 digits
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            repeat {
+                scratch[n] = UInt8(truncatingIfNeeded: v % 10) &+ 48
+                v /= 10
+                n += 1
+            } while v != 0
+            while n > 0 {
+                n -= 1
+                storage[count] = scratch[n]
+                count += 1
+            }
+        }
+    }
+
+    /// `value` / 10^8 with exactly eight decimals.
+    private mutating func putFixed(_ value: Int64) {
+        let magnitude = value.magnitude
+        if value < 0 { storage[count] = UInt8(ascii: "-"); count += 1 }
+        put(Int64(magnitude / 100_000_000))
+        storage[count] = UInt8(ascii: "."); count += 1
+        var fraction = magnitude % 100_000_000
+        var divisor: UInt64 = 10_000_000
+        for _ in 0..<8 {
+            storage[count] = UInt8(truncatingIfNeeded: fraction / divisor) &+ 48
+            count += 1
+            fraction %= divisor
+            divisor /= 10
+        }
+    }
+}

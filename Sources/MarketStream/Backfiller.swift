@@ -1,0 +1,95 @@
+import BNCCore
+
+/// Fetches missed trades from Binance REST (`/api/v3/historicalTrades`, weight 25; or
+/// `/api/v3/aggTrades`, weight 4) in pages of up to 1000, inside the weight budget, honouring
+/// `Retry-After` on 429/418, and hands them out as trade lines in id order.
+final class Backfiller {
+    struct Outcome {
+        var written: Int64
+        var failure: String?
+    }
+
+    let baseURL: String
+    let kind: StreamKind
+    let diagnostics: Diagnostics
+    private let client: RESTClient
+    private var budget: WeightBudget
+    /// Longest Retry-After we sit out while the live socket waits; longer means give up this gap.
+    let maxRetryAfterSeconds: Int = 30
+    let maxAttemptsPerPage = 5
+
+    init(baseURL: String, kind: StreamKind, tls: TLSOptions, weightPerMinute: Int, diagnostics: Diagnostics) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.kind = kind
+        self.diagnostics = diagnostics
+        client = RESTClient(tls: tls)
+        budget = WeightBudget(perWindow: weightPerMinute)
+    }
+
+    var weight: Int { kind == .trade ? 25 : 4 }
+
+    /// Writes ids `range` of `symbol` through `write` (id, line), in order.
+    func fill(symbol: String, range: Range<Int64>, stop: () -> Bool,
+              write: (Int64, UnsafeRawBufferPointer) throws(OutputError) -> Void) throws(OutputError) -> Outcome {
+        var next = range.lowerBound
+        var written: Int64 = 0
+        while next < range.upperBound {
+            if stop() { return Outcome(written: written, failure: "stopped") }
+            let limit = min(1000, range.upperBound - next)
+            let path = kind == .trade ? "/api/v3/historicalTrades" : "/api/v3/aggTrades"
+            let url = "\(baseURL)\(path)?symbol=\(symbol)&fromId=\(next)&limit=\(limit)"
+            var attempt = 0
+            var page: [UInt8]?
+            while page == nil {
+                attempt += 1
+                if attempt > maxAttemptsPerPage { return Outcome(written: written, failure: "gave up after \(maxAttemptsPerPage) attempts") }
+                let wait = budget.delay(now: MonotonicClock.nowMilliseconds(), weight: weight)
+                if wait > 0 {
+                    diagnostics.report("backfill", "weight budget spent; waiting \(DurationText.format(wait))")
+                    if !MonotonicClock.sleep(milliseconds: wait, stop: stop) { return Outcome(written: written, failure: "stopped") }
+                }
+                budget.spend(now: MonotonicClock.nowMilliseconds(), weight: weight)
+                switch client.get(url) {
+                case .failure(let error):
+                    diagnostics.report("backfill", "\(url): \(error)")
+                    if !MonotonicClock.sleep(milliseconds: 500 << min(attempt, 4), stop: stop) { return Outcome(written: written, failure: "stopped") }
+                case .success(let response) where response.status == 200:
+                    page = response.body
+                case .success(let response) where response.status == 429 || response.status == 418:
+                    let seconds = response.retryAfterSeconds ?? 60
+                    guard seconds <= maxRetryAfterSeconds else {
+                        return Outcome(written: written, failure: "HTTP \(response.status) with Retry-After \(seconds) s")
+                    }
+                    diagnostics.report("backfill", "HTTP \(response.status): waiting \(seconds) s (Retry-After)")
+                    if !MonotonicClock.sleep(milliseconds: Int64(seconds) * 1000, stop: stop) { return Outcome(written: written, failure: "stopped") }
+                case .success(let response) where response.status >= 500:
+                    diagnostics.report("backfill", "HTTP \(response.status) from \(url)")
+                    if !MonotonicClock.sleep(milliseconds: 500 << min(attempt, 4), stop: stop) { return Outcome(written: written, failure: "stopped") }
+                case .success(let response):
+                    let text = String(decoding: response.body.prefix(200), as: UTF8.self)
+                    return Outcome(written: written, failure: "HTTP \(response.status): \(text)")
+                }
+            }
+            var progressed = false
+            var outputError: OutputError?
+            do {
+                try page!.withUnsafeBytes { json in
+                    try BackfillConverter.convert(json, symbol: symbol, kind: kind) { id, line in
+                        guard id >= next, id < range.upperBound else { return }
+                        do throws(OutputError) { try write(id, line) } catch { outputError = error; throw error }
+                        written += 1
+                        next = id + 1
+                        progressed = true
+                    }
+                }
+            } catch {
+                if let outputError { throw outputError }
+                return Outcome(written: written, failure: "\(error)")
+            }
+            if !progressed { return Outcome(written: written, failure: "REST returned no trades from id \(next)") }
+        }
+        return Outcome(written: written, failure: nil)
+    }
+}

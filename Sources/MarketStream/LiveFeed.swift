@@ -1,0 +1,512 @@
+import CCurl
+import BNCCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The live feed: keeps one WebSocket connection delivering trades for weeks, writes each trade
+/// line once and in id order per symbol, and explains every connection event on stderr.
+///
+/// - Reconnects with `ReconnectPolicy` under `ConnectionRateLimiter`; `maxRetries` consecutive
+///   failures end the run with status 69.
+/// - Rollover: `rolloverAfter` after a connection opened, or when the server announces
+///   `serverShutdown`, a second connection is opened; its trades are held back until the old
+///   connection has caught up to them (or `switchGrace` passes), then the old one is closed and
+///   the held trades go out with the overlap dropped by id.
+/// - Gaps: a trade more than one id past the last one written for its symbol triggers a REST
+///   backfill of the missing ids, written before it.
+///
+/// Everything runs on the calling thread (see `runOnDedicatedThread`): one event loop over at
+/// most two connections, `curl_easy_recv` first and `poll` only when every socket said `CURLE_AGAIN`.
+public final class LiveFeed {
+    public let configuration: LiveFeedConfiguration
+    let output: OutputBuffer
+    let diagnostics: Diagnostics
+    private let stop: () -> Bool
+
+    private var ledger = SymbolLedger()
+    private var policy: ReconnectPolicy
+    private var limiter: ConnectionRateLimiter
+    private var backfiller: Backfiller?
+    private var primary: Session?
+    private var candidate: Session?
+    private var connectionCounter = 0
+    private var consecutiveFailures = 0
+    private var nextAttemptAt: Int64 = 0
+    private var nextRolloverAttemptAt: Int64 = 0
+    private var rolloverFailures = 0
+    private var rolloverRequested = false
+    private var reportedSkips = 0
+
+    /// Counters for the closing summary and for tests.
+    public private(set) var statistics = Statistics()
+
+    public struct Statistics: Sendable {
+        public var tradesWritten: Int64 = 0
+        public var duplicatesDropped: Int64 = 0
+        public var backfilled: Int64 = 0
+        public var missingUnfilled: Int64 = 0
+        public var connections = 0
+        public var rollovers = 0
+        public var skippedMessages: Int64 = 0
+    }
+
+    final class Session {
+        let number: Int
+        let connection: WebSocketConnection
+        let openedAt: Int64
+        var lastFrameAt: Int64
+        var delivered: Int64 = 0
+        var firstDeliveryAt: Int64?
+        /// Rollover candidate only: trades held back until the switch, and the first id per slot.
+        var held: [(slot: Int, id: Int64, bytes: [UInt8])] = []
+        var heldBytes = 0
+        var firstHeld: [Int: Int64] = [:]
+
+        init(number: Int, connection: WebSocketConnection, now: Int64) {
+            self.number = number
+            self.connection = connection
+            openedAt = now
+            lastFrameAt = now
+        }
+
+        var label: String { "connection #\(number)" }
+    }
+
+    enum FeedError: Error {
+        case connection(ConnectionError)
+        case output(OutputError)
+    }
+
+    public init(configuration: LiveFeedConfiguration, output: OutputBuffer, diagnostics: Diagnostics,
+                stop: @escaping () -> Bool = { SignalTrap.stopRequested }) {
+        self.configuration = configuration
+        self.output = output
+        self.diagnostics = diagnostics
+        self.stop = stop
+        policy = ReconnectPolicy(initialMilliseconds: configuration.backoffInitialMilliseconds,
+                                 maxMilliseconds: configuration.backoffMaxMilliseconds,
+                                 resetAfterMilliseconds: configuration.backoffResetAfterMilliseconds)
+        limiter = ConnectionRateLimiter(limit: configuration.connectionLimit,
+                                        windowMilliseconds: configuration.connectionLimitWindowMilliseconds)
+        if configuration.backfillEnabled {
+            backfiller = Backfiller(baseURL: configuration.restEndpoint, kind: configuration.kind, tls: configuration.tls,
+                                    weightPerMinute: configuration.restWeightPerMinute, diagnostics: diagnostics)
+        }
+    }
+
+    /// Runs the feed on a new thread of its own (not the cooperative pool) and waits for it.
+    public static func runOnDedicatedThread(configuration: LiveFeedConfiguration, diagnostics: Diagnostics) -> ExitStatus {
+        final class Box: @unchecked Sendable { var status = ExitStatus.success }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            let feed = LiveFeed(configuration: configuration, output: OutputBuffer(fileDescriptor: 1), diagnostics: diagnostics)
+            box.status = feed.run()
+            done.signal()
+        }
+        thread.name = "bnc-stream socket loop"
+        thread.stackSize = 1 << 20
+        thread.start()
+        done.wait()
+        return box.status
+    }
+
+    // MARK: - The event loop
+
+    /// Runs until a signal, a closed downstream pipe, or `maxRetries` exhausted.
+    public func run() -> ExitStatus {
+        _ = bnc_global_init_once
+        let status = loop()
+        // Whatever ended the run, what was received is written (a no-op after EPIPE).
+        do { try output.flush() } catch {
+            if case .writeFailed = error, status != .ioError { diagnostics.report("stdout", "\(error)"); return .ioError }
+        }
+        return status
+    }
+
+    private func loop() -> ExitStatus {
+        while true {
+            if stop() { return shutDown(reason: "signal") }
+            let now = MonotonicClock.nowMilliseconds()
+            guard let current = primary else {
+                if let status = connectPrimary(now: now) { return status }
+                continue
+            }
+            maybeStartRollover(current, now: now)
+
+            var busy = false
+            do {
+                busy = try pump(current) || busy
+            } catch {
+                switch error {
+                case .output(let error): return outputFailed(error)
+                case .connection(let error):
+                    if let status = primaryEnded(current, error) { return status }
+                    continue
+                }
+            }
+            if let c = candidate {
+                do {
+                    busy = try pump(c) || busy
+                } catch {
+                    switch error {
+                    case .output(let error): return outputFailed(error)
+                    case .connection(let error): candidateEnded(c, error)
+                    }
+                }
+            }
+            do { try output.flush() } catch { return outputFailed(error) }
+
+            let later = MonotonicClock.nowMilliseconds()
+            if let c = candidate, let first = c.firstDeliveryAt, primary === current {
+                if readyToSwitch(c) || later - first >= configuration.switchGraceMilliseconds {
+                    do { try switchTo(c, from: current) } catch { return outputFailed(error) }
+                    continue
+                }
+            }
+            if later - current.lastFrameAt > configuration.idleTimeoutMilliseconds {
+                if let status = primaryEnded(current, .idle(milliseconds: configuration.idleTimeoutMilliseconds)) { return status }
+                continue
+            }
+            if let c = candidate, later - c.lastFrameAt > configuration.idleTimeoutMilliseconds {
+                candidateEnded(c, .idle(milliseconds: configuration.idleTimeoutMilliseconds))
+            }
+            if !busy { waitForSockets(now: later) }
+        }
+    }
+
+    /// Opens the primary connection when its time has come; returns a status to exit with.
+    private func connectPrimary(now: Int64) -> ExitStatus? {
+        if now < nextAttemptAt {
+            _ = MonotonicClock.sleep(milliseconds: min(nextAttemptAt - now, 200), stop: stop)
+            return nil
+        }
+        let wait = limiter.delay(now: now)
+        if wait > 0 {
+            diagnostics.report("connection", "\(limiter.limit) connections in \(DurationText.format(limiter.windowMilliseconds)): waiting \(DurationText.format(wait))")
+            nextAttemptAt = now + wait
+            return nil
+        }
+        switch open() {
+        case .success(let session):
+            primary = session
+            return nil
+        case .failure(let error):
+            consecutiveFailures += 1
+            if let max = configuration.maxRetries, consecutiveFailures > max {
+                diagnostics.report("connection", "giving up after \(consecutiveFailures) failed attempts in a row (--max-retries \(max))")
+                return .unavailable
+            }
+            scheduleReconnect(after: error)
+            return nil
+        }
+    }
+
+    private func open() -> Result<Session, ConnectionError> {
+        let now = MonotonicClock.nowMilliseconds()
+        limiter.record(now: now)
+        connectionCounter += 1
+        statistics.connections += 1
+        let number = connectionCounter
+        let connection = WebSocketConnection(endpoint: configuration.endpoint, maxMessageSize: configuration.maxMessageSize)
+        do {
+            try connection.open(tls: configuration.tls, timeoutMilliseconds: configuration.connectTimeoutMilliseconds, stop: stop)
+        } catch {
+            connection.drop()
+            diagnostics.report("connection #\(number)", "\(error)")
+            return .failure(error)
+        }
+        diagnostics.report("connection #\(number)", "connected to \(configuration.endpoint.description)")
+        return .success(Session(number: number, connection: connection, now: MonotonicClock.nowMilliseconds()))
+    }
+
+    private func scheduleReconnect(after error: ConnectionError?) {
+        var delay = policy.nextDelay()
+        if let seconds = error?.retryAfterSeconds {
+            delay = max(delay, Int64(seconds) * 1000)
+        }
+        nextAttemptAt = MonotonicClock.nowMilliseconds() + delay
+        let retries = consecutiveFailures == 0 ? "" : configuration.maxRetries.map { " (failure \(consecutiveFailures) of at most \($0 + 1))" } ?? " (failure \(consecutiveFailures))"
+        diagnostics.report("connection", "reconnecting in \(DurationText.format(delay))\(retries)")
+    }
+
+    /// The primary connection ended: promote the rollover connection if there is one, else schedule a reconnect.
+    private func primaryEnded(_ session: Session, _ error: ConnectionError) -> ExitStatus? {
+        do { try output.flush() } catch { return outputFailed(error) }
+        let lived = MonotonicClock.nowMilliseconds() - session.openedAt
+        diagnostics.report(session.label, "lost after \(DurationText.format(lived)), \(session.delivered) trades: \(error)")
+        if case .closeFrame = error { session.connection.sendClose(code: 1000) }
+        session.connection.drop()
+        primary = nil
+        policy.connectionEnded(afterLiving: lived)
+        if session.delivered > 0 { consecutiveFailures = 0 } else { consecutiveFailures += 1 }
+        if let c = candidate {
+            candidate = nil
+            diagnostics.report(c.label, "taking over from \(session.label)")
+            primary = c
+            do { try releaseHeld(c) } catch { return outputFailed(error) }
+            rolloverRequested = false
+            statistics.rollovers += 1
+            return nil
+        }
+        if let max = configuration.maxRetries, consecutiveFailures > max {
+            diagnostics.report("connection", "giving up after \(consecutiveFailures) failed attempts in a row (--max-retries \(max))")
+            return .unavailable
+        }
+        scheduleReconnect(after: error)
+        return nil
+    }
+
+    private func candidateEnded(_ session: Session, _ error: ConnectionError) {
+        diagnostics.report(session.label, "rollover connection lost: \(error)")
+        session.connection.drop()
+        candidate = nil
+        rolloverFailures += 1
+        nextRolloverAttemptAt = MonotonicClock.nowMilliseconds() + min(configuration.backoffMaxMilliseconds,
+                                                                       configuration.backoffInitialMilliseconds << min(rolloverFailures, 6))
+    }
+
+    private func maybeStartRollover(_ current: Session, now: Int64) {
+        guard candidate == nil, now >= nextRolloverAttemptAt else { return }
+        let due = now - current.openedAt >= configuration.rolloverAfterMilliseconds
+        guard rolloverRequested || due else { return }
+        let wait = limiter.delay(now: now)
+        if wait > 0 { nextRolloverAttemptAt = now + wait; return }
+        diagnostics.report(current.label, rolloverRequested ? "server announced shutdown: opening a replacement"
+                                                             : "open for \(DurationText.format(now - current.openedAt)): opening a replacement")
+        switch open() {
+        case .success(let session):
+            candidate = session
+            rolloverFailures = 0
+        case .failure(let error):
+            rolloverFailures += 1
+            var delay = min(configuration.backoffMaxMilliseconds, configuration.backoffInitialMilliseconds << min(rolloverFailures, 6))
+            if let seconds = error.retryAfterSeconds { delay = max(delay, Int64(seconds) * 1000) }
+            nextRolloverAttemptAt = MonotonicClock.nowMilliseconds() + delay
+        }
+    }
+
+    /// The old connection has written every id up to the first the new one holds, for each symbol.
+    private func readyToSwitch(_ c: Session) -> Bool {
+        for (slot, first) in c.firstHeld {
+            if let last = ledger[slot].lastID, last < first - 1 { return false }
+        }
+        return true
+    }
+
+    private func switchTo(_ c: Session, from old: Session) throws(OutputError) {
+        diagnostics.report(c.label, "switched over from \(old.label) (open \(DurationText.format(MonotonicClock.nowMilliseconds() - old.openedAt))); closing it")
+        old.connection.sendClose(code: 1000, reason: "rollover")
+        old.connection.drop()
+        primary = c
+        candidate = nil
+        rolloverRequested = false
+        statistics.rollovers += 1
+        try releaseHeld(c)
+    }
+
+    private func releaseHeld(_ c: Session) throws(OutputError) {
+        let held = c.held
+        c.held = []
+        c.heldBytes = 0
+        c.firstHeld = [:]
+        for entry in held {
+            let failure: OutputError? = entry.bytes.withUnsafeBytes { b in
+                do throws(OutputError) { try deliver(b, slot: entry.slot, id: entry.id); return nil } catch { return error }
+            }
+            if let failure { throw failure }
+        }
+        try output.flush()
+    }
+
+    private func waitForSockets(now: Int64) {
+        var fds: [pollfd] = []
+        if let p = primary, p.connection.socket >= 0 { fds.append(pollfd(fd: p.connection.socket, events: Int16(POLLIN), revents: 0)) }
+        if let c = candidate, c.connection.socket >= 0 { fds.append(pollfd(fd: c.connection.socket, events: Int16(POLLIN), revents: 0)) }
+        var timeout: Int64 = 250
+        if let p = primary { timeout = min(timeout, max(1, p.lastFrameAt + configuration.idleTimeoutMilliseconds - now + 1)) }
+        _ = poll(&fds, nfds_t(fds.count), Int32(timeout))
+    }
+
+    // MARK: - Messages
+
+    /// Receives what is there and handles every complete message; true when bytes came in.
+    private func pump(_ session: Session) throws(FeedError) -> Bool {
+        var received = false
+        var rounds = 0
+        while true {
+            do {
+                while let message = try session.connection.reader.nextMessage() {
+                    try handle(message, on: session)
+                }
+            } catch let error as WebSocketProtocolError {
+                session.connection.sendClose(code: 1002, reason: "protocol error")
+                throw .connection(.protocolViolation(error))
+            } catch let error as FeedError {
+                throw error
+            } catch {
+                throw .connection(.receiveFailed("\(error)"))
+            }
+            if rounds >= 16 { return received }
+            rounds += 1
+            let result: WebSocketConnection.ReceiveResult
+            do { result = try session.connection.receive() } catch { throw .connection(error) }
+            switch result {
+            case .wouldBlock: return received
+            case .received:
+                received = true
+                session.lastFrameAt = MonotonicClock.nowMilliseconds()
+            }
+        }
+    }
+
+    private func handle(_ message: WebSocketMessage, on session: Session) throws(FeedError) {
+        switch message.kind {
+        case .text:
+            let info = TradeMessage.inspect(message.payload)
+            switch info.kind {
+            case .trade:
+                let slot = ledger.slot(for: UnsafeRawBufferPointer(rebasing: message.payload[info.symbol]))
+                let payload = UnsafeRawBufferPointer(rebasing: message.payload[info.payload])
+                session.delivered += 1
+                if session.firstDeliveryAt == nil { session.firstDeliveryAt = MonotonicClock.nowMilliseconds() }
+                if session === candidate {
+                    if session.firstHeld[slot] == nil { session.firstHeld[slot] = info.id }
+                    session.held.append((slot, info.id, Array(payload)))
+                    session.heldBytes += payload.count
+                    if session.heldBytes > 64 << 20, let p = primary {
+                        do { try switchTo(session, from: p) } catch { throw .output(error) }
+                    }
+                } else {
+                    do { try deliver(payload, slot: slot, id: info.id) } catch { throw .output(error) }
+                }
+            case .serverShutdown:
+                diagnostics.report(session.label, "server announced shutdown")
+                if session === primary { rolloverRequested = true }
+            case .other:
+                skipped(message.payload, why: "not a trade event", on: session)
+            case .invalid(let why):
+                skipped(message.payload, why: why, on: session)
+            }
+        case .binary:
+            skipped(message.payload, why: "binary message", on: session)
+        case .ping:
+            do { try session.connection.sendPong(message.payload) } catch { throw .connection(error) }
+        case .pong:
+            break
+        case .close(let code):
+            let reason = String(decoding: message.payload, as: UTF8.self)
+            session.connection.sendClose(code: code ?? 1000)
+            throw .connection(.closeFrame(code: code, reason: reason))
+        }
+    }
+
+    private func skipped(_ payload: UnsafeRawBufferPointer, why: String, on session: Session) {
+        statistics.skippedMessages += 1
+        if reportedSkips < 10 {
+            reportedSkips += 1
+            let preview = String(decoding: payload.prefix(120), as: UTF8.self)
+            diagnostics.report(session.label, "skipped message (\(why)): \(preview)")
+        }
+    }
+
+    /// Writes one trade unless it is a repeat; fills a gap before it first.
+    private func deliver(_ payload: UnsafeRawBufferPointer, slot: Int, id: Int64) throws(OutputError) {
+        if let last = ledger[slot].lastID {
+            if id <= last { statistics.duplicatesDropped += 1; return }
+            if id > last + 1 { try fillGap(slot: slot, range: (last + 1)..<id) }
+        }
+        if let base = payload.baseAddress, memchr(base, 0x0A, payload.count) != nil || memchr(base, 0x0D, payload.count) != nil {
+            // JSON allows CR/LF as whitespace; written verbatim they would tear the line in two.
+            // Inside strings they cannot occur (the scanner rejects raw control characters).
+            try output.append(payload.lazy.map { $0 == 0x0A || $0 == 0x0D ? UInt8(ascii: " ") : $0 })
+        } else {
+            try output.append(payload)
+        }
+        output.appendByte(UInt8(ascii: "\n"))
+        ledger.setLastID(id, slot: slot)
+        statistics.tradesWritten += 1
+    }
+
+    private func fillGap(slot: Int, range: Range<Int64>) throws(OutputError) {
+        let symbol = ledger[slot].symbol
+        let missing = range.count
+        let what = "\(symbol) ids \(range.lowerBound)–\(range.upperBound - 1) (\(missing) trades)"
+        guard let backfiller else {
+            statistics.missingUnfilled += Int64(missing)
+            diagnostics.report("gap", "\(what) missed; backfill is off")
+            return
+        }
+        var fetch = range
+        if Int64(missing) > configuration.backfillMax {
+            fetch = (range.upperBound - configuration.backfillMax)..<range.upperBound
+            statistics.missingUnfilled += Int64(missing) - configuration.backfillMax
+            diagnostics.report("gap", "\(what) missed; over --backfill-max, fetching only the last \(configuration.backfillMax)")
+        } else {
+            diagnostics.report("gap", "\(what) missed; backfilling from REST")
+        }
+        try output.flush()
+        let outcome = try backfiller.fill(symbol: symbol, range: fetch, stop: stop) { (id, line) throws(OutputError) in
+            try output.append(line)
+            output.appendByte(UInt8(ascii: "\n"))
+            ledger.setLastID(id, slot: slot)
+        }
+        statistics.backfilled += outcome.written
+        statistics.tradesWritten += outcome.written
+        if let failure = outcome.failure {
+            statistics.missingUnfilled += Int64(fetch.count) - outcome.written
+            diagnostics.report("gap", "backfill of \(symbol) incomplete (\(outcome.written) of \(fetch.count) written): \(failure); the rest of the gap stays")
+        } else {
+            diagnostics.report("gap", "backfilled \(outcome.written) trades of \(symbol)")
+        }
+    }
+
+    // MARK: - Ending
+
+    private func outputFailed(_ error: OutputError) -> ExitStatus {
+        closeAll(reason: "downstream closed")
+        switch error {
+        case .downstreamClosed: return .success
+        case .writeFailed: diagnostics.report("stdout", "\(error)"); return .ioError
+        }
+    }
+
+    private func closeAll(reason: String) {
+        for s in [primary, candidate].compactMap({ $0 }) {
+            s.connection.sendClose(code: 1000, reason: reason)
+            s.connection.drop()
+        }
+        primary = nil
+        candidate = nil
+    }
+
+    /// SIGINT/SIGTERM: close frame, a short wait for the server's close (trades arriving meanwhile
+    /// are still written), flush, exit 0.
+    private func shutDown(reason: String) -> ExitStatus {
+        if let p = primary {
+            p.connection.sendClose(code: 1000, reason: "client stopping")
+            let deadline = MonotonicClock.nowMilliseconds() + 1000
+            var closed = false
+            while !closed && MonotonicClock.nowMilliseconds() < deadline {
+                do {
+                    if try !pump(p) { p.connection.waitReadable(timeoutMilliseconds: 50) }
+                } catch {
+                    if case .output = error { break }
+                    closed = true
+                }
+            }
+        }
+        closeAll(reason: "client stopping")
+        do { try output.flush() } catch {
+            if case .writeFailed = error { diagnostics.report("stdout", "\(error)"); return .ioError }
+        }
+        let s = statistics
+        diagnostics.report(nil, "stopped by \(reason): \(s.tradesWritten) trades written (\(s.backfilled) backfilled), \(s.duplicatesDropped) duplicates dropped, \(s.connections) connections, \(s.rollovers) rollovers")
+        return .success
+    }
+}
+
+/// curl_global_init once per process, before the first handle.
+let bnc_global_init_once: Void = { _ = bnc_curl_global_init() }()

@@ -1,0 +1,77 @@
+/// Why an endpoint or symbol list cannot be used.
+public enum StreamConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    case badEndpoint(String)
+    case badSymbol(String)
+    case tooManySymbols(Int)
+
+    public var description: String {
+        switch self {
+        case .badEndpoint(let e): return "endpoint \"\(e)\" is not a ws:// or wss:// URL"
+        case .badSymbol(let s): return "symbol \"\(s)\" must be letters and digits"
+        case .tooManySymbols(let n): return "\(n) symbols: Binance allows at most \(StreamEndpoint.maxStreamsPerConnection) streams per connection"
+        }
+    }
+}
+
+/// Which Binance stream to subscribe to for each symbol.
+public enum StreamKind: String, Sendable, CaseIterable {
+    case trade
+    case aggTrade
+
+    /// The payload field holding the consecutive id.
+    var idKey: StaticString { self == .trade ? "t" : "a" }
+}
+
+/// Where to connect: the URL libcurl opens (https/http, since Debian's libcurl has no ws scheme)
+/// and the request target of the upgrade.
+public struct StreamEndpoint: Sendable, Equatable {
+    public static let maxStreamsPerConnection = 1024
+
+    public var secure: Bool
+    public var host: String
+    public var port: Int
+    /// Path and query of the upgrade request, e.g. `/ws/btcusdt@trade`.
+    public var target: String
+
+    /// One symbol: `/ws/<symbol>@<kind>`; several: the combined stream `/stream?streams=a@kind/b@kind`,
+    /// whose `{"stream":…,"data":…}` envelope the feed unwraps.
+    public init(endpoint: String, symbols: [String], kind: StreamKind) throws(StreamConfigurationError) {
+        guard !symbols.isEmpty, symbols.count <= Self.maxStreamsPerConnection else { throw .tooManySymbols(symbols.count) }
+        var rest: Substring
+        if endpoint.hasPrefix("wss://") { secure = true; rest = endpoint.dropFirst(6) }
+        else if endpoint.hasPrefix("ws://") { secure = false; rest = endpoint.dropFirst(5) }
+        else { throw .badEndpoint(endpoint) }
+        var basePath = ""
+        if let slash = rest.firstIndex(of: "/") {
+            basePath = String(rest[slash...])
+            rest = rest[..<slash]
+            while basePath.hasSuffix("/") { basePath.removeLast() }
+        }
+        guard !rest.isEmpty else { throw .badEndpoint(endpoint) }
+        if let colon = rest.lastIndex(of: ":"), !rest.hasSuffix("]") {
+            guard let p = Int(rest[rest.index(after: colon)...]), (1...65535).contains(p) else { throw .badEndpoint(endpoint) }
+            host = String(rest[..<colon]); port = p
+        } else {
+            host = String(rest); port = secure ? 443 : 80
+        }
+        guard !host.isEmpty else { throw .badEndpoint(endpoint) }
+        var names: [String] = []
+        for symbol in symbols {
+            guard !symbol.isEmpty, symbol.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) }) else {
+                throw .badSymbol(symbol)
+            }
+            names.append(symbol.lowercased() + "@" + kind.rawValue)
+        }
+        target = names.count == 1 ? basePath + "/ws/" + names[0] : basePath + "/stream?streams=" + names.joined(separator: "/")
+    }
+
+    /// The URL handed to libcurl for the TCP/TLS connection.
+    public var curlURL: String { (secure ? "https://" : "http://") + host + ":" + String(port) + "/" }
+
+    public var hostHeader: String {
+        let defaultPort = secure ? 443 : 80
+        return port == defaultPort ? host : host + ":" + String(port)
+    }
+
+    public var description: String { (secure ? "wss://" : "ws://") + hostHeader + target }
+}

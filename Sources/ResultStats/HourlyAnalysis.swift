@@ -1,0 +1,58 @@
+/// `hourly`: windows, scored windows, anomalies and the anomaly rate (anomalies / scored) per
+/// hour of the day, 0–23, over all days (pandas' `groupby(timestamp.dt.hour)`). The hour is UTC
+/// for our files and the wall-clock hour as written for the original's.
+public struct HourlyAnalysis: Sendable {
+    public struct Hour: Sendable {
+        public var hour: Int
+        public var windows: Int
+        public var scored: Int
+        public var anomalies: Int
+        public var anomalyRate: Double { scored > 0 ? Double(anomalies) / Double(scored) : .nan }
+    }
+
+    /// Only hours that have rows, ascending.
+    public var hours: [Hour]
+    public var timeBasis: TimeBasis
+
+    public init(_ s: ResultSeries) {
+        var table = (0..<24).map { Hour(hour: $0, windows: 0, scored: 0, anomalies: 0) }
+        for i in 0..<s.count {
+            var h = Int((s.timestamp[i] / 3_600_000) % 24)
+            if s.timestamp[i] < 0 && s.timestamp[i] % 3_600_000 != 0 { h -= 1 }
+            if h < 0 { h += 24 }
+            table[h].windows += 1
+            if s.isScored(i) {
+                table[h].scored += 1
+                if s.isAnomaly(i) { table[h].anomalies += 1 }
+            }
+        }
+        hours = table.filter { $0.windows > 0 }
+        timeBasis = s.timeBasis
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("time_basis", .string(timeBasis.rawValue)),
+            ("hours", .array(hours.map { h in
+                .object([
+                    ("hour", .int(h.hour)), ("windows", .int(h.windows)), ("scored", .int(h.scored)),
+                    ("anomalies", .int(h.anomalies)), ("anomaly_rate", .number(h.anomalyRate)),
+                ])
+            })),
+        ])
+    }
+
+    public func text() -> String {
+        let peak = hours.map(\.anomalyRate).filter(\.isFinite).max() ?? 0
+        var table = TextTable([timeBasis == .utc ? "hour (UTC)" : "hour (local)", "windows", "scored", "anomalies", "rate", ""], leftAligned: [5])
+        for h in hours {
+            let bar = peak > 0 && h.anomalyRate.isFinite ? String(repeating: "█", count: Int((h.anomalyRate / peak * 30).rounded())) : ""
+            table.add([String(format2: h.hour) + ":00", Format.count(h.windows), Format.count(h.scored), Format.count(h.anomalies), Format.percent(h.anomalyRate), bar])
+        }
+        return table.render()
+    }
+}
+
+extension String {
+    init(format2 v: Int) { self = v < 10 ? "0\(v)" : "\(v)" }
+}

@@ -1,0 +1,117 @@
+import BNCCore
+
+/// `premove`: do anomalies come before larger price moves? For each horizon, the future move of
+/// row i is Σ|return| over rows i+1 … i+h (h = horizon / window size, rounded half-to-even as
+/// Python's `round`, at least 1), computed exactly as pandas'
+/// `abs(return).rolling(h).sum().shift(-h)` over the whole series in time order (warm-up rows
+/// included, as they are real windows). Rows within h of the end have no full horizon and are
+/// left out. Scored rows with a future move are grouped normal / vol_only / if_only / both by
+/// the IF prediction and the volatility baseline (`BaselineAnalysis`), and each group is compared
+/// with normal: mean future move, ratio to normal, two-sided Mann–Whitney U (`MannWhitneyU`).
+public struct PreMoveAnalysis: Sendable {
+    public enum Group: String, CaseIterable, Sendable {
+        case normal, volOnly = "vol_only", ifOnly = "if_only", both
+        var index: Int { switch self { case .normal: 0; case .volOnly: 1; case .ifOnly: 2; case .both: 3 } }
+    }
+
+    public struct GroupResult: Sendable {
+        public var group: Group
+        public var count: Int
+        public var meanFutureMove: Double
+        public var ratioToNormal: Double
+        /// nil for normal itself and for an empty group.
+        public var test: MannWhitneyU?
+    }
+
+    public struct HorizonResult: Sendable {
+        public var horizon: DurationSpec
+        public var windows: Int
+        public var groups: [GroupResult]
+        public func group(_ g: Group) -> GroupResult { groups.first { $0.group == g }! }
+    }
+
+    public var windowMilliseconds: Double
+    public var threshold: Double
+    public var horizons: [HorizonResult]
+
+    public static let defaultHorizons: [DurationSpec] = ["1m", "5m", "15m", "30m"].map { DurationSpec($0)! }
+
+    /// Windows a horizon spans for a window size.
+    public static func windows(for horizon: DurationSpec, windowMilliseconds w: Double) -> Int {
+        max(1, Int((Double(horizon.milliseconds) / w).rounded(.toNearestOrEven)))
+    }
+
+    public init(_ s: ResultSeries, horizons: [DurationSpec], windowMilliseconds w: Double) {
+        windowMilliseconds = w
+        let baseline = BaselineAnalysis(s)
+        threshold = baseline.threshold
+        var groupOf = [Group?](repeating: nil, count: s.count)
+        for i in 0..<s.count where s.isScored(i) {
+            let a = s.isAnomaly(i), v = s.volatility[i] > baseline.threshold
+            groupOf[i] = a ? (v ? .both : .ifOnly) : (v ? .volOnly : .normal)
+        }
+        let absReturns = s.returns.map { abs($0) }
+        self.horizons = horizons.map { horizon in
+            let h = PreMoveAnalysis.windows(for: horizon, windowMilliseconds: w)
+            let future = RollingSum.forward(absReturns, window: h)
+            var samples = [[Double]](repeating: [], count: Group.allCases.count)
+            for i in 0..<s.count {
+                guard let g = groupOf[i], !future[i].isNaN else { continue }
+                samples[g.index].append(future[i])
+            }
+            let normal = samples[Group.normal.index]
+            let normalMean = NumPySum.mean(normal)
+            let normalSorted = normal.sorted()
+            let groups = Group.allCases.map { g -> GroupResult in
+                let x = samples[g.index]
+                let mean = NumPySum.mean(x)
+                return GroupResult(group: g, count: x.count, meanFutureMove: mean, ratioToNormal: mean / normalMean,
+                                   test: g == .normal ? nil : MannWhitneyU.test(x, sortedY: normalSorted))
+            }
+            return HorizonResult(horizon: horizon, windows: h, groups: groups)
+        }
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("window_seconds", .number(windowMilliseconds / 1000)),
+            ("volatility_threshold", .number(threshold)),
+            ("horizons", .array(horizons.map { h in
+                .object([
+                    ("horizon", .string(h.horizon.description)),
+                    ("horizon_seconds", .number(h.horizon.seconds)),
+                    ("windows", .int(h.windows)),
+                    ("groups", .array(h.groups.map { g in
+                        .object([
+                            ("group", .string(g.group.rawValue)),
+                            ("count", .int(g.count)),
+                            ("mean_future_move", .number(g.meanFutureMove)),
+                            ("ratio_to_normal", .number(g.ratioToNormal)),
+                            ("u_statistic", .number(g.test?.statistic)),
+                            ("p_value", .number(g.test?.pValue)),
+                            ("method", g.test.map { .string($0.method.rawValue) } ?? .null),
+                        ])
+                    })),
+                ])
+            })),
+        ])
+    }
+
+    public func text() -> String {
+        var out = "future move = Σ|return| over the next h windows (window \(Format.number(windowMilliseconds / 1000)) s); "
+        out += "groups by IF prediction and volatility > \(Format.number(threshold))\n"
+        out += "p: two-sided Mann–Whitney U of the group against normal (SciPy defaults)\n"
+        for h in horizons {
+            out += "\nhorizon \(h.horizon.description) (\(h.windows) windows)\n"
+            var t = TextTable(["group", "windows", "mean move", "× normal", "U", "p", "method"])
+            for g in h.groups {
+                t.add([g.group.rawValue, Format.count(g.count), Format.number(g.meanFutureMove, 5),
+                       g.group == .normal ? "1" : Format.number(g.ratioToNormal, 4),
+                       g.test.map { Format.number($0.statistic, 10) } ?? "", g.test.map { Format.number($0.pValue, 3) } ?? "",
+                       g.test?.method.rawValue ?? ""])
+            }
+            out += t.render()
+        }
+        return out
+    }
+}

@@ -1,0 +1,31 @@
+/// Why inputs could not be read; descriptions are what bnc-stats prints after `bnc-stats: `.
+public enum ResultReadError: Error, CustomStringConvertible, Sendable, Equatable {
+    case cannotOpen(file: String, reason: String)
+    case readFailed(file: String, reason: String)
+    /// The first line is neither a known CSV header nor a JSON object.
+    case unknownFormat(file: String)
+    /// A row that cannot be read, under `--strict` (otherwise such rows are skipped and counted).
+    case badRow(file: String, line: Int, reason: String)
+    /// The original's local-time rows mixed with our UTC rows: one clock per series.
+    case mixedTimeBases
+    /// Rows of several symbols, and no `--symbol` to choose one.
+    case severalSymbols([String])
+    /// Per-second trade-rate files where scored results are needed (only `cv` reads them).
+    case tradeRatesNotAllowed(file: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let file, let reason): return "\(file): cannot open: \(reason)"
+        case .readFailed(let file, let reason): return "\(file): \(reason)"
+        case .unknownFormat(let file):
+            return "\(file): not a results file (expected a bnc-score CSV/NDJSON or the original's window_results CSV header)"
+        case .badRow(let file, let line, let reason): return "\(file):\(line): \(reason)"
+        case .mixedTimeBases:
+            return "the original project's local-time CSV cannot be merged with UTC results; analyse them separately"
+        case .severalSymbols(let symbols):
+            return "the input holds several symbols (\(symbols.joined(separator: ", "))): choose one with --symbol"
+        case .tradeRatesNotAllowed(let file):
+            return "\(file): per-second trade counts (event_time,trades_per_sec) are read only by `cv`"
+        }
+    }
+}

@@ -1,0 +1,357 @@
+import BNCCore
+
+/// Reads result files (our CSV, our NDJSON, the original's CSV) and trade-rate files, detecting
+/// each file's format from its first line, and merges them into one series in time order.
+///
+/// Rows that cannot be read are skipped and counted (`skippedRows`, first few in `problems`);
+/// with `strict` the first one is an error instead.
+public struct ResultReader {
+    public struct Problem: Sendable, Equatable {
+        public var file: String
+        public var line: Int
+        public var reason: String
+    }
+
+    public var strict = false
+    public private(set) var series = ResultSeries()
+    public private(set) var tradeRates = TradeRateSeries()
+    public private(set) var skippedRows = 0
+    public private(set) var problems: [Problem] = []
+    /// Files read, with the format detected for each.
+    public private(set) var files: [(name: String, format: ResultFormat)] = []
+    private var sawOriginal = false, sawOurs = false
+
+    public init(strict: Bool = false) { self.strict = strict }
+
+    /// Reads every input and returns the merged, time-ordered series.
+    public static func read(_ inputs: [InputFile], strict: Bool = false) throws(ResultReadError) -> ResultReader {
+        var reader = ResultReader(strict: strict)
+        for input in inputs { try reader.read(input) }
+        reader.finish()
+        return reader
+    }
+
+    /// Reads one input (a path or stdin).
+    public mutating func read(_ input: InputFile) throws(ResultReadError) {
+        let name = input.displayName
+        let fd: Int32
+        do { fd = try input.open() } catch {
+            throw .cannotOpen(file: name, reason: String(describing: error).components(separatedBy: ": ").last ?? "")
+        }
+        defer { if fd != 0 { close(fd) } }
+        var lineReader = LineReader(fileDescriptor: fd, chunkSize: 1 << 20, maxLineLength: 1 << 20)
+        var fileState = FileState(name: name)
+        do {
+            try lineReader.forEachLine { line, number in
+                switch line {
+                case .oversized(let length):
+                    try self.reject(&fileState, number, "line of \(length) bytes is too long")
+                case .text(let bytes):
+                    try self.consume(bytes, number, &fileState)
+                }
+                return true
+            }
+        } catch let error as ResultReadError {
+            throw error
+        } catch {
+            throw .readFailed(file: name, reason: String(describing: error))
+        }
+        if let part = fileState.part, fileState.format != .tradeRateCSV { series.append(contentsOf: part) }
+        tradeRates.append(contentsOf: fileState.rates)
+        if let format = fileState.format { files.append((name, format)) }
+    }
+
+    /// Orders the merged rows by time (stable) once every file is in.
+    public mutating func finish() {
+        series.sortByTime()
+        tradeRates.sortByTime()
+    }
+
+    // MARK: - Per-file parsing
+
+    private enum Column { case timestamp, windowEnd, tradeCount, volume, avgTradeSize, ret, volatility, score, prediction, symbol, eventTime, tradesPerSec, other }
+
+    private struct FileState {
+        var name: String
+        var format: ResultFormat?
+        var columns: [Column] = []
+        var part: ResultSeries?
+        var rates = TradeRateSeries()
+        var timeBasis: TimeBasis = .utc
+        var lastSymbolBytes: [UInt8] = []
+        var lastSymbolIndex: UInt16 = 0
+        init(name: String) { self.name = name }
+    }
+
+    private mutating func reject(_ state: inout FileState, _ line: Int, _ reason: String) throws(ResultReadError) {
+        if strict { throw .badRow(file: state.name, line: line, reason: reason) }
+        skippedRows += 1
+        if problems.count < 5 { problems.append(Problem(file: state.name, line: line, reason: reason)) }
+    }
+
+    private mutating func consume(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
+        if state.format == nil {
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+            guard let format = ResultFormat.detect(firstLine: bytes) else { throw .unknownFormat(file: state.name) }
+            state.format = format
+            var part = ResultSeries()
+            part.formats = [format]
+            switch format {
+            case .originalCSV:
+                sawOriginal = true
+                part.timeBasis = .naiveLocal
+            case .ourCSV, .ourNDJSON:
+                sawOurs = true
+            case .tradeRateCSV:
+                break
+            }
+            if sawOriginal && sawOurs { throw .mixedTimeBases }
+            series.timeBasis = sawOriginal ? .naiveLocal : .utc
+            part.timeBasis = series.timeBasis
+            part.reserveCapacity(1024)
+            state.part = part
+            if format == .ourNDJSON {
+                try consumeJSON(bytes, number, &state)
+            } else {
+                var start = bytes.startIndex
+                while start < bytes.count, bytes[start] == 0xEF || bytes[start] == 0xBB || bytes[start] == 0xBF { start += 1 }
+                let header = CSVHeader(line: UnsafeRawBufferPointer(rebasing: bytes[start...]))
+                state.columns = header.names.map(Self.column(named:))
+            }
+            return
+        }
+        switch state.format! {
+        case .ourNDJSON: try consumeJSON(bytes, number, &state)
+        case .tradeRateCSV: try consumeTradeRate(bytes, number, &state)
+        case .ourCSV, .originalCSV: try consumeCSV(bytes, number, &state)
+        }
+    }
+
+    private static func column(named name: String) -> Column {
+        switch name {
+        case "timestamp", "start": return .timestamp
+        case "window_end", "end": return .windowEnd
+        case "trade_count": return .tradeCount
+        case "volume": return .volume
+        case "avg_trade_size": return .avgTradeSize
+        case "return", "price_return": return .ret
+        case "volatility", "price_volatility": return .volatility
+        case "score": return .score
+        case "prediction": return .prediction
+        case "symbol": return .symbol
+        case "event_time": return .eventTime
+        case "trades_per_sec": return .tradesPerSec
+        default: return .other
+        }
+    }
+
+    /// The values of one row while it is being parsed; appended only when the whole row is good.
+    private struct Row {
+        var timestamp: Int64? = nil
+        var windowEnd = Int64.min
+        var tradeCount = Double.nan, volume = Double.nan, avgTradeSize = Double.nan
+        var ret = Double.nan, volatility = Double.nan
+        var score = Double.nan
+        var prediction: Int8 = 0
+        var symbol: UInt16 = 0
+    }
+
+    private mutating func consumeCSV(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
+        if bytes.isEmpty { return }
+        var row = Row()
+        var field = 0
+        var start = 0
+        var failure: String? = nil
+        let n = bytes.count
+        let columns = state.columns
+        var i = 0
+        while i <= n {
+            if i < n && bytes[i] != 0x2C { i += 1; continue }
+            var lo = start, hi = i
+            if hi - lo >= 2, bytes[lo] == 0x22, bytes[hi - 1] == 0x22 { lo += 1; hi -= 1 }
+            let range = lo..<hi
+            if field < columns.count {
+                switch columns[field] {
+                case .timestamp:
+                    row.timestamp = TimestampParser.milliseconds(bytes, range)
+                    if row.timestamp == nil { failure = "bad timestamp" }
+                case .windowEnd:
+                    if !range.isEmpty {
+                        guard let v = TimestampParser.milliseconds(bytes, range) else { failure = "bad window_end"; break }
+                        row.windowEnd = v
+                    }
+                case .tradeCount: row.tradeCount = DecimalParser.double(bytes, range) ?? .nan
+                case .volume: row.volume = DecimalParser.double(bytes, range) ?? .nan
+                case .avgTradeSize: row.avgTradeSize = DecimalParser.double(bytes, range) ?? .nan
+                case .ret: row.ret = DecimalParser.double(bytes, range) ?? .nan
+                case .volatility: row.volatility = DecimalParser.double(bytes, range) ?? .nan
+                case .score:
+                    if !range.isEmpty {
+                        guard let v = DecimalParser.double(bytes, range) else { failure = "bad score"; break }
+                        row.score = v
+                    }
+                case .prediction:
+                    if !range.isEmpty {
+                        guard let v = DecimalParser.double(bytes, range), v == 1 || v == -1 else {
+                            failure = "prediction is not -1 or 1"; break
+                        }
+                        row.prediction = v < 0 ? -1 : 1
+                    }
+                case .symbol:
+                    row.symbol = symbolIndex(bytes, range, &state)
+                case .eventTime, .tradesPerSec, .other:
+                    break
+                }
+            }
+            field += 1
+            start = i + 1
+            i += 1
+            if failure != nil { break }
+        }
+        if failure == nil && field < columns.count { failure = "\(field) fields, the header has \(columns.count)" }
+        try finishRow(row, failure, number, &state)
+    }
+
+    private mutating func finishRow(_ row: Row, _ failure: String?, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
+        var failure = failure
+        if failure == nil {
+            if row.timestamp == nil { failure = "no timestamp" }
+            else if row.tradeCount.isNaN || row.volume.isNaN || row.avgTradeSize.isNaN || row.ret.isNaN || row.volatility.isNaN {
+                failure = "missing or non-numeric feature"
+            }
+        }
+        if let failure { try reject(&state, number, failure); return }
+        var prediction = row.prediction
+        if prediction == 0 && !row.score.isNaN { prediction = row.score < 0 ? -1 : 1 }
+        var score = row.score
+        if score.isNaN && prediction != 0 { prediction = 0; score = .nan }
+        state.part!.timestamp.append(row.timestamp!)
+        state.part!.windowEnd.append(row.windowEnd)
+        state.part!.tradeCount.append(row.tradeCount)
+        state.part!.volume.append(row.volume)
+        state.part!.avgTradeSize.append(row.avgTradeSize)
+        state.part!.returns.append(row.ret)
+        state.part!.volatility.append(row.volatility)
+        state.part!.score.append(score)
+        state.part!.prediction.append(prediction)
+        state.part!.symbolIndex.append(row.symbol)
+    }
+
+    private func symbolIndex(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ state: inout FileState) -> UInt16 {
+        if range.count == state.lastSymbolBytes.count {
+            var same = true
+            for k in 0..<range.count where bytes[range.lowerBound + k] != state.lastSymbolBytes[k] { same = false; break }
+            if same { return state.lastSymbolIndex }
+        }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self).uppercased()
+        let index = state.part!.symbolIndex(for: text)
+        state.lastSymbolBytes = Array(UnsafeRawBufferPointer(rebasing: bytes[range]))
+        state.lastSymbolIndex = index
+        return index
+    }
+
+    private mutating func consumeTradeRate(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
+        if bytes.isEmpty { return }
+        var time = Double.nan, rate = Double.nan
+        var field = 0, start = 0
+        for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x2C {
+            if field < state.columns.count {
+                switch state.columns[field] {
+                case .eventTime: time = DecimalParser.double(bytes, start..<i) ?? .nan
+                case .tradesPerSec: rate = DecimalParser.double(bytes, start..<i) ?? .nan
+                default: break
+                }
+            }
+            field += 1
+            start = i + 1
+        }
+        guard time.isFinite, rate.isFinite else { try reject(&state, number, "bad event_time or trades_per_sec"); return }
+        state.rates.eventTime.append(time)
+        state.rates.tradesPerSecond.append(rate)
+    }
+
+    private mutating func consumeJSON(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        var row = Row()
+        var failure: String? = nil
+        var symbolRange: Range<Int>? = nil
+        do {
+            try JSONObjectScanner.scan(bytes) { (m: JSONMember) throws(JSONScanError) in
+                let column = Self.jsonColumn(bytes, m.keyRange)
+                let r = m.valueRange
+                func number() -> Double? { m.kind == .number ? DecimalParser.double(bytes, r) : nil }
+                func time() -> Int64? {
+                    if m.kind == .string { return TimestampParser.milliseconds(bytes, r) }
+                    if m.kind == .number, let v = DecimalParser.int64(bytes, r) { return v }
+                    return nil
+                }
+                switch column {
+                case .timestamp:
+                    row.timestamp = time()
+                    if row.timestamp == nil { failure = "bad timestamp" }
+                case .windowEnd:
+                    if m.kind != .null {
+                        guard let v = time() else { failure = "bad window_end"; return }
+                        row.windowEnd = v
+                    }
+                case .tradeCount: row.tradeCount = number() ?? .nan
+                case .volume: row.volume = number() ?? .nan
+                case .avgTradeSize: row.avgTradeSize = number() ?? .nan
+                case .ret: row.ret = number() ?? .nan
+                case .volatility: row.volatility = number() ?? .nan
+                case .score:
+                    if m.kind != .null {
+                        guard let v = number() else { failure = "bad score"; return }
+                        row.score = v
+                    }
+                case .prediction:
+                    if m.kind != .null {
+                        guard let v = number(), v == 1 || v == -1 else { failure = "prediction is not -1 or 1"; return }
+                        row.prediction = v < 0 ? -1 : 1
+                    }
+                case .symbol:
+                    if m.kind == .string { symbolRange = r }
+                default: break
+                }
+            }
+        } catch {
+            try reject(&state, number, error.description)
+            return
+        }
+        if let symbolRange { row.symbol = symbolIndex(bytes, symbolRange, &state) }
+        try finishRow(row, failure, number, &state)
+    }
+
+    private static func jsonColumn(_ b: UnsafeRawBufferPointer, _ k: Range<Int>) -> Column {
+        typealias S = JSONObjectScanner
+        switch k.count {
+        case 3: return S.bytes(b, k, equal: "end") ? .windowEnd : .other
+        case 5:
+            if S.bytes(b, k, equal: "start") { return .timestamp }
+            if S.bytes(b, k, equal: "score") { return .score }
+            return .other
+        case 6:
+            if S.bytes(b, k, equal: "volume") { return .volume }
+            if S.bytes(b, k, equal: "return") { return .ret }
+            if S.bytes(b, k, equal: "symbol") { return .symbol }
+            return .other
+        case 9: return S.bytes(b, k, equal: "timestamp") ? .timestamp : .other
+        case 10:
+            if S.bytes(b, k, equal: "window_end") { return .windowEnd }
+            if S.bytes(b, k, equal: "prediction") { return .prediction }
+            if S.bytes(b, k, equal: "volatility") { return .volatility }
+            return .other
+        case 11: return S.bytes(b, k, equal: "trade_count") ? .tradeCount : .other
+        case 12: return S.bytes(b, k, equal: "price_return") ? .ret : .other
+        case 14: return S.bytes(b, k, equal: "avg_trade_size") ? .avgTradeSize : .other
+        case 16: return S.bytes(b, k, equal: "price_volatility") ? .volatility : .other
+        default: return .other
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,141 @@
+/// What a row's `timestamp` means: our files carry UTC instants, the original project's carry
+/// the local wall clock of the machine that wrote them, without a zone.
+public enum TimeBasis: String, Sendable, Equatable {
+    /// ISO 8601 with `Z` (our CSV and NDJSON).
+    case utc
+    /// `YYYY-MM-DD HH:MM:SS` as the original wrote it: read as a naive wall-clock time (no zone
+    /// conversion), so "hour" means the hour printed in the file.
+    case naiveLocal = "naive-local"
+}
+
+/// The scored-results series as columns (one array per field), in time order, which is what
+/// every analysis walks: a million rows stay a handful of flat arrays.
+///
+/// Timestamps are epoch milliseconds; for `TimeBasis.naiveLocal` they are the wall-clock fields
+/// read as if they were UTC. A row without a score (the model's warm-up) has `score` NaN and
+/// `prediction` 0.
+public struct ResultSeries: Sendable {
+    public var timestamp: [Int64] = []
+    /// `window_end` in ms, or `Int64.min` when the file has none (the original's CSV).
+    public var windowEnd: [Int64] = []
+    public var tradeCount: [Double] = []
+    public var volume: [Double] = []
+    public var avgTradeSize: [Double] = []
+    public var returns: [Double] = []
+    public var volatility: [Double] = []
+    /// scikit-learn's `decision_function`; NaN while the model is warming up.
+    public var score: [Double] = []
+    /// -1 anomaly, 1 normal, 0 none (warm-up).
+    public var prediction: [Int8] = []
+    /// Index into `symbols`; 0 (`""`) when the file has no symbol column.
+    public var symbolIndex: [UInt16] = []
+    public var symbols: [String] = [""]
+    public var timeBasis: TimeBasis = .utc
+    /// The formats the rows came from, in the order first seen.
+    public var formats: [ResultFormat] = []
+
+    public init() {}
+
+    public var count: Int { timestamp.count }
+
+    public mutating func reserveCapacity(_ n: Int) {
+        timestamp.reserveCapacity(n); windowEnd.reserveCapacity(n)
+        tradeCount.reserveCapacity(n); volume.reserveCapacity(n); avgTradeSize.reserveCapacity(n)
+        returns.reserveCapacity(n); volatility.reserveCapacity(n); score.reserveCapacity(n)
+        prediction.reserveCapacity(n); symbolIndex.reserveCapacity(n)
+    }
+
+    /// The index of `symbol` in `symbols`, adding it when new.
+    public mutating func symbolIndex(for symbol: String) -> UInt16 {
+        if let i = symbols.firstIndex(of: symbol) { return UInt16(i) }
+        symbols.append(symbol)
+        return UInt16(symbols.count - 1)
+    }
+
+    /// Symbols that occur in the rows (not the empty placeholder), sorted.
+    public var presentSymbols: [String] {
+        var seen = [Bool](repeating: false, count: symbols.count)
+        for i in symbolIndex { seen[Int(i)] = true }
+        return symbols.indices.filter { seen[$0] && !symbols[$0].isEmpty }.map { symbols[$0] }.sorted()
+    }
+
+    /// Whether row `i` was scored (the model was past its warm-up).
+    @inline(__always) public func isScored(_ i: Int) -> Bool { !score[i].isNaN }
+
+    /// Whether row `i` was predicted anomalous.
+    @inline(__always) public func isAnomaly(_ i: Int) -> Bool { prediction[i] == -1 }
+
+    /// Appends every row of `other` (symbols remapped), keeping the combined formats.
+    public mutating func append(contentsOf other: ResultSeries) {
+        let remap = other.symbols.map { symbolIndex(for: $0) }
+        timestamp += other.timestamp; windowEnd += other.windowEnd
+        tradeCount += other.tradeCount; volume += other.volume; avgTradeSize += other.avgTradeSize
+        returns += other.returns; volatility += other.volatility; score += other.score
+        prediction += other.prediction
+        symbolIndex += other.symbolIndex.map { remap[Int($0)] }
+        for f in other.formats where !formats.contains(f) { formats.append(f) }
+    }
+
+    /// Whether the rows are already in non-decreasing time order.
+    public var isSorted: Bool {
+        var i = 1
+        while i < timestamp.count {
+            if timestamp[i] < timestamp[i - 1] { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Puts the rows in time order; rows with equal timestamps keep their input order (a stable
+    /// sort, as pandas' `sort_values(kind="stable")`).
+    public mutating func sortByTime() {
+        guard !isSorted else { return }
+        let order = Array(0..<count).sorted { a, b in
+            timestamp[a] != timestamp[b] ? timestamp[a] < timestamp[b] : a < b
+        }
+        self = selecting(order)
+    }
+
+    /// The rows at `indices`, in that order.
+    public func selecting(_ indices: [Int]) -> ResultSeries {
+        var out = ResultSeries()
+        out.symbols = symbols
+        out.timeBasis = timeBasis
+        out.formats = formats
+        out.timestamp = indices.map { timestamp[$0] }
+        out.windowEnd = indices.map { windowEnd[$0] }
+        out.tradeCount = indices.map { tradeCount[$0] }
+        out.volume = indices.map { volume[$0] }
+        out.avgTradeSize = indices.map { avgTradeSize[$0] }
+        out.returns = indices.map { returns[$0] }
+        out.volatility = indices.map { volatility[$0] }
+        out.score = indices.map { score[$0] }
+        out.prediction = indices.map { prediction[$0] }
+        out.symbolIndex = indices.map { symbolIndex[$0] }
+        return out
+    }
+
+    /// Only the rows of `symbol` (upper-cased, as rows carry it).
+    public func filtered(symbol: String) -> ResultSeries {
+        let wanted = symbol.uppercased()
+        guard let idx = symbols.firstIndex(of: wanted) else { return selecting([]) }
+        return selecting(symbolIndex.indices.filter { symbolIndex[$0] == UInt16(idx) })
+    }
+
+    /// The window length in ms: the median of `window_end − timestamp` when the rows carry
+    /// `window_end`, else the median spacing of consecutive timestamps (pandas'
+    /// `timestamp.diff().median()`); nil when neither can be told (fewer than two rows).
+    public var inferredWindowMilliseconds: Double? {
+        var spans: [Double] = []
+        for i in 0..<count where windowEnd[i] != Int64.min {
+            spans.append(Double(windowEnd[i] - timestamp[i]))
+        }
+        if spans.isEmpty {
+            guard count >= 2 else { return nil }
+            spans.reserveCapacity(count - 1)
+            for i in 1..<count { spans.append(Double(timestamp[i] - timestamp[i - 1])) }
+        }
+        spans.sort()
+        return Quantile.linear(sorted: spans, 0.5)
+    }
+}

@@ -1,0 +1,31 @@
+import BNCCore
+
+/// Everything a subcommand reads: the merged series (one symbol), the trade-rate rows if any,
+/// and what was skipped on the way, for the diagnostics.
+public struct StatsInput: Sendable {
+    public var series: ResultSeries
+    public var tradeRates: TradeRateSeries
+    public var skippedRows: Int
+    public var problems: [ResultReader.Problem]
+    public var files: [String]
+
+    /// Reads `paths` (stdin when empty or `-`), merges them in time order and keeps one symbol:
+    /// `symbol` if given, else the only one present (several without `symbol` is an error).
+    /// Trade-rate files are accepted only when `allowTradeRates`.
+    public static func load(_ paths: [String], symbol: String?, strict: Bool, allowTradeRates: Bool = false) throws(ResultReadError) -> StatsInput {
+        let inputs = InputFile.list(paths)
+        let reader = try ResultReader.read(inputs, strict: strict)
+        if !allowTradeRates, let f = reader.files.first(where: { $0.format == .tradeRateCSV }) {
+            throw .tradeRatesNotAllowed(file: f.name)
+        }
+        var series = reader.series
+        if let symbol {
+            series = series.filtered(symbol: symbol)
+        } else {
+            let present = series.presentSymbols
+            if present.count > 1 { throw .severalSymbols(present) }
+        }
+        return StatsInput(series: series, tradeRates: reader.tradeRates, skippedRows: reader.skippedRows,
+                          problems: reader.problems, files: reader.files.map { "\($0.name) (\($0.format.rawValue))" })
+    }
+}

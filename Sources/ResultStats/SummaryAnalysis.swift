@@ -1,0 +1,158 @@
+/// `summary`: window, scored and anomaly counts, the score distribution as pandas' `describe()`
+/// gives it, feature means of normal against anomalous windows, and a histogram of scores.
+///
+/// Warm-up rows (no score) count as windows but enter no score statistic; "normal" and
+/// "anomalous" are scored rows with prediction 1 and −1.
+public struct SummaryAnalysis: Sendable {
+    public struct FeatureComparison: Sendable {
+        public var feature: String
+        public var normalMean: Double
+        public var anomalousMean: Double
+        /// anomalous / normal.
+        public var ratio: Double { anomalousMean / normalMean }
+    }
+
+    public var windows: Int
+    public var scored: Int
+    public var anomalies: Int
+    public var warmup: Int { windows - scored }
+    /// anomalies / scored; NaN without scored rows.
+    public var anomalyRate: Double { scored > 0 ? Double(anomalies) / Double(scored) : .nan }
+    public var first: Int64?
+    public var last: Int64?
+    public var timeBasis: TimeBasis
+    public var windowMilliseconds: Double?
+    public var score: DescribeStatistics
+    public var features: [FeatureComparison]
+    public var histogram: Histogram
+
+    /// The feature columns compared, in the original's order, plus |return|.
+    public static let featureNames = ["trade_count", "volume", "avg_trade_size", "return", "abs_return", "volatility"]
+
+    public init(_ s: ResultSeries, bins: Int = 20) {
+        windows = s.count
+        timeBasis = s.timeBasis
+        first = s.timestamp.first
+        last = s.timestamp.last
+        windowMilliseconds = s.inferredWindowMilliseconds
+        var scores: [Double] = []
+        scores.reserveCapacity(s.count)
+        var anomalies = 0
+        var normalRows: [Int] = [], anomalousRows: [Int] = []
+        for i in 0..<s.count where s.isScored(i) {
+            scores.append(s.score[i])
+            if s.isAnomaly(i) { anomalies += 1; anomalousRows.append(i) } else { normalRows.append(i) }
+        }
+        scored = scores.count
+        self.anomalies = anomalies
+        score = DescribeStatistics(scores)
+        histogram = Histogram(scores, bins: bins)
+        features = SummaryAnalysis.featureNames.map { name in
+            let column = SummaryAnalysis.column(name, s)
+            return FeatureComparison(
+                feature: name,
+                normalMean: NumPySum.mean(normalRows.map { column[$0] }),
+                anomalousMean: NumPySum.mean(anomalousRows.map { column[$0] }))
+        }
+    }
+
+    static func column(_ name: String, _ s: ResultSeries) -> [Double] {
+        switch name {
+        case "trade_count": return s.tradeCount
+        case "volume": return s.volume
+        case "avg_trade_size": return s.avgTradeSize
+        case "return": return s.returns
+        case "abs_return": return s.returns.map { abs($0) }
+        default: return s.volatility
+        }
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("windows", .int(windows)),
+            ("scored", .int(scored)),
+            ("warmup", .int(warmup)),
+            ("anomalies", .int(anomalies)),
+            ("anomaly_rate", .number(anomalyRate)),
+            ("time_basis", .string(timeBasis.rawValue)),
+            ("first", first.map { .string(Format.timestamp($0, timeBasis)) } ?? .null),
+            ("last", last.map { .string(Format.timestamp($0, timeBasis)) } ?? .null),
+            ("window_seconds", .number(windowMilliseconds.map { $0 / 1000 })),
+            ("score", score.json),
+            ("features", .array(features.map { f in
+                .object([
+                    ("feature", .string(f.feature)),
+                    ("normal_mean", .number(f.normalMean)),
+                    ("anomalous_mean", .number(f.anomalousMean)),
+                    ("ratio", .number(f.ratio)),
+                ])
+            })),
+            ("histogram", .object([
+                ("edges", .array(histogram.edges.map { .number($0) })),
+                ("counts", .array(histogram.counts.map { .int($0) })),
+            ])),
+        ])
+    }
+
+    /// The human-readable report: counts, describe() table, feature means, histogram.
+    public func text(histogramWidth: Int = 40) -> String {
+        var out = ""
+        let span = (first.map { Format.timestamp($0, timeBasis) } ?? "—") + " → " + (last.map { Format.timestamp($0, timeBasis) } ?? "—")
+        out += "windows     \(Format.count(windows))  (\(span)\(timeBasis == .naiveLocal ? ", local wall clock" : " UTC"))\n"
+        out += "scored      \(Format.count(scored))  (warm-up \(Format.count(warmup)))\n"
+        out += "anomalies   \(Format.count(anomalies))  (\(Format.percent(anomalyRate)) of scored)\n"
+        if let w = windowMilliseconds { out += "window      \(Format.number(w / 1000)) s\n" }
+        out += "\nscore (pandas describe)\n"
+        out += score.text()
+        var table = TextTable(["feature", "normal", "anomalous", "anom/normal"])
+        out += "\nfeature means, normal vs anomalous windows\n"
+        for f in features {
+            table.add([f.feature == "abs_return" ? "|return|" : f.feature, Format.number(f.normalMean), Format.number(f.anomalousMean), Format.number(f.ratio, 4)])
+        }
+        out += table.render()
+        out += "\nscore histogram (\(histogram.counts.count) bins; negative = anomalous)\n"
+        out += TerminalHistogram.render(histogram, width: histogramWidth)
+        return out
+    }
+}
+
+extension DescribeStatistics {
+    public var json: JSONValue {
+        .object([
+            ("count", .int(count)), ("mean", .number(mean)), ("std", .number(std)), ("min", .number(min)),
+            ("25%", .number(p25)), ("50%", .number(p50)), ("75%", .number(p75)), ("max", .number(max)),
+        ])
+    }
+
+    /// Laid out as pandas prints `describe()`.
+    public func text(indent: String = "  ") -> String {
+        let rows: [(String, String)] = [
+            ("count", Format.fixed(Double(count), 6)), ("mean", Format.fixed(mean, 6)), ("std", Format.fixed(std, 6)),
+            ("min", Format.fixed(min, 6)), ("25%", Format.fixed(p25, 6)), ("50%", Format.fixed(p50, 6)),
+            ("75%", Format.fixed(p75, 6)), ("max", Format.fixed(max, 6)),
+        ]
+        let width = rows.map(\.1.count).max() ?? 0
+        return rows.map { indent + $0.0.padding(5) + "  " + String(repeating: " ", count: width - $0.1.count) + $0.1 }
+            .joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}
+
+/// Horizontal bars in the terminal, one line per bin: `[lo, hi)  count  ████`.
+public enum TerminalHistogram {
+    public static func render(_ h: Histogram, width: Int) -> String {
+        let peak = h.counts.max() ?? 0
+        var table = TextTable(["from", "to", "count", ""], leftAligned: [3])
+        for (k, c) in h.counts.enumerated() {
+            let exact = peak > 0 ? Double(c) * Double(width) / Double(peak) : 0
+            var bar = String(repeating: "█", count: Int(exact))
+            let rest = exact - exact.rounded(.down)
+            if rest >= 0.5 { bar += "▌" } else if c > 0 && bar.isEmpty { bar = "▏" }
+            table.add([Format.fixed(h.edges[k], 4), Format.fixed(h.edges[k + 1], 4), Format.count(c), bar])
+        }
+        return table.render()
+    }
+}

@@ -1,0 +1,53 @@
+import BNCCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The timestamped block `summary --append FILE` adds to a running log, like the original's
+/// `analysis/score_summary.txt`: a header line with the UTC time and the inputs, then the
+/// summary tables (without the histogram). Appended with one `write` on an `O_APPEND`
+/// descriptor, so concurrent appenders never interleave and a block is never torn.
+public enum SummaryBlock {
+    public static func render(_ summary: SummaryAnalysis, inputs: [String], at time: String) -> String {
+        var out = "==== bnc-stats summary · \(time) ====\n"
+        out += "inputs: \(inputs.isEmpty ? "<stdin>" : inputs.joined(separator: ", "))\n"
+        let text = summary.text()
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let cut = lines.firstIndex { $0.hasPrefix("score histogram") } ?? lines.count
+        out += lines[..<cut].joined(separator: "\n")
+        out += "\n"
+        return out
+    }
+
+    /// The current time, ISO 8601 UTC.
+    public static func now() -> String {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return UTCTime(epochMilliseconds: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec / 1_000_000)).iso8601
+    }
+
+    public enum AppendError: Error, CustomStringConvertible {
+        case failed(errno: Int32)
+        public var description: String {
+            switch self { case .failed(let e): return String(cString: strerror(e)) }
+        }
+    }
+
+    public static func append(_ block: String, to path: String) throws(AppendError) {
+        let fd = path.withCString { open($0, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644) }
+        guard fd >= 0 else { throw .failed(errno: errno) }
+        defer { close(fd) }
+        var block = block
+        let error: Int32? = block.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return errno }
+            }
+            return nil
+        }
+        if let error { throw .failed(errno: error) }
+    }
+}

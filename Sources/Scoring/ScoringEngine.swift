@@ -1,0 +1,273 @@
+import AnomalyModel
+import BNCCore
+
+/// bnc-score's life cycle (DESIGN.md §3–4), fed one input line at a time.
+///
+/// Streaming (default): every row is written as soon as it is read. While a symbol's buffer of
+/// `trainWindows` complete windows fills, rows go out with empty `score`/`prediction`; the row that
+/// fills it trains model 1 and is scored by it; from then on each row is scored on arrival, and once
+/// a model has scored `retrainEvery` rows the next row first retrains on the buffer (the last
+/// `trainWindows` complete windows). Incomplete windows are scored but never buffered. Rows whose
+/// features hold null (an empty window's price) are written unscored.
+///
+/// With `--model`, the file is saved atomically after every training and once more at exit (with
+/// the buffers and counters), so a restart scores its first row at once and continues the same way.
+///
+/// Batch (`--batch`): rows are kept, each symbol trains once on all its complete windows at the end
+/// of input, then every row is written scored, in input order.
+public final class ScoringEngine {
+    public let options: ScoringOptions
+    private var parser: WindowRowParser
+    private var row: WindowRow
+    private var formatter: ResultFormatter
+    private var sink: any ResultSink
+    public private(set) var collectors: [SymbolCollector] = []
+    private var lastCollector = -1
+    private let diagnostics = Diagnostics(tool: "bnc-score")
+    private var progressLineOpen = false
+    private var batch: BatchTable
+
+    /// Counters for the closing summary and tests.
+    public private(set) var rowsRead = 0
+    public private(set) var rowsWritten = 0
+    public private(set) var badLines = 0
+    public private(set) var unscorableRows = 0
+    private var firstBadLines: [Int] = []
+
+    public init(options: ScoringOptions, sink: any ResultSink) throws(ScoringError) {
+        self.options = options
+        parser = WindowRowParser(featureNames: options.featureNames)
+        row = WindowRow(featureCount: options.featureNames.count)
+        formatter = ResultFormatter(format: options.format)
+        self.sink = sink
+        batch = BatchTable(featureCount: options.featureNames.count)
+        if let path = options.modelPath {
+            let file: ModelFile?
+            do { file = try ModelFile.load(path: path, expectedFeatures: options.featureNames) } catch {
+                throw .model(path: path, error)
+            }
+            if let file {
+                for entry in file.entries {
+                    collectors.append(SymbolCollector(entry: entry, capacity: options.trainWindows,
+                                                      featureCount: options.featureNames.count))
+                }
+                let trained = collectors.filter { $0.detector != nil }
+                info("\(path): loaded \(trained.count) model(s)"
+                     + trained.map { " \($0.symbol) v\($0.modelVersion)" }.joined(separator: ","))
+            }
+        }
+    }
+
+    // MARK: Input
+
+    /// Handles one input line (`lineNumber` and `source` for diagnostics).
+    public func process(line: LineReader.Line, lineNumber: Int, source: String) throws(ScoringError) {
+        guard case .text(let bytes) = line else {
+            rejected(lineNumber, source, "line longer than the 1 MiB cap")
+            return
+        }
+        if bytes.isEmpty || bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        do {
+            try parser.parse(bytes, into: &row)
+        } catch {
+            rejected(lineNumber, source, error.description)
+            return
+        }
+        rowsRead += 1
+        let symbol = UnsafeRawBufferPointer(rebasing: bytes[row.symbolRange])
+        let index = collectorIndex(symbol)
+        if options.batch {
+            batch.append(row, symbol: index)
+            return
+        }
+        try handleStreaming(collectors[index], symbol: symbol)
+    }
+
+    private func rejected(_ lineNumber: Int, _ source: String, _ why: String) {
+        badLines += 1
+        if firstBadLines.count < 5 {
+            firstBadLines.append(lineNumber)
+            endProgressLine()
+            diagnostics.report("\(source):\(lineNumber)", "skipped: \(why)")
+        }
+    }
+
+    private func collectorIndex(_ symbol: UnsafeRawBufferPointer) -> Int {
+        if lastCollector >= 0, collectors[lastCollector].symbolBytes.elementsEqual(symbol) { return lastCollector }
+        for (i, c) in collectors.enumerated() where c.symbolBytes.elementsEqual(symbol) {
+            lastCollector = i
+            return i
+        }
+        collectors.append(SymbolCollector(symbol: String(decoding: symbol, as: UTF8.self),
+                                          capacity: options.trainWindows, featureCount: options.featureNames.count))
+        lastCollector = collectors.count - 1
+        return lastCollector
+    }
+
+    // MARK: Streaming
+
+    private func handleStreaming(_ c: SymbolCollector, symbol: UnsafeRawBufferPointer) throws(ScoringError) {
+        let usable = row.featuresUsable
+        if usable && row.complete { c.append(row.features) }
+        if c.detector == nil {
+            if c.isFull { try train(c) }
+        } else if options.retrainEvery > 0, c.rowsScoredSinceTraining >= options.retrainEvery, c.isFull {
+            try train(c)
+        }
+        var score: AnomalyScore? = nil
+        if usable, let detector = c.detector {
+            score = row.features.withUnsafeBufferPointer { detector.score($0) }
+            c.rowsScoredSinceTraining += 1
+        } else if !usable {
+            unscorableRows += 1
+        }
+        if c.detector == nil, options.showProgress {
+            Diagnostics.writeStderr("\rbnc-score: \(c.symbol): warm-up \(c.count)/\(options.trainWindows) complete windows")
+            progressLineOpen = true
+        }
+        try emit(symbol: symbol, modelVersion: c.modelVersion, score: score)
+        do { try sink.flush() } catch { throw .output(error) }
+    }
+
+    private func emit(symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?) throws(ScoringError) {
+        formatter.encode(row: row, symbol: symbol, modelVersion: modelVersion, score: score)
+        do { try sink.write(row: formatter.bytes, windowStart: row.start) } catch { throw .output(error) }
+        rowsWritten += 1
+    }
+
+    private func train(_ c: SymbolCollector) throws(ScoringError) {
+        do { try c.train(options: options) } catch {
+            throw .model(path: options.modelPath ?? c.symbol, error)
+        }
+        endProgressLine()
+        info("\(c.symbol): model \(c.modelVersion) trained on \(c.count) complete windows")
+        try saveModel()
+    }
+
+    private func saveModel() throws(ScoringError) {
+        guard let path = options.modelPath else { return }
+        let file = ModelFile(featureNames: options.featureNames, entries: collectors.map { $0.entry() })
+        do { try file.save(path: path) } catch { throw .model(path: path, error) }
+    }
+
+    // MARK: End of input
+
+    /// Batch mode trains and writes here; both modes flush and fsync. Returns normally also after
+    /// a stop signal: what was read is finished properly.
+    public func finish(interrupted: Bool = false) throws(ScoringError) {
+        endProgressLine()
+        if options.batch && !interrupted { try finishBatch() }
+        do { try sink.finish() } catch { throw .output(error) }
+        // Streaming: save the buffers and counters too, so a restart carries on exactly where this
+        // run stopped (retraining on the same windows at the same row) instead of where it last trained.
+        if !options.batch, collectors.contains(where: { $0.count > 0 || $0.detector != nil }) { try saveModel() }
+        if badLines > 0 {
+            let lines = firstBadLines.map(String.init).joined(separator: ", ")
+            diagnostics.report(nil, "skipped \(badLines) bad line(s) (first at line \(lines))")
+        }
+        if unscorableRows > 0 {
+            info("\(unscorableRows) row(s) with a null feature written unscored")
+        }
+        if rowsRead == 0 && badLines > 0 { throw .noUsableRows(badLines: badLines) }
+    }
+
+    private func finishBatch() throws(ScoringError) {
+        let f = options.featureNames.count
+        var trainedAny = false
+        for (index, c) in collectors.enumerated() where c.detector == nil {
+            var rows: [Double] = []
+            var n = 0
+            for i in 0..<batch.count where batch.symbol[i] == Int32(index) && batch.complete[i] && batch.usable[i] {
+                rows.append(contentsOf: batch.features[(i * f)..<((i + 1) * f)])
+                n += 1
+            }
+            guard n > 0 else {
+                diagnostics.report(c.symbol, "no complete windows to train on; its rows are written unscored")
+                continue
+            }
+            do { try c.train(rows: rows, rowCount: n, options: options) } catch {
+                throw .model(path: options.modelPath ?? c.symbol, error)
+            }
+            info("\(c.symbol): model \(c.modelVersion) trained on \(n) complete windows")
+            trainedAny = true
+        }
+        if trainedAny { try saveModel() }
+        // Score runs of consecutive rows of one symbol in blocks (tree by tree: cache-friendly and
+        // bit-identical to row-by-row scoring).
+        var samples = [Double](repeating: .nan, count: batch.count)
+        var runStart = 0
+        while runStart < batch.count {
+            var runEnd = runStart + 1
+            while runEnd < batch.count, batch.symbol[runEnd] == batch.symbol[runStart] { runEnd += 1 }
+            if let detector = collectors[Int(batch.symbol[runStart])].detector {
+                batch.features.withUnsafeBufferPointer { features in
+                    samples.withUnsafeMutableBufferPointer { out in
+                        detector.scoreSamples(UnsafeBufferPointer(rebasing: features[(runStart * f)..<(runEnd * f)]),
+                                              rowCount: runEnd - runStart,
+                                              into: UnsafeMutableBufferPointer(rebasing: out[runStart..<runEnd]))
+                    }
+                }
+            }
+            runStart = runEnd
+        }
+        for i in 0..<batch.count {
+            let c = collectors[Int(batch.symbol[i])]
+            batch.load(i, into: &row)
+            var score: AnomalyScore? = nil
+            if batch.usable[i], let detector = c.detector {
+                score = AnomalyScore(scoreSample: samples[i], decision: samples[i] - detector.offset)
+            } else if !batch.usable[i] {
+                unscorableRows += 1
+            }
+            var failure: ScoringError?
+            c.symbolBytes.withUnsafeBytes { symbol in
+                do throws(ScoringError) { try emit(symbol: symbol, modelVersion: c.modelVersion, score: score) } catch { failure = error }
+            }
+            if let failure { throw failure }
+            if i & 0x3FF == 0, SignalTrap.stopRequested { break }
+        }
+    }
+
+    // MARK: Messages
+
+    private func info(_ message: String) {
+        guard !options.quiet else { return }
+        endProgressLine()
+        diagnostics.report(nil, message)
+    }
+
+    private func endProgressLine() {
+        if progressLineOpen {
+            Diagnostics.writeStderr("\n")
+            progressLineOpen = false
+        }
+    }
+}
+
+/// Batch mode's rows, column by column.
+struct BatchTable {
+    let featureCount: Int
+    var start: [Int64] = [], end: [Int64] = []
+    var complete: [Bool] = [], usable: [Bool] = []
+    var symbol: [Int32] = []
+    var columns: [Double] = []
+    var features: [Double] = []
+
+    init(featureCount: Int) { self.featureCount = featureCount }
+
+    var count: Int { start.count }
+
+    mutating func append(_ row: WindowRow, symbol index: Int) {
+        start.append(row.start); end.append(row.end)
+        complete.append(row.complete); usable.append(row.featuresUsable)
+        symbol.append(Int32(index))
+        columns.append(row.columns.0); columns.append(row.columns.1); columns.append(row.columns.2)
+        columns.append(row.columns.3); columns.append(row.columns.4)
+        features.append(contentsOf: row.features)
+    }
+
+    func load(_ i: Int, into row: inout WindowRow) {
+        row.start = start[i]; row.end = end[i]; row.complete = complete[i]; row.featuresUsable = usable[i]
+        row.columns = (columns[5 * i], columns[5 * i + 1], columns[5 * i + 2], columns[5 * i + 3], columns[5 * i + 4])
+    }
+}

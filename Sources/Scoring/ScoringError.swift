@@ -1,0 +1,32 @@
+import AnomalyModel
+import BNCCore
+
+/// Why a scoring run stops early; `exitStatus` maps it to DESIGN.md §6.
+public enum ScoringError: Error, CustomStringConvertible {
+    /// The model file is unusable (wrong version, other features, damaged): exit 65.
+    case model(path: String, ModelError)
+    case output(ResultSinkError)
+    case input(String)
+    /// Every input line was rejected: this is not window-row input at all.
+    case noUsableRows(badLines: Int)
+
+    public var description: String {
+        switch self {
+        case .model(let path, let error): return "\(path): \(error)"
+        case .output(let error): return error.description
+        case .input(let message): return message
+        case .noUsableRows(let n): return "none of the \(n) input lines is a window row (DESIGN.md §2); is this bnc-window output?"
+        }
+    }
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .model(_, .io): return .ioError
+        case .model: return .dataError
+        case .output(.downstreamClosed): return .success
+        case .output: return .ioError
+        case .input: return .ioError
+        case .noUsableRows: return .dataError
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import BNCCore
+
+/// Rows to stdout through `OutputBuffer` (whole rows per write; EPIPE → quiet exit).
+public struct StandardOutputSink: ResultSink {
+    private let buffer: OutputBuffer
+    private var headerPending: String?
+
+    /// - Parameter header: written once before the first row (CSV), or at `finish` if there were no rows.
+    public init(header: String?, fileDescriptor: Int32 = 1) {
+        buffer = OutputBuffer(fileDescriptor: fileDescriptor)
+        headerPending = header
+    }
+
+    public mutating func write(row: [UInt8], windowStart: Int64) throws(ResultSinkError) {
+        do {
+            if let header = headerPending {
+                headerPending = nil
+                try buffer.append(header)
+            }
+            try buffer.append(row)
+        } catch { throw Self.map(error) }
+    }
+
+    public mutating func flush() throws(ResultSinkError) {
+        do { try buffer.flush() } catch { throw Self.map(error) }
+    }
+
+    public mutating func finish() throws(ResultSinkError) {
+        do {
+            if let header = headerPending {
+                headerPending = nil
+                try buffer.append(header)
+            }
+            try buffer.flush()
+        } catch { throw Self.map(error) }
+    }
+
+    private static func map(_ error: OutputError) -> ResultSinkError {
+        switch error {
+        case .downstreamClosed: return .downstreamClosed
+        case .writeFailed(let code): return .io(path: "<stdout>", operation: "write", errno: code)
+        }
+    }
+}

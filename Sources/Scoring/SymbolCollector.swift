@@ -1,0 +1,87 @@
+import AnomalyModel
+
+/// One symbol's life cycle state: its model, how often it was trained, and the ring buffer of the
+/// last `--train-windows` complete windows' raw features (DESIGN.md §4: one model per symbol).
+public final class SymbolCollector {
+    public let symbol: String
+    let symbolBytes: [UInt8]
+    public internal(set) var detector: AnomalyDetector?
+    /// `model_version`: trainings so far.
+    public internal(set) var modelVersion: Int
+    /// Rows the current model has scored; at `--retrain-every` the next row retrains first.
+    public internal(set) var rowsScoredSinceTraining: Int
+    let capacity: Int
+    let featureCount: Int
+    private var ring: [Double]
+    private var head = 0
+    /// Complete windows held (≤ capacity).
+    public private(set) var count = 0
+
+    init(symbol: String, capacity: Int, featureCount: Int) {
+        self.symbol = symbol
+        symbolBytes = Array(symbol.utf8)
+        self.capacity = capacity
+        self.featureCount = featureCount
+        modelVersion = 0
+        rowsScoredSinceTraining = 0
+        ring = [Double](repeating: 0, count: capacity * featureCount)
+    }
+
+    /// Restores a symbol from a model file; keeps the newest `capacity` buffered rows.
+    convenience init(entry: ModelFile.Entry, capacity: Int, featureCount: Int) {
+        self.init(symbol: entry.symbol, capacity: capacity, featureCount: featureCount)
+        detector = entry.detector
+        modelVersion = entry.modelVersion
+        rowsScoredSinceTraining = entry.rowsScoredSinceTraining
+        let rows = entry.buffer.count / featureCount
+        for r in max(0, rows - capacity)..<rows {
+            append(entry.buffer[(r * featureCount)..<((r + 1) * featureCount)])
+        }
+    }
+
+    var isFull: Bool { count >= capacity }
+
+    /// Adds one complete window's features, dropping the oldest when full.
+    func append<C: Collection<Double>>(_ features: C) where C.Index == Int {
+        var k = head * featureCount
+        for v in features {
+            ring[k] = v
+            k += 1
+        }
+        head = (head + 1) % capacity
+        count = min(count + 1, capacity)
+    }
+
+    /// The buffered rows oldest first, row-major.
+    func orderedBuffer() -> [Double] {
+        var out: [Double] = []
+        out.reserveCapacity(count * featureCount)
+        let first = (head - count + capacity) % capacity
+        for i in 0..<count {
+            let r = (first + i) % capacity
+            out.append(contentsOf: ring[(r * featureCount)..<((r + 1) * featureCount)])
+        }
+        return out
+    }
+
+    func entry() -> ModelFile.Entry {
+        ModelFile.Entry(symbol: symbol, modelVersion: modelVersion, rowsScoredSinceTraining: rowsScoredSinceTraining,
+                        buffer: orderedBuffer(), detector: detector)
+    }
+
+    /// Trains on the buffer as the `modelVersion + 1`-th model.
+    func train(options: ScoringOptions) throws(ModelError) {
+        try train(rows: orderedBuffer(), rowCount: count, options: options)
+    }
+
+    func train(rows: [Double], rowCount: Int, options: ScoringOptions) throws(ModelError) {
+        let version = modelVersion + 1
+        let trained = try rows.withUnsafeBufferPointer { (buffer) throws(ModelError) in
+            try AnomalyDetector.train(rows: buffer, rowCount: rowCount, featureNames: options.featureNames,
+                                      parameters: options.parameters, seed: options.trainingSeed(version: version))
+        }
+        detector = trained
+        modelVersion = version
+        rowsScoredSinceTraining = 0
+    }
+}

@@ -1,0 +1,144 @@
+import BNCCore
+import TradeFormat
+
+/// What `bnc-window` does, minus argument parsing: reads trade lines from each input in turn (one
+/// continuous stream across files), windows them, writes each row as soon as its window closes,
+/// and reports bad lines and a summary on stderr.
+public struct WindowRun {
+    public struct Options: Sendable {
+        public var configuration: WindowConfiguration
+        /// Stop with exit 65 at the first bad line (open windows are then not flushed).
+        public var strict: Bool
+        /// No summary line on stderr (bad-line diagnostics still appear).
+        public var quiet: Bool
+        /// How many bad lines are named individually on stderr; the rest are only counted.
+        public var maxErrorLines: Int
+        /// Read size; tests vary it.
+        public var chunkSize: Int
+
+        public init(configuration: WindowConfiguration = WindowConfiguration(), strict: Bool = false,
+                    quiet: Bool = false, maxErrorLines: Int = 10, chunkSize: Int = 1 << 20) {
+            self.configuration = configuration
+            self.strict = strict
+            self.quiet = quiet
+            self.maxErrorLines = maxErrorLines
+            self.chunkSize = chunkSize
+        }
+    }
+
+    /// Line counts of a run, for the summary.
+    public struct LineCounts: Sendable, Equatable {
+        public var lines = 0
+        public var badLines = 0
+        public init() {}
+    }
+
+    public let options: Options
+    public let output: OutputBuffer
+    public let diagnostics: Diagnostics
+    public private(set) var aggregator: WindowAggregator
+    public private(set) var lineCounts = LineCounts()
+
+    public init(options: Options, output: OutputBuffer = OutputBuffer(fileDescriptor: 1),
+                diagnostics: Diagnostics = Diagnostics(tool: "bnc-window")) {
+        self.options = options
+        self.output = output
+        self.diagnostics = diagnostics
+        aggregator = WindowAggregator(configuration: options.configuration)
+    }
+
+    /// Processes `inputs` and returns the exit status (DESIGN.md §6): 0 also when stopped by a
+    /// signal or when downstream closed the pipe, 65 for a bad line under `strict`, 74 when an
+    /// input could not be read or stdout could not be written.
+    public mutating func run(_ inputs: [InputFile]) -> ExitStatus {
+        var status = ExitStatus.success
+        var stopped = false
+        do throws(OutputError) {
+            inputLoop: for input in inputs {
+                switch readOne(input) {
+                case .finished: continue
+                case .stopped: stopped = true; break inputLoop
+                case .badLine: try output.flush(); return .dataError
+                case .readFailed: status = .ioError
+                case .outputFailed(let error): throw error
+                }
+            }
+            // End of input (or a stop signal): the open windows are all we will ever see of them.
+            try aggregator.finish { row throws(OutputError) in try WindowRowWriter.write(row, to: output) }
+            try output.flush()
+        } catch .downstreamClosed {
+            return .success
+        } catch {
+            diagnostics.report(nil, error.description)
+            return .ioError
+        }
+        if !options.quiet { diagnostics.report(nil, summary(stopped: stopped)) }
+        return status
+    }
+
+    enum InputOutcome {
+        case finished, stopped, badLine, readFailed
+        case outputFailed(OutputError)
+    }
+
+    private mutating func readOne(_ input: InputFile) -> InputOutcome {
+        var outcome = InputOutcome.finished
+        do {
+            try input.withLineReader(chunkSize: options.chunkSize) { reader in
+                let finishedAll = try reader.forEachLine { line, number in
+                    if SignalTrap.stopRequested { outcome = .stopped; return false }
+                    lineCounts.lines += 1
+                    let trade: Trade
+                    do throws(TradeLineError) {
+                        switch line {
+                        case .text(let bytes): trade = try TradeLineParser.parse(bytes)
+                        case .oversized(let length): throw TradeLineError.oversized(length: length)
+                        }
+                    } catch {
+                        lineCounts.badLines += 1
+                        if lineCounts.badLines <= options.maxErrorLines || options.strict {
+                            diagnostics.report("\(input.displayName):\(number)", error.description)
+                        }
+                        if options.strict { outcome = .badLine; return false }
+                        return true
+                    }
+                    var emitted = false
+                    do throws(OutputError) {
+                        try aggregator.add(trade) { row throws(OutputError) in
+                            try WindowRowWriter.write(row, to: output)
+                            emitted = true
+                        }
+                        // A live consumer sits behind a pipe: hand it each row as its window closes.
+                        if emitted { try output.flush() }
+                    } catch {
+                        outcome = .outputFailed(error)
+                        return false
+                    }
+                    return true
+                }
+                if !finishedAll, case .finished = outcome { outcome = .stopped }
+            }
+        } catch let error as InputFileError {
+            diagnostics.report(nil, error.description)
+            return .readFailed
+        } catch {
+            diagnostics.report(input.displayName, "\(error)")
+            return .readFailed
+        }
+        return outcome
+    }
+
+    /// `19904 trades in 17 rows (15 complete), 1 symbol; missing 0, duplicates 0, late 0; bad lines 0 of 19904`
+    public func summary(stopped: Bool = false) -> String {
+        let t = aggregator.totals
+        var text = "\(t.trades) trades in \(t.rows) rows (\(t.completeRows) complete), "
+        text += "\(t.symbols) symbol\(t.symbols == 1 ? "" : "s"); "
+        text += "missing \(t.missingTrades), duplicates \(t.duplicates), late \(t.lateTrades); "
+        text += "bad lines \(lineCounts.badLines) of \(lineCounts.lines)"
+        if lineCounts.badLines > options.maxErrorLines && !options.strict {
+            text += " (first \(options.maxErrorLines) listed)"
+        }
+        if stopped { text += "; stopped by signal, open windows flushed" }
+        return text
+    }
+}

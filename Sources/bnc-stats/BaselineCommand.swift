@@ -1,0 +1,22 @@
+import ArgumentParser
+import BNCCore
+import ResultStats
+
+struct BaselineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "baseline",
+        abstract: "Compare the model with a volatility threshold (mean + 2·std, ddof 1): overlap, Jaccard, IF-only windows.")
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "IF-only windows listed in the table (0 = all; --json always lists all).")
+    var limit = 20
+
+    func validate() throws { guard limit >= 0 else { throw ValidationError("--limit must be ≥ 0") } }
+
+    func run() throws {
+        let loaded = try input.load()
+        let baseline = BaselineAnalysis(loaded.series)
+        try input.json ? emit(baseline.json) : emit(baseline.text(limit: limit))
+    }
+}

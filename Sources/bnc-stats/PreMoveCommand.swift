@@ -1,0 +1,40 @@
+import ArgumentParser
+import BNCCore
+import ResultStats
+
+struct PreMoveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "premove",
+        abstract: "Do anomalies precede larger price moves? Future Σ|return| per group, ratio to normal, Mann–Whitney U.")
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Horizons, comma-separated durations, converted to windows with the window size.")
+    var horizons = DurationList(PreMoveAnalysis.defaultHorizons)
+
+    @Option(help: "The window size (default: inferred — median window_end − timestamp, else median spacing of timestamps).")
+    var window: DurationSpec?
+
+    func validate() throws {
+        guard horizons.values.allSatisfy({ $0.milliseconds > 0 }) else { throw ValidationError("horizons must be positive durations") }
+        if let window, window.milliseconds <= 0 { throw ValidationError("--window must be positive") }
+    }
+
+    func run() throws {
+        let loaded = try input.load()
+        let w = try windowMilliseconds(window, loaded.series)
+        let analysis = PreMoveAnalysis(loaded.series, horizons: horizons.values, windowMilliseconds: w)
+        try input.json ? emit(analysis.json) : emit(analysis.text())
+    }
+}
+
+/// The window size from `--window` or inferred from the rows; exit 65 when neither works.
+func windowMilliseconds(_ option: DurationSpec?, _ series: ResultSeries) throws -> Double {
+    if let option { return Double(option.milliseconds) }
+    guard let w = series.inferredWindowMilliseconds, w > 0 else {
+        Diagnostics(tool: "bnc-stats").report(nil, "cannot infer the window size from fewer than two rows: give --window")
+        throw ExitCode(ExitStatus.dataError.rawValue)
+    }
+    return w
+}
+

@@ -1,0 +1,40 @@
+import ArgumentParser
+import BNCCore
+import ResultStats
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write one self-contained HTML page (inline SVG, no network, no JavaScript) with every analysis.")
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "The HTML file to write (replaced atomically).")
+    var html: String
+
+    @Option(help: "Pre-move horizons, comma-separated durations.")
+    var horizons = DurationList(PreMoveAnalysis.defaultHorizons)
+
+    @Option(help: "The window size (default: inferred from the rows).")
+    var window: DurationSpec?
+
+    @Option(help: "Score histogram bins.")
+    var bins = 30
+
+    func validate() throws {
+        guard bins > 0, bins <= 1000 else { throw ValidationError("--bins must be between 1 and 1000") }
+        guard horizons.values.allSatisfy({ $0.milliseconds > 0 }) else { throw ValidationError("horizons must be positive durations") }
+    }
+
+    func run() throws {
+        let loaded = try input.load()
+        try requireRows(loaded)
+        let w = try windowMilliseconds(window, loaded.series)
+        let report = HTMLReport(loaded.series, inputs: loaded.files, horizons: horizons.values, windowMilliseconds: w, bins: bins)
+        do { try report.write(to: html) } catch {
+            Diagnostics(tool: "bnc-stats").report(html, error.description)
+            throw ExitCode(ExitStatus.ioError.rawValue)
+        }
+        if input.json { try emit(report.json) }
+    }
+}

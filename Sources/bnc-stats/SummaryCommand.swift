@@ -1,0 +1,35 @@
+import ArgumentParser
+import BNCCore
+import ResultStats
+
+struct SummaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary",
+        abstract: "Windows, anomalies, the score distribution (pandas describe), feature means, a histogram.")
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Histogram bins (numpy.histogram equal-width bins).")
+    var bins = 20
+
+    @Option(help: "Also append a timestamped summary block to this file (the original's analysis/score_summary.txt).")
+    var append: String?
+
+    func validate() throws {
+        guard bins > 0, bins <= 1000 else { throw ValidationError("--bins must be between 1 and 1000") }
+    }
+
+    func run() throws {
+        let loaded = try input.load()
+        let summary = SummaryAnalysis(loaded.series, bins: bins)
+        if let append {
+            let block = SummaryBlock.render(summary, inputs: loaded.files, at: SummaryBlock.now())
+            do { try SummaryBlock.append(block, to: append) } catch {
+                Diagnostics(tool: "bnc-stats").report(append, error.description)
+                throw ExitCode(ExitStatus.ioError.rawValue)
+            }
+        }
+        try input.json ? emit(summary.json) : emit(summary.text())
+    }
+}
+

@@ -1,0 +1,37 @@
+import ArgumentParser
+import BNCCore
+import ResultStats
+
+struct WindowSizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cv",
+        abstract: "Coefficient of variation of trades (and volume) per window for candidate window sizes.",
+        discussion: "Input: window rows (e.g. 1-second rows from bnc-window --window 1s | bnc-score, or any result file) or the original's trade_rate*.csv (event_time,trades_per_sec).")
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Candidate window sizes, comma-separated durations.")
+    var sizes = DurationList(WindowSizeStudy.defaultSizes)
+
+    @Option(help: "The input rows' window size (default: inferred from the rows).")
+    var window: DurationSpec?
+
+    func validate() throws {
+        guard sizes.values.allSatisfy({ $0.milliseconds > 0 }) else { throw ValidationError("sizes must be positive durations") }
+    }
+
+    func run() throws {
+        let loaded = try input.load(allowTradeRates: true)
+        let study: WindowSizeStudy
+        if loaded.tradeRates.count > 0 && loaded.series.count == 0 {
+            study = WindowSizeStudy(tradeRates: loaded.tradeRates, sizes: sizes.values)
+        } else if loaded.tradeRates.count > 0 {
+            Diagnostics(tool: "bnc-stats").report(nil, "give either window rows or trade_rate files, not both")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        } else {
+            try requireRows(loaded)
+            study = WindowSizeStudy(rows: loaded.series, sizes: sizes.values, inputWindowMilliseconds: try windowMilliseconds(window, loaded.series))
+        }
+        try input.json ? emit(study.json) : emit(study.text())
+    }
+}

@@ -1,0 +1,172 @@
+import AnomalyModel
+import Foundation
+import Testing
+
+/// DESIGN.md §4 invariants, checked directly on the model.
+@Suite("Isolation Forest invariants")
+struct IsolationForestInvariantTests {
+    static func train(_ rows: [[Double]], trees: Int = 100, contamination: Contamination = .fraction(0.05),
+                      maxSamples: ModelParameters.MaxSamples = .auto, seed: UInt64 = 42) throws -> AnomalyDetector {
+        let flat = rows.flatMap { $0 }
+        let names = (0..<rows[0].count).map { "f\($0)" }
+        return try flat.withUnsafeBufferPointer {
+            try AnomalyDetector.train(rows: $0, rowCount: rows.count, featureNames: names,
+                                      parameters: ModelParameters(treeCount: trees, maxSamples: maxSamples,
+                                                                  contamination: contamination), seed: seed)
+        }
+    }
+
+    /// Deterministic pseudo-random rows (our own generator, so the test data never changes).
+    static func randomRows(_ n: Int, _ f: Int, seed: UInt64 = 7) -> [[Double]] {
+        var g = Xoshiro256StarStar(seed: seed)
+        return (0..<n).map { _ in (0..<f).map { _ in g.nextDouble() * 10 - 5 } }
+    }
+
+    /// Depth of every node, from the flat arrays.
+    static func depths(_ forest: IsolationForest) -> [Int] {
+        var depth = [Int](repeating: 0, count: forest.nodeCount)
+        for i in 0..<forest.nodeCount where forest.feature[i] >= 0 {
+            let l = Int(forest.leftChild[i])
+            depth[l] = depth[i] + 1
+            depth[l + 1] = depth[i] + 1
+        }
+        return depth
+    }
+
+    @Test func averagePathLengthValues() {
+        #expect(AveragePathLength.c(0) == 0)
+        #expect(AveragePathLength.c(1) == 0)
+        #expect(AveragePathLength.c(2) == 1)
+        #expect(abs(AveragePathLength.c(256) - 10.2448) < 5e-5)
+        let c3 = 2 * (log(2.0) + 0.5772156649015329) - 4.0 / 3.0
+        #expect(abs(AveragePathLength.c(3) - c3) < 1e-12)
+        // c grows like 2 ln n.
+        #expect(AveragePathLength.c(1_000_000) > AveragePathLength.c(1000))
+    }
+
+    @Test func depthLimitIsCeilLog2OfPsi() throws {
+        #expect(IsolationForest.depthLimit(maxSamples: 1) == 1)
+        #expect(IsolationForest.depthLimit(maxSamples: 2) == 1)
+        #expect(IsolationForest.depthLimit(maxSamples: 100) == 7)
+        #expect(IsolationForest.depthLimit(maxSamples: 256) == 8)
+        #expect(IsolationForest.depthLimit(maxSamples: 257) == 9)
+        let detector = try Self.train(Self.randomRows(1000, 3))
+        let forest = detector.forest
+        #expect(forest.maxSamples == 256)
+        let depth = Self.depths(forest)
+        let leafDepths = (0..<forest.nodeCount).filter { forest.feature[$0] < 0 }.map { depth[$0] }
+        #expect(leafDepths.max() == 8)
+        // Every tree's leaves hold exactly ψ rows.
+        #expect(forest.leafSize.reduce(0) { $0 + Int($1) } == 256 * forest.treeCount)
+    }
+
+    @Test func constantFeaturesAreNeverSplit() throws {
+        var rows = Self.randomRows(300, 3)
+        for i in rows.indices { rows[i][1] = 4.25 }
+        let forest = try Self.train(rows).forest
+        #expect(!forest.feature.contains(1))
+        #expect(forest.feature.contains(0) && forest.feature.contains(2))
+        // All features constant: every tree is one leaf holding ψ rows, path length c(ψ), score −0.5.
+        let flat = try Self.train([[Double]](repeating: [1, 2, 3], count: 50), contamination: .auto)
+        #expect(flat.forest.nodeCount == flat.forest.treeCount)
+        #expect(flat.forest.leafSize.allSatisfy { $0 == 50 })
+        let s = [1.0, 2.0, 3.0].withUnsafeBufferPointer { flat.score($0) }
+        #expect(abs(s.scoreSample + 0.5) < 1e-12)
+    }
+
+    @Test func duplicatesEndInLeaves() throws {
+        // Two distinct points, 40 copies each: one split separates them and both sides are leaves.
+        let rows = [[Double]](repeating: [0, 0], count: 40) + [[Double]](repeating: [3, -1], count: 40)
+        let forest = try Self.train(rows).forest
+        #expect(forest.nodeCount == 3 * forest.treeCount)
+        for root in forest.roots {
+            let l = Int(forest.leftChild[Int(root)])
+            #expect(forest.feature[l] == -1 && forest.feature[l + 1] == -1)
+            #expect(forest.leafSize[l] + forest.leafSize[l + 1] == 80)
+        }
+        // The duplicate count enters the path length through c(leaf size).
+        let detector = try Self.train(rows, contamination: .auto)
+        let expected = 1 + AveragePathLength.c(40)
+        let h = [0.0, 0.0].withUnsafeBufferPointer { x in
+            detector.scaler.mean.indices.map { (x[$0] - detector.scaler.mean[$0]) / detector.scaler.scale[$0] }
+                .withUnsafeBufferPointer { detector.forest.meanPathLength($0) }
+        }
+        #expect(abs(h - expected) < 1e-12)
+    }
+
+    @Test func offsetIsTheLinearPercentileOfTrainingScores() throws {
+        let rows = Self.randomRows(400, 4)
+        for contamination in [0.01, 0.05, 0.1, 0.5] {
+            let d = try Self.train(rows, contamination: .fraction(contamination))
+            let flat = rows.flatMap { $0 }
+            let scores = flat.withUnsafeBufferPointer { d.scoreSamples($0, rowCount: rows.count) }
+            #expect(d.offset == Percentile.linear(scores, 100 * contamination))
+            let flagged = scores.filter { $0 - d.offset < 0 }.count
+            #expect(abs(Double(flagged) - contamination * 400) <= 1)
+        }
+        #expect(try Self.train(rows, contamination: .auto).offset == -0.5)
+        // numpy.percentile's linear method on small arrays.
+        #expect(abs(Percentile.linear([1, 2, 3, 4], 5) - 1.15) < 1e-12)
+        #expect(Percentile.linear([3, 1, 2], 50) == 2)
+        #expect(abs(Percentile.linear([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95) - 9.55) < 1e-12)
+    }
+
+    @Test func predictIsStrictlyNegativeDecision() throws {
+        // 21 rows and contamination 0.05: the percentile's virtual index is exactly 1, so the offset
+        // is the second-lowest training score itself and that row's decision is exactly 0.
+        let rows = Self.randomRows(21, 2, seed: 11)
+        let d = try Self.train(rows, contamination: .fraction(0.05))
+        let decisions = rows.map { r in r.withUnsafeBufferPointer { d.score($0) } }
+        let atZero = decisions.filter { $0.decision == 0 }
+        try #require(atZero.count == 1)
+        #expect(!atZero[0].isAnomaly)
+        #expect(decisions.filter(\.isAnomaly).count == 1)
+        for s in decisions { #expect(s.isAnomaly == (s.decision < 0)) }
+        #expect(decisions.allSatisfy { $0.anomalyScore == -$0.scoreSample && $0.anomalyScore > 0 && $0.anomalyScore <= 1 })
+    }
+
+    @Test func sameSeedSameModelOtherSeedOtherModel() throws {
+        let rows = Self.randomRows(600, 5)
+        let a = try Self.train(rows, seed: 42), b = try Self.train(rows, seed: 42), c = try Self.train(rows, seed: 43)
+        #expect(a == b)
+        #expect(a.forest != c.forest)
+    }
+
+    @Test func blockScoringEqualsRowScoringBitForBit() throws {
+        let rows = Self.randomRows(1500, 3)
+        let d = try Self.train(Array(rows[0..<500]))
+        let flat = rows.flatMap { $0 }
+        let block = flat.withUnsafeBufferPointer { d.scoreSamples($0, rowCount: rows.count) }
+        for (i, r) in rows.enumerated() {
+            let single = r.withUnsafeBufferPointer { d.score($0) }
+            #expect(single.scoreSample.bitPattern == block[i].bitPattern)
+        }
+    }
+
+    @Test func maxSamplesIsCappedAtTheRowCount() throws {
+        let rows = Self.randomRows(50, 2)
+        #expect(try Self.train(rows, maxSamples: .count(1000)).forest.maxSamples == 50)
+        #expect(try Self.train(rows, maxSamples: .count(16)).forest.maxSamples == 16)
+        #expect(try Self.train(rows).forest.maxSamples == 50)
+    }
+
+    @Test func standardScalerUsesPopulationDeviationAndUnitScaleForConstants() {
+        let rows: [Double] = [1, 5, 2, 5, 3, 5, 4, 5]  // two features, four rows
+        let s = rows.withUnsafeBufferPointer { StandardScaler(fitting: $0, rowCount: 4, featureCount: 2) }
+        #expect(s.mean == [2.5, 5])
+        #expect(abs(s.scale[0] - 1.25.squareRoot()) < 1e-15)
+        #expect(s.scale[1] == 1)
+    }
+
+    @Test func generatorIsTheDocumentedOne() {
+        // SplitMix64 from state 0: first output 0xE220A8397B1DCDAF (Vigna's reference implementation).
+        var sm = SplitMix64(state: 0)
+        #expect(sm.next() == 0xE220_A839_7B1D_CDAF)
+        var g = Xoshiro256StarStar(seed: 42), h = Xoshiro256StarStar(seed: 42)
+        for _ in 0..<100 { #expect(g.next() == h.next()) }
+        var counts = [Int](repeating: 0, count: 7)
+        for _ in 0..<70_000 { counts[g.next(below: 7)] += 1 }
+        #expect(counts.allSatisfy { abs($0 - 10_000) < 500 })
+        for _ in 0..<1000 { let u = g.nextDouble(); #expect(u >= 0 && u < 1) }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// Runs the Python reference scripts under `scripts/reference/` (scikit-learn is the yardstick).
+/// A missing python3 or scikit-learn makes the calling test fail, never skip: CI installs them.
+enum ReferencePython {
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let sharedData: URL = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Runs `python3 scripts/reference/<script> arguments…` and returns its stdout.
+    static func run(_ script: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", packageRoot.appendingPathComponent("scripts/reference/\(script)").path] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        nonisolated(unsafe) var outData = Data(), errData = Data()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        process.waitUntilExit()
+        group.wait()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "\(script) exited \(process.terminationStatus): \(String(decoding: errData, as: UTF8.self))")
+        }
+        return String(decoding: outData, as: UTF8.self)
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bnc-score-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A numeric CSV with a header: the header, the rows of features (all columns but `label`), labels.
+    static func readLabelledCSV(_ url: URL) throws -> (features: [[Double]], labels: [Int]) {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        var lines = text.split(separator: "\n")
+        let header = lines.removeFirst().split(separator: ",").map(String.init)
+        guard let labelColumn = header.firstIndex(of: "label") else { throw Failure(description: "no label column") }
+        var features: [[Double]] = [], labels: [Int] = []
+        for line in lines {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+            var row: [Double] = []
+            for (i, c) in cells.enumerated() {
+                guard let v = Double(c) else { throw Failure(description: "bad number \(c)") }
+                if i == labelColumn { labels.append(Int(v)) } else { row.append(v) }
+            }
+            features.append(row)
+        }
+        return (features, labels)
+    }
+}
+
+/// Rank statistics for the parity checks (ties get average ranks).
+enum RankStatistics {
+    static func ranks(_ values: [Double]) -> [Double] {
+        let order = values.indices.sorted { values[$0] < values[$1] }
+        var ranks = [Double](repeating: 0, count: values.count)
+        var i = 0
+        while i < order.count {
+            var j = i
+            while j + 1 < order.count && values[order[j + 1]] == values[order[i]] { j += 1 }
+            let average = Double(i + j) / 2 + 1
+            for k in i...j { ranks[order[k]] = average }
+            i = j + 1
+        }
+        return ranks
+    }
+
+    /// ROC-AUC of `scores` (higher = more anomalous) against labels (1 = anomaly), via Mann–Whitney U.
+    static func rocAUC(scores: [Double], labels: [Int]) -> Double {
+        let r = ranks(scores)
+        let positives = labels.filter { $0 == 1 }.count
+        let negatives = labels.count - positives
+        var rankSum = 0.0
+        for (i, l) in labels.enumerated() where l == 1 { rankSum += r[i] }
+        return (rankSum - Double(positives * (positives + 1)) / 2) / Double(positives * negatives)
+    }
+
+    static func pearson(_ a: [Double], _ b: [Double]) -> Double {
+        let n = Double(a.count)
+        let ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
+        var sab = 0.0, saa = 0.0, sbb = 0.0
+        for i in a.indices {
+            sab += (a[i] - ma) * (b[i] - mb); saa += (a[i] - ma) * (a[i] - ma); sbb += (b[i] - mb) * (b[i] - mb)
+        }
+        return sab / (saa * sbb).squareRoot()
+    }
+
+    static func spearman(_ a: [Double], _ b: [Double]) -> Double { pearson(ranks(a), ranks(b)) }
+
+    static func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
+
+    /// Population standard deviation (numpy's default `std`).
+    static func std(_ v: [Double]) -> Double {
+        let m = mean(v)
+        return (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count)).squareRoot()
+    }
+
+    /// Sample standard deviation (n − 1), for seed-to-seed spread.
+    static func sampleStd(_ v: [Double]) -> Double {
+        let m = mean(v)
+        return (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count - 1)).squareRoot()
+    }
+}

@@ -1,0 +1,63 @@
+import AnomalyModel
+import Foundation
+import Testing
+@testable import Scoring
+
+@Suite("Window rows in, result rows out")
+struct FormatAndParseTests {
+    static func parse(_ text: String, features: [String] = ScoringOptions.defaultFeatures) throws(WindowRowError) -> WindowRow {
+        var parser = WindowRowParser(featureNames: features)
+        var row = WindowRow(featureCount: features.count)
+        var bytes = Array(text.utf8)
+        var failure: WindowRowError?
+        bytes.withUnsafeMutableBytes { raw in
+            do throws(WindowRowError) { try parser.parse(UnsafeRawBufferPointer(raw), into: &row) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return row
+    }
+
+    @Test func parsesAnyKeyOrderAndIgnoresUnknownKeys() throws {
+        let row = try Self.parse(#" {"complete":false,"price_volatility":2.5,"extra":{"a":[1,2]},"end":1772294500000,"volume":1.25e0,"symbol":"ETHUSDT","price_return":-1e-5,"avg_trade_size":0.5,"trade_count":3,"start":1772294480000,"open":null} "#)
+        #expect(row.start == 1_772_294_480_000 && row.end == 1_772_294_500_000 && !row.complete)
+        #expect(row.features == [3, 1.25, 0.5, -1e-5, 2.5])
+        #expect(row.featuresUsable)
+    }
+
+    @Test func rejectsRowsThatAreNotWindowRows() {
+        #expect(throws: WindowRowError.missingKey("price_volatility")) {
+            try Self.parse(#"{"symbol":"X","start":1,"end":2,"complete":true,"trade_count":1,"volume":1,"avg_trade_size":1,"price_return":0}"#)
+        }
+        #expect(throws: WindowRowError.wrongType("volume")) {
+            try Self.parse(#"{"symbol":"X","start":1,"end":2,"complete":true,"trade_count":1,"volume":"1","avg_trade_size":1,"price_return":0,"price_volatility":0}"#)
+        }
+        #expect(throws: WindowRowError.wrongType("symbol")) {
+            try Self.parse(#"{"symbol":"A,B","start":1,"end":2,"complete":true,"trade_count":1,"volume":1,"avg_trade_size":1,"price_return":0,"price_volatility":0}"#)
+        }
+        #expect(throws: WindowRowError.self) { try Self.parse(#"{"symbol":"X""#) }
+    }
+
+    @Test func csvRowMatchesDesignSection3() throws {
+        #expect(ResultFormatter.csvHeader == "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,symbol,window_end,complete,model_version,anomaly_score\n")
+        let row = try Self.parse(#"{"symbol":"BTCUSDT","start":1772294480000,"end":1772294500000,"trade_count":1529,"volume":2.458250000000043,"avg_trade_size":0.0016077501635055873,"price_return":-0.0008356989095332202,"price_volatility":16.615340193318048,"complete":true}"#)
+        var formatter = ResultFormatter(format: .csv)
+        Array("BTCUSDT".utf8).withUnsafeBytes { formatter.encode(row: row, symbol: $0, modelVersion: 0, score: nil) }
+        #expect(String(decoding: formatter.bytes, as: UTF8.self) == "2026-02-28T16:01:20.000Z,1529,2.458250000000043,0.0016077501635055873,-0.0008356989095332202,16.615340193318048,,,BTCUSDT,2026-02-28T16:01:40.000Z,true,0,\n")
+        let score = AnomalyScore(scoreSample: -0.625, decision: -0.125)
+        Array("BTCUSDT".utf8).withUnsafeBytes { formatter.encode(row: row, symbol: $0, modelVersion: 3, score: score) }
+        #expect(String(decoding: formatter.bytes, as: UTF8.self).hasSuffix(",-0.125,-1,BTCUSDT,2026-02-28T16:01:40.000Z,true,3,0.625\n"))
+    }
+
+    @Test func ndjsonRowHasTheCsvColumnsAsKeys() throws {
+        let row = try Self.parse(#"{"symbol":"BTCUSDT","start":0,"end":20000,"trade_count":0,"volume":0,"avg_trade_size":0,"price_return":0,"price_volatility":0,"complete":false}"#)
+        var formatter = ResultFormatter(format: .ndjson)
+        Array("BTCUSDT".utf8).withUnsafeBytes { formatter.encode(row: row, symbol: $0, modelVersion: 0, score: nil) }
+        let text = String(decoding: formatter.bytes, as: UTF8.self)
+        #expect(text.hasSuffix("}\n"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(Set(object.keys) == Set(ResultFormatter.csvColumns))
+        #expect(object["timestamp"] as? String == "1970-01-01T00:00:00.000Z")
+        #expect(object["score"] is NSNull && object["prediction"] is NSNull)
+        #expect(object["complete"] as? Bool == false)
+    }
+}

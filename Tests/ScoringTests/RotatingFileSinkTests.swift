@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import Scoring
+
+@Suite("Result files: append, rotate, never tear a row")
+struct RotatingFileSinkTests {
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bnc-score-sink-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func rotatesDailyByWindowTimeAndNeverRepeatsTheHeader() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pattern = dir.appendingPathComponent("window_results_%Y-%m-%d.csv").path
+        let day: Int64 = 86_400_000
+        let t0: Int64 = 1_772_236_800_000  // 2026-02-28T00:00:00Z
+        for run in 0..<2 {  // a restart appends to the same files
+            var sink = RotatingFileSink(pattern: pattern, header: "h1,h2\n", gather: run == 1)
+            for (i, t) in [t0 + day - 20_000, t0 + day, t0 + day + 20_000].enumerated() {
+                try sink.write(row: Array("\(run),\(i)\n".utf8), windowStart: t)
+                try sink.flush()
+            }
+            try sink.finish()
+        }
+        let first = try String(contentsOfFile: dir.appendingPathComponent("window_results_2026-02-28.csv").path, encoding: .utf8)
+        let second = try String(contentsOfFile: dir.appendingPathComponent("window_results_2026-03-01.csv").path, encoding: .utf8)
+        #expect(first == "h1,h2\n0,0\n1,0\n")
+        #expect(second == "h1,h2\n0,1\n0,2\n1,1\n1,2\n")
+    }
+
+    @Test func aTornLastLineIsTerminatedBeforeAppending() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("r.csv").path
+        try "h\n1,2\n3,".write(toFile: path, atomically: false, encoding: .utf8)
+        var sink = RotatingFileSink(pattern: path, header: "h\n", gather: false)
+        try sink.write(row: Array("5,6\n".utf8), windowStart: 0)
+        try sink.finish()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "h\n1,2\n3,\n5,6\n")
+    }
+}

@@ -1,0 +1,30 @@
+// fuzz-modules: BNCCore AnomalyModel Scoring
+// bnc-score's window-row reader (DESIGN.md §2 rows from bnc-window, or from anyone's pipe). Beyond
+// "no crash": the symbol it accepts goes unquoted into the CSV, so it must be plain printable
+// ASCII without separators; the parsed window start must turn into a daily file name.
+import BNCCore
+import AnomalyModel
+import Scoring
+
+nonisolated(unsafe) private var parser = WindowRowParser(featureNames: WindowRow.columnKeys)
+nonisolated(unsafe) private var row = WindowRow(featureCount: WindowRow.columnKeys.count)
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzWindowRowParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = UnsafeRawBufferPointer(start: data, count: size)
+    do throws(WindowRowError) {
+        try parser.parse(bytes, into: &row)
+        precondition(row.symbolRange.lowerBound >= 0 && row.symbolRange.upperBound <= size, "symbol outside the line")
+        for i in row.symbolRange {
+            let b = bytes[i]
+            precondition(b > 0x20 && b < 0x7F && b != UInt8(ascii: ",") && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\n"),
+                         "symbol would break the CSV")
+        }
+        precondition(row.features.count == WindowRow.columnKeys.count)
+        _ = RotatingFileSink.path(pattern: "r_%Y-%m-%d.csv", windowStart: row.start)
+        _ = UTCTime(epochMilliseconds: row.end).iso8601
+    } catch {
+        _ = error.description
+    }
+    return 0
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Usage: live.sh [options] [SYMBOL…]
+#
+# The live detector: bnc-stream → bnc-window → bnc-score on Binance's trade stream.
+# Scored windows are appended to DATA/window_results_YYYY-MM-DD.csv (one file per UTC day of
+# the window, header once per file); the model of each symbol is saved to DATA/model-… after
+# every training and loaded again at the next start, so a restart scores at once.
+# SIGTERM or SIGINT stops the stream first; the later stages finish the rows they hold and exit.
+#
+# Options:
+#   --data-dir DIR        where results, model and recordings go (default: <repo>/data)
+#   --record              also keep the raw trades in DATA/trades/SYMBOL-YYYY-MM-DD.ndjson
+#   --compress zstd|gzip  with --record: compress each closed day
+#   --endpoint URL        WebSocket endpoint (bnc-stream --endpoint)
+#   --ca-file FILE        extra CA certificate for TLS (bnc-stream --ca-file)
+#   --stream trade|aggTrade
+#   --window DURATION     window size (default 20s)
+#   --lateness DURATION   how long a window waits for late trades (default 1s)
+#   --model FILE          model file (default DATA/model-SYMBOLS-WINDOW.json)
+#   --train-windows N, --retrain-every N, --contamination C   passed to bnc-score
+#   --stream-opt ARG, --window-opt ARG, --score-opt ARG       any other option for one stage
+#                         (repeat; e.g. --stream-opt --idle-timeout --stream-opt 30s)
+#   -h, --help            this text
+#
+# Symbols default to btcusdt; case does not matter.
+#
+# Example:
+#   pipelines/live.sh --record btcusdt ethusdt
+set -euo pipefail
+BNC_SCRIPT=live.sh
+# shellcheck source=pipelines/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+data_dir=$BNC_ROOT/data
+record=0
+compress=""
+window=20s
+lateness=""
+model=""
+symbols=()
+stream_args=()
+window_args=()
+score_args=()
+
+while (($#)); do
+    case $1 in
+        --*=*) set -- "${1%%=*}" "${1#*=}" "${@:2}"; continue ;;
+        -h | --help) bnc_print_help < <(sed -n '2,/^set -euo/p' "$0" | sed '$d'); exit 0 ;;
+        --data-dir) data_dir=${2:?--data-dir needs a value}; shift 2 ;;
+        --record) record=1; shift ;;
+        --compress) compress=${2:?--compress needs zstd or gzip}; shift 2 ;;
+        --endpoint | --ca-file | --stream) stream_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+        --window) window=${2:?--window needs a value}; bnc_check_duration --window "$window"; shift 2 ;;
+        --lateness) lateness=${2:?--lateness needs a value}; bnc_check_duration --lateness "$lateness"; shift 2 ;;
+        --model) model=${2:?--model needs a value}; shift 2 ;;
+        --train-windows | --retrain-every | --contamination) score_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+        --stream-opt) stream_args+=("${2?--stream-opt needs a value}"); shift 2 ;;
+        --window-opt) window_args+=("${2?--window-opt needs a value}"); shift 2 ;;
+        --score-opt) score_args+=("${2?--score-opt needs a value}"); shift 2 ;;
+        --) shift; symbols+=("$@"); break ;;
+        -*) bnc_usage_error "unknown option $1" ;;
+        *) symbols+=("$1"); shift ;;
+    esac
+done
+((${#symbols[@]})) || symbols=(btcusdt)
+for s in "${symbols[@]}"; do [[ $s =~ ^[A-Za-z0-9_]+$ ]] || bnc_usage_error "'$s' is not a symbol"; done
+case $compress in "" | zstd | gzip) ;; *) bnc_usage_error "--compress must be zstd or gzip" ;; esac
+[[ -z $compress || $record == 1 ]] || bnc_usage_error "--compress needs --record"
+
+bnc_setup_tools bnc-stream bnc-window bnc-score
+mkdir -p "$data_dir"
+if [[ -z $model ]]; then
+    joined=$(IFS=-; echo "${symbols[*]}")
+    model=$data_dir/model-${joined^^}-$window.json
+fi
+window_args+=(--window "$window" --quiet)
+[[ -z $lateness ]] || window_args+=(--lateness "$lateness")
+score_args+=(--output "$data_dir/window_results_%Y-%m-%d.csv" --model "$model")
+record_args=(--dir "$data_dir/trades" --tee)
+[[ -z $compress ]] || record_args+=(--compress "$compress")
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/bnc-live.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkfifo "$work/trades"
+
+# Each stage group gets its own process group (job control), so a Ctrl-C on the terminal
+# reaches only this script, which then stops the stream in order.
+set -m
+bnc-stream live "${stream_args[@]}" "${symbols[@]}" >"$work/trades" &
+stream_pid=$!
+stopping=0
+stop_stream() {
+    stopping=1
+    kill -TERM "$stream_pid" 2>/dev/null || true
+}
+trap stop_stream TERM INT HUP
+
+if ((record)); then
+    bnc-stream record "${record_args[@]}" <"$work/trades" | bnc-window "${window_args[@]}" | bnc-score "${score_args[@]}" &
+else
+    bnc-window "${window_args[@]}" <"$work/trades" | bnc-score "${score_args[@]}" &
+fi
+rest_pid=$!
+bnc_warn "running: ${symbols[*]} → $data_dir/window_results_YYYY-MM-DD.csv (pid $$)"
+
+# `wait` returns early when a trapped signal arrives: wait again until the job is really gone.
+wait_for() {
+    local pid=$1 status
+    while :; do
+        if wait "$pid"; then return 0; else status=$?; fi
+        kill -0 "$pid" 2>/dev/null || return "$status"
+    done
+}
+rest_status=0
+wait_for "$rest_pid" || rest_status=$?
+# The analysis side ended by itself (error): stop the stream too.
+((stopping)) || kill -TERM "$stream_pid" 2>/dev/null || true
+stream_status=0
+wait_for "$stream_pid" || stream_status=$?
+trap - TERM INT HUP
+if ((stream_status != 0)); then bnc_warn "bnc-stream exited with status $stream_status"; exit "$stream_status"; fi
+if ((rest_status != 0)); then bnc_warn "the window/score stages exited with status $rest_status"; exit "$rest_status"; fi
+bnc_warn "stopped"

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Usage: replay.sh [options] FILE…
+#
+# Re-runs history through the detector: FILE… → bnc-window (any window size) → bnc-score → CSV.
+# This is how to try another window size or other model settings on data you already have.
+#
+# FILE can be (mixed freely, read in the order given):
+#   - recordings of trade lines (from record.sh / bnc-stream), plain, .gz or .zst;
+#   - captures with a receive timestamp before each combined-stream message
+#     (`<ts> {"stream":"btcusdt@trade","data":{…}}`, as in ../shared/data/hftbacktest_*.gz):
+#     the timestamp is stripped and only @trade/@aggTrade messages are kept;
+#   - Binance public-data dumps (`BTCUSDT-trades-2024-08-09.zip`, `…-aggTrades-….csv`), read
+#     by `bnc-stream public-data` (give --symbol when the file name does not carry it);
+#   - `-` for trade lines on stdin.
+#
+# Options:
+#   --window DURATION      window size (default 20s)
+#   --lateness DURATION    how long a window waits for late trades (default 1s)
+#   --output FILE          append the CSV to FILE (a %Y-%m-%d in it rotates daily) instead of stdout
+#   --batch                train on all complete windows first, then score every row
+#                          (otherwise: the live life cycle — warm-up buffer, then rolling retrains)
+#   --symbol SYMBOL        symbol for public-data files whose name does not carry it
+#   --train-windows N, --retrain-every N, --contamination C, --trees N, --max-samples N,
+#   --seed N, --features LIST, --format csv|ndjson, --model FILE   passed to bnc-score
+#   --score-opt ARG, --window-opt ARG   any other option for bnc-score / bnc-window (repeat)
+#   -h, --help             this text
+#
+# Examples:
+#   pipelines/replay.sh --window 10s ../shared/data/hftbacktest_spot_btcusdt_2024080{8,9}.gz
+#   pipelines/replay.sh --window 1m --batch --output /tmp/btc-1m.csv data/trades/BTCUSDT-*.ndjson.zst
+set -euo pipefail
+BNC_SCRIPT=replay.sh
+# shellcheck source=pipelines/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+window=20s
+window_args=()
+score_args=()
+files=()
+output=""
+BNC_PUBLIC_DATA_ARGS=""
+
+while (($#)); do
+    case $1 in
+        --*=*) set -- "${1%%=*}" "${1#*=}" "${@:2}"; continue ;;
+        -h | --help) bnc_print_help < <(sed -n '2,/^set -euo/p' "$0" | sed '$d'); exit 0 ;;
+        --window) window=${2:-}; bnc_check_duration --window "$window"; shift 2 ;;
+        --lateness) bnc_check_duration --lateness "${2:-}"; window_args+=(--lateness "$2"); shift 2 ;;
+        --output) output=${2:?--output needs a file}; shift 2 ;;
+        --batch) score_args+=(--batch); shift ;;
+        --symbol)
+            [[ ${2:-} =~ ^[A-Za-z0-9_]+$ ]] || bnc_usage_error "--symbol needs a symbol"
+            BNC_PUBLIC_DATA_ARGS="--symbol $2"; shift 2 ;;
+        --train-windows | --retrain-every | --contamination | --trees | --max-samples | --seed | --features | --format | --model)
+            score_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+        --score-opt) score_args+=("${2?--score-opt needs a value}"); shift 2 ;;
+        --window-opt) window_args+=("${2?--window-opt needs a value}"); shift 2 ;;
+        --) shift; files+=("$@"); break ;;
+        -) files+=(-); shift ;;
+        -*) bnc_usage_error "unknown option $1" ;;
+        *) files+=("$1"); shift ;;
+    esac
+done
+((${#files[@]})) || bnc_usage_error "no input files (use - for stdin)"
+for f in "${files[@]}"; do [[ $f == - || -r $f ]] || bnc_usage_error "$f: cannot read"; done
+export BNC_PUBLIC_DATA_ARGS
+
+bnc_setup_tools bnc-stream bnc-window bnc-score
+[[ -z $output ]] || score_args+=(--output "$output")
+bnc_trades_from_files "${files[@]}" | bnc-window --window "$window" "${window_args[@]}" | bnc-score "${score_args[@]}"
