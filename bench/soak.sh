@@ -60,7 +60,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/bnc-soak.XXXXXX")
 pids=()
 cleanup() {
   local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # SIGKILL: a Python server may have inherited a blocked SIGTERM (seen under some parents).
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   if [ "$keep" -eq 1 ]; then echo "soak.sh: kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -78,8 +79,15 @@ python3 "$root/scripts/testing/ws_fixture_server.py" --data "$work/tape.gz" --st
   --rate "$rate" --drops "$drops" --drop-after "$drop_after" --drop-kinds abort,close,garbage \
   --rollovers "$rollovers" --tail "$trades" --linger 5 > "$work/ports" 2> "$work/server.log" &
 pids+=("$!")
-for _ in $(seq 600); do grep -q '^PORTS ' "$work/ports" 2>/dev/null && break; sleep 0.1; done
+# Loading a day of trades into the Python server takes a while (about a minute per million).
+for _ in $(seq 6000); do
+  grep -q '^PORTS ' "$work/ports" 2>/dev/null && break
+  kill -0 "${pids[0]}" 2>/dev/null || { echo "soak.sh: the fixture server died:" >&2; tail -5 "$work/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+grep -q '^PORTS ' "$work/ports" || { echo "soak.sh: the fixture server did not start in 10 minutes" >&2; exit 1; }
 read -r _ ws_port rest_port < <(grep '^PORTS ' "$work/ports")
+echo "soak.sh: server ready (ws $ws_port, rest $rest_port)" >&2
 
 # 3. The live path, each stage with a pid we can sample.
 mkfifo "$work/s1" "$work/s2" "$work/s3"
@@ -167,8 +175,9 @@ for k, name in enumerate(names):
     vals = [(float(r[0]), int(r[k + 1])) for r in rows if len(r) > k + 1 and r[k + 1].isdigit()]
     if not vals:
         continue
-    early = vals[min(len(vals) - 1, max(1, len(vals) // 10))][1]
-    print(f"| {name} RSS start (10% in) → peak → end | {early / 1024:.1f} → {max(v for _, v in vals) / 1024:.1f} → {vals[-1][1] / 1024:.1f} MiB ({len(vals)} samples) |")
+    at = lambda f: vals[min(len(vals) - 1, int(len(vals) * f))][1] / 1024
+    print(f"| {name} RSS at 10% → 50% → 90% of the run, peak | {at(0.1):.1f} → {at(0.5):.1f} → {at(0.9):.1f} MiB, "
+          f"peak {max(v for _, v in vals) / 1024:.1f} MiB ({len(vals)} samples) |")
 print()
 print(f"soak: {5 - failures} passed, {failures} failed")
 sys.exit(1 if failures else 0)

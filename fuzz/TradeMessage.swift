@@ -1,8 +1,9 @@
 // fuzz-modules: BNCCore TradeFormat MarketStream
 // bnc-stream's classifier for every text message from the exchange: trade (written out as one
-// line), serverShutdown, other, or invalid. A message classified as a trade is written verbatim
-// followed by '\n', so its payload must lie inside the message and must not hold a raw line break
-// (JSON allows '\n' as whitespace; written verbatim it would tear the line in two).
+// line), serverShutdown, other, or invalid. A message classified as a trade is written followed by
+// '\n', with any CR/LF in it (JSON allows them as whitespace) written as spaces (LiveFeed.deliver):
+// so its payload must lie inside the message, and with CR/LF turned into spaces it must still be one
+// valid JSON object — i.e. no CR/LF can sit inside a string, where a space would change the value.
 import BNCCore
 import TradeFormat
 import MarketStream
@@ -15,8 +16,15 @@ public func fuzzTradeMessage(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     guard case .trade = message.kind else { return 0 }
     precondition(message.symbol.lowerBound >= message.payload.lowerBound && message.symbol.upperBound <= message.payload.upperBound)
     precondition(message.id >= 0, "negative trade id accepted: \(message.id)")
-    let payload = UnsafeRawBufferPointer(rebasing: bytes[message.payload])
-    precondition(!payload.contains(0x0A) && !payload.contains(0x0D),
-                 "trade payload holds a raw line break; written verbatim it becomes two lines")
+    let written = bytes[message.payload].map { $0 == 0x0A || $0 == 0x0D ? UInt8(ascii: " ") : $0 }
+    var valid = true
+    written.withUnsafeBytes { line in
+        do throws(JSONScanError) {
+            try JSONObjectScanner.scan(line) { (_: JSONMember) throws(JSONScanError) in }
+        } catch {
+            valid = false
+        }
+    }
+    precondition(valid, "the line written for a trade message is not one JSON object")
     return 0
 }

@@ -95,7 +95,19 @@ do_start() {
         printf '\n'
     } >>"$log_file"
     [[ -z $BNC_TOOLS_DIR ]] || export BNC_BIN=$BNC_TOOLS_DIR
-    setsid "$BNC_ROOT/pipelines/live.sh" --data-dir "$data_dir" "$@" >>"$log_file" 2>&1 </dev/null 9>&- &
+    # live.sh must be able to receive SIGTERM (stop) and SIGINT/SIGHUP: a parent that blocks
+    # or ignores them (some supervisors and test harnesses do, and a background job of a script
+    # starts with SIGINT ignored) would pass that on. perl (perl-base, always on Debian) clears
+    # the signal mask and restores the default dispositions before it execs live.sh.
+    local launcher=()
+    if command -v perl >/dev/null; then
+        # shellcheck disable=SC2016 # perl code, not shell
+        launcher=(perl -MPOSIX -e '$SIG{$_} = "DEFAULT" for qw(INT TERM HUP QUIT);
+            sigprocmask(SIG_SETMASK, POSIX::SigSet->new) or die "sigprocmask: $!\n";
+            exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\n"')
+    fi
+    setsid "${launcher[@]}" "$BNC_ROOT/pipelines/live.sh" --data-dir "$data_dir" "$@" \
+        >>"$log_file" 2>&1 </dev/null 9>&- &
     pid=$!
     echo "$pid" >"$pid_file.tmp"
     mv "$pid_file.tmp" "$pid_file"
@@ -173,8 +185,11 @@ do_status() {
     fi
     echo "rows today:   $rows (UTC $(date -u +%Y-%m-%d))"
     if [[ -f $log_file ]]; then
-        reconnects=$(grep -ciE '^bnc-stream: .*(reconnect|connection (lost|closed|dropped)|disconnect)' "$log_file" || true)
-        echo "reconnects:   ${reconnects:-0} (bnc-stream lines in $log_file)"
+        # bnc-stream logs one line per reconnect ("bnc-stream: connection: reconnecting in 1.2s")
+        # and one per gap it filled from REST ("bnc-stream: gap: backfilled N trades of SYMBOL").
+        reconnects=$(grep -c '^bnc-stream: connection: reconnecting' "$log_file" || true)
+        backfills=$(grep -c '^bnc-stream: gap: backfilled' "$log_file" || true)
+        echo "reconnects:   ${reconnects:-0}, gaps backfilled: ${backfills:-0} (from $log_file)"
     else
         echo "reconnects:   0 (no log yet)"
     fi

@@ -10,14 +10,14 @@
 # Options:
 #   --data-dir DIR   base folder (default: <repo>/data); the demo writes to DIR/demo (replaced)
 #   --out DIR        write to DIR instead of DATA/demo
-#   --hours N        simulated hours (default 6: 1080 windows of 20 s, 500 of them to warm up)
+#   --hours N        simulated hours (default 12: 2160 windows of 20 s, the first 500 warm up the model)
 #   --seed N         simulator seed (default 1); same seed, same market, same scores
 #   -h, --help       this text
 #
 # Writes: labels.json (planted episodes), window_results.csv (scores), summary.txt, report.html.
 #
 # Example:
-#   pipelines/demo.sh --hours 12 --seed 7
+#   pipelines/demo.sh --hours 24 --seed 7
 set -euo pipefail
 BNC_SCRIPT=demo.sh
 # shellcheck source=pipelines/lib.sh
@@ -25,7 +25,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 data_dir=$BNC_ROOT/data
 out=""
-hours=6
+hours=12
 seed=1
 while (($#)); do
     case $1 in

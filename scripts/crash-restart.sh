@@ -69,7 +69,8 @@ cleanup() {
   local pids
   mapfile -t pids < <(pipeline_pids)
   [ ${#pids[@]} -eq 0 ] || kill -9 "${pids[@]}" 2>/dev/null || true
-  [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
+  # SIGKILL: the server may have inherited a blocked SIGTERM (seen under some parents).
+  [ -z "$server_pid" ] || kill -9 "$server_pid" 2>/dev/null || true
   if [ "$keep" -eq 1 ]; then echo "crash-restart.sh: kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT

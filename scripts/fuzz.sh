@@ -72,7 +72,11 @@ declare -A deps=(
 fuzz_flags=(-sanitize=fuzzer,address -O -g -DSWIFT_PACKAGE)
 
 zipfoundation_root() {
-  # The package's own dependency, resolved into our scratch path (from SwiftPM's cache).
+  # The package's own dependency: the checkout of the normal build if there is one, else resolved
+  # into our scratch path (from SwiftPM's cache).
+  if [ -d "$root/.build/checkouts/ZIPFoundation/Sources/ZIPFoundation" ]; then
+    echo "$root/.build/checkouts/ZIPFoundation/Sources"; return
+  fi
   if [ ! -d "$work/checkouts/ZIPFoundation/Sources/ZIPFoundation" ]; then
     swift package --scratch-path "$work" resolve >&2
   fi

@@ -46,8 +46,10 @@ run() {
   local name=$1 sanitizer=$2 scratch=$3 start end rc=0
   start=$(date +%s)
   echo "sanitizers.sh: $name: building and testing in $scratch" >&2
-  swift build --build-tests --scratch-path "$scratch" --sanitize="$sanitizer" 2>&1 | tail -5 || rc=$?
-  if [ "$rc" -eq 0 ]; then
+  swift build --build-tests --scratch-path "$scratch" --sanitize="$sanitizer" > "$scratch/sanitizer-build.log" 2>&1 || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    grep -m10 'error:' "$scratch/sanitizer-build.log" >&2 || tail -20 "$scratch/sanitizer-build.log" >&2
+  else
     swift test --skip-build --scratch-path "$scratch" --sanitize="$sanitizer" "${extra[@]}" \
       > "$scratch/sanitizer-test.log" 2>&1 || rc=$?
     grep -E "^(✔|✘|􁁛|􀢄)? ?Test run with|passed after|failed after|Executed|SUMMARY: (Address|Thread)Sanitizer|WARNING: ThreadSanitizer" \
@@ -55,7 +57,7 @@ run() {
   fi
   end=$(date +%s)
   local result=passed
-  if [ "$rc" -ne 0 ]; then result="FAILED (exit $rc, log $scratch/sanitizer-test.log)"; status=1; fi
+  if [ "$rc" -ne 0 ]; then result="FAILED (exit $rc, logs $scratch/sanitizer-*.log)"; status=1; fi
   summary+=("| $name | $result | $((end - start)) s |")
 }
 

@@ -84,6 +84,16 @@ public struct AnomalyDetector: Sendable, Equatable {
     /// The generator is seeded from `seed` alone, so the same rows and seed give the same model.
     public static func train(rows: UnsafeBufferPointer<Double>, rowCount: Int, featureNames: [String],
                              parameters: ModelParameters, seed: UInt64) throws(ModelError) -> AnomalyDetector {
+        var unused: [Double]? = nil
+        return try train(rows: rows, rowCount: rowCount, featureNames: featureNames, parameters: parameters,
+                         seed: seed, trainingScores: &unused)
+    }
+
+    /// As `train`, also handing back the training rows' `score_samples` (in row order) when the
+    /// offset needed them (contamination ≠ auto), so a batch run need not score those rows again.
+    public static func train(rows: UnsafeBufferPointer<Double>, rowCount: Int, featureNames: [String],
+                             parameters: ModelParameters, seed: UInt64,
+                             trainingScores: inout [Double]?) throws(ModelError) -> AnomalyDetector {
         let featureCount = featureNames.count
         guard featureCount > 0 else { throw .invalidTrainingSet("no features") }
         guard rowCount > 0, rows.count >= rowCount * featureCount else { throw .invalidTrainingSet("no rows") }
@@ -101,25 +111,35 @@ public struct AnomalyDetector: Sendable, Equatable {
             }
         }
         var generator = Xoshiro256StarStar(seed: seed)
+        // Recording where the training rows land saves ψ of the n walks per tree for the offset;
+        // it costs 4 bytes per row and tree, so only for buffers of moderate size.
+        var leaves: IsolationForest.TrainingLeaves? = nil
+        let record: Bool
+        if case .auto = parameters.contamination { record = false } else { record = rowCount <= 65_536 }
         let forest = scaled.withUnsafeBufferPointer { s in
             IsolationForest.fit(rows: s, rowCount: rowCount, featureCount: featureCount,
                                 treeCount: parameters.treeCount,
                                 maxSamples: parameters.maxSamples.resolved(rowCount: rowCount),
-                                generator: &generator)
+                                generator: &generator, recordLeaves: record, leaves: &leaves)
         }
         let offset: Double
         switch parameters.contamination {
         case .auto:
             offset = -0.5
         case .fraction(let fraction):
-            var trainingScores = [Double](repeating: 0, count: rowCount)
+            var scores = [Double](repeating: 0, count: rowCount)
             scaled.withUnsafeBufferPointer { s in
-                trainingScores.withUnsafeMutableBufferPointer { sums in
-                    forest.pathLengthSums(s, rowCount: rowCount, into: sums)
+                scores.withUnsafeMutableBufferPointer { sums in
+                    if let leaves {
+                        forest.trainingPathLengthSums(s, leaves: leaves, into: sums)
+                    } else {
+                        forest.pathLengthSums(s, rowCount: rowCount, into: sums)
+                    }
                     for r in 0..<rowCount { sums[r] = forest.scoreSample(pathLengthSum: sums[r]) }
                 }
             }
-            offset = Percentile.linear(trainingScores, 100.0 * fraction)
+            offset = Percentile.linear(scores, 100.0 * fraction)
+            trainingScores = scores
         }
         return AnomalyDetector(featureNames: featureNames, scaler: scaler, forest: forest, offset: offset,
                                contamination: parameters.contamination)

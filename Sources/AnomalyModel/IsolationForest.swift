@@ -89,6 +89,23 @@ public struct IsolationForest: Sendable, Equatable {
         try prepareForScoring()
     }
 
+    /// A freshly grown forest: consistent by construction, so the file checks are skipped.
+    private init(grownWith maxSamples: Int, featureCount: Int, roots: [Int32], feature: [Int32], threshold: [Double],
+                 leftChild: [Int32], leafSize: [Int32]) {
+        self.maxSamples = maxSamples
+        self.featureCount = featureCount
+        self.roots = roots
+        self.feature = feature
+        self.threshold = threshold
+        self.leftChild = leftChild
+        self.leafSize = leafSize
+        self.leafPathLength = []
+        self.normaliser = 0
+        self.walkDepth = 0
+        self.packed = []
+        do { try prepareForScoring() } catch { preconditionFailure("grown forest is inconsistent: \(error)") }
+    }
+
     /// Depth of every node from the roots, then `depth + c(leafSize)` at the leaves and the packed
     /// scoring nodes. Children always follow their parent in the arrays, so one forward pass suffices.
     private mutating func prepareForScoring() throws(ModelError) {
@@ -129,6 +146,25 @@ public struct IsolationForest: Sendable, Equatable {
     /// scaled), each on `min(maxSamples, rowCount)` rows drawn without replacement.
     public static func fit(rows: UnsafeBufferPointer<Double>, rowCount: Int, featureCount: Int,
                            treeCount: Int, maxSamples: Int, generator: inout Xoshiro256StarStar) -> IsolationForest {
+        var unused: TrainingLeaves? = nil
+        return fit(rows: rows, rowCount: rowCount, featureCount: featureCount, treeCount: treeCount,
+                   maxSamples: maxSamples, generator: &generator, recordLeaves: false, leaves: &unused)
+    }
+
+    /// Where the training rows ended up, recorded while growing: per tree, the leaf of each of its
+    /// ψ sampled rows (known without a walk) and the rows it did not sample (which must be walked).
+    /// Lets `trainingPathLengthSums` skip about ψ walks per tree.
+    struct TrainingLeaves {
+        var psi: Int
+        var rowCount: Int
+        var sampledRow: [Int32]
+        var sampledLeaf: [Int32]
+        var unsampledRow: [Int32]
+    }
+
+    static func fit(rows: UnsafeBufferPointer<Double>, rowCount: Int, featureCount: Int, treeCount: Int,
+                    maxSamples: Int, generator: inout Xoshiro256StarStar, recordLeaves: Bool,
+                    leaves: inout TrainingLeaves?) -> IsolationForest {
         precondition(rowCount >= 1 && featureCount >= 1 && treeCount >= 1 && maxSamples >= 1)
         precondition(rows.count >= rowCount * featureCount)
         let psi = min(maxSamples, rowCount)
@@ -148,6 +184,10 @@ public struct IsolationForest: Sendable, Equatable {
             n = rowCount
         }
         var sample = [Int32](repeating: 0, count: psi)
+        let outside = rowCount - psi
+        var sampledRow = [Int32](repeating: 0, count: recordLeaves ? treeCount * psi : 0)
+        var sampledLeaf = [Int32](repeating: 0, count: recordLeaves ? treeCount * psi : 0)
+        var unsampledRow = [Int32](repeating: 0, count: recordLeaves ? treeCount * outside : 0)
         var scratch = [Int32](repeating: 0, count: psi)
         var featureOrder = [Int32](repeating: 0, count: featureCount)
         // Pending nodes: (node index, start, end, depth) into `sample`.
@@ -162,12 +202,25 @@ public struct IsolationForest: Sendable, Equatable {
         threshold.withUnsafeMutableBufferPointer { threshold in
         leftChild.withUnsafeMutableBufferPointer { leftChild in
         leafSize.withUnsafeMutableBufferPointer { leafSize in
+        sampledRow.withUnsafeMutableBufferPointer { sampledRow in
+        sampledLeaf.withUnsafeMutableBufferPointer { sampledLeaf in
+            // A leaf's rows: record them (position s of the sample belongs to exactly one leaf).
+            func record(_ tree: Int, _ node: Int, _ start: Int, _ end: Int, _ sample: UnsafeMutableBufferPointer<Int32>) {
+                guard recordLeaves else { return }
+                for s in start..<end {
+                    sampledRow[tree &* psi &+ s] = sample[s]
+                    sampledLeaf[tree &* psi &+ s] = Int32(node)
+                }
+            }
             for tree in 0..<treeCount {
                 // ψ rows without replacement: a partial Fisher–Yates shuffle of the running permutation.
                 for i in 0..<psi {
                     let j = i + generator.next(below: rowCount - i)
                     permutation.swapAt(i, j)
                     sample[i] = permutation[i]
+                }
+                if recordLeaves && outside > 0 {
+                    unsampledRow.replaceSubrange((tree * outside)..<((tree + 1) * outside), with: permutation[psi...])
                 }
                 roots[tree] = Int32(nodeCount)
                 Self.initialiseLeaf(nodeCount, feature, threshold, leftChild)
@@ -180,7 +233,7 @@ public struct IsolationForest: Sendable, Equatable {
                     let node = Int(item.node), start = Int(item.start), end = Int(item.end)
                     let size = end - start
                     leafSize[node] = Int32(size)
-                    if size <= 1 || Int(item.depth) >= limit { continue }
+                    if size <= 1 || Int(item.depth) >= limit { record(tree, node, start, end, sample); continue }
                     // Draw features without replacement until one is not constant in this node.
                     for f in 0..<featureCount { featureOrder[f] = Int32(f) }
                     var remaining = featureCount
@@ -201,7 +254,7 @@ public struct IsolationForest: Sendable, Equatable {
                         chosen = f; low = lo; high = hi
                         break
                     }
-                    if chosen < 0 { continue }  // every feature constant: a leaf
+                    if chosen < 0 { record(tree, node, start, end, sample); continue }  // every feature constant: a leaf
                     var t = low + (high - low) * generator.nextDouble()
                     if t >= high { t = low }
                     // Branch-free out-of-place partition: rows with x <= t to the front of `scratch`,
@@ -230,17 +283,17 @@ public struct IsolationForest: Sendable, Equatable {
                     top += 2
                 }
             }
-        }}}}}}}}}
+        }}}}}}}}}}}
+        if recordLeaves {
+            leaves = TrainingLeaves(psi: psi, rowCount: rowCount, sampledRow: sampledRow, sampledLeaf: sampledLeaf,
+                                    unsampledRow: unsampledRow)
+        }
         feature.removeLast(capacity - nodeCount)
         threshold.removeLast(capacity - nodeCount)
         leftChild.removeLast(capacity - nodeCount)
         leafSize.removeLast(capacity - nodeCount)
-        do {
-            return try IsolationForest(maxSamples: psi, featureCount: featureCount, roots: roots, feature: feature,
-                                       threshold: threshold, leftChild: leftChild, leafSize: leafSize)
-        } catch {
-            preconditionFailure("grown forest is inconsistent: \(error)")
-        }
+        return IsolationForest(grownWith: psi, featureCount: featureCount, roots: roots, feature: feature,
+                               threshold: threshold, leftChild: leftChild, leafSize: leafSize)
     }
 
     @inline(__always)
@@ -266,6 +319,22 @@ public struct IsolationForest: Sendable, Equatable {
                 for root in roots {
                     let root = Int(root)
                     var r = 0
+                    while r &+ 8 <= rowCount {
+                        let x0 = x + r &* f, x1 = x0 + f, x2 = x1 + f, x3 = x2 + f
+                        let x4 = x3 + f, x5 = x4 + f, x6 = x5 + f, x7 = x6 + f
+                        var n0 = root, n1 = root, n2 = root, n3 = root, n4 = root, n5 = root, n6 = root, n7 = root
+                        for _ in 0..<depth {
+                            n0 = Self.step(n0, x0, nodes); n1 = Self.step(n1, x1, nodes)
+                            n2 = Self.step(n2, x2, nodes); n3 = Self.step(n3, x3, nodes)
+                            n4 = Self.step(n4, x4, nodes); n5 = Self.step(n5, x5, nodes)
+                            n6 = Self.step(n6, x6, nodes); n7 = Self.step(n7, x7, nodes)
+                        }
+                        sums[r] += lengths[n0]; sums[r &+ 1] += lengths[n1]
+                        sums[r &+ 2] += lengths[n2]; sums[r &+ 3] += lengths[n3]
+                        sums[r &+ 4] += lengths[n4]; sums[r &+ 5] += lengths[n5]
+                        sums[r &+ 6] += lengths[n6]; sums[r &+ 7] += lengths[n7]
+                        r &+= 8
+                    }
                     while r &+ 4 <= rowCount {
                         let x0 = x + r &* f, x1 = x0 + f, x2 = x1 + f, x3 = x2 + f
                         var n0 = root, n1 = root, n2 = root, n3 = root
@@ -286,6 +355,48 @@ public struct IsolationForest: Sendable, Equatable {
                 }
             }
         }
+    }
+
+    /// `pathLengthSums` for the very rows the forest was grown on, given the leaves recorded while
+    /// growing: sampled rows take their leaf's path length directly, only the others are walked.
+    /// Each row's sum is added in tree order, so the result equals `pathLengthSums` bit for bit.
+    func trainingPathLengthSums(_ rows: UnsafeBufferPointer<Double>, leaves: TrainingLeaves,
+                                into sums: UnsafeMutableBufferPointer<Double>) {
+        let rowCount = leaves.rowCount, psi = leaves.psi, outside = rowCount - psi
+        for r in 0..<rowCount { sums[r] = 0 }
+        let f = featureCount, depth = walkDepth
+        packed.withUnsafeBufferPointer { nodes in
+        leafPathLength.withUnsafeBufferPointer { lengths in
+        leaves.sampledRow.withUnsafeBufferPointer { sampledRow in
+        leaves.sampledLeaf.withUnsafeBufferPointer { sampledLeaf in
+        leaves.unsampledRow.withUnsafeBufferPointer { unsampledRow in
+            let nodes = nodes.baseAddress!, lengths = lengths.baseAddress!, x = rows.baseAddress!
+            for (t, root) in roots.enumerated() {
+                let root = Int(root)
+                for k in (t * psi)..<((t + 1) * psi) { sums[Int(sampledRow[k])] += lengths[Int(sampledLeaf[k])] }
+                var k = t * outside
+                let end = k + outside
+                while k &+ 4 <= end {
+                    let r0 = Int(unsampledRow[k]), r1 = Int(unsampledRow[k &+ 1])
+                    let r2 = Int(unsampledRow[k &+ 2]), r3 = Int(unsampledRow[k &+ 3])
+                    let x0 = x + r0 &* f, x1 = x + r1 &* f, x2 = x + r2 &* f, x3 = x + r3 &* f
+                    var n0 = root, n1 = root, n2 = root, n3 = root
+                    for _ in 0..<depth {
+                        n0 = Self.step(n0, x0, nodes); n1 = Self.step(n1, x1, nodes)
+                        n2 = Self.step(n2, x2, nodes); n3 = Self.step(n3, x3, nodes)
+                    }
+                    sums[r0] += lengths[n0]; sums[r1] += lengths[n1]; sums[r2] += lengths[n2]; sums[r3] += lengths[n3]
+                    k &+= 4
+                }
+                while k < end {
+                    let r = Int(unsampledRow[k])
+                    var n = root
+                    for _ in 0..<depth { n = Self.step(n, x + r &* f, nodes) }
+                    sums[r] += lengths[n]
+                    k &+= 1
+                }
+            }
+        }}}}}
     }
 
     /// `score_samples` from a path-length sum (see `pathLengthSums`).

@@ -28,21 +28,7 @@ public enum DecimalParser {
         // Anything else (exponents, long or odd input) takes the general path below.
         if let base = bytes.baseAddress, !range.isEmpty {
             let p = base.assumingMemoryBound(to: UInt8.self)
-            // Binance writes exactly eight decimals (`%.8f`): with at most seven integer digits
-            // (so the mantissa stays below 2^53 and one division rounds correctly),
-            // two word loads read the whole number.
-            let length = range.count
-            if length >= 10, length <= 16, range.lowerBound + 8 <= bytes.count,
-               p[range.upperBound - 9] == UInt8(ascii: ".") {
-                let integerDigits = length - 9
-                let head = UnsafeRawPointer(p + range.lowerBound).loadUnaligned(as: UInt64.self)
-                let tail = UnsafeRawPointer(p + range.upperBound - 8).loadUnaligned(as: UInt64.self)
-                if DigitBlocks.leadingDigitCount(head) == integerDigits, DigitBlocks.nonDigitMask(tail) == 0 {
-                    let mantissa = DigitBlocks.value(head, digits: integerDigits) &* 100_000_000
-                        &+ DigitBlocks.value(tail, digits: 8)
-                    return Double(mantissa) / 1e8
-                }
-            }
+            if let value = eightDecimals(p, range, readable: bytes.count) { return value }
             var i = range.lowerBound
             let end = range.upperBound
             let negative = p[i] == UInt8(ascii: "-")
@@ -75,6 +61,25 @@ public enum DecimalParser {
             }
         }
         return generalDouble(bytes, range)
+    }
+
+    /// Binance writes exactly eight decimals (`%.8f`): `digits.dddddddd` with one to seven
+    /// integer digits (so the mantissa stays below 2^53 and one division rounds correctly) is read
+    /// with two word loads. Nil for any other shape. `readable` bounds the bytes that may be
+    /// loaded (at least eight from the start of `range` are needed).
+    @inlinable @inline(__always)
+    public static func eightDecimals(_ p: UnsafePointer<UInt8>, _ range: Range<Int>, readable: Int) -> Double? {
+        let length = range.count
+        guard length >= 10, length <= 16, range.lowerBound + 8 <= readable,
+              p[range.upperBound - 9] == UInt8(ascii: ".") else { return nil }
+        let integerDigits = length - 9
+        let head = UnsafeRawPointer(p + range.lowerBound).loadUnaligned(as: UInt64.self)
+        let tail = UnsafeRawPointer(p + range.upperBound - 8).loadUnaligned(as: UInt64.self)
+        guard DigitBlocks.leadingDigitCount(head) == integerDigits, DigitBlocks.nonDigitMask(tail) == 0 else {
+            return nil
+        }
+        let mantissa = DigitBlocks.value(head, digits: integerDigits) &* 100_000_000 &+ DigitBlocks.value(tail, digits: 8)
+        return Double(mantissa) / 1e8
     }
 
     @usableFromInline static func generalDouble(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Double? {

@@ -83,6 +83,71 @@ public struct LineSplitter: ~Copyable {
         return true
     }
 
+    /// What a `claim` callback (see `push(_:claiming:_:)`) did with the bytes offered to it.
+    public enum Claim {
+        /// Not handled: the line is split and handed to `body` as usual.
+        case none
+        /// The callback consumed a whole line of `length` bytes (the byte after them is `\n`);
+        /// `keepGoing: false` stops the push, as `body` returning false would.
+        case line(length: Int, keepGoing: Bool)
+    }
+
+    /// Like `push(_:_:)`, but every line that starts inside `chunk` is first offered to `claim`
+    /// with the bytes from its start to the end of the chunk (at most `maxLineLength + 1`). A
+    /// parser that recognises a whole line there, including the `\n` that ends it, handles it
+    /// and returns its length, so the line is found and checked in one pass instead of being
+    /// searched for `\n` first and parsed afterwards. A line it does not claim (anything
+    /// unexpected, a CRLF line, the unfinished line at the end of the chunk) goes to `body` as
+    /// with `push(_:_:)`; line numbers count both.
+    @discardableResult
+    public mutating func push(
+        _ chunk: UnsafeRawBufferPointer,
+        claiming claim: (_ start: UnsafeRawPointer, _ available: Int) throws -> Claim,
+        _ body: (Line, _ lineNumber: Int) throws -> Bool
+    ) rethrows -> Bool {
+        let count = chunk.count
+        guard count > 0, let base = chunk.baseAddress else { return true }
+        bytesPushed += count
+        var i = 0
+        while i < count {
+            if partialLength == 0, case .line(let length, let keepGoing) = try claim(base + i, min(count - i, maxLineLength + 1)) {
+                precondition(length >= 0 && length <= maxLineLength && i + length < count
+                             && base.load(fromByteOffset: i + length, as: UInt8.self) == 0x0A,
+                             "a claimed line must end at a newline inside the chunk")
+                lineNumber += 1
+                i += length + 1
+                if !keepGoing { return false }
+                continue
+            }
+            guard let hit = memchr(base + i, 0x0A, count - i) else {
+                keepPartial(base + i, count - i)
+                return true
+            }
+            let newline = UnsafeRawPointer(hit) - base
+            lineNumber += 1
+            let piece = newline - i
+            let line: Line
+            if partialLength > 0 {
+                let total = partialLength + piece
+                if total > maxLineLength {
+                    line = .oversized(length: total)
+                } else {
+                    let carried = carry.baseAddress!
+                    if piece > 0 { memcpy(carried + partialLength, base + i, piece) }
+                    line = .text(Self.strippingCR(UnsafeRawPointer(carried), total))
+                }
+                partialLength = 0
+            } else if piece > maxLineLength {
+                line = .oversized(length: piece)
+            } else {
+                line = .text(Self.strippingCR(base + i, piece))
+            }
+            i = newline + 1
+            if try !body(line, lineNumber) { return false }
+        }
+        return true
+    }
+
     /// Delivers the last line if the input did not end with `\n`; returns what `body` returned
     /// (true when there was no such line).
     @discardableResult

@@ -455,6 +455,10 @@ public final class LiveFeed {
         }
         statistics.backfilled += outcome.written
         statistics.tradesWritten += outcome.written
+        // The sockets were not read while REST was busy: give them a fresh idle window.
+        let now = MonotonicClock.nowMilliseconds()
+        primary?.lastFrameAt = max(primary?.lastFrameAt ?? now, now)
+        candidate?.lastFrameAt = max(candidate?.lastFrameAt ?? now, now)
         if let failure = outcome.failure {
             statistics.missingUnfilled += Int64(fetch.count) - outcome.written
             diagnostics.report("gap", "backfill of \(symbol) incomplete (\(outcome.written) of \(fetch.count) written): \(failure); the rest of the gap stays")

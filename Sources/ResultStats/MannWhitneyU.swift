@@ -19,7 +19,7 @@ public struct MannWhitneyU: Sendable, Equatable {
 
     /// Runs the test of `x` against `y`; nil when either sample is empty (SciPy raises).
     public static func test(_ x: [Double], _ y: [Double]) -> MannWhitneyU? {
-        test(x, sortedY: y.sorted())
+        test(x, sortedY: RadixSort.sorted(y))
     }
 
     /// The same with `y` already sorted ascending (the pre-move study compares several groups
@@ -28,7 +28,7 @@ public struct MannWhitneyU: Sendable, Equatable {
         let n1 = x.count, n2 = y.count
         guard n1 > 0, n2 > 0 else { return nil }
         let n = n1 + n2
-        let xs = x.sorted()
+        let xs = RadixSort.sorted(x)
         // Average ranks of the pooled sample (SciPy's `_rankdata(…, 'average')`), by merging.
         var rankSumX = 0.0
         var tieTerm = 0.0
@@ -127,7 +127,9 @@ public struct MannWhitneyU: Sendable, Equatable {
         let x = a * 0.70710678118654752440
         let z = abs(x)
         if z < 0.70710678118654752440 { return 0.5 + 0.5 * erf(x) }
-        let y = 0.5 * erfc(z)
+        // Cephes' erfc underflows to exactly 0 once x² exceeds MAXLOG (x > 26.64); glibc's would
+        // still return a subnormal. Match SciPy: p-values that small are 0.
+        let y = z * z > 7.09782712893383996843e2 ? 0 : 0.5 * erfc(z)
         return x > 0 ? 1 - y : y
     }
 }

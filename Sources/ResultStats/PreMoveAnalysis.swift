@@ -61,7 +61,7 @@ public struct PreMoveAnalysis: Sendable {
             }
             let normal = samples[Group.normal.index]
             let normalMean = NumPySum.mean(normal)
-            let normalSorted = normal.sorted()
+            let normalSorted = RadixSort.sorted(normal)
             let groups = Group.allCases.map { g -> GroupResult in
                 let x = samples[g.index]
                 let mean = NumPySum.mean(x)

@@ -39,7 +39,7 @@ public struct DescribeStatistics: Sendable, Equatable {
         count = values.count
         mean = NumPySum.mean(values)
         std = NumPySum.standardDeviation(values, ddof: 1)
-        let sorted = values.sorted()
+        let sorted = RadixSort.sorted(values)
         min = sorted.first ?? .nan
         max = sorted.last ?? .nan
         p25 = Quantile.linear(sorted: sorted, 0.25)

@@ -13,6 +13,9 @@ public struct ResultReader {
     }
 
     public var strict = false
+    /// Which of the optional feature columns to parse; the others read as 0 (a subcommand that
+    /// does not look at them skips their number parsing).
+    public var columns: ResultColumns = .all
     public private(set) var series = ResultSeries()
     public private(set) var tradeRates = TradeRateSeries()
     public private(set) var skippedRows = 0
@@ -21,11 +24,14 @@ public struct ResultReader {
     public private(set) var files: [(name: String, format: ResultFormat)] = []
     private var sawOriginal = false, sawOurs = false
 
-    public init(strict: Bool = false) { self.strict = strict }
+    public init(strict: Bool = false, columns: ResultColumns = .all) {
+        self.strict = strict
+        self.columns = columns
+    }
 
     /// Reads every input and returns the merged, time-ordered series.
-    public static func read(_ inputs: [InputFile], strict: Bool = false) throws(ResultReadError) -> ResultReader {
-        var reader = ResultReader(strict: strict)
+    public static func read(_ inputs: [InputFile], strict: Bool = false, columns: ResultColumns = .all) throws(ResultReadError) -> ResultReader {
+        var reader = ResultReader(strict: strict, columns: columns)
         for input in inputs { try reader.read(input) }
         reader.finish()
         return reader
@@ -39,6 +45,11 @@ public struct ResultReader {
             throw .cannotOpen(file: name, reason: String(describing: error).components(separatedBy: ": ").last ?? "")
         }
         defer { if fd != 0 { close(fd) } }
+        var info = stat()
+        if fd != 0, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size >= ResultReader.parallelThreshold {
+            try readMapped(fd, Int(info.st_size), name)
+            return
+        }
         var lineReader = LineReader(fileDescriptor: fd, chunkSize: 1 << 20, maxLineLength: 1 << 20)
         var fileState = FileState(name: name)
         do {
@@ -61,6 +72,129 @@ public struct ResultReader {
         if let format = fileState.format { files.append((name, format)) }
     }
 
+    /// Files at least this large are mapped and parsed in two halves on two threads.
+    static let parallelThreshold = 8 << 20
+
+    /// A regular file: mapped, its header read, then the body split at a line boundary near the
+    /// middle and the two halves parsed concurrently, each into its own part; the parts are
+    /// appended in file order, so the result is the same as a sequential read.
+    private mutating func readMapped(_ fd: Int32, _ size: Int, _ name: String) throws(ResultReadError) {
+        // MAP_POPULATE: the page-cache pages are mapped in one go, not one fault per 4 KiB.
+        #if os(Linux)
+        let flags = MAP_PRIVATE // | MAP_POPULATE
+        #else
+        let flags = MAP_PRIVATE
+        #endif
+        guard let mapped = mmap(nil, size, PROT_READ, flags, fd, 0), mapped != MAP_FAILED else {
+            throw .readFailed(file: name, reason: "cannot map the file")
+        }
+        defer { munmap(mapped, size) }
+        let bytes = UnsafeRawBufferPointer(start: mapped, count: size)
+        var state = FileState(name: name)
+        state.sizeHint = size
+        // The header (or, for NDJSON, the first row) decides the format.
+        var position = 0, lineNumber = 0
+        while position < size, state.format == nil {
+            let end = Self.lineEnd(bytes, from: position)
+            lineNumber += 1
+            try consume(Self.line(bytes, position, end), lineNumber, &state)
+            position = end + 1
+        }
+        guard position < size else { finishFile(state, name); return }
+        var middle = position + (size - position) / 2
+        middle = min(Self.lineEnd(bytes, from: middle) + 1, size)
+        let second = ParseJob(reader: ResultReader(strict: strict, columns: columns), state: state, bytes: bytes, range: middle..<size)
+        // The second half starts with an empty part of its own (same columns and format).
+        second.state.part = ResultSeries()
+        second.state.part!.reserveCapacity((size - middle) / 64)
+        second.state.part!.formats = state.part!.formats
+        second.state.part!.timeBasis = state.part!.timeBasis
+        second.state.rates = TradeRateSeries()
+        var thread = pthread_t()
+        let box = Unmanaged.passRetained(second)
+        let started = pthread_create(&thread, nil, { arg in
+            let job = Unmanaged<ParseJob>.fromOpaque(arg!).takeRetainedValue()
+            job.run(firstLine: 1)
+            return nil
+        }, box.toOpaque()) == 0
+        if !started { box.release(); second.run(firstLine: 1) }
+        var firstError: ResultReadError? = nil
+        var linesInFirst = 0
+        do {
+            linesInFirst = try Self.parse(&self, &state, bytes, position..<middle, firstLine: lineNumber + 1)
+        } catch { firstError = error }
+        if started { pthread_join(thread, nil) }
+        if let firstError { throw firstError }
+        if let error = second.error {
+            if case .badRow(let file, let line, let reason) = error {
+                throw .badRow(file: file, line: line + lineNumber + linesInFirst, reason: reason)
+            }
+            throw error
+        }
+        finishFile(state, name)
+        // Append the second half's rows and its skipped-row accounting (line numbers shifted).
+        if let part = second.state.part, state.format != .tradeRateCSV { series.append(contentsOf: part) }
+        tradeRates.append(contentsOf: second.state.rates)
+        skippedRows += second.reader.skippedRows
+        for var p in second.reader.problems where problems.count < 5 {
+            p.line += lineNumber + linesInFirst
+            problems.append(p)
+        }
+    }
+
+    private mutating func finishFile(_ state: FileState, _ name: String) {
+        if let part = state.part, state.format != .tradeRateCSV { series.append(contentsOf: part) }
+        tradeRates.append(contentsOf: state.rates)
+        if let format = state.format { files.append((name, format)) }
+    }
+
+    /// Parses the lines in `range` (which ends at a line boundary or the end of the file);
+    /// returns how many lines it saw.
+    fileprivate static func parse(_ reader: inout ResultReader, _ state: inout FileState, _ bytes: UnsafeRawBufferPointer,
+                                  _ range: Range<Int>, firstLine: Int) throws(ResultReadError) -> Int {
+        var position = range.lowerBound
+        var number = firstLine - 1
+        while position < range.upperBound {
+            let end = min(lineEnd(bytes, from: position), range.upperBound)
+            number += 1
+            if end - position > 1 << 20 {
+                try reader.reject(&state, number, "line of \(end - position) bytes is too long")
+            } else {
+                try reader.consume(line(bytes, position, end), number, &state)
+            }
+            position = end + 1
+        }
+        return number - firstLine + 1
+    }
+
+    @inline(__always) static func lineEnd(_ bytes: UnsafeRawBufferPointer, from position: Int) -> Int {
+        guard position < bytes.count, let hit = memchr(bytes.baseAddress! + position, 0x0A, bytes.count - position) else { return bytes.count }
+        return UnsafeRawPointer(hit) - bytes.baseAddress!
+    }
+
+    @inline(__always) static func line(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> UnsafeRawBufferPointer {
+        var end = end
+        if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// The second half of a mapped file, parsed on its own thread.
+    fileprivate final class ParseJob: @unchecked Sendable {
+        var reader: ResultReader
+        var state: FileState
+        let bytes: UnsafeRawBufferPointer
+        let range: Range<Int>
+        var error: ResultReadError?
+
+        init(reader: ResultReader, state: FileState, bytes: UnsafeRawBufferPointer, range: Range<Int>) {
+            self.reader = reader; self.state = state; self.bytes = bytes; self.range = range
+        }
+
+        func run(firstLine: Int) {
+            do { _ = try ResultReader.parse(&reader, &state, bytes, range, firstLine: firstLine) } catch { self.error = error }
+        }
+    }
+
     /// Orders the merged rows by time (stable) once every file is in.
     public mutating func finish() {
         series.sortByTime()
@@ -69,9 +203,9 @@ public struct ResultReader {
 
     // MARK: - Per-file parsing
 
-    private enum Column { case timestamp, windowEnd, tradeCount, volume, avgTradeSize, ret, volatility, score, prediction, symbol, eventTime, tradesPerSec, other }
+    fileprivate enum Column { case timestamp, windowEnd, tradeCount, volume, avgTradeSize, ret, volatility, score, prediction, symbol, eventTime, tradesPerSec, other }
 
-    private struct FileState {
+    fileprivate struct FileState {
         var name: String
         var format: ResultFormat?
         var columns: [Column] = []
@@ -80,16 +214,19 @@ public struct ResultReader {
         var timeBasis: TimeBasis = .utc
         var lastSymbolBytes: [UInt8] = []
         var lastSymbolIndex: UInt16 = 0
+        var dateCache = FieldScanner.DateCache()
+        /// The file's size when known: the columns are reserved for the rows it can hold.
+        var sizeHint = 0
         init(name: String) { self.name = name }
     }
 
-    private mutating func reject(_ state: inout FileState, _ line: Int, _ reason: String) throws(ResultReadError) {
+    fileprivate mutating func reject(_ state: inout FileState, _ line: Int, _ reason: String) throws(ResultReadError) {
         if strict { throw .badRow(file: state.name, line: line, reason: reason) }
         skippedRows += 1
         if problems.count < 5 { problems.append(Problem(file: state.name, line: line, reason: reason)) }
     }
 
-    private mutating func consume(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
+    fileprivate mutating func consume(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
         if state.format == nil {
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
             guard let format = ResultFormat.detect(firstLine: bytes) else { throw .unknownFormat(file: state.name) }
@@ -108,7 +245,8 @@ public struct ResultReader {
             if sawOriginal && sawOurs { throw .mixedTimeBases }
             series.timeBasis = sawOriginal ? .naiveLocal : .utc
             part.timeBasis = series.timeBasis
-            part.reserveCapacity(1024)
+            // Rows take over 64 bytes; reserving more than needed costs only address space.
+            part.reserveCapacity(max(1024, state.sizeHint / 64))
             state.part = part
             if format == .ourNDJSON {
                 try consumeJSON(bytes, number, &state)
@@ -158,12 +296,15 @@ public struct ResultReader {
 
     private mutating func consumeCSV(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
         if bytes.isEmpty { return }
+        if try fastCSVRow(bytes, number, &state) { return }
         var row = Row()
         var field = 0
         var start = 0
         var failure: String? = nil
         let n = bytes.count
         let columns = state.columns
+        let wantCount = self.columns.contains(.tradeCount), wantVolume = self.columns.contains(.volume)
+        let wantSize = self.columns.contains(.avgTradeSize)
         var i = 0
         while i <= n {
             if i < n && bytes[i] != 0x2C { i += 1; continue }
@@ -180,9 +321,9 @@ public struct ResultReader {
                         guard let v = TimestampParser.milliseconds(bytes, range) else { failure = "bad window_end"; break }
                         row.windowEnd = v
                     }
-                case .tradeCount: row.tradeCount = DecimalParser.double(bytes, range) ?? .nan
-                case .volume: row.volume = DecimalParser.double(bytes, range) ?? .nan
-                case .avgTradeSize: row.avgTradeSize = DecimalParser.double(bytes, range) ?? .nan
+                case .tradeCount: row.tradeCount = wantCount ? DecimalParser.double(bytes, range) ?? .nan : 0
+                case .volume: row.volume = wantVolume ? DecimalParser.double(bytes, range) ?? .nan : 0
+                case .avgTradeSize: row.avgTradeSize = wantSize ? DecimalParser.double(bytes, range) ?? .nan : 0
                 case .ret: row.ret = DecimalParser.double(bytes, range) ?? .nan
                 case .volatility: row.volatility = DecimalParser.double(bytes, range) ?? .nan
                 case .score:
@@ -210,6 +351,85 @@ public struct ResultReader {
         }
         if failure == nil && field < columns.count { failure = "\(field) fields, the header has \(columns.count)" }
         try finishRow(row, failure, number, &state)
+    }
+
+    /// The common case in one pass over the row: every field in its usual shape (unquoted,
+    /// numbers that `FieldScanner` reads, timestamps of fixed width), each number parsed while it
+    /// is delimited, columns a subcommand skips only stepped over. Returns false, having appended
+    /// nothing, for any other row; `consumeCSV`'s general parser then reads it (and words its
+    /// problem), so both paths agree on every row the fast one accepts.
+    private mutating func fastCSVRow(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let p = base.assumingMemoryBound(to: UInt8.self)
+        let n = bytes.count
+        let count = state.columns.count
+        guard count > 0 else { return false }
+        let wantCount = self.columns.contains(.tradeCount), wantVolume = self.columns.contains(.volume)
+        let wantSize = self.columns.contains(.avgTradeSize)
+        var row = Row()
+        var position = 0
+        var k = 0
+        while true {
+            if position < n, p[position] == UInt8(ascii: "\"") { return false }
+            let column = state.columns[k]
+            let fieldIsEmpty = position == n || p[position] == UInt8(ascii: ",")
+            var next: Int
+            switch column {
+            case .timestamp, .windowEnd:
+                if fieldIsEmpty {
+                    guard column == .windowEnd else { return false }
+                    next = position
+                } else {
+                    // Ours are 24 bytes (`2026-02-28T16:01:20.000Z`); other widths are delimited.
+                    next = position + 24
+                    if next > n || (next < n && p[next] != UInt8(ascii: ",")) { next = FieldScanner.fieldEnd(p, position, n) }
+                    var parsed: Int64? = nil
+                    if next == position + 24 { parsed = FieldScanner.isoTimestamp(p, position, &state.dateCache) }
+                    guard let t = parsed ?? TimestampParser.milliseconds(bytes, position..<next) else { return false }
+                    if column == .timestamp { row.timestamp = t } else { row.windowEnd = t }
+                }
+            case .tradeCount where !wantCount, .volume where !wantVolume, .avgTradeSize where !wantSize:
+                if column == .tradeCount { row.tradeCount = 0 } else if column == .volume { row.volume = 0 } else { row.avgTradeSize = 0 }
+                next = FieldScanner.fieldEnd(p, position, n)
+            case .tradeCount, .volume, .avgTradeSize, .ret, .volatility, .score, .prediction:
+                if fieldIsEmpty {
+                    guard column == .score || column == .prediction else { return false }
+                    next = position
+                } else {
+                    guard let (v, end) = FieldScanner.number(p, position, n, bytes) else { return false }
+                    next = end
+                    switch column {
+                    case .tradeCount: row.tradeCount = v
+                    case .volume: row.volume = v
+                    case .avgTradeSize: row.avgTradeSize = v
+                    case .ret: row.ret = v
+                    case .volatility: row.volatility = v
+                    case .score: row.score = v
+                    default:
+                        guard v == 1 || v == -1 else { return false }
+                        row.prediction = v < 0 ? -1 : 1
+                    }
+                }
+            case .symbol:
+                next = FieldScanner.fieldEnd(p, position, n)
+                row.symbol = symbolIndex(bytes, position..<next, &state)
+            case .eventTime, .tradesPerSec, .other:
+                if k == count - 1 { next = n; break }   // the last column: nothing to read
+                next = FieldScanner.fieldEnd(p, position, n)
+            }
+            k += 1
+            if next < n {
+                guard p[next] == UInt8(ascii: ",") else { return false }
+            } else if k < count {
+                return false          // fewer fields than the header: the general parser says so
+            }
+            if k == count { break }   // further fields are ignored, as by the general parser
+            position = next + 1
+        }
+        guard row.timestamp != nil, !row.tradeCount.isNaN, !row.volume.isNaN, !row.avgTradeSize.isNaN,
+              !row.ret.isNaN, !row.volatility.isNaN else { return false }
+        try finishRow(row, nil, number, &state)
+        return true
     }
 
     private mutating func finishRow(_ row: Row, _ failure: String?, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
@@ -355,3 +575,15 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// The feature columns a reader may skip: `premove` and `hourly` never look at trade counts,
+/// volumes or trade sizes.
+public struct ResultColumns: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    public static let tradeCount = ResultColumns(rawValue: 1)
+    public static let volume = ResultColumns(rawValue: 2)
+    public static let avgTradeSize = ResultColumns(rawValue: 4)
+    public static let all: ResultColumns = [.tradeCount, .volume, .avgTradeSize]
+    public static let none: ResultColumns = []
+}

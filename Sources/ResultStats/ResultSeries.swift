@@ -67,6 +67,16 @@ public struct ResultSeries: Sendable {
 
     /// Appends every row of `other` (symbols remapped), keeping the combined formats.
     public mutating func append(contentsOf other: ResultSeries) {
+        if count == 0 && symbols == [""] {
+            // Nothing to merge with: take the other's columns as they are (no copy).
+            var merged = formats
+            for f in other.formats where !merged.contains(f) { merged.append(f) }
+            let basis = timeBasis
+            self = other
+            timeBasis = basis
+            formats = merged
+            return
+        }
         let remap = other.symbols.map { symbolIndex(for: $0) }
         timestamp += other.timestamp; windowEnd += other.windowEnd
         tradeCount += other.tradeCount; volume += other.volume; avgTradeSize += other.avgTradeSize

@@ -11,10 +11,12 @@ public struct StatsInput: Sendable {
 
     /// Reads `paths` (stdin when empty or `-`), merges them in time order and keeps one symbol:
     /// `symbol` if given, else the only one present (several without `symbol` is an error).
-    /// Trade-rate files are accepted only when `allowTradeRates`.
-    public static func load(_ paths: [String], symbol: String?, strict: Bool, allowTradeRates: Bool = false) throws(ResultReadError) -> StatsInput {
+    /// Trade-rate files are accepted only when `allowTradeRates`; feature columns outside
+    /// `columns` are not parsed (they read as 0).
+    public static func load(_ paths: [String], symbol: String?, strict: Bool, allowTradeRates: Bool = false,
+                            columns: ResultColumns = .all) throws(ResultReadError) -> StatsInput {
         let inputs = InputFile.list(paths)
-        let reader = try ResultReader.read(inputs, strict: strict)
+        let reader = try ResultReader.read(inputs, strict: strict, columns: columns)
         if !allowTradeRates, let f = reader.files.first(where: { $0.format == .tradeRateCSV }) {
             throw .tradeRatesNotAllowed(file: f.name)
         }

@@ -99,15 +99,14 @@ public struct ResultFormatter {
         }
     }
 
+    /// `value` zero-padded to `width` (2, 3 or 4) digits.
+    @inline(__always)
     private mutating func digits(_ value: Int, width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        var v = value
-        while divisor > 0 {
-            bytes.append(UInt8(truncatingIfNeeded: (v / divisor) % 10) &+ 48)
-            v %= divisor
-            divisor /= 10
-        }
+        let v = UInt(bitPattern: value)
+        if width >= 4 { bytes.append(UInt8(truncatingIfNeeded: v / 1000 % 10) &+ 48) }
+        if width >= 3 { bytes.append(UInt8(truncatingIfNeeded: v / 100 % 10) &+ 48) }
+        bytes.append(UInt8(truncatingIfNeeded: v / 10 % 10) &+ 48)
+        bytes.append(UInt8(truncatingIfNeeded: v % 10) &+ 48)
     }
 
     /// `2026-02-28T16:01:20.000Z` from epoch milliseconds (via `UTCTime`'s civil-date arithmetic).

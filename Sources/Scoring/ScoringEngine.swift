@@ -174,31 +174,38 @@ public final class ScoringEngine {
     private func finishBatch() throws(ScoringError) {
         let f = options.featureNames.count
         var trainedAny = false
+        // Rows whose score_samples are already known: the training rows, scored for the offset.
+        var samples = [Double](repeating: .nan, count: batch.count)
+        var known = [Bool](repeating: false, count: batch.count)
         for (index, c) in collectors.enumerated() where c.detector == nil {
             var rows: [Double] = []
-            var n = 0
+            var members: [Int] = []
             for i in 0..<batch.count where batch.symbol[i] == Int32(index) && batch.complete[i] && batch.usable[i] {
                 rows.append(contentsOf: batch.features[(i * f)..<((i + 1) * f)])
-                n += 1
+                members.append(i)
             }
-            guard n > 0 else {
+            guard !members.isEmpty else {
                 diagnostics.report(c.symbol, "no complete windows to train on; its rows are written unscored")
                 continue
             }
-            do { try c.train(rows: rows, rowCount: n, options: options) } catch {
+            var trainingScores: [Double]? = nil
+            do { try c.train(rows: rows, rowCount: members.count, options: options, trainingScores: &trainingScores) } catch {
                 throw .model(path: options.modelPath ?? c.symbol, error)
             }
-            info("\(c.symbol): model \(c.modelVersion) trained on \(n) complete windows")
+            if let trainingScores {
+                for (k, i) in members.enumerated() { samples[i] = trainingScores[k]; known[i] = true }
+            }
+            info("\(c.symbol): model \(c.modelVersion) trained on \(members.count) complete windows")
             trainedAny = true
         }
         if trainedAny { try saveModel() }
-        // Score runs of consecutive rows of one symbol in blocks (tree by tree: cache-friendly and
-        // bit-identical to row-by-row scoring).
-        var samples = [Double](repeating: .nan, count: batch.count)
+        // Score the other rows in runs of consecutive rows of one symbol, in blocks (tree by tree:
+        // cache-friendly and bit-identical to row-by-row scoring).
         var runStart = 0
         while runStart < batch.count {
+            if known[runStart] { runStart += 1; continue }
             var runEnd = runStart + 1
-            while runEnd < batch.count, batch.symbol[runEnd] == batch.symbol[runStart] { runEnd += 1 }
+            while runEnd < batch.count, batch.symbol[runEnd] == batch.symbol[runStart], !known[runEnd] { runEnd += 1 }
             if let detector = collectors[Int(batch.symbol[runStart])].detector {
                 batch.features.withUnsafeBufferPointer { features in
                     samples.withUnsafeMutableBufferPointer { out in

@@ -75,11 +75,19 @@ public final class SymbolCollector {
     }
 
     func train(rows: [Double], rowCount: Int, options: ScoringOptions) throws(ModelError) {
+        var unused: [Double]? = nil
+        try train(rows: rows, rowCount: rowCount, options: options, trainingScores: &unused)
+    }
+
+    func train(rows: [Double], rowCount: Int, options: ScoringOptions, trainingScores: inout [Double]?) throws(ModelError) {
         let version = modelVersion + 1
+        var scores: [Double]? = nil
         let trained = try rows.withUnsafeBufferPointer { (buffer) throws(ModelError) in
             try AnomalyDetector.train(rows: buffer, rowCount: rowCount, featureNames: options.featureNames,
-                                      parameters: options.parameters, seed: options.trainingSeed(version: version))
+                                      parameters: options.parameters, seed: options.trainingSeed(version: version),
+                                      trainingScores: &scores)
         }
+        trainingScores = scores
         detector = trained
         modelVersion = version
         rowsScoredSinceTraining = 0

@@ -26,6 +26,45 @@ public struct Symbol: Hashable, Sendable, Comparable, CustomStringConvertible {
         words.2 = Symbol.upperCased(words.2 & 0x00FF_FFFF_FFFF_FFFF) | (words.2 & 0xFF00_0000_0000_0000)
     }
 
+    /// From `count` bytes at `p` where `readable` (≥ `count`) bytes may be loaded: with 24 readable
+    /// it takes three word loads instead of a copy. Nil when empty or too long.
+    @inline(__always)
+    init?(_ p: UnsafePointer<UInt8>, count n: Int, readable: Int) {
+        guard n > 0, n <= Symbol.maxLength else { return nil }
+        guard readable >= 24 else {
+            guard let copied = Symbol(bytes: UnsafeRawBufferPointer(start: p, count: n)) else { return nil }
+            self = copied
+            return
+        }
+        self.init(words: p, count: n)
+    }
+
+    /// From `count` (1…23) bytes at `p`, of which at least 24 may be loaded: three word loads and
+    /// masks, no copy and no branch (the hot path of the trade-line template matcher).
+    @inline(__always)
+    init(words p: UnsafePointer<UInt8>, count n: Int) {
+        let raw = UnsafeRawPointer(p)
+        let w0 = raw.loadUnaligned(as: UInt64.self) & Symbol.lowBytesMask(n)
+        let w1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & Symbol.lowBytesMask(n - 8)
+        let w2 = raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self) & Symbol.lowBytesMask(n - 16)
+            & 0x00FF_FFFF_FFFF_FFFF
+        words = (Symbol.upperCased(w0), Symbol.upperCased(w1), Symbol.upperCased(w2) | UInt64(n) << 56)
+    }
+
+    /// From the first `count` (1…7) bytes of `w`, the other bytes of `w` zero.
+    @inline(__always)
+    init(word w: UInt64, count n: Int) {
+        words = (Symbol.upperCased(w), 0, UInt64(n) << 56)
+    }
+
+    /// A mask of the low `bytes` bytes of a word (little-endian: the first bytes), `bytes`
+    /// clamped to 0…8. Two shifts by 4·bytes so that 8 bytes (a shift of 64) needs no branch.
+    @inline(__always)
+    static func lowBytesMask(_ bytes: Int) -> UInt64 {
+        let half = UInt64(min(max(bytes, 0), 8) &* 4)
+        return ~((UInt64.max &<< half) &<< half)
+    }
+
     /// ASCII `a`…`z` to upper case in eight bytes at once; other bytes (UTF-8 included) unchanged.
     @inlinable @inline(__always)
     static func upperCased(_ w: UInt64) -> UInt64 {

@@ -10,18 +10,33 @@ import BNCCore
 /// (one level). Decimal strings become correctly rounded doubles via `DecimalParser`; timestamps
 /// at or above 10^14 are microseconds and are converted to milliseconds.
 ///
-/// No allocation on the success path.
+/// Three tiers, fastest first, each giving up to the next on anything unexpected, so all accept
+/// exactly the same lines with the same result: `TradeTemplateScanner` (Binance's exact layout),
+/// `CompactLineScanner` (any key order, no whitespace or escapes), and the general `Scanner`
+/// below, which also produces the precise error. No allocation on the success path.
 public enum TradeLineParser {
     /// Parses `line` (without its `\n`) into a `Trade`, or throws why it is not one.
     public static func parse(_ line: UnsafeRawBufferPointer) throws(TradeLineError) -> Trade {
         guard let base = line.baseAddress, line.count > 0 else { throw .syntax(.empty) }
         // Offsets are kept in 32 bits; no trade line comes near (the reader caps lines at 1 MiB).
         guard line.count < Int(Int32.max) else { throw .oversized(length: line.count) }
+        if let trade = TradeTemplateScanner.parse(line) { return trade }
         var compact = Fields()
         if CompactLineScanner.scan(base.assumingMemoryBound(to: UInt8.self), line.count, into: &compact) {
             return try compact.trade(line)
         }
         return try parseGeneral(line)
+    }
+
+    /// A trade line in Binance's exact layout (the template tier of `parse`) at the start of the
+    /// `available` bytes at `start`, ended by a `\n` inside them: the trade and the line's length
+    /// without the `\n`, exactly as `parse` would read that line. Nil for anything else (a CRLF
+    /// line, another layout, a bad line, a line not complete within `available`): then split the
+    /// line and call `parse`. Lets a reader parse and find the end of a line in one pass.
+    public static func parseLeadingLine(_ start: UnsafeRawPointer, available: Int) -> (trade: Trade, length: Int)? {
+        guard available > 0, available < Int(Int32.max) else { return nil }
+        guard let (trade, length) = TradeTemplateScanner.parseLeadingLine(start, available) else { return nil }
+        return (trade, length)
     }
 
     /// The general path: any whitespace, escapes and nesting, with a precise error.
@@ -41,7 +56,8 @@ public enum TradeLineParser {
         } catch {
             throw .syntax(error)
         }
-        return try (envelope ? inner : outer).trade(line)
+        if envelope { return try inner.trade(line) }
+        return try outer.trade(line)
     }
 
     /// The same, for text (tests, command-line values).
@@ -131,7 +147,8 @@ struct Fields {
     }
 
     /// Turns the remembered values into a `Trade`, checking presence, types and ranges.
-    func trade(_ line: UnsafeRawBufferPointer) throws(TradeLineError) -> Trade {
+    /// (`mutating` only so the caller's fields are used in place rather than copied.)
+    mutating func trade(_ line: UnsafeRawBufferPointer) throws(TradeLineError) -> Trade {
         // Event type first: a well-formed non-trade event should say so, not "missing t".
         guard let eKind = e.kind else { throw .missingField("e") }
         guard eKind == .string else { throw .wrongType(field: "e", expected: "a string") }

@@ -31,6 +31,10 @@ struct SymbolWindows {
     var nextClose: Int64
     var newest: Int64
     var ring: [WindowAccumulator]
+    let ringMask: Int64
+    /// The window of the last trade seen: most trades fall in it, so most need no division.
+    var cachedIndex: Int64 = -1
+    var cachedStart: Int64 = .min / 2
     var highestID: Int64
     var lowestID: Int64
     var gaps: [Gap] = []
@@ -42,13 +46,25 @@ struct SymbolWindows {
         self.firstIndex = firstIndex
         nextClose = firstIndex
         newest = firstIndex
-        ring = Array(repeating: WindowAccumulator(), count: capacity)
+        var size = 1
+        while size < capacity { size <<= 1 }
+        ring = Array(repeating: WindowAccumulator(), count: size)
+        ringMask = Int64(size - 1)
         highestID = firstID - 1
         lowestID = firstID
         watermark = time
     }
 
-    @inline(__always) func slot(_ index: Int64) -> Int { Int(index % Int64(ring.count)) }
+    /// Ring position of window `index` (the ring size is a power of two: no division).
+    @inline(__always) func slot(_ index: Int64) -> Int { Int(index & ringMask) }
+
+    /// Window index of `time`, dividing only when the time leaves the window of the last trade.
+    @inline(__always) mutating func windowIndex(of time: Int64, size: Int64) -> Int64 {
+        if time >= cachedStart && time < cachedStart + size { return cachedIndex }
+        cachedIndex = time / size
+        cachedStart = cachedIndex * size
+        return cachedIndex
+    }
 
     /// Takes one trade at `time`; calls `emit` for every window that closes because of it.
     @inline(__always)
@@ -57,7 +73,7 @@ struct SymbolWindows {
         emit: (WindowRow) throws(E) -> Void
     ) throws(E) {
         let size = configuration.windowMilliseconds
-        let index = time / size
+        let index = windowIndex(of: time, size: size)
         let count = trade.tradeCount
         var gapCharge: Int64 = 0
         var fillsOpenGapOf: Int64 = -1   // window index whose missing count the trade un-counts

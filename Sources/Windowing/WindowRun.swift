@@ -85,7 +85,20 @@ public struct WindowRun {
         var outcome = InputOutcome.finished
         do {
             try input.withLineReader(chunkSize: options.chunkSize) { reader in
-                let finishedAll = try reader.forEachLine { line, number in
+                // Lines in Binance's exact layout are parsed where they lie, finding their end on
+                // the way (no separate newline search); every other line is split and parsed in
+                // full below, which also names what is wrong with it.
+                let finishedAll = try reader.forEachLine(claiming: { start, available in
+                    if SignalTrap.stopRequested { return .none }   // the line callback stops the run
+                    guard let (trade, length) = TradeLineParser.parseLeadingLine(start, available: available)
+                    else { return .none }
+                    lineCounts.lines += 1
+                    if let error = add(trade) {
+                        outcome = .outputFailed(error)
+                        return .line(length: length, keepGoing: false)
+                    }
+                    return .line(length: length, keepGoing: true)
+                }) { line, number in
                     if SignalTrap.stopRequested { outcome = .stopped; return false }
                     lineCounts.lines += 1
                     let trade: Trade
@@ -102,15 +115,7 @@ public struct WindowRun {
                         if options.strict { outcome = .badLine; return false }
                         return true
                     }
-                    var emitted = false
-                    do throws(OutputError) {
-                        try aggregator.add(trade) { row throws(OutputError) in
-                            try WindowRowWriter.write(row, to: output)
-                            emitted = true
-                        }
-                        // A live consumer sits behind a pipe: hand it each row as its window closes.
-                        if emitted { try output.flush() }
-                    } catch {
+                    if let error = add(trade) {
                         outcome = .outputFailed(error)
                         return false
                     }
@@ -126,6 +131,23 @@ public struct WindowRun {
             return .readFailed
         }
         return outcome
+    }
+
+    /// Windows one trade and writes the rows it closes; the write error, if any.
+    @inline(__always)
+    private mutating func add(_ trade: Trade) -> OutputError? {
+        var emitted = false
+        do throws(OutputError) {
+            try aggregator.add(trade) { row throws(OutputError) in
+                try WindowRowWriter.write(row, to: output)
+                emitted = true
+            }
+            // A live consumer sits behind a pipe: hand it each row as its window closes.
+            if emitted { try output.flush() }
+        } catch {
+            return error
+        }
+        return nil
     }
 
     /// `19904 trades in 17 rows (15 complete), 1 symbol; missing 0, duplicates 0, late 0; bad lines 0 of 19904`

@@ -50,7 +50,7 @@ struct BncScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Append results to this file instead of stdout (header only when the file is new or empty); %Y, %m, %d are the window's UTC date, giving one file per day.", valueName: "path"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Model file: loaded at start (so a restart scores at once), saved atomically after every training.", valueName: "path"))
+    @Option(help: ArgumentHelp("Model file: loaded at start (so a restart scores at once), saved atomically after every training and at exit. With --batch an existing file is used as is.", valueName: "path"))
     var model: String?
 
     @Flag(help: "No informational messages on stderr (warnings and errors still appear).")

@@ -10,7 +10,7 @@ struct HourlyCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     func run() throws {
-        let loaded = try input.load()
+        let loaded = try input.load(columns: .none)
         let hourly = HourlyAnalysis(loaded.series)
         try input.json ? emit(hourly.json) : emit(hourly.text())
     }

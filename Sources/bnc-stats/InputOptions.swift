@@ -17,11 +17,11 @@ struct InputOptions: ParsableArguments {
     var strict = false
 
     /// Loads the input, reporting skipped rows on stderr; maps read errors to exit codes.
-    func load(allowTradeRates: Bool = false) throws -> StatsInput {
+    func load(allowTradeRates: Bool = false, columns: ResultColumns = .all) throws -> StatsInput {
         SignalTrap.install()
         let diagnostics = Diagnostics(tool: "bnc-stats")
         do {
-            let input = try StatsInput.load(files, symbol: symbol, strict: strict, allowTradeRates: allowTradeRates)
+            let input = try StatsInput.load(files, symbol: symbol, strict: strict, allowTradeRates: allowTradeRates, columns: columns)
             if input.skippedRows > 0 {
                 diagnostics.report(nil, "skipped \(input.skippedRows) unreadable row(s)")
                 for p in input.problems { diagnostics.report("\(p.file):\(p.line)", p.reason) }

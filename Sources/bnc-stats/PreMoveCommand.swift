@@ -21,7 +21,7 @@ struct PreMoveCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try input.load()
+        let loaded = try input.load(columns: .none)
         let w = try windowMilliseconds(window, loaded.series)
         let analysis = PreMoveAnalysis(loaded.series, horizons: horizons.values, windowMilliseconds: w)
         try input.json ? emit(analysis.json) : emit(analysis.text())

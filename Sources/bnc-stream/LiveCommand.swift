@@ -1,6 +1,9 @@
 import ArgumentParser
 import BNCCore
 import MarketStream
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `bnc-stream live` (the default): Binance's live trade stream as trade lines on stdout.
 struct LiveCommand: ParsableCommand {
@@ -8,9 +11,9 @@ struct LiveCommand: ParsableCommand {
         commandName: "live",
         abstract: "Stream live Binance trades as NDJSON trade lines, gap-free across reconnects.",
         discussion: """
-            Writes each trade payload exactly as Binance sent it, one line each, flushed at once.
-            Reconnects forever with exponential backoff (unless --max-retries), rolls over to a
-            fresh connection before Binance's 24-hour cut, drops repeated ids and backfills missed
+            Writes each trade payload exactly as Binance sent it, one line each, flushed at once. \
+            Reconnects forever with exponential backoff (unless --max-retries), rolls over to a \
+            fresh connection before Binance's 24-hour cut, drops repeated ids and backfills missed \
             ones from REST. Connection events go to stderr, one line each.
             """)
 
@@ -32,7 +35,7 @@ struct LiveCommand: ParsableCommand {
     @Option(name: .customLong("rollover-after"), help: "Open a replacement connection this long after a connection opened (Binance ends connections at 24 h).")
     var rolloverAfter: DurationSpec = DurationSpec(milliseconds: 23 * 3_600_000 + 30 * 60_000)
 
-    @Option(name: .customLong("max-retries"), help: "Give up (exit 69) after this many failed connection attempts in a row (default: never).")
+    @Option(name: .customLong("max-retries"), help: "Retries tolerated after a failure: when the connection attempt after N failed retries in a row fails too, exit 69 (default: retry forever).")
     var maxRetries: Int?
 
     @Option(name: .customLong("rest-endpoint"), help: "REST base URL for backfilling missed trades.")
@@ -66,6 +69,13 @@ struct LiveCommand: ParsableCommand {
     var symbolList: [String] { symbols.isEmpty ? ["btcusdt"] : symbols }
 
     mutating func run() throws {
+        // A daemon must be stoppable: undo a SIGINT/SIGTERM block inherited from whoever started
+        // us, before the socket thread is created (threads inherit the mask).
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         SignalTrap.install()
         let diagnostics = Diagnostics(tool: "bnc-stream")
         let endpoint = try StreamEndpoint(endpoint: self.endpoint, symbols: symbolList, kind: stream)

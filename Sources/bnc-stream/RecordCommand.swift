@@ -9,16 +9,13 @@ struct RecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
         abstract: "Append trade lines to daily files DIR/SYMBOL-YYYY-MM-DD.ndjson by exchange date.",
-        discussion: """
-            Reads trade lines (from bnc-stream, a recording, or a combined-stream capture) and
-            appends each one whole, with a single write, to the file of its symbol and UTC trade
-            date. Envelopes ({"stream":…,"data":{…}}) are stored as their data object. A day is
-            closed (fsynced, then compressed with --compress) once a trade past the next midnight
-            plus --close-after arrives, or at exit when that moment has passed by the wall clock.
-            Lines that are not trades are counted and skipped.
-
-            Example: bnc-stream btcusdt ethusdt | bnc-stream record --dir data/trades --compress zstd
-            """)
+        discussion: "Reads trade lines (from bnc-stream, a recording, or a combined-stream capture) and "
+            + "appends each one whole, with a single write, to the file of its symbol and UTC trade date. "
+            + "Envelopes ({\"stream\":…,\"data\":{…}}) are stored as their data object. A day is closed "
+            + "(fsynced, then compressed with --compress) once a trade past the next midnight plus --close-after "
+            + "arrives, or at exit when that moment has passed by the wall clock. Lines that are not trades are "
+            + "counted and skipped.\n\n"
+            + "Example: bnc-stream btcusdt ethusdt | bnc-stream record --dir data/trades --compress zstd")
 
     @Option(name: .customLong("dir"), help: ArgumentHelp("Directory for the daily files (created if missing).", valueName: "DIR"))
     var directory: String

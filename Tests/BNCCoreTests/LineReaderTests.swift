@@ -71,6 +71,26 @@ struct LineReaderTests {
         }
     }
 
+    @Test func mappedFilesLargerThanTheMapWindowMatchTheReadPath() throws {
+        // ~20 MiB of lines of every length up to 300 bytes, so lines straddle the 8 MiB windows.
+        var g = SplitMix(seed: 11)
+        var data: [UInt8] = []
+        data.reserveCapacity(21 << 20)
+        while data.count < 20 << 20 {
+            let n = Int(g.next() % 300)
+            data += [UInt8](repeating: UInt8(0x41 + g.next() % 26), count: n)
+            if g.next() % 7 == 0 { data.append(0x0D) }
+            data.append(0x0A)
+        }
+        data += Array("tail".utf8)
+        let mapped = try Self.read(data, chunkSize: 1 << 20, cap: 1 << 20)
+        let copied = try Self.read(data, chunkSize: 4096, cap: 1 << 20)
+        #expect(LineReader.mappingThreshold <= 1 << 20 && LineReader.mappingThreshold > 4096)
+        #expect(mapped.items.count == copied.items.count)
+        #expect(mapped.items == copied.items)
+        #expect(mapped.items == Self.referenceSplit(data, cap: 1 << 20))
+    }
+
     @Test func crlfAndNoFinalNewline() throws {
         let (items, _) = try Self.read(Array("a\r\nb\n\r\nc".utf8), chunkSize: 2, cap: 100)
         #expect(items == [.text([0x61]), .text([0x62]), .text([]), .text([0x63])])

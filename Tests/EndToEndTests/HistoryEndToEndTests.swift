@@ -59,8 +59,9 @@ struct HistoryEndToEndTests {
         #expect(missing.status == 74)
     }
 
-    /// At speed 1, three seconds of exchange time reach the reader of the pipe spread over at
-    /// least 95 % of three seconds: each line is flushed when due, not buffered.
+    /// At speed 1, three seconds of exchange time take at least 95 % of three seconds, and the
+    /// lines reach the reader of the pipe spread out over that time: each line is flushed when
+    /// due, not buffered to the end. (Lower bounds only: a loaded machine can only make it later.)
     @Test func replayPacesLinesThroughAPipe() throws {
         let dir = try ToolRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -77,6 +78,7 @@ struct HistoryEndToEndTests {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
+        let launched = ProcessInfo.processInfo.systemUptime
         try process.run()
         var arrivals: [Double] = []
         var received = Data()
@@ -92,8 +94,8 @@ struct HistoryEndToEndTests {
         #expect(process.terminationStatus == 0)
         #expect(String(decoding: received, as: UTF8.self) == lines.joined(separator: "\n") + "\n")
         try #require(arrivals.count == 31)
-        #expect(arrivals[30] - arrivals[0] >= 0.95 * 3.0)
-        #expect(arrivals[15] - arrivals[0] >= 0.95 * 1.5)
+        #expect(arrivals[30] - launched >= 0.95 * 3.0)
+        #expect(arrivals[30] - arrivals[0] >= 1.5)
     }
 
     @Test func replayStopsCleanlyOnSIGTERM() throws {

@@ -159,3 +159,44 @@ struct ScoreSignalTests {
         #expect(FileManager.default.fileExists(atPath: model))
     }
 }
+
+/// The issue's "done when": real Binance trades → bnc-window → bnc-score → DESIGN.md §3 CSV.
+@Suite("bnc-window | bnc-score on real trades")
+struct WindowToScorePipelineTests {
+    static let trades = "zcat '\(ToolRunner.sharedData.appendingPathComponent("hftbacktest_spot_btcusdt_20240808.gz").path)' | grep '@trade' | cut -d' ' -f2-"
+
+    @Test func realTradesBecomeScoredRows() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let windows = try ToolRunner.shell("\(Self.trades) | bnc-window --window 1s --quiet")
+        #expect(windows.status == 0)
+        let windowCount = windows.stdoutLines.count
+        #expect(windowCount > 300)
+        let out = dir.appendingPathComponent("window_results.csv").path
+        let scored = try ToolRunner.shell(
+            "\(Self.trades) | bnc-window --window 1s --quiet | bnc-score --train-windows 50 --quiet --output '\(out)'")
+        #expect(scored.status == 0, "\(scored.stderrText)")
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,symbol,window_end,complete,model_version,anomaly_score")
+        let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.count == windowCount)
+        #expect(rows.allSatisfy { $0.count == 13 && $0[8] == "BTCUSDT" && $0[0].hasPrefix("2024-08-0") && $0[0].hasSuffix("Z") })
+        // The first window is partial (complete false) so the 50th complete window is row 51.
+        let firstScored = try #require(rows.firstIndex { !$0[6].isEmpty })
+        let completeBefore = rows[0...firstScored].filter { $0[10] == "true" }.count
+        #expect(completeBefore == 50)
+        #expect(rows[firstScored...].allSatisfy { !$0[6].isEmpty && ($0[7] == "1" || $0[7] == "-1") })
+        let versions = Set(rows.map { $0[11] })
+        #expect(versions.contains("1") && versions.contains("2"))  // retrained every 100 rows
+        let anomalies = rows.filter { $0[7] == "-1" }.count
+        #expect(anomalies > 0 && anomalies < rows.count / 2)
+
+        // Any numeric row keys can be the features; NDJSON output carries the same columns.
+        let json = try ToolRunner.shell(
+            "\(Self.trades) | bnc-window --window 1s --quiet | bnc-score --batch --quiet --format ndjson --features trade_count,buy_volume,max_trade_size,quote_volume")
+        #expect(json.status == 0)
+        #expect(json.stdoutLines.count == windowCount)
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(json.stdoutLines[0].utf8)) as? [String: Any])
+        #expect(first["model_version"] as? Int == 1 && first["score"] is Double)
+    }
+}

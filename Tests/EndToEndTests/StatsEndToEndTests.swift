@@ -10,20 +10,46 @@ import Testing
 struct StatsEndToEndTests {
     static let seedRun = ToolRunner.sharedData.appendingPathComponent("seed-run")
     static let originals = ["window_results_2026-02-28.csv", "window_results.csv", "window_results_prev2.csv"]
-    static let commands = ["summary", "hourly", "baseline", "premove"]
+    static let commands = ["summary", "hourly", "baseline", "premove", "cv"]
+
+    /// Options passed to both sides; each bnc-stats subcommand gets the ones it takes.
+    struct Options {
+        var bins: Int? = nil
+        var horizons: String? = nil
+        var window: String? = nil
+        var sizes: String? = nil
+
+        func arguments(for command: String) -> [String] {
+            var a: [String] = []
+            if let bins, command == "summary" { a += ["--bins", "\(bins)"] }
+            if let horizons, command == "premove" { a += ["--horizons", horizons] }
+            if let window, command == "premove" || command == "cv" { a += ["--window", window] }
+            if let sizes, command == "cv" { a += ["--sizes", sizes] }
+            return a
+        }
+
+        var referenceArguments: [String] {
+            var a: [String] = []
+            if let bins { a += ["--bins", "\(bins)"] }
+            if let horizons { a += ["--horizons", horizons] }
+            if let window { a += ["--window", window] }
+            if let sizes { a += ["--sizes", sizes] }
+            return a
+        }
+    }
 
     // MARK: - Real data
 
     @Test("the original's real CSVs", arguments: originals)
     func originalCSV(file: String) throws {
-        let path = Self.seedRun.appendingPathComponent(file).path
-        for command in Self.commands { try expectMatch(command, [path]) }
+        try expectMatch([Self.seedRun.appendingPathComponent(file).path])
     }
 
     @Test("the original's per-second trade counts (cv)", arguments: ["trade_rate.csv", "trade_rate_long.csv"])
     func tradeRates(file: String) throws {
-        try expectMatch("cv", [Self.seedRun.appendingPathComponent(file).path])
-        try expectMatch("cv", [Self.seedRun.appendingPathComponent(file).path], extra: ["--sizes", "2s,7s,120s"])
+        let path = Self.seedRun.appendingPathComponent(file).path
+        try expectMatch([path], commands: ["cv"])
+        try expectMatch([path], Options(sizes: "2s,7s,120s"), commands: ["cv"])
     }
 
     @Test("our CSV and NDJSON made from the real rows", arguments: ["csv", "ndjson"])
@@ -34,14 +60,23 @@ struct StatsEndToEndTests {
             try runPython("scripts/reference/make_our_format.py", [Self.seedRun.appendingPathComponent(original).path, dir.path])
         }
         let main = dir.appendingPathComponent("window_results_2026-02-28.bnc.\(format)").path
-        for command in Self.commands { try expectMatch(command, [main]) }
-        try expectMatch("premove", [main], extra: ["--horizons", "20s,2m,1h"])
-        try expectMatch("summary", [main], extra: ["--bins", "7"])
-        try expectMatch("cv", [main], extra: ["--sizes", "20s,40s,60s,5m"])
+        try expectMatch([main])
+        try expectMatch([main], Options(bins: 7, horizons: "20s,2m,1h", sizes: "20s,40s,60s,5m"), commands: ["summary", "premove", "cv"])
         // Several files, given out of time order, are one series in time order.
         let older = dir.appendingPathComponent("window_results.bnc.\(format)").path
         let oldest = dir.appendingPathComponent("window_results_prev2.bnc.\(format)").path
-        for command in Self.commands { try expectMatch(command, [main, oldest, older]) }
+        try expectMatch([main, oldest, older])
+    }
+
+    @Test("a file large enough to be read in two halves on two threads gives the same figures")
+    func largeFile() throws {
+        let dir = try ToolRunner.temporaryDirectory("stats-large")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("large.csv").path
+        try runPython("bench/make_stats_input.py", [Self.seedRun.appendingPathComponent("window_results_2026-02-28.csv").path, "48000", file])
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int)
+        #expect(size > 8 << 20)
+        try expectMatch([file], commands: ["summary", "hourly", "baseline", "premove"])
     }
 
     @Test("stdin is read like a file")
@@ -114,10 +149,7 @@ struct StatsEndToEndTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("edge.csv")
         try text.write(to: file, atomically: true, encoding: .utf8)
-        for command in Self.commands {
-            try expectMatch(command, [file.path], extra: command == "premove" ? ["--window", "20s", "--horizons", "20s,1m,3m"] : [], label: name)
-        }
-        try expectMatch("cv", [file.path], extra: ["--window", "20s", "--sizes", "20s,40s,1m"], label: name)
+        try expectMatch([file.path], Options(horizons: "20s,1m,3m", window: "20s", sizes: "20s,40s,1m"), label: name)
     }
 
     @Test("the exact Mann–Whitney path is taken for small samples without ties")
@@ -226,16 +258,21 @@ struct StatsEndToEndTests {
 
     // MARK: - Helpers
 
-    func expectMatch(_ command: String, _ files: [String], extra: [String] = [], label: String? = nil,
-                     sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let ours = try ToolRunner.run("bnc-stats", [command, "--json"] + extra + files)
-        #expect(ours.status == 0, "bnc-stats \(command) failed: \(ours.stderrText)", sourceLocation: sourceLocation)
-        let reference = try runPython("scripts/reference/stats_reference.py", [command] + files + extra)
-        let a = try JSONSerialization.jsonObject(with: ours.stdout)
-        let b = try JSONSerialization.jsonObject(with: reference)
-        let mismatches = compare(a, b, "$")
-        #expect(mismatches.isEmpty, "\(label ?? files.map { ($0 as NSString).lastPathComponent }.joined(separator: "+")) \(command) \(extra): \(mismatches.prefix(10))",
-                sourceLocation: sourceLocation)
+    /// Runs the reference once (`all`) and each bnc-stats subcommand, and compares every figure.
+    func expectMatch(_ files: [String], _ options: Options = Options(), commands: [String] = StatsEndToEndTests.commands,
+                     label: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let reference = try runPython("scripts/reference/stats_reference.py", ["all"] + files + options.referenceArguments)
+        let expected = try #require(try JSONSerialization.jsonObject(with: reference) as? [String: Any], sourceLocation: sourceLocation)
+        let name = label ?? files.map { ($0 as NSString).lastPathComponent }.joined(separator: "+")
+        for command in commands {
+            let ours = try ToolRunner.run("bnc-stats", [command, "--json"] + options.arguments(for: command) + files)
+            #expect(ours.status == 0, "bnc-stats \(command) failed: \(ours.stderrText)", sourceLocation: sourceLocation)
+            guard ours.status == 0 else { continue }
+            let actual = try JSONSerialization.jsonObject(with: ours.stdout)
+            let want = try #require(expected[command], "reference has no \(command)", sourceLocation: sourceLocation)
+            let mismatches = compare(actual, want, "$")
+            #expect(mismatches.isEmpty, "\(name) \(command): \(mismatches.prefix(10))", sourceLocation: sourceLocation)
+        }
     }
 
     @discardableResult

@@ -235,4 +235,21 @@ struct WindowEndToEndTests {
         let stderr = try String(contentsOfFile: out + ".err", encoding: .utf8)
         #expect(stderr.contains("stopped by signal"))
     }
+
+    @Test func unreadableInputsAndBadOptions() throws {
+        let directory = try ToolRunner.temporaryDirectory("bnc-window")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try Self.write(try Self.tradeLines(Self.capture2023), in: directory)
+        // A missing file is reported and the others are still windowed; the exit status says 74.
+        let (rows, result) = try Self.window(["/nonexistent/trades.ndjson", path])
+        #expect(result.status == 74)
+        #expect(result.stderrText.contains("bnc-window: /nonexistent/trades.ndjson: cannot open: No such file or directory"))
+        #expect(Self.sum(rows, "trade_count") == 3_144)
+        for bad in [["--window", "0"], ["--window", "abc"], ["--lateness", "-1s"], ["--time-field", "local"],
+                    ["--max-errors", "-1"]] {
+            let usage = try ToolRunner.run("bnc-window", bad + [path])
+            #expect(usage.status == 64, "\(bad)")
+            #expect(usage.stdout.isEmpty)
+        }
+    }
 }

@@ -242,6 +242,20 @@ struct SymbolTests {
             #expect(Symbol(text)?.description == String(text.map { $0.isASCII && $0.isLowercase ? Character($0.uppercased()) : $0 }))
         }
         #expect(Symbol("ß1ä")?.description == "ß1ä")
+        // The word-load initialiser (used on trade lines) agrees with the copying one.
+        let padded = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        padded.withUnsafeBufferPointer { buffer in
+            for n in 0...24 {
+                let viaWords = Symbol(buffer.baseAddress!, count: n, readable: buffer.count)
+                let viaCopy = Symbol(bytes: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: n))
+                #expect(viaWords == viaCopy, "\(n)")
+                #expect(viaWords?.description == viaCopy?.description)
+                if (1...7).contains(n) {
+                    let word = UnsafeRawPointer(buffer.baseAddress!).loadUnaligned(as: UInt64.self) & ((1 << UInt64(n * 8)) - 1)
+                    #expect(Symbol(word: word, count: n) == viaCopy, "\(n)")
+                }
+            }
+        }
     }
 }
 

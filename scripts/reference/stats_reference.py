@@ -2,7 +2,7 @@
 """Independent pandas/SciPy computation of every figure `bnc-stats --json` prints.
 
 Usage: stats_reference.py SUBCOMMAND [options] FILE...
-  SUBCOMMAND: summary | hourly | baseline | premove | cv
+  SUBCOMMAND: summary | hourly | baseline | premove | cv | all (an object keyed by subcommand)
   --symbol S  --bins N  --horizons 1m,5m,...  --window 20s  --sizes 1s,5s,...
 
 Prints the same JSON document as `bnc-stats SUBCOMMAND --json` (NaN as null), so a test can
@@ -265,7 +265,7 @@ def cv(df, tr, basis, args):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("command", choices=["summary", "hourly", "baseline", "premove", "cv"])
+    p.add_argument("command", choices=["summary", "hourly", "baseline", "premove", "cv", "all"])
     p.add_argument("files", nargs="+")
     p.add_argument("--symbol")
     p.add_argument("--bins", type=int, default=20)
@@ -276,10 +276,15 @@ def main():
     df, tr, basis = load(args.files)
     if df is not None and args.symbol:
         df = df[df["symbol"] == args.symbol.upper()].reset_index(drop=True)
+    analyses = {"summary": summary, "hourly": hourly, "baseline": baseline, "premove": premove}
     if args.command == "cv":
         result = cv(df, tr, basis, args)
+    elif args.command == "all":
+        # Every analysis the input allows, keyed by subcommand (one interpreter start for all).
+        result = {} if df is None else {name: f(df, basis, args) for name, f in analyses.items()}
+        result["cv"] = cv(df, tr, basis, args)
     else:
-        result = {"summary": summary, "hourly": hourly, "baseline": baseline, "premove": premove}[args.command](df, basis, args)
+        result = analyses[args.command](df, basis, args)
     print(json.dumps(result, indent=1, allow_nan=False))
 
 

@@ -6,9 +6,13 @@ Serves the @trade messages of one or more captures (hftbacktest format: `<ts> {"
 (`/ws/...`), the combined-stream envelope on `/stream?streams=...`. One cursor is shared by all
 connections, so a client that reconnects (or a collector that restarts) continues where the
 previous connection stopped, like a live market; at the end of the data the connection stays open
-and idle (pings only). Writes the listening port to --port-file once it is ready.
+and idle (pings only). Writes the listening port to --port-file once it is ready, and exits by
+itself when the process that started it is gone.
 
-Usage: pipeline_ws_server.py --port-file FILE [--rate N] CAPTURE.gz…
+With --drop-first-after N the first connection is cut (TCP closed without a close frame) after
+N trades, so the client has to reconnect once.
+
+Usage: pipeline_ws_server.py --port-file FILE [--rate N] [--drop-first-after N] CAPTURE.gz…
 """
 import argparse
 import asyncio
@@ -40,16 +44,23 @@ async def main():
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--rate", type=float, default=1000.0, help="trades per second (default 1000)")
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--drop-first-after", type=int, default=0, help="cut the first connection after N trades")
     args = parser.parse_args()
     messages = load(args.captures)
-    state = {"cursor": 0}
+    state = {"cursor": 0, "connections": 0}
     batch = max(1, int(args.rate / 50))
 
     async def handler(ws):
         combined = ws.request.path.startswith("/stream")
+        state["connections"] += 1
+        drop_at = state["cursor"] + args.drop_first_after if state["connections"] == 1 and args.drop_first_after else None
         print(f"connection {ws.request.path} at trade {state['cursor']}", file=sys.stderr, flush=True)
         try:
             while state["cursor"] < len(messages):
+                if drop_at is not None and state["cursor"] >= drop_at:
+                    print(f"dropping the connection at trade {state['cursor']}", file=sys.stderr, flush=True)
+                    ws.transport.abort()
+                    return
                 for _ in range(batch):
                     if state["cursor"] >= len(messages):
                         break
@@ -68,7 +79,11 @@ async def main():
         with open(tmp, "w") as f:
             f.write(f"{port}\n")
         os.replace(tmp, args.port_file)
-        await asyncio.Future()
+        # Exit with the process that started us, so a test that dies (or cannot signal us)
+        # never leaves the server behind.
+        parent = os.getppid()
+        while os.getppid() == parent:
+            await asyncio.sleep(1)
 
 
 if __name__ == "__main__":

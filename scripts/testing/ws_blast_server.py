@@ -14,6 +14,7 @@ ap.add_argument("--data", required=True)
 ap.add_argument("--messages", type=int, default=2_000_000)
 ap.add_argument("--tls-cert"); ap.add_argument("--tls-key")
 ap.add_argument("--block", type=int, default=20000, help="messages per write")
+ap.add_argument("--prebuild", action="store_true", help="build every frame before listening, so sending is pure C speed")
 args = ap.parse_args()
 
 templates = []  # (prefix, suffix) around the trade id
@@ -33,6 +34,21 @@ def frame(payload: bytes) -> bytes:
     if n < 65536:
         return bytes((0x81, 126)) + n.to_bytes(2, "big") + payload
     return bytes((0x81, 127)) + n.to_bytes(8, "big") + payload
+
+def blocks():
+    sent = 0
+    tid = 5_000_000_000
+    nt = len(templates)
+    while sent < args.messages:
+        n = min(args.block, args.messages - sent)
+        parts = []
+        for k in range(n):
+            pre, post = templates[(sent + k) % nt]
+            parts.append(frame(("%s%d%s" % (pre, tid + sent + k, post)).encode()))
+        yield b"".join(parts)
+        sent += n
+
+prebuilt = list(blocks()) if args.prebuild else None
 
 listener = socket.socket()
 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -54,17 +70,8 @@ key = [l.split(b":", 1)[1].strip() for l in request.split(b"\r\n") if l.lower().
 accept = base64.b64encode(hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
 conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
              b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")
-sent = 0
-tid = 5_000_000_000
-nt = len(templates)
-while sent < args.messages:
-    n = min(args.block, args.messages - sent)
-    parts = []
-    for k in range(n):
-        pre, post = templates[(sent + k) % nt]
-        parts.append(frame(("%s%d%s" % (pre, tid + sent + k, post)).encode()))
-    conn.sendall(b"".join(parts))
-    sent += n
+for block in (prebuilt if prebuilt is not None else blocks()):
+    conn.sendall(block)
 conn.sendall(b"\x88\x02\x03\xe8")  # close 1000
 try:
     conn.settimeout(5)
