@@ -11,7 +11,9 @@ shift || true
 seeds=("$@")
 [ "${#seeds[@]}" -gt 0 ] || seeds=(1 2 3)
 
-swift build -c release --scratch-path .build-release >&2
+for product in bnc-stream bnc-window bnc-score; do
+  swift build -c release --scratch-path .build-release --product "$product" >&2
+done
 bin=$(swift build -c release --scratch-path .build-release --show-bin-path)
 out=bench/out/detection
 mkdir -p "$out"
@@ -23,11 +25,5 @@ for seed in "${seeds[@]}"; do
     | "$bin/bnc-window" --quiet \
     | "$bin/bnc-score" --quiet > "$out/scores-$seed.csv"
   python3 scripts/reference/detection_quality.py "$out/labels-$seed.json" "$out/scores-$seed.csv" \
-    | python3 -c '
-import json, sys
-r = json.load(sys.stdin)
-seed = sys.argv[1]
-kinds = ", ".join(f"{k} {v}" for k, v in r["found_by_kind"].items())
-print(f"| {seed} | {r[\"windows\"]} | {r[\"scored\"]} | {r[\"anomalous\"]} | {r[\"episodes_found\"]} / {r[\"episodes\"]} | {r[\"recall\"]:.2f} | {r[\"precision\"]:.2f} | {kinds} |")
-' "$seed"
+    --markdown-row "$seed"
 done

@@ -4,7 +4,7 @@
 # process start included for ours). Prints a Markdown table of the median of RUNS runs: wall
 # time and CPU time (user + sys; on a shared machine wall time also holds waiting for a core).
 #
-#   bench/stats.sh [ROWS] [RUNS]      (defaults: 1000000 3)
+#   bench/stats.sh [ROWS] [RUNS]      (defaults: 1000000 3; STATS_SCRATCH=DIR builds in DIR)
 #
 # Needs python3 with pandas and scipy. Builds the release bnc-stats with its own scratch path.
 set -euo pipefail
@@ -15,8 +15,9 @@ SEED=../shared/data/seed-run/window_results_2026-02-28.csv
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-swift build -c release --scratch-path .build-release --product bnc-stats >&2
-BIN=.build-release/release/bnc-stats
+SCRATCH=${STATS_SCRATCH:-.build-release}   # another scratch path keeps parallel builds apart
+swift build -c release --scratch-path "$SCRATCH" --product bnc-stats >&2
+BIN=$SCRATCH/release/bnc-stats
 python3 bench/make_stats_input.py "$SEED" "$ROWS" "$WORK/results.csv"
 
 cat > "$WORK/summary.py" <<'PY'

@@ -41,10 +41,9 @@ lines10=$(wc -l < "$out/trades-10x.ndjson")
 read -r w1 c1 r1 < <(measure "$bin" --window 20s "$out/trades-1x.ndjson")
 read -r w10 c10 r10 < <(measure "$bin" --window 20s "$out/trades-10x.ndjson")
 read -r wc1 wcc1 _ < <(measure wc -l "$out/trades-1x.ndjson")
-# Python once (it is slow): on the 1x file.
-/usr/bin/time -f "%e %U %S %M" -o "$out/time.txt" python3 scripts/reference/window_python.py "$out/trades-1x.ndjson" > /dev/null
-read -r pyw pyu pys pyrss < "$out/time.txt"
-pyc=$(python3 -c "print(round($pyu + $pys, 2))")
+# Python on the 1x file, best of 3 as well: on a loaded machine a single run's CPU time swings by
+# a third, and taking only Python's one run would flatter the ratio.
+read -r pyw pyc pyrss < <(measure python3 scripts/reference/window_python.py "$out/trades-1x.ndjson")
 
 rate() { python3 -c "print(f'{$1 / max($2, 0.01) / 1e6:.2f}')"; }
 ratio() { python3 -c "print(f'{$1 / max($2, 0.01):.0f}x')"; }

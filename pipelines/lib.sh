@@ -53,6 +53,7 @@ bnc_setup_tools() {
             for tool in "${BNC_NEEDED[@]}"; do command -v "$tool" >/dev/null || missing=1; done
             if ((missing)); then
                 bnc_warn "no built tools found; building them once with 'swift build -c release' (a few minutes)"
+                "$BNC_ROOT/scripts/bootstrap.sh" --runtime >&2 || bnc_die "installing the build dependencies failed"
                 (cd "$BNC_ROOT" && swift build -c release >&2) || bnc_die "swift build failed"
                 dir=$BNC_ROOT/.build/release
                 bnc_complete_build "$dir" || bnc_die "the build did not produce ${BNC_NEEDED[*]} in $dir"

@@ -79,7 +79,11 @@ score_args+=(--output "$data_dir/window_results_%Y-%m-%d.csv" --model "$model")
 record_args=(--dir "$data_dir/trades" --tee)
 [[ -z $compress ]] || record_args+=(--compress "$compress")
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/bnc-live.XXXXXX")
+# The FIFO between the stream and the rest lives under the data folder, so a run that was
+# SIGKILLed (its EXIT trap cannot run) leaves nothing in /tmp; the next start removes such
+# leftovers (unlinking a FIFO that is still open does not disturb the processes using it).
+rm -rf "$data_dir"/.live.*
+work=$(mktemp -d "$data_dir/.live.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkfifo "$work/trades"
 

@@ -81,7 +81,7 @@ public struct ResultReader {
     private mutating func readMapped(_ fd: Int32, _ size: Int, _ name: String) throws(ResultReadError) {
         // MAP_POPULATE: the page-cache pages are mapped in one go, not one fault per 4 KiB.
         #if os(Linux)
-        let flags = MAP_PRIVATE // | MAP_POPULATE
+        let flags = MAP_PRIVATE | MAP_POPULATE
         #else
         let flags = MAP_PRIVATE
         #endif

@@ -13,7 +13,7 @@ import BNCCore
 /// accepts exactly the same lines with the same result.
 enum TradeTemplateScanner {
     // The key sequences between the values, as little-endian words (first byte lowest) with
-    // their lengths: `,"s":"` and so on. `{"e":"trade","E":` is two words and a byte.
+    // their lengths at the call sites: `,"s":"` and so on; `{"e":"trade","E":` is two words and a byte.
     static let head0: UInt64 = 0x7274_223A_2265_227B      // {"e":"tr
     static let head1: UInt64 = 0x2245_222C_2265_6461      // ade","E"
     static let symbolKey: UInt64 = 0x0000_223A_2273_222C  // ,"s":"

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Recall and precision of bnc-score's anomalies against the simulator's planted episodes.
 
-Usage: detection_quality.py LABELS.json SCORES.csv [--warmup-end-ms MS]
+Usage: detection_quality.py LABELS.json SCORES.csv [--markdown-row LABEL]
 
 A planted episode is found when at least one window with prediction -1 overlaps [start, end).
 Precision is the share of windows with prediction -1 that overlap some episode. Episodes that end
 before the first scored window (the model's warm-up) are left out: nothing could flag them.
-Prints one JSON object.
+Prints one JSON object, or with --markdown-row one row of the table bench/detection.sh prints.
 """
 import csv
 import json
@@ -36,11 +36,19 @@ for e in episodes:
     k[1] += 1
     if e in found:
         k[0] += 1
-print(json.dumps({
+result = {
     "windows": len(rows), "scored": len(scored), "anomalous": len(anomalous),
     "episodes": len(episodes), "episodes_found": len(found),
     "recall": len(found) / len(episodes) if episodes else None,
     "anomalous_in_episode": len(hits),
     "precision": len(hits) / len(anomalous) if anomalous else None,
     "found_by_kind": {k: f"{v[0]}/{v[1]}" for k, v in sorted(by_kind.items())},
-}))
+}
+if len(sys.argv) > 4 and sys.argv[3] == "--markdown-row":
+    r = result
+    kinds = ", ".join(f"{k} {v}" for k, v in r["found_by_kind"].items())
+    cells = [sys.argv[4], r["windows"], r["scored"], r["anomalous"],
+             f'{r["episodes_found"]} / {r["episodes"]}', f'{r["recall"]:.2f}', f'{r["precision"]:.2f}', kinds]
+    print("| " + " | ".join(str(c) for c in cells) + " |")
+else:
+    print(json.dumps(result))
