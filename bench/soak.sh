@@ -3,7 +3,7 @@
 # backfill, checking that nothing is lost or repeated and that memory stays flat.
 #   bnc-stream simulate → tape → ws_fixture_server.py (WebSocket + REST, drops, rollovers)
 #   → bnc-stream live → tee → bnc-window → bnc-score --output CSV --model
-# See docs/README-robustness.md for the figures measured here.
+# See the README, section "Does it survive?" for the figures measured here.
 set -euo pipefail
 
 usage() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kill -9 the live collector (pipelines/collector.sh: bnc-stream → bnc-window → bnc-score with
 # --output and --model) at random moments while it writes, restart it, and check what it left
-# behind after every kill (scripts/testing/crash_check.py). See docs/README-robustness.md.
+# behind after every kill (scripts/testing/crash_check.py). See the README, section "Does it survive?".
 set -euo pipefail
 
 usage() {

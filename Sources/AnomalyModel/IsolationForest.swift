@@ -75,22 +75,21 @@ public struct IsolationForest: Sendable, Equatable {
                 throw .corrupt("leaf \(i) is malformed")
             }
         }
-        self.maxSamples = maxSamples
-        self.featureCount = featureCount
-        self.roots = roots
-        self.feature = feature
-        self.threshold = threshold
-        self.leftChild = leftChild
-        self.leafSize = leafSize
-        self.leafPathLength = []
-        self.normaliser = 0
-        self.walkDepth = 0
-        self.packed = []
+        self.init(storing: maxSamples, featureCount: featureCount, roots: roots, feature: feature,
+                  threshold: threshold, leftChild: leftChild, leafSize: leafSize)
         try prepareForScoring()
     }
 
     /// A freshly grown forest: consistent by construction, so the file checks are skipped.
     private init(grownWith maxSamples: Int, featureCount: Int, roots: [Int32], feature: [Int32], threshold: [Double],
+                 leftChild: [Int32], leafSize: [Int32]) {
+        self.init(storing: maxSamples, featureCount: featureCount, roots: roots, feature: feature,
+                  threshold: threshold, leftChild: leftChild, leafSize: leafSize)
+        do { try prepareForScoring() } catch { preconditionFailure("grown forest is inconsistent: \(error)") }
+    }
+
+    /// Stores the tree arrays; `prepareForScoring()` must run before the forest scores.
+    private init(storing maxSamples: Int, featureCount: Int, roots: [Int32], feature: [Int32], threshold: [Double],
                  leftChild: [Int32], leafSize: [Int32]) {
         self.maxSamples = maxSamples
         self.featureCount = featureCount
@@ -103,7 +102,6 @@ public struct IsolationForest: Sendable, Equatable {
         self.normaliser = 0
         self.walkDepth = 0
         self.packed = []
-        do { try prepareForScoring() } catch { preconditionFailure("grown forest is inconsistent: \(error)") }
     }
 
     /// Depth of every node from the roots, then `depth + c(leafSize)` at the leaves and the packed

@@ -60,23 +60,7 @@ public struct LineSplitter: ~Copyable {
             }
             let newline = UnsafeRawPointer(hit) - base
             lineNumber += 1
-            let piece = newline - i
-            let line: Line
-            if partialLength > 0 {
-                let total = partialLength + piece
-                if total > maxLineLength {
-                    line = .oversized(length: total)
-                } else {
-                    let carried = carry.baseAddress!
-                    if piece > 0 { memcpy(carried + partialLength, base + i, piece) }
-                    line = .text(Self.strippingCR(UnsafeRawPointer(carried), total))
-                }
-                partialLength = 0
-            } else if piece > maxLineLength {
-                line = .oversized(length: piece)
-            } else {
-                line = .text(Self.strippingCR(base + i, piece))
-            }
+            let line = lineEnding(at: newline, from: i, in: base)
             i = newline + 1
             if try !body(line, lineNumber) { return false }
         }
@@ -125,27 +109,29 @@ public struct LineSplitter: ~Copyable {
             }
             let newline = UnsafeRawPointer(hit) - base
             lineNumber += 1
-            let piece = newline - i
-            let line: Line
-            if partialLength > 0 {
-                let total = partialLength + piece
-                if total > maxLineLength {
-                    line = .oversized(length: total)
-                } else {
-                    let carried = carry.baseAddress!
-                    if piece > 0 { memcpy(carried + partialLength, base + i, piece) }
-                    line = .text(Self.strippingCR(UnsafeRawPointer(carried), total))
-                }
-                partialLength = 0
-            } else if piece > maxLineLength {
-                line = .oversized(length: piece)
-            } else {
-                line = .text(Self.strippingCR(base + i, piece))
-            }
+            let line = lineEnding(at: newline, from: i, in: base)
             i = newline + 1
             if try !body(line, lineNumber) { return false }
         }
         return true
+    }
+
+    /// The line that ends at offset `newline` of `base` and starts at `start`, or, when its
+    /// beginning was carried over from the previous chunk, at the carried bytes (then completed
+    /// in the carry buffer and the carry emptied).
+    @inline(__always)
+    private mutating func lineEnding(at newline: Int, from start: Int, in base: UnsafeRawPointer) -> Line {
+        let piece = newline - start
+        guard partialLength > 0 else {
+            if piece > maxLineLength { return .oversized(length: piece) }
+            return .text(Self.strippingCR(base + start, piece))
+        }
+        let total = partialLength + piece
+        defer { partialLength = 0 }
+        if total > maxLineLength { return .oversized(length: total) }
+        let carried = carry.baseAddress!
+        if piece > 0 { memcpy(carried + partialLength, base + start, piece) }
+        return .text(Self.strippingCR(UnsafeRawPointer(carried), total))
     }
 
     /// Delivers the last line if the input did not end with `\n`; returns what `body` returned

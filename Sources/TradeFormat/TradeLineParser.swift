@@ -111,37 +111,29 @@ struct Fields {
     var q = ValueSlot(), T = ValueSlot(), m = ValueSlot(), a = ValueSlot(), f = ValueSlot(), l = ValueSlot()
 
     /// Remembers a value under the one-byte key `key` (unknown keys are ignored).
-    mutating func assign(_ key: UInt8, _ kind: JSONValueKind, _ lower: Int, _ upper: Int) {
-        switch key {
-        case UInt8(ascii: "e"): e.set(kind, lower, upper, false)
-        case UInt8(ascii: "E"): E.set(kind, lower, upper, false)
-        case UInt8(ascii: "s"): s.set(kind, lower, upper, false)
-        case UInt8(ascii: "t"): t.set(kind, lower, upper, false)
-        case UInt8(ascii: "p"): p.set(kind, lower, upper, false)
-        case UInt8(ascii: "q"): q.set(kind, lower, upper, false)
-        case UInt8(ascii: "T"): T.set(kind, lower, upper, false)
-        case UInt8(ascii: "m"): m.set(kind, lower, upper, false)
-        case UInt8(ascii: "a"): a.set(kind, lower, upper, false)
-        case UInt8(ascii: "f"): f.set(kind, lower, upper, false)
-        case UInt8(ascii: "l"): l.set(kind, lower, upper, false)
-        default: break
-        }
+    @inline(__always) mutating func assign(_ key: UInt8, _ kind: JSONValueKind, _ lower: Int, _ upper: Int) {
+        withSlot(key) { $0.set(kind, lower, upper, false) }
     }
 
     /// Remembers a plain integer under the one-byte key `key`.
-    mutating func assignInteger(_ key: UInt8, _ lower: Int, _ upper: Int, _ value: Int64) {
+    @inline(__always) mutating func assignInteger(_ key: UInt8, _ lower: Int, _ upper: Int, _ value: Int64) {
+        withSlot(key) { $0.setInteger(lower, upper, value, true) }
+    }
+
+    /// Runs `update` on the slot of the one-byte key `key`; unknown keys have no slot.
+    @inline(__always) private mutating func withSlot(_ key: UInt8, _ update: (inout ValueSlot) -> Void) {
         switch key {
-        case UInt8(ascii: "e"): e.setInteger(lower, upper, value, true)
-        case UInt8(ascii: "E"): E.setInteger(lower, upper, value, true)
-        case UInt8(ascii: "s"): s.setInteger(lower, upper, value, true)
-        case UInt8(ascii: "t"): t.setInteger(lower, upper, value, true)
-        case UInt8(ascii: "p"): p.setInteger(lower, upper, value, true)
-        case UInt8(ascii: "q"): q.setInteger(lower, upper, value, true)
-        case UInt8(ascii: "T"): T.setInteger(lower, upper, value, true)
-        case UInt8(ascii: "m"): m.setInteger(lower, upper, value, true)
-        case UInt8(ascii: "a"): a.setInteger(lower, upper, value, true)
-        case UInt8(ascii: "f"): f.setInteger(lower, upper, value, true)
-        case UInt8(ascii: "l"): l.setInteger(lower, upper, value, true)
+        case UInt8(ascii: "e"): update(&e)
+        case UInt8(ascii: "E"): update(&E)
+        case UInt8(ascii: "s"): update(&s)
+        case UInt8(ascii: "t"): update(&t)
+        case UInt8(ascii: "p"): update(&p)
+        case UInt8(ascii: "q"): update(&q)
+        case UInt8(ascii: "T"): update(&T)
+        case UInt8(ascii: "m"): update(&m)
+        case UInt8(ascii: "a"): update(&a)
+        case UInt8(ascii: "f"): update(&f)
+        case UInt8(ascii: "l"): update(&l)
         default: break
         }
     }

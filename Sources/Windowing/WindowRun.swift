@@ -69,7 +69,7 @@ public struct WindowRun {
         } catch .downstreamClosed {
             return .success
         } catch {
-            diagnostics.report(nil, error.description)
+            diagnostics.report("stdout", error.description)
             return .ioError
         }
         if !options.quiet { diagnostics.report(nil, summary(stopped: stopped)) }
