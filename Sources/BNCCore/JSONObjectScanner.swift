@@ -225,9 +225,9 @@ public enum JSONObjectScanner {
 
         mutating func literal(_ word: StaticString) throws(JSONScanError) {
             let n = word.utf8CodeUnitCount
-            guard index + n <= end else { throw .unexpectedEnd }
-            for k in 0..<n where bytes[index + k] != word.utf8Start[k] {
-                throw .unexpectedByte(bytes[index + k], at: index + k)
+            for k in 0..<n {
+                guard index + k < end else { throw .unexpectedEnd }
+                if bytes[index + k] != word.utf8Start[k] { throw .unexpectedByte(bytes[index + k], at: index + k) }
             }
             index += n
         }
@@ -236,7 +236,8 @@ public enum JSONObjectScanner {
         mutating func scanNumber() throws(JSONScanError) {
             let start = index
             if bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard index < end, bytes[index].isDigit else { throw .invalidNumber(at: start) }
+            guard index < end else { throw .unexpectedEnd }
+            guard bytes[index].isDigit else { throw .invalidNumber(at: start) }
             if bytes[index] == UInt8(ascii: "0") {
                 index += 1
             } else {

@@ -39,20 +39,25 @@ public enum TradeLineParser {
         return (trade, length)
     }
 
-    /// The general path: any whitespace, escapes and nesting, with a precise error.
+    /// The general path: any whitespace, escapes and nesting, with a precise error. BNCCore's
+    /// validating scanner walks the object; a `data` member holding an object is the
+    /// combined-stream payload, scanned the same way.
     static func parseGeneral(_ line: UnsafeRawBufferPointer) throws(TradeLineError) -> Trade {
-        guard let base = line.baseAddress, line.count > 0 else { throw .syntax(.empty) }
-        var scanner = Scanner(base: base.assumingMemoryBound(to: UInt8.self), end: line.count)
         var outer = Fields()
         var inner = Fields()
         var envelope = false
         do throws(JSONScanError) {
-            scanner.skipWhitespace()
-            guard scanner.index < scanner.end else { throw JSONScanError.empty }
-            guard scanner.byte(scanner.index) == UInt8(ascii: "{") else { throw JSONScanError.notAnObject }
-            try scanner.scanObject(into: &outer, inner: &inner, envelope: &envelope, depth: 1)
-            scanner.skipWhitespace()
-            if scanner.index < scanner.end { throw JSONScanError.trailingBytes(at: scanner.index) }
+            try JSONObjectScanner.scan(line) { (member: JSONMember) throws(JSONScanError) in
+                if member.kind == .object, JSONObjectScanner.bytes(line, member.keyRange, equal: "data") {
+                    inner = Fields()
+                    try JSONObjectScanner.scan(line, range: member.valueRange) { (field: JSONMember) throws(JSONScanError) in
+                        inner.remember(field, in: line)
+                    }
+                    envelope = true
+                } else {
+                    outer.remember(member, in: line)
+                }
+            }
         } catch {
             throw .syntax(error)
         }
@@ -113,6 +118,14 @@ struct Fields {
     /// Remembers a value under the one-byte key `key` (unknown keys are ignored).
     @inline(__always) mutating func assign(_ key: UInt8, _ kind: JSONValueKind, _ lower: Int, _ upper: Int) {
         withSlot(key) { $0.set(kind, lower, upper, false) }
+    }
+
+    /// Remembers a member found by `JSONObjectScanner` if its key is one of ours (all one byte,
+    /// which no escape sequence can be).
+    @inline(__always) mutating func remember(_ member: JSONMember, in line: UnsafeRawBufferPointer) {
+        guard member.keyRange.count == 1 else { return }
+        let (kind, range, escapes) = (member.kind, member.valueRange, member.valueHasEscapes)
+        withSlot(line[member.keyRange.lowerBound]) { $0.set(kind, range.lowerBound, range.upperBound, escapes) }
     }
 
     /// Remembers a plain integer under the one-byte key `key`.
@@ -235,302 +248,8 @@ struct Fields {
     }
 }
 
-/// The validating single-pass scanner. Works on a raw pointer; every access is checked against
-/// `end` by the grammar, never past it.
-struct Scanner {
-    let base: UnsafePointer<UInt8>
-    var index = 0
-    let end: Int
-
-    init(base: UnsafePointer<UInt8>, end: Int) {
-        self.base = base
-        self.end = end
-    }
-
-    @inline(__always) func byte(_ i: Int) -> UInt8 { base[i] }
-
-    @inline(__always) mutating func skipWhitespace() {
-        while index < end {
-            switch base[index] {
-            case 0x20, 0x09, 0x0A, 0x0D: index += 1
-            default: return
-            }
-        }
-    }
-
-    /// At `{`: scans the object through its `}`, remembering known keys in `fields`. At depth 1 a
-    /// `data` member holding an object is the combined-stream payload and goes to `inner`.
-    mutating func scanObject(
-        into fields: inout Fields, inner: inout Fields, envelope: inout Bool, depth: Int
-    ) throws(JSONScanError) {
-        index += 1
-        skipWhitespace()
-        if index < end, base[index] == UInt8(ascii: "}") { index += 1; return }
-        while true {
-            skipWhitespace()
-            guard index < end else { throw .unexpectedEnd }
-            guard base[index] == UInt8(ascii: "\"") else { throw .unexpectedByte(base[index], at: index) }
-            let (keyLower, keyUpper, keyEscapes) = try scanString()
-            skipWhitespace()
-            guard index < end else { throw .unexpectedEnd }
-            guard base[index] == UInt8(ascii: ":") else { throw .unexpectedByte(base[index], at: index) }
-            index += 1
-            skipWhitespace()
-            guard index < end else { throw .unexpectedEnd }
-            let keyLength = keyUpper - keyLower
-            if keyLength == 1 && !keyEscapes {
-                let first = base[index]
-                if first &- UInt8(ascii: "0") < 10 || first == UInt8(ascii: "-") {
-                    // Ids and timestamps: parse while validating, no second pass.
-                    let lower = index
-                    let (value, ready) = try scanIntegerOrNumber()
-                    switch base[keyLower] {
-                    case UInt8(ascii: "t"): fields.t.setInteger(lower, index, value, ready)
-                    case UInt8(ascii: "T"): fields.T.setInteger(lower, index, value, ready)
-                    case UInt8(ascii: "E"): fields.E.setInteger(lower, index, value, ready)
-                    case UInt8(ascii: "e"): fields.e.setInteger(lower, index, value, ready)
-                    case UInt8(ascii: "s"): fields.s.setInteger(lower, index, value, ready)
-                    case UInt8(ascii: "p"): fields.p.setInteger(lower, index, value, ready)
-                    case UInt8(ascii: "q"): fields.q.setInteger(lower, index, value, ready)
-                    case UInt8(ascii: "m"): fields.m.setInteger(lower, index, value, ready)
-                    case UInt8(ascii: "a"): fields.a.setInteger(lower, index, value, ready)
-                    case UInt8(ascii: "f"): fields.f.setInteger(lower, index, value, ready)
-                    case UInt8(ascii: "l"): fields.l.setInteger(lower, index, value, ready)
-                    default: break
-                    }
-                } else {
-                let (kind, lower, upper, escapes) = try scanValue(depth: depth)
-                switch base[keyLower] {
-                case UInt8(ascii: "e"): fields.e.set(kind, lower, upper, escapes)
-                case UInt8(ascii: "E"): fields.E.set(kind, lower, upper, escapes)
-                case UInt8(ascii: "s"): fields.s.set(kind, lower, upper, escapes)
-                case UInt8(ascii: "t"): fields.t.set(kind, lower, upper, escapes)
-                case UInt8(ascii: "p"): fields.p.set(kind, lower, upper, escapes)
-                case UInt8(ascii: "q"): fields.q.set(kind, lower, upper, escapes)
-                case UInt8(ascii: "T"): fields.T.set(kind, lower, upper, escapes)
-                case UInt8(ascii: "m"): fields.m.set(kind, lower, upper, escapes)
-                case UInt8(ascii: "a"): fields.a.set(kind, lower, upper, escapes)
-                case UInt8(ascii: "f"): fields.f.set(kind, lower, upper, escapes)
-                case UInt8(ascii: "l"): fields.l.set(kind, lower, upper, escapes)
-                default: break
-                }
-                }
-            } else if depth == 1, keyLength == 4, !keyEscapes, base[index] == UInt8(ascii: "{"),
-                      base[keyLower] == UInt8(ascii: "d"), base[keyLower + 1] == UInt8(ascii: "a"),
-                      base[keyLower + 2] == UInt8(ascii: "t"), base[keyLower + 3] == UInt8(ascii: "a") {
-                var unused = Fields()
-                var nested = false
-                inner = Fields()
-                try scanObject(into: &inner, inner: &unused, envelope: &nested, depth: 2)
-                envelope = true
-            } else {
-                _ = try scanValue(depth: depth)
-            }
-            skipWhitespace()
-            guard index < end else { throw .unexpectedEnd }
-            let b = base[index]
-            index += 1
-            if b == UInt8(ascii: ",") { continue }
-            if b == UInt8(ascii: "}") { return }
-            throw .unexpectedByte(b, at: index - 1)
-        }
-    }
-
-    /// At `"`: returns the content bounds (without quotes) and whether escapes occur.
-    @inline(__always)
-    mutating func scanString() throws(JSONScanError) -> (Int, Int, Bool) {
-        index += 1
-        let start = index
-        var escapes = false
-        while index < end {
-            let b = base[index]
-            if b == UInt8(ascii: "\"") {
-                index += 1
-                return (start, index - 1, escapes)
-            }
-            if b == UInt8(ascii: "\\") {
-                escapes = true
-                guard index + 1 < end else { throw .unexpectedEnd }
-                switch base[index + 1] {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
-                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    index += 2
-                case UInt8(ascii: "u"):
-                    guard index + 5 < end else { throw .unexpectedEnd }
-                    for k in 2...5 where !Scanner.isHexDigit(base[index + k]) { throw .invalidEscape(at: index) }
-                    index += 6
-                default:
-                    throw .invalidEscape(at: index)
-                }
-                continue
-            }
-            if b < 0x20 { throw .controlCharacterInString(at: index) }
-            index += 1
-        }
-        throw .unexpectedEnd
-    }
-
-    /// Any JSON value; returns its kind and bounds (string bounds exclude the quotes).
-    mutating func scanValue(depth: Int) throws(JSONScanError) -> (JSONValueKind, Int, Int, Bool) {
-        guard index < end else { throw .unexpectedEnd }
-        let start = index
-        switch base[index] {
-        case UInt8(ascii: "\""):
-            let (lower, upper, escapes) = try scanString()
-            return (.string, lower, upper, escapes)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            try scanNumber()
-            return (.number, start, index, false)
-        case UInt8(ascii: "t"):
-            try literal("true")
-            return (.true, start, index, false)
-        case UInt8(ascii: "f"):
-            try literal("false")
-            return (.false, start, index, false)
-        case UInt8(ascii: "n"):
-            try literal("null")
-            return (.null, start, index, false)
-        case UInt8(ascii: "{"):
-            guard depth < JSONObjectScanner.maxDepth else { throw .nestingTooDeep }
-            try skipObject(depth: depth + 1)
-            return (.object, start, index, false)
-        case UInt8(ascii: "["):
-            guard depth < JSONObjectScanner.maxDepth else { throw .nestingTooDeep }
-            try skipArray(depth: depth + 1)
-            return (.array, start, index, false)
-        default:
-            throw .unexpectedByte(base[index], at: index)
-        }
-    }
-
-    mutating func skipObject(depth: Int) throws(JSONScanError) {
-        index += 1
-        skipWhitespace()
-        if index < end, base[index] == UInt8(ascii: "}") { index += 1; return }
-        while true {
-            skipWhitespace()
-            guard index < end else { throw .unexpectedEnd }
-            guard base[index] == UInt8(ascii: "\"") else { throw .unexpectedByte(base[index], at: index) }
-            _ = try scanString()
-            skipWhitespace()
-            guard index < end else { throw .unexpectedEnd }
-            guard base[index] == UInt8(ascii: ":") else { throw .unexpectedByte(base[index], at: index) }
-            index += 1
-            skipWhitespace()
-            _ = try scanValue(depth: depth)
-            skipWhitespace()
-            guard index < end else { throw .unexpectedEnd }
-            let b = base[index]
-            index += 1
-            if b == UInt8(ascii: ",") { continue }
-            if b == UInt8(ascii: "}") { return }
-            throw .unexpectedByte(b, at: index - 1)
-        }
-    }
-
-    mutating func skipArray(depth: Int) throws(JSONScanError) {
-        index += 1
-        skipWhitespace()
-        if index < end, base[index] == UInt8(ascii: "]") { index += 1; return }
-        while true {
-            skipWhitespace()
-            _ = try scanValue(depth: depth)
-            skipWhitespace()
-            guard index < end else { throw .unexpectedEnd }
-            let b = base[index]
-            index += 1
-            if b == UInt8(ascii: ",") { continue }
-            if b == UInt8(ascii: "]") { return }
-            throw .unexpectedByte(b, at: index - 1)
-        }
-    }
-
-    @inline(__always)
-    mutating func literal(_ word: StaticString) throws(JSONScanError) {
-        let n = word.utf8CodeUnitCount
-        if index + 4 <= end {
-            let w = word.utf8Start
-            let expected = UInt32(w[0]) | UInt32(w[1]) << 8 | UInt32(w[2]) << 16 | UInt32(w[3]) << 24
-            if UnsafeRawPointer(base + index).loadUnaligned(as: UInt32.self) == expected,
-               n == 4 || (index + 5 <= end && base[index + 4] == w[4]) {
-                index += n
-                return
-            }
-        }
-        try slowLiteral(word)
-    }
-
-    mutating func slowLiteral(_ word: StaticString) throws(JSONScanError) {
-        let n = word.utf8CodeUnitCount
-        let w = word.utf8Start
-        for k in 0..<n {
-            guard index + k < end else { throw .unexpectedEnd }
-            if base[index + k] != w[k] { throw .unexpectedByte(base[index + k], at: index + k) }
-        }
-        index += n
-    }
-
-    /// JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-    @inline(__always)
-    mutating func scanNumber() throws(JSONScanError) {
-        let start = index
-        if base[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < end, Scanner.isDigit(base[index]) else {
-            if index >= end { throw .unexpectedEnd }
-            throw .invalidNumber(at: start)
-        }
-        if base[index] == UInt8(ascii: "0") {
-            index += 1
-        } else {
-            while index < end, Scanner.isDigit(base[index]) { index += 1 }
-        }
-        if index < end, base[index] == UInt8(ascii: ".") {
-            index += 1
-            guard index < end, Scanner.isDigit(base[index]) else { throw .invalidNumber(at: start) }
-            while index < end, Scanner.isDigit(base[index]) { index += 1 }
-        }
-        if index < end, base[index] | 0x20 == UInt8(ascii: "e") {
-            index += 1
-            if index < end, base[index] == UInt8(ascii: "+") || base[index] == UInt8(ascii: "-") { index += 1 }
-            guard index < end, Scanner.isDigit(base[index]) else { throw .invalidNumber(at: start) }
-            while index < end, Scanner.isDigit(base[index]) { index += 1 }
-        }
-    }
-
-    /// At `-` or a digit: validates a JSON number and returns its value when it is a plain
-    /// integer of at most 18 digits (`ready`), which covers every id and timestamp.
-    @inline(__always)
-    mutating func scanIntegerOrNumber() throws(JSONScanError) -> (Int64, Bool) {
-        let start = index
-        var negative = false
-        if base[index] == UInt8(ascii: "-") {
-            negative = true
-            index += 1
-            guard index < end else { throw .unexpectedEnd }
-            guard Scanner.isDigit(base[index]) else { throw .invalidNumber(at: start) }
-        }
-        let digitsStart = index
-        var value: UInt64 = 0
-        if base[index] == UInt8(ascii: "0") {
-            index += 1
-        } else {
-            while index < end {
-                let d = base[index] &- UInt8(ascii: "0")
-                if d >= 10 { break }
-                value = value &* 10 &+ UInt64(d)
-                index += 1
-            }
-        }
-        var ready = index - digitsStart <= 18
-        if index < end, base[index] == UInt8(ascii: ".") || base[index] | 0x20 == UInt8(ascii: "e") {
-            ready = false
-            index = start
-            try scanNumber()
-        }
-        let signed = Int64(truncatingIfNeeded: value)
-        return (negative ? -signed : signed, ready)
-    }
-
+/// Word-at-a-time helpers shared by the tiers.
+enum Scanner {
     @inline(__always) static func load32(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> UInt32 {
         bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
     }
