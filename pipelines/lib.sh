@@ -139,3 +139,14 @@ bnc_result_files() {
     local dir=$1
     compgen -G "$dir/window_results_*.csv" | sort || true
 }
+
+# Waits for background job PID and returns its exit status. A plain `wait` returns early when a
+# trapped signal arrives (the scripts trap TERM/INT to stop the stream in order), so this waits
+# again until the job is really gone.
+bnc_wait_for() {
+    local pid=$1 status
+    while :; do
+        if wait "$pid"; then return 0; else status=$?; fi
+        kill -0 "$pid" 2>/dev/null || return "$status"
+    done
+}

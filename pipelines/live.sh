@@ -107,20 +107,12 @@ fi
 rest_pid=$!
 bnc_warn "running: ${symbols[*]} → $data_dir/window_results_YYYY-MM-DD.csv (pid $$)"
 
-# `wait` returns early when a trapped signal arrives: wait again until the job is really gone.
-wait_for() {
-    local pid=$1 status
-    while :; do
-        if wait "$pid"; then return 0; else status=$?; fi
-        kill -0 "$pid" 2>/dev/null || return "$status"
-    done
-}
 rest_status=0
-wait_for "$rest_pid" || rest_status=$?
+bnc_wait_for "$rest_pid" || rest_status=$?
 # The analysis side ended by itself (error): stop the stream too.
 ((stopping)) || kill -TERM "$stream_pid" 2>/dev/null || true
 stream_status=0
-wait_for "$stream_pid" || stream_status=$?
+bnc_wait_for "$stream_pid" || stream_status=$?
 trap - TERM INT HUP
 if ((stream_status != 0)); then bnc_warn "bnc-stream exited with status $stream_status"; exit "$stream_status"; fi
 if ((rest_status != 0)); then bnc_warn "the window/score stages exited with status $rest_status"; exit "$rest_status"; fi

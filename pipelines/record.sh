@@ -82,18 +82,11 @@ bnc-stream record --dir "$dir" "${record_args[@]}" <"$work/trades" &
 record_pid=$!
 bnc_warn "recording ${symbols[*]} → $dir (pid $$)"
 
-wait_for() {
-    local pid=$1 status
-    while :; do
-        if wait "$pid"; then return 0; else status=$?; fi
-        kill -0 "$pid" 2>/dev/null || return "$status"
-    done
-}
 record_status=0
-wait_for "$record_pid" || record_status=$?
+bnc_wait_for "$record_pid" || record_status=$?
 ((stopping)) || kill -TERM "$stream_pid" 2>/dev/null || true
 stream_status=0
-wait_for "$stream_pid" || stream_status=$?
+bnc_wait_for "$stream_pid" || stream_status=$?
 trap - TERM INT HUP
 ((record_status == 0)) || bnc_die "bnc-stream record exited with status $record_status"
 ((stream_status == 0)) || bnc_die "bnc-stream exited with status $stream_status"
