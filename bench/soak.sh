@@ -3,7 +3,7 @@
 # backfill, checking that nothing is lost or repeated and that memory stays flat.
 #   bnc-stream simulate → tape → ws_fixture_server.py (WebSocket + REST, drops, rollovers)
 #   → bnc-stream live → tee → bnc-window → bnc-score --output CSV --model
-# See the README, section "Does it survive?" for the figures measured here.
+# See docs/robustness.md for the figures measured here.
 set -euo pipefail
 
 usage() {
@@ -99,7 +99,7 @@ tee "$work/stream.ndjson" < "$work/s1" > "$work/s2" &
 pids+=("$!")
 bnc-window --window 20s < "$work/s2" > "$work/s3" 2> "$work/window.err" &
 window_pid=$!; pids+=("$window_pid")
-tee "$work/windows.ndjson" < "$work/s3" | bnc-score --output "$work/results.csv" --model "$work/model.bin" > /dev/null 2> "$work/score.err" &
+tee "$work/windows.ndjson" < "$work/s3" | bnc-score --output "$work/results.csv" --model "$work/model.bncmodel" > /dev/null 2> "$work/score.err" &
 score_pid=$!; pids+=("$score_pid")
 # $! of a pipeline is its last process: bnc-score.
 

@@ -16,7 +16,7 @@
 #   --stream trade|aggTrade
 #   --window DURATION     window size (default 20s)
 #   --lateness DURATION   how long a window waits for late trades (default 1s)
-#   --model FILE          model file (default DATA/model-SYMBOLS-WINDOW.json)
+#   --model FILE          model file (default DATA/model-SYMBOLS-WINDOW.bncmodel)
 #   --train-windows N, --retrain-every N, --contamination C   passed to bnc-score
 #   --stream-opt ARG, --window-opt ARG, --score-opt ARG       any other option for one stage
 #                         (repeat; e.g. --stream-opt --idle-timeout --stream-opt 30s)
@@ -71,7 +71,7 @@ bnc_setup_tools bnc-stream bnc-window bnc-score
 mkdir -p "$data_dir"
 if [[ -z $model ]]; then
     joined=$(IFS=-; echo "${symbols[*]}")
-    model=$data_dir/model-${joined^^}-$window.json
+    model=$data_dir/model-${joined^^}-$window.bncmodel
 fi
 window_args+=(--window "$window" --quiet)
 [[ -z $lateness ]] || window_args+=(--lateness "$lateness")

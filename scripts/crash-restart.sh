@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kill -9 the live collector (pipelines/collector.sh: bnc-stream → bnc-window → bnc-score with
 # --output and --model) at random moments while it writes, restart it, and check what it left
-# behind after every kill (scripts/testing/crash_check.py). See the README, section "Does it survive?".
+# behind after every kill (scripts/testing/crash_check.py). See docs/robustness.md.
 set -euo pipefail
 
 usage() {
@@ -47,7 +47,7 @@ export BNC_BIN=$bin
 data=$root/../shared/data
 work=$(mktemp -d "${TMPDIR:-/tmp}/bnc-crash.XXXXXX")
 results=$work/data
-model=$results/model.bin
+model=$results/model.bncmodel
 mkdir -p "$results"
 RANDOM=$seed
 server_pid=""

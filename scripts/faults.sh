@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Puts the built tools into hostile environments and checks each one's contract: a clear message
 # on stderr, the right exit status (or a retry), and nothing already written lost or torn.
-# Run by Tests/EndToEndTests/RobustnessEndToEndTests.swift; see the README, section "Does it survive?".
+# Run by Tests/EndToEndTests/RobustnessEndToEndTests.swift; see docs/robustness.md.
 set -uo pipefail
 
 usage() {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the test suite under AddressSanitizer and ThreadSanitizer, each in its own scratch path
-# (.build-asan, .build-tsan), and prints how long each took. See the README, section "Does it survive?".
+# (.build-asan, .build-tsan), and prints how long each took. See docs/robustness.md.
 set -euo pipefail
 
 usage() {
@@ -12,7 +12,7 @@ default), each in its own scratch path so the normal build is untouched. Argumen
 go to `swift test` (e.g. `-- --filter BNCCoreTests`).
 
 Exit status: 0 when every selected sanitizer run passed, 1 otherwise.
-Measured on the 2-core development machine: see the README, section "Does it survive?".
+Measured on the 2-core development machine: see docs/robustness.md.
 USAGE
 }
 

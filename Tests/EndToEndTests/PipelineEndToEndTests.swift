@@ -361,7 +361,7 @@ struct PipelineEndToEndTests {
         #expect(recordedLines > 3000)
 
         // The model trained in the first run was saved and loaded by the second: its first row is scored at once.
-        #expect(FileManager.default.fileExists(atPath: data + "/model-BTCUSDT-20s.json"))
+        #expect(FileManager.default.fileExists(atPath: data + "/model-BTCUSDT-20s.bncmodel"))
         // Rows only ever append and time only moves on, so the second run's rows follow the first run's.
         try #require(allRows.count > firstRunRows && firstRunRows > 0)
         #expect(!allRows[firstRunRows][6].isEmpty, "the restarted collector should score its first window with the saved model")
