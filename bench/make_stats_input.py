@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes N rows of bnc-score CSV (DESIGN.md §3) for the bnc-stats benchmark: the real rows of
+"""Writes N rows of bnc-score CSV (docs/formats.md §3) for the bnc-stats benchmark: the real rows of
 the original's window_results_2026-02-28.csv, repeated with timestamps continuing 20 s apart, so
 values and their text look exactly like real output. Usage: make_stats_input.py SEED.csv N OUT.csv"""
 import csv

@@ -3,7 +3,7 @@
 # item 7). Prints a markdown table of medians. Usage: bench/score.sh [runs]   (default 5)
 #
 # Rows: the original project's real windows (../shared/data/seed-run/window_results_2026-02-28.csv)
-# as DESIGN.md §2 rows, cycled to 1 M rows for the batch case (scripts/reference/seedrun_to_windows.py).
+# as docs/formats.md §2 rows, cycled to 1 M rows for the batch case (scripts/reference/seedrun_to_windows.py).
 # bnc-score is timed as whole processes (release build) and per-operation costs are differences:
 # - refit on 500 windows: (run with --retrain-every 1 − run with --retrain-every 0) on 2,500 rows,
 #   divided by the 2,000 extra trainings (each on the last 500 complete windows, offset included);

@@ -170,7 +170,7 @@ do_status() {
     fi
     newest=$(bnc_result_files "$data_dir" | tail -n 1)
     if [[ -n $newest ]]; then
-        # The last complete row; window_end is column 10 of our CSV (DESIGN.md §3).
+        # The last complete row; window_end is column 10 of our CSV (docs/formats.md §3).
         last=$(tail -n 1 "$newest" | awk -F, 'NF >= 10 && $1 != "timestamp" { print $10 }')
         echo "last window:  ${last:-none} (in $newest)"
     else

@@ -3,7 +3,7 @@
 #        record.sh [options] --from FILE [--from FILE…]
 #
 # Keeps raw Binance trades in daily files by exchange (UTC) date:
-# DATA/trades/SYMBOL-YYYY-MM-DD.ndjson, one trade line (DESIGN.md §1) per line, exactly the
+# DATA/trades/SYMBOL-YYYY-MM-DD.ndjson, one trade line (docs/formats.md §1) per line, exactly the
 # payload Binance sent. Every line is appended whole with one write; at midnight the next
 # day's file starts and the old one is fsynced (and compressed with --compress once its grace
 # period is over), so no line is lost or split at rotation. Built on `bnc-stream record`.

@@ -78,7 +78,7 @@ mount_tmpfs() {  # mount_tmpfs DIR SIZE -> 0 when mounted
   return 1
 }
 
-# Inputs: the real BTCUSDT captures as trade lines (DESIGN.md §1).
+# Inputs: the real BTCUSDT captures as trade lines (docs/formats.md §1).
 zcat "$data"/hftbacktest_spot_btcusdt_20240808.gz "$data"/hftbacktest_spot_btcusdt_20240809.gz \
   | grep '@trade' | cut -d' ' -f2- | python3 -c '
 import json, sys

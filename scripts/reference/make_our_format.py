@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the original project's window_results CSV in bnc-score's formats (DESIGN.md §3), for
+"""Writes the original project's window_results CSV in bnc-score's formats (docs/formats.md §3), for
 tests of bnc-stats on "our" files: CSV and NDJSON with the same rows.
 
 Usage: make_our_format.py IN.csv OUT_DIR [--symbol BTCUSDT] [--window 20]

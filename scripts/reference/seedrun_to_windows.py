@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Converts the original project's result CSV (../shared/data/seed-run/window_results_*.csv) back
-into window rows (DESIGN.md §2 NDJSON) so bnc-score can replay the original's live run.
+into window rows (docs/formats.md §2 NDJSON) so bnc-score can replay the original's live run.
 
 The original wrote `timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction`
 with local-time timestamps of its 20 s windows. Each row becomes

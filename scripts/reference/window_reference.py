@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent reference for bnc-window (DESIGN.md §2), Python standard library only.
+"""Independent reference for bnc-window (docs/formats.md §2), Python standard library only.
 
 Reads trade lines (bnc-stream's NDJSON; the combined-stream envelope is unwrapped) from the
 files named as arguments or stdin and prints one JSON row per symbol per window, with the same

@@ -3,7 +3,7 @@
 
   crash_check.py DATA_DIR STATE_JSON MODEL_FILE WINDOW_MS
 
-The results CSVs (DATA_DIR/window_results_*.csv, DESIGN.md §3) must parse as RFC 4180 with the 13
+The results CSVs (DATA_DIR/window_results_*.csv, docs/formats.md §3) must parse as RFC 4180 with the 13
 columns, hold the header exactly once (as the first line), end in a whole row, and list every
 window once: within one run the windows follow each other without a hole (bnc-window emits empty
 windows too), so a hole may only sit at a seam — where one run was killed and the next began — and
