@@ -101,8 +101,10 @@ let package = Package(
 /// package of their own, so they reach `package` declarations too. With `BNC_FUZZ=1` the package
 /// is the libraries plus these targets: the commands (whose `main` would fight libFuzzer's), the
 /// command-line glue and the tests are left out, and one `swift build` builds every fuzz target:
-///     BNC_FUZZ=1 swift build -c release --sanitize=fuzzer --sanitize=address --scratch-path .build-fuzz
-/// `scripts/fuzz.sh` does that and runs them.
+///     BNC_FUZZ=1 swift build -c release --scratch-path .build-fuzz --sanitize=fuzzer \
+///         -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address
+/// (not `--sanitize=fuzzer --sanitize=address`: swiftc keeps only the last `-sanitize=`, so that
+/// loses coverage or ASan). `scripts/fuzz.sh` builds them so and runs them.
 if Context.environment["BNC_FUZZ"] == "1" {
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
         ("BackfillConverter", ["BNCCore", "TradeFormat", "MarketStream"]),
