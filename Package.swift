@@ -21,13 +21,13 @@ let package = Package(
         .executableTarget(
             name: "bnc-stream",
             dependencies: [
-                "BNCCore", "TradeFormat", "MarketStream", "MarketHistory",
+                "BNCCore", "TradeFormat", "MarketStream", "MarketHistory", "ToolCommand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "bnc-window",
             dependencies: [
-                "BNCCore", "TradeFormat", "Windowing",
+                "BNCCore", "TradeFormat", "Windowing", "ToolCommand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -39,16 +39,20 @@ let package = Package(
         .executableTarget(
             name: "bnc-stats",
             dependencies: [
-                "BNCCore", "ResultStats",
+                "BNCCore", "ResultStats", "ToolCommand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        /// What the commands share about the command line: `DurationSpec` as an option value.
+        /// Kept out of BNCCore so no library depends on swift-argument-parser.
+        .target(
+            name: "ToolCommand",
+            dependencies: ["BNCCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // MARK: Libraries
         /// Shared plumbing: exit codes, durations, diagnostics, chunked line input,
         /// buffered output, signals, flat JSON scanning, UTC time formatting.
-        .target(
-            name: "BNCCore",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "BNCCore"),
         /// Trade lines (DESIGN.md §1): the byte scanner and the `Trade` value.
         .target(name: "TradeFormat", dependencies: ["BNCCore"]),
         /// Event-time windows and feature rows (DESIGN.md §2).
@@ -90,3 +94,37 @@ let package = Package(
             dependencies: ["BNCCore", "bnc-stream", "bnc-window", "bnc-score", "bnc-stats"]),
     ]
 )
+
+// MARK: Fuzzing (Fuzz/README.md)
+/// One libFuzzer executable per parser, `Fuzz/<Name>/<Name>.swift`, declared only with `BNC_FUZZ=1`
+/// so an ordinary `swift build` or `swift test` never sees them. They live in this package, not a
+/// package of their own, so they reach `package` declarations too. With `BNC_FUZZ=1` the package
+/// is the libraries plus these targets: the commands (whose `main` would fight libFuzzer's), the
+/// command-line glue and the tests are left out, and one `swift build` builds every fuzz target:
+///     BNC_FUZZ=1 swift build -c release --scratch-path .build-fuzz --sanitize=fuzzer \
+///         -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address
+/// (not `--sanitize=fuzzer --sanitize=address`: swiftc keeps only the last `-sanitize=`, so that
+/// loses coverage or ASan). `scripts/fuzz.sh` builds them so and runs them.
+if Context.environment["BNC_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("BackfillConverter", ["BNCCore", "TradeFormat", "MarketStream"]),
+        ("DecimalParser", ["BNCCore"]),
+        ("JSONObjectScanner", ["BNCCore"]),
+        ("LineReader", ["BNCCore"]),
+        ("LineSplitter", ["BNCCore"]),
+        ("ModelFile", ["BNCCore", "AnomalyModel"]),
+        ("PublicDataConverter", ["BNCCore", "TradeFormat", "MarketHistory"]),
+        ("ResultReader", ["BNCCore", "ResultStats"]),
+        ("TradeLineParser", ["BNCCore", "TradeFormat"]),
+        ("TradeMessage", ["BNCCore", "TradeFormat", "MarketStream"]),
+        ("UTCTime", ["BNCCore"]),
+        ("WebSocketHandshake", ["BNCCore", "MarketStream"]),
+        ("WebSocketReader", ["BNCCore", "MarketStream"]),
+        ("WindowRowParser", ["BNCCore", "AnomalyModel", "Scoring"]),
+    ]
+    package.products = []
+    package.targets.removeAll { $0.type != .regular || $0.name == "ToolCommand" }
+    package.targets += fuzzTargets.map { target in
+        .executableTarget(name: "fuzz-\(target.name)", dependencies: target.dependencies, path: "Fuzz/\(target.name)")
+    }
+}

@@ -1,28 +1,30 @@
 #!/usr/bin/env bash
-# Builds and runs the libFuzzer targets in fuzz/ (one Swift file per target) for a bounded time
-# each. Fails on any crash, leak, hang (timeout), or out-of-memory; prints executions and coverage
-# per target. See fuzz/README.md.
+# Builds the libFuzzer targets in Fuzz/ (SwiftPM executable targets of this package, declared only
+# when BNC_FUZZ=1) with one `swift build`, then runs each for a bounded time. Fails on any crash,
+# leak, hang (timeout), or out-of-memory; prints executions and coverage per target.
+# See Fuzz/README.md.
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
 Usage: scripts/fuzz.sh [--seconds N] [--max-len BYTES] [--list] [--build-only] [TARGET...]
 
-Builds each fuzz target (fuzz/TARGET.swift) with -sanitize=fuzzer,address against the library
-sources it names, seeds its corpus from the real captures in ../shared/data, and runs it for
-N seconds (default 20). With no TARGET, runs every target in fuzz/.
+Builds every fuzz target (Fuzz/TARGET/TARGET.swift, product fuzz-TARGET) with libFuzzer and
+AddressSanitizer in one `swift build`, seeds each corpus from the real captures in ../shared/data
+and Fuzz/seeds, Fuzz/regressions, and runs it for N seconds (default 20). With no TARGET, runs
+every target in Fuzz/.
 
   --seconds N      run time per target (libFuzzer -max_total_time), default 20
   --max-len BYTES  largest input libFuzzer tries (default per target, 4096 or more)
-  --list           print the targets and the modules each one links, then exit
-  --build-only     compile the targets, run nothing
+  --list           print the targets and the modules each one imports, then exit
+  --build-only     build the targets, run nothing
   -h, --help       this text
 
-Work files live in .build-fuzz/ (gitignored): modules/ (compiled libraries, rebuilt only when
-their sources change), bin/, corpus/TARGET (grows across local runs), seeds/TARGET (regenerated),
-artifacts/TARGET (crash/leak/timeout reproducers), logs/TARGET.log.
-Exit status: 0 when every target ran clean, 1 when any target found a problem or failed to build.
-Reproduce a finding:  .build-fuzz/bin/TARGET .build-fuzz/artifacts/TARGET/crash-…
+Work files live in .build-fuzz/ (gitignored): SwiftPM's build (release/fuzz-TARGET),
+corpus/TARGET (grows across local runs), seeds/TARGET (regenerated), artifacts/TARGET
+(crash/leak/timeout reproducers), logs/TARGET.log and logs/build.log.
+Exit status: 0 when every target ran clean, 1 when any target found a problem or the build failed.
+Reproduce a finding:  .build-fuzz/release/fuzz-TARGET .build-fuzz/artifacts/TARGET/crash-…
 USAGE
 }
 
@@ -50,130 +52,40 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 data="$root/../shared/data"
 work="$root/.build-fuzz"
-mods="$work/modules"
-mkdir -p "$mods" "$work/bin" "$work/logs"
+bin="$work/release"
 
-# MARK: the module graph (mirrors Package.swift's library targets)
-declare -A deps=(
-  [ArgumentParser]=""
-  [BNCCore]="ArgumentParser"
-  [TradeFormat]="BNCCore"
-  [Windowing]="BNCCore TradeFormat"
-  [AnomalyModel]="BNCCore"
-  [Scoring]="BNCCore AnomalyModel"
-  [CCurl]=""
-  [MarketStream]="BNCCore TradeFormat CCurl"
-  [ZIPFoundation]=""
-  [MarketHistory]="BNCCore TradeFormat ZIPFoundation"
-  [ResultStats]="BNCCore"
-)
-
-# shellcheck disable=SC2054  # one swiftc flag whose value holds a comma
-fuzz_flags=(-sanitize=fuzzer,address -O -g -DSWIFT_PACKAGE)
-
-zipfoundation_root() {
-  # The package's own dependency: the checkout of the normal build if there is one, else resolved
-  # into our scratch path (from SwiftPM's cache).
-  if [ -d "$root/.build/checkouts/ZIPFoundation/Sources/ZIPFoundation" ]; then
-    echo "$root/.build/checkouts/ZIPFoundation/Sources"; return
-  fi
-  if [ ! -d "$work/checkouts/ZIPFoundation/Sources/ZIPFoundation" ]; then
-    swift package --scratch-path "$work" resolve >&2
-  fi
-  echo "$work/checkouts/ZIPFoundation/Sources"
-}
-
-module_sources() {
-  case "$1" in
-    ArgumentParser) echo "$root/fuzz/Support/ArgumentParser.swift" ;;
-    ZIPFoundation) find "$(zipfoundation_root)/ZIPFoundation" -name '*.swift' | sort ;;
-    CCurl) echo "$root/Sources/CCurl/CCurl.c" ;;
-    *) find "$root/Sources/$1" -name '*.swift' | sort ;;
-  esac
-}
-
-# Modules a target needs, dependencies first.
-declare -A seen
-ordered=()
-visit() {
-  local m=$1 d
-  [ -n "${seen[$m]:-}" ] && return
-  seen[$m]=1
-  [ -n "${deps[$m]+x}" ] || { echo "fuzz.sh: unknown module $m" >&2; exit 1; }
-  for d in ${deps[$m]}; do visit "$d"; done
-  ordered+=("$m")
-}
-modules_of() {
-  local file=$1 line
-  line=$(grep -m1 '^// fuzz-modules:' "$file" || true)
-  [ -n "$line" ] || { echo "fuzz.sh: $file lacks a '// fuzz-modules: …' line" >&2; exit 1; }
-  seen=(); ordered=()
-  local m
-  for m in ${line#// fuzz-modules:}; do visit "$m"; done
-  echo "${ordered[@]}"
-}
-
-declare -A built
-build_module() {
-  local m=$1 srcs hash d
-  [ -n "${built[$m]:-}" ] && return 0
-  mapfile -t srcs < <(module_sources "$m")
-  hash=$( { printf '%s\n' "${fuzz_flags[@]}" "${srcs[@]}"; cat "${srcs[@]}";
-            for d in ${deps[$m]}; do cat "$mods/$d.hash"; done; } | sha1sum | cut -d' ' -f1)
-  if [ -f "$mods/$m.hash" ] && [ "$(cat "$mods/$m.hash")" = "$hash" ] && [ -f "$mods/$m.o" ]; then
-    built[$m]=1; return 0
-  fi
-  echo "fuzz.sh: compiling module $m (${#srcs[@]} files)" >&2
-  rm -f "$mods/$m.hash"
-  case "$m" in
-    CCurl)
-      clang -c -O1 -g -fsanitize=fuzzer-no-link,address -I "$root/Sources/CCurl/include" \
-        "${srcs[@]}" -o "$mods/CCurl.o"
-      mkdir -p "$mods/CCurl"
-      printf 'module CCurl {\n  umbrella header "%s"\n  link "curl"\n  link "crypto"\n  export *\n}\n' \
-        "$root/Sources/CCurl/include/CCurl.h" > "$mods/CCurl/module.modulemap"
-      ;;
-    *)
-      local lang=6
-      [ "$m" = ZIPFoundation ] && lang=5
-      swiftc -parse-as-library -swift-version "$lang" -module-name "$m" -wmo \
-        -I "$mods" -Xcc -fmodule-map-file="$mods/CCurl/module.modulemap" -I "$(zipfoundation_root)/CZLib" \
-        -Xcc -D_GNU_SOURCE=1 -emit-module -emit-module-path "$mods/$m.swiftmodule" \
-        "${fuzz_flags[@]}" -c "${srcs[@]}" -o "$mods/$m.o" 2>&1 \
-        | grep -v -e 'Cannot export local symbol' -e '^$' >&2 || true
-      [ -f "$mods/$m.swiftmodule" ] || return 1
-      ;;
-  esac
-  [ -f "$mods/$m.o" ] || return 1
-  echo "$hash" > "$mods/$m.hash"
-  built[$m]=1
-}
-
-# CCurl's module map must exist before any Swift module compile names it; harmless otherwise.
-mkdir -p "$mods/CCurl"
-[ -f "$mods/CCurl/module.modulemap" ] || \
-  printf 'module CCurl {\n  umbrella header "%s"\n  link "curl"\n  link "crypto"\n  export *\n}\n' \
-    "$root/Sources/CCurl/include/CCurl.h" > "$mods/CCurl/module.modulemap"
-
-build_target() {
-  local t=$1 file="$root/fuzz/$1.swift" objs=() m libs=()
-  for m in $(modules_of "$file"); do
-    build_module "$m" || { echo "fuzz.sh: module $m failed to compile" >&2; return 1; }
-    objs+=("$mods/$m.o")
-    [ "$m" = CCurl ] && libs+=(-lcurl -lcrypto)
-    [ "$m" = ZIPFoundation ] && libs+=(-lz)
+# A target is a folder Fuzz/NAME holding NAME.swift (Package.swift declares fuzz-NAME for each).
+all_targets=()
+for d in "$root"/Fuzz/*/; do
+  t=$(basename "$d")
+  [ -f "$d/$t.swift" ] && all_targets+=("$t")
+done
+[ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
+for t in "${targets[@]}"; do
+  [ -f "$root/Fuzz/$t/$t.swift" ] || { echo "fuzz.sh: no target Fuzz/$t/$t.swift" >&2; exit 64; }
+done
+if [ "$list_only" -eq 1 ]; then
+  for t in "${targets[@]}"; do
+    printf '%-22s %s\n' "$t" "$(sed -n 's/^import \([A-Za-z]*\)$/\1/p' "$root/Fuzz/$t/$t.swift" | grep -vx Glibc | paste -sd' ')"
   done
-  local bin="$work/bin/$t" stamp
-  stamp=$(cat "$file" "${objs[@]/%.o/.hash}" | sha1sum | cut -d' ' -f1)
-  if [ -x "$bin" ] && [ "$(cat "$bin.hash" 2>/dev/null)" = "$stamp" ]; then return 0; fi
-  echo "fuzz.sh: linking $t" >&2
-  swiftc -parse-as-library -swift-version 6 -module-name "Fuzz${t//[^A-Za-z0-9]/}" -I "$mods" \
-    -Xcc -fmodule-map-file="$mods/CCurl/module.modulemap" -I "$(zipfoundation_root)/CZLib" \
-    "${fuzz_flags[@]}" "$file" "${objs[@]}" "${libs[@]}" -o "$bin" 2>&1 \
-    | grep -v -e 'Cannot export local symbol' -e '^$' >&2 || true
-  [ -x "$bin" ] || return 1
-  echo "$stamp" > "$bin.hash"
-}
+  exit 0
+fi
+
+# MARK: build (every fuzz target at once)
+# `--sanitize=fuzzer` makes SwiftPM compile executables as libraries and leave `main` to libFuzzer.
+# The sanitizers themselves come from -Xswiftc: this swiftc keeps only the last of several
+# `-sanitize=` flags, so `--sanitize=fuzzer --sanitize=address` yields a build without coverage or
+# without ASan depending on SwiftPM's order; one combined flag, appended last, gets both.
+mkdir -p "$work/logs"
+echo "fuzz.sh: building ${#all_targets[@]} fuzz targets (log $work/logs/build.log)" >&2
+# shellcheck disable=SC2054  # the sanitizer lists are single arguments with commas
+if ! BNC_FUZZ=1 swift build -c release --scratch-path "$work" --sanitize=fuzzer \
+    -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address > "$work/logs/build.log" 2>&1; then
+  grep -E 'error:' "$work/logs/build.log" >&2 || tail -20 "$work/logs/build.log" >&2
+  echo "fuzz.sh: build failed; log $work/logs/build.log" >&2
+  exit 1
+fi
+[ "$build_only" -eq 1 ] && exit 0
 
 # MARK: seeds from the real captures
 trade_lines() {   # combined-stream lines ("{"stream":…,"data":{…}}"), from every capture
@@ -221,14 +133,18 @@ seed_target() {
       done
       ;;
     WebSocketReader|WebSocketHandshake|ResultReader|PublicDataConverter|BackfillConverter)
-      trade_lines 20 | python3 "$root/fuzz/Support/seeds.py" "$t" "$dir" "$data"
+      trade_lines 20 | python3 "$root/Fuzz/Support/seeds.py" "$t" "$dir" "$data"
       ;;
   esac
   # Targets that can make their own seeds (a real model file, say) do so when asked.
-  if grep -q BNC_FUZZ_WRITE_SEEDS "$root/fuzz/$t.swift"; then
-    BNC_FUZZ_WRITE_SEEDS="$dir" ASAN_OPTIONS=detect_leaks=0 "$work/bin/$t" >/dev/null 2>&1
+  if grep -q BNC_FUZZ_WRITE_SEEDS "$root/Fuzz/$t/$t.swift"; then
+    BNC_FUZZ_WRITE_SEEDS="$dir" ASAN_OPTIONS=detect_leaks=0 "$bin/fuzz-$t" >/dev/null 2>&1
   fi
-  if [ -d "$root/fuzz/seeds/$t" ]; then cp "$root/fuzz/seeds/$t"/* "$dir"/ 2>/dev/null || true; fi
+  # Hand-made seeds, and every past finding for this target (replayed first on every run).
+  if [ -d "$root/Fuzz/seeds/$t" ]; then cp "$root/Fuzz/seeds/$t"/* "$dir"/ 2>/dev/null || true; fi
+  for f in "$root/Fuzz/regressions/$t"-*; do
+    if [ -f "$f" ]; then cp "$f" "$dir"/; fi
+  done
 }
 
 target_max_len() {
@@ -239,25 +155,10 @@ target_max_len() {
   esac
 }
 
-# MARK: main
-if [ ${#targets[@]} -eq 0 ]; then
-  for f in "$root"/fuzz/*.swift; do t=$(basename "$f" .swift); targets+=("$t"); done
-fi
-for t in "${targets[@]}"; do
-  [ -f "$root/fuzz/$t.swift" ] || { echo "fuzz.sh: no target fuzz/$t.swift" >&2; exit 64; }
-done
-if [ "$list_only" -eq 1 ]; then
-  for t in "${targets[@]}"; do printf '%-22s %s\n' "$t" "$(modules_of "$root/fuzz/$t.swift")"; done
-  exit 0
-fi
-
+# MARK: run
 status=0
 results=()
 for t in "${targets[@]}"; do
-  if ! build_target "$t"; then
-    results+=("| $t | build failed | | | |"); status=1; continue
-  fi
-  [ "$build_only" -eq 1 ] && continue
   corpus="$work/corpus/$t"; seeds="$work/seeds/$t"; art="$work/artifacts/$t"; log="$work/logs/$t.log"
   rm -rf "$seeds"; mkdir -p "$corpus" "$seeds" "$art"
   # Seeding pipes through head: a closed pipe upstream is expected there, not an error.
@@ -266,7 +167,7 @@ for t in "${targets[@]}"; do
   rc=0
   # Swift's own crash backtracer fights ASan's; let ASan and libFuzzer report.
   SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
-    "$work/bin/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    "$bin/fuzz-$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -max_len="$(target_max_len "$t")" -print_final_stats=1 -artifact_prefix="$art/" \
       "$corpus" "$seeds" > "$log" 2>&1 || rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
@@ -286,10 +187,8 @@ for t in "${targets[@]}"; do
   fi
 done
 
-if [ "$build_only" -eq 0 ]; then
-  echo
-  echo "| target | result | executions | cov (edges) | ft (features) |"
-  echo "|---|---|---:|---:|---:|"
-  printf '%s\n' "${results[@]}"
-fi
+echo
+echo "| target | result | executions | cov (edges) | ft (features) |"
+echo "|---|---|---:|---:|---:|"
+printf '%s\n' "${results[@]}"
 exit "$status"

@@ -1,8 +1,8 @@
-import ArgumentParser
-
 /// A duration as written on the command line (`500ms`, `20s`, `5m`, `1h`; a bare number is seconds),
 /// held as whole milliseconds because every timestamp the tools handle is exchange milliseconds.
-public struct DurationSpec: Hashable, Sendable, CustomStringConvertible, ExpressibleByArgument {
+/// Its command-line conformance (`ExpressibleByArgument`) lives in `ToolCommand`, so BNCCore and the
+/// libraries above it do not depend on swift-argument-parser.
+public struct DurationSpec: Hashable, Sendable, CustomStringConvertible {
     public var milliseconds: Int64
 
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
@@ -27,8 +27,6 @@ public struct DurationSpec: Hashable, Sendable, CustomStringConvertible, Express
         milliseconds = Int64(ms)
     }
 
-    public init?(argument: String) { self.init(argument) }
-
     public var seconds: Double { Double(milliseconds) / 1000 }
 
     /// The shortest exact spelling: `20s`, `500ms`, `5m`, `1h`.
@@ -38,8 +36,6 @@ public struct DurationSpec: Hashable, Sendable, CustomStringConvertible, Express
         if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
         return "\(milliseconds)ms"
     }
-
-    public var defaultValueDescription: String { description }
 }
 
 extension String {

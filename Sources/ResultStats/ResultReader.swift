@@ -42,7 +42,8 @@ public struct ResultReader {
         let name = input.displayName
         let fd: Int32
         do { fd = try input.open() } catch {
-            throw .cannotOpen(file: name, reason: String(describing: error).components(separatedBy: ": ").last ?? "")
+            let text = String(describing: error)  // "cannot open PATH: REASON" → REASON
+            throw .cannotOpen(file: name, reason: text.ranges(of: ": ").last.map { String(text[$0.upperBound...]) } ?? text)
         }
         defer { if fd != 0 { close(fd) } }
         var info = stat()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BNCCore
 import ResultStats
+import ToolCommand
 
 struct PreMoveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BNCCore
 import ResultStats
+import ToolCommand
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BNCCore
 import MarketStream
+import ToolCommand
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BNCCore
 import MarketHistory
+import ToolCommand
 
 /// `bnc-stream record`: trade lines in, one file per symbol and exchange day out
 /// (`DIR/SYMBOL-YYYY-MM-DD.ndjson`), optionally compressed once the day is over, optionally

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BNCCore
 import Windowing
+import ToolCommand
 
 @main
 struct BncWindowCommand: ParsableCommand {

@@ -1,4 +1,3 @@
-// fuzz-modules: BNCCore
 // The validating one-object JSON scanner every NDJSON reader stands on. Beyond "no crash":
 // every reported range lies inside the buffer, every number member parses with DecimalParser
 // (JSON's number grammar is a subset of its grammar), and every nested object rescans cleanly.

@@ -1,4 +1,3 @@
-// fuzz-modules: BNCCore AnomalyModel
 // Model-file loading (`bnc-score --model PATH`): the file may be truncated by a crash, damaged on
 // disk, or not ours at all. The fuzzer's bytes get a correct FNV-1a checksum written over their
 // last 8 bytes (otherwise nearly every input would stop at the checksum), so the structural

@@ -1,4 +1,3 @@
-// fuzz-modules: BNCCore ResultStats
 // bnc-stats' readers: our CSV, our NDJSON, the original project's CSV and trade-rate files, told
 // apart by their first line. The input goes through a real file (the reader takes paths), in
 // /dev/shm so it stays in memory.

@@ -1,4 +1,3 @@
-// fuzz-modules: BNCCore
 // UTCTime parsing of arbitrary text (user-given times, the original project's CSV timestamps),
 // and the epoch-ms ↔ calendar round trip for any 8-byte value in years 0…9999.
 import BNCCore

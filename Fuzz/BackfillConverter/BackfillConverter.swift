@@ -1,4 +1,3 @@
-// fuzz-modules: BNCCore TradeFormat MarketStream
 // The REST backfill reader: Binance's `historicalTrades` / `aggTrades` JSON arrays become trade
 // lines that bnc-stream writes before the live trades. Whatever the REST server sends, every line
 // produced must be one valid JSON object on one line (no raw newline), so bnc-window can never

@@ -1,4 +1,3 @@
-// fuzz-modules: BNCCore MarketStream
 // The HTTP upgrade response parser and its check: arbitrary bytes from whatever answered the
 // connection (a proxy, an error page, a hostile server). The head length must lie inside the
 // input, and verify must only ever accept a 101 with the right accept value.

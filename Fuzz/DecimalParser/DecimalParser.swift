@@ -1,4 +1,3 @@
-// fuzz-modules: BNCCore
 // DecimalParser against glibc's strtod (correctly rounded) as the reference: for every input that
 // matches the documented grammar the two must agree bit for bit, and anything outside the grammar
 // must be rejected. int64 is checked against Swift's own integer parser.

@@ -1,4 +1,3 @@
-// fuzz-modules: BNCCore TradeFormat MarketStream
 // bnc-stream's classifier for every text message from the exchange: trade (written out as one
 // line), serverShutdown, other, or invalid. A message classified as a trade is written followed by
 // '\n', with any CR/LF in it (JSON allows them as whitespace) written as spaces (LiveFeed.deliver):

@@ -1,4 +1,3 @@
-// fuzz-modules: BNCCore
 // LineReader against a plain reference split. The first two bytes choose the chunk size and the
 // line cap (small, so chunk and cap boundaries are hit constantly); the rest is fed through a
 // real pipe (inputs stay below the pipe's 64 KiB buffer, so one thread can fill it first).

@@ -1,4 +1,3 @@
-// fuzz-modules: BNCCore TradeFormat MarketHistory
 // Binance public-data CSV rows (trades and aggTrades, with or without header) to trade lines.
 // Every trade line the converter writes must parse back with TradeLineParser — the converter's
 // output is bnc-window's input — and nothing may trap on any row.

@@ -1,4 +1,3 @@
-// fuzz-modules: BNCCore TradeFormat
 // The trade-line scanner bnc-window reads every line with. It carries its own single-pass JSON
 // scanner, so it is checked against the shared JSONObjectScanner: a line it accepts must be
 // valid JSON, and an accepted trade must satisfy DESIGN.md §1's ranges.

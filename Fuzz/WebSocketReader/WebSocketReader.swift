@@ -1,4 +1,3 @@
-// fuzz-modules: BNCCore MarketStream
 // The RFC 6455 frame decoder bnc-stream runs on every byte from the network. The first byte picks
 // the size cap and the role; the rest arrives in pieces (as recv delivers it). Every message must
 // respect the cap, text must be valid UTF-8, and a protocol error must leave a reader that can be

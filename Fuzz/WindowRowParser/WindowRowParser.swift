@@ -1,4 +1,3 @@
-// fuzz-modules: BNCCore AnomalyModel Scoring
 // bnc-score's window-row reader (DESIGN.md §2 rows from bnc-window, or from anyone's pipe). Beyond
 // "no crash": the symbol it accepts goes unquoted into the CSV, so it must be plain printable
 // ASCII without separators; the parsed window start must turn into a daily file name.

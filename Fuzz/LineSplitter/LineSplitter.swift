@@ -1,4 +1,3 @@
-// fuzz-modules: BNCCore
 // LineSplitter (pushed chunks: decompressors, sockets) against a plain reference split. The first
 // byte chooses the line cap; the input is then pushed in pieces whose lengths come from the data
 // itself, so every position of a chunk boundary relative to '\n', '\r' and the cap is tried.
