@@ -1,5 +1,6 @@
 import AnomalyModel
 import BNCCore
+import BNCWire
 
 /// Encodes scored rows (DESIGN.md §3) into a reusable byte buffer: CSV with the fixed header, or
 /// NDJSON objects with the same keys. Times are ISO 8601 UTC with milliseconds, written digit by
@@ -26,7 +27,7 @@ public struct ResultFormatter {
     /// The header for a new file (CSV only; NDJSON has none).
     public var header: String? { format == .csv ? Self.csvHeader : nil }
 
-    public mutating func encode(row: WindowRow, symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?) {
+    public mutating func encode(row: WindowRowReader.Fields, symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?) {
         bytes.removeAll(keepingCapacity: true)
         let json = format == .ndjson
         if json { bytes.append(UInt8(ascii: "{")) }

@@ -115,13 +115,13 @@ enum TradeTemplateScanner {
 
         var tradeTime = rawTradeTime
         var remainder: Int16 = 0
-        if tradeTime >= Trade.microsecondThreshold {
+        if tradeTime >= WireLimits.microsecondThreshold {
             remainder = Int16(tradeTime % 1000)
             tradeTime /= 1000
         }
         let trade = Trade(kind: .trade, symbol: symbol, tradeID: tradeID, firstTradeID: tradeID, lastTradeID: tradeID,
                           price: price, quantity: quantity, tradeTime: tradeTime,
-                          eventTime: eventTime >= Trade.microsecondThreshold ? eventTime / 1000 : eventTime,
+                          eventTime: eventTime >= WireLimits.microsecondThreshold ? eventTime / 1000 : eventTime,
                           buyerIsMaker: buyerIsMaker, tradeTimeMicrosecondRemainder: remainder)
         return (trade, i)
     }

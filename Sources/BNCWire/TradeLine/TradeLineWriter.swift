@@ -4,19 +4,19 @@ import Glibc
 import Darwin
 #endif
 
-/// Assembles one trade line (DESIGN.md §1) in a reusable scratch buffer, so a converter or the
-/// simulator writes millions of lines without a `String` or an allocation per line, and hands each
-/// line to the output whole (`OutputBuffer.append` of one buffer never tears a line).
+/// The one writer of trade lines (DESIGN.md §1): every tool that makes a trade line instead of
+/// passing one on (public-data conversion, the simulator, the REST backfill) builds it here, in a
+/// reusable scratch buffer, so millions of lines need no `String` and no allocation per line, and
+/// each line reaches the output whole (`OutputBuffer.append` of one buffer never tears a line).
+/// `TradeLineParser` reads every line written here back to the same values.
 ///
 /// The key order and spelling are Binance's own payloads:
 /// `{"e":"trade","E":…,"s":"BTCUSDT","t":…,"p":"…","q":"…","T":…,"m":…,"M":…}` and
 /// `{"e":"aggTrade","E":…,"s":…,"a":…,"p":"…","q":"…","f":…,"l":…,"T":…,"m":…,"M":…}`.
-public struct TradeLineBuilder: ~Copyable {
-    /// The longest decimal string (`p`, `q`) a line may carry; callers reject longer input.
-    public static let maxDecimalLength = 64
-    /// The longest symbol.
-    public static let maxSymbolLength = 32
-
+///
+/// Limits are `WireLimits`': a caller rejects a symbol longer than `maxSymbolLength` or a decimal
+/// longer than `maxDecimalLength` before building (the writer clamps rather than overflow).
+public struct TradeLineWriter: ~Copyable {
     private let storage: UnsafeMutableRawBufferPointer
     private var count = 0
 
@@ -29,8 +29,13 @@ public struct TradeLineBuilder: ~Copyable {
     /// The line built last, `\n` included; valid until the next build.
     public var line: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<count]) }
 
+    /// The line built last without its `\n`.
+    public var lineWithoutNewline: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: storage[0..<max(count - 1, 0)])
+    }
+
     /// A `trade` line. `price` and `quantity` are copied verbatim (ASCII decimals, at most
-    /// `maxDecimalLength` bytes each); `bestMatch` nil leaves `M` out (futures files have none).
+    /// `WireLimits.maxDecimalLength` bytes each); `bestMatch` nil leaves `M` out (futures files have none).
     public mutating func buildTrade(
         eventTime: Int64, symbol: UnsafeRawBufferPointer, tradeID: Int64,
         price: UnsafeRawBufferPointer, quantity: UnsafeRawBufferPointer,
@@ -38,7 +43,7 @@ public struct TradeLineBuilder: ~Copyable {
     ) {
         count = 0
         put("{\"e\":\"trade\",\"E\":"); put(eventTime)
-        put(",\"s\":\""); put(symbol)
+        put(",\"s\":\""); putSymbol(symbol)
         put("\",\"t\":"); put(tradeID)
         put(",\"p\":\""); put(price)
         put("\",\"q\":\""); put(quantity)
@@ -55,7 +60,7 @@ public struct TradeLineBuilder: ~Copyable {
     ) {
         count = 0
         put("{\"e\":\"aggTrade\",\"E\":"); put(eventTime)
-        put(",\"s\":\""); put(symbol)
+        put(",\"s\":\""); putSymbol(symbol)
         put("\",\"a\":"); put(aggregateID)
         put(",\"p\":\""); put(price)
         put("\",\"q\":\""); put(quantity)
@@ -74,7 +79,7 @@ public struct TradeLineBuilder: ~Copyable {
     ) {
         count = 0
         put("{\"e\":\"trade\",\"E\":"); put(eventTime)
-        put(",\"s\":\""); put(symbol)
+        put(",\"s\":\""); putSymbol(symbol)
         put("\",\"t\":"); put(tradeID)
         put(",\"p\":\""); putFixed(priceE8)
         put("\",\"q\":\""); putFixed(quantityE8)
@@ -97,7 +102,17 @@ public struct TradeLineBuilder: ~Copyable {
 
     @inline(__always)
     private mutating func put(_ bytes: UnsafeRawBufferPointer) {
-        let n = min(bytes.count, Self.maxDecimalLength)
+        copy(bytes, atMost: WireLimits.maxDecimalLength)
+    }
+
+    @inline(__always)
+    private mutating func putSymbol(_ bytes: UnsafeRawBufferPointer) {
+        copy(bytes, atMost: WireLimits.maxSymbolLength)
+    }
+
+    @inline(__always)
+    private mutating func copy(_ bytes: UnsafeRawBufferPointer, atMost limit: Int) {
+        let n = min(bytes.count, limit)
         if n > 0 { memcpy(storage.baseAddress! + count, bytes.baseAddress!, n) }
         count += n
     }
