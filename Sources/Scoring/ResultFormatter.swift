@@ -8,11 +8,9 @@ import BNCWire
 /// shortest round-trip form (`2.45825`, `6.177236974542697e-07`), which Python and pandas read back
 /// to the same double.
 public struct ResultFormatter {
-    public static let csvColumns = [
-        "timestamp", "trade_count", "volume", "avg_trade_size", "return", "volatility", "score", "prediction",
-        "symbol", "window_end", "complete", "model_version", "anomaly_score",
-    ]
-    public static let csvHeader = csvColumns.joined(separator: ",") + "\n"
+    /// BNCWire's `ScoredResultColumn` names, in file order.
+    public static let csvColumns = ScoredResultColumn.allCases.map(\.name)
+    public static let csvHeader = ScoredResultColumn.csvHeader
 
     public let format: ResultFormat
     /// The encoded row, `\n`-terminated, valid until the next `encode`.
