@@ -277,9 +277,4 @@ enum Scanner {
         let w = text.utf8Start
         return UInt32(w[0]) | UInt32(w[1]) << 8 | UInt32(w[2]) << 16 | UInt32(w[3]) << 24
     }
-
-    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
-    @inline(__always) static func isHexDigit(_ b: UInt8) -> Bool {
-        isDigit(b) || (b | 0x20) &- UInt8(ascii: "a") < 6
-    }
 }
