@@ -51,7 +51,7 @@ public struct ResultReader {
             try readMapped(fd, Int(info.st_size), name)
             return
         }
-        var lineReader = LineReader(fileDescriptor: fd, chunkSize: 1 << 20, maxLineLength: 1 << 20)
+        var lineReader = LineReader(fileDescriptor: fd, chunkSize: 1 << 20, maxLineLength: WireLimits.maxLineLength)
         var fileState = FileState(name: name)
         do {
             try lineReader.forEachLine { line, number in
@@ -158,7 +158,7 @@ public struct ResultReader {
         while position < range.upperBound {
             let end = min(lineEnd(bytes, from: position), range.upperBound)
             number += 1
-            if end - position > 1 << 20 {
+            if end - position > WireLimits.maxLineLength {
                 try reader.reject(&state, number, "line of \(end - position) bytes is too long")
             } else {
                 try reader.consume(line(bytes, position, end), number, &state)
