@@ -41,14 +41,10 @@ public struct TradeLineWriter: ~Copyable {
         price: UnsafeRawBufferPointer, quantity: UnsafeRawBufferPointer,
         tradeTime: Int64, buyerIsMaker: Bool, bestMatch: Bool?
     ) {
-        count = 0
-        put("{\"e\":\"trade\",\"E\":"); put(eventTime)
-        put(",\"s\":\""); putSymbol(symbol)
-        put("\",\"t\":"); put(tradeID)
+        begin("{\"e\":\"trade\",\"E\":", eventTime, symbol, "\",\"t\":", tradeID)
         put(",\"p\":\""); put(price)
-        put("\",\"q\":\""); put(quantity)
-        put("\",\"T\":"); put(tradeTime)
-        finish(buyerIsMaker: buyerIsMaker, bestMatch: bestMatch)
+        put("\",\"q\":\""); put(quantity); put("\"")
+        finish(tradeTime: tradeTime, buyerIsMaker: buyerIsMaker, bestMatch: bestMatch)
     }
 
     /// An `aggTrade` line; see `buildTrade`.
@@ -58,16 +54,12 @@ public struct TradeLineWriter: ~Copyable {
         firstTradeID: Int64, lastTradeID: Int64,
         tradeTime: Int64, buyerIsMaker: Bool, bestMatch: Bool?
     ) {
-        count = 0
-        put("{\"e\":\"aggTrade\",\"E\":"); put(eventTime)
-        put(",\"s\":\""); putSymbol(symbol)
-        put("\",\"a\":"); put(aggregateID)
+        begin("{\"e\":\"aggTrade\",\"E\":", eventTime, symbol, "\",\"a\":", aggregateID)
         put(",\"p\":\""); put(price)
         put("\",\"q\":\""); put(quantity)
         put("\",\"f\":"); put(firstTradeID)
         put(",\"l\":"); put(lastTradeID)
-        put(",\"T\":"); put(tradeTime)
-        finish(buyerIsMaker: buyerIsMaker, bestMatch: bestMatch)
+        finish(tradeTime: tradeTime, buyerIsMaker: buyerIsMaker, bestMatch: bestMatch)
     }
 
     /// A `trade` line whose price and quantity are fixed-point integers in units of 10^-8
@@ -77,17 +69,25 @@ public struct TradeLineWriter: ~Copyable {
         priceE8: Int64, quantityE8: Int64,
         tradeTime: Int64, buyerIsMaker: Bool, bestMatch: Bool
     ) {
-        count = 0
-        put("{\"e\":\"trade\",\"E\":"); put(eventTime)
-        put(",\"s\":\""); putSymbol(symbol)
-        put("\",\"t\":"); put(tradeID)
+        begin("{\"e\":\"trade\",\"E\":", eventTime, symbol, "\",\"t\":", tradeID)
         put(",\"p\":\""); putFixed(priceE8)
-        put("\",\"q\":\""); putFixed(quantityE8)
-        put("\",\"T\":"); put(tradeTime)
-        finish(buyerIsMaker: buyerIsMaker, bestMatch: bestMatch)
+        put("\",\"q\":\""); putFixed(quantityE8); put("\"")
+        finish(tradeTime: tradeTime, buyerIsMaker: buyerIsMaker, bestMatch: bestMatch)
     }
 
-    private mutating func finish(buyerIsMaker: Bool, bestMatch: Bool?) {
+    /// `{"e":"<event>","E":<time>,"s":"<symbol>","<id key>":<id>`, Binance's order.
+    @inline(__always)
+    private mutating func begin(_ eventHead: StaticString, _ eventTime: Int64, _ symbol: UnsafeRawBufferPointer,
+                                _ idKey: StaticString, _ id: Int64) {
+        count = 0
+        put(eventHead); put(eventTime)
+        put(",\"s\":\""); putSymbol(symbol)
+        put(idKey); put(id)
+    }
+
+    /// `,"T":<time>,"m":<bool>[,"M":<bool>]}` and the newline.
+    private mutating func finish(tradeTime: Int64, buyerIsMaker: Bool, bestMatch: Bool?) {
+        put(",\"T\":"); put(tradeTime)
         put(",\"m\":"); put(buyerIsMaker ? "true" : "false")
         if let bestMatch { put(",\"M\":"); put(bestMatch ? "true" : "false") }
         put("}\n")
