@@ -64,12 +64,11 @@ enum CompactLineScanner {
                 if first == UInt8(ascii: "-") { negative = true; i += 1; guard i < end else { return nil } }
                 let digitsStart = i
                 // Eight digits at a time (SWAR) while eight bytes remain, then byte by byte.
-                let (afterDigits, scanned) = DigitBlocks.scanDigits(p, i, end, limit: end)
+                guard let (afterDigits, value) = DigitBlocks.scanDigits(p, i, end) else { return nil }
                 i = afterDigits
                 let digits = i - digitsStart
                 // Plain integers only; leading zeros, fractions and exponents go the general way.
-                guard let value = scanned, digits > 0, digits <= 18, digits == 1 || p[digitsStart] != UInt8(ascii: "0")
-                else { return nil }
+                guard digits > 0, digits <= 18, digits == 1 || p[digitsStart] != UInt8(ascii: "0") else { return nil }
                 if i < end, p[i] == UInt8(ascii: ".") || p[i] | 0x20 == UInt8(ascii: "e") { return nil }
                 let signed = negative ? -Int64(value) : Int64(value)
                 switch keyByte {

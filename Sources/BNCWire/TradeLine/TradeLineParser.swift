@@ -8,7 +8,8 @@ import BNCCore
 /// skipped (old payloads carry `b`/`a` order ids; for `e:"trade"` the key `a` is such an order id,
 /// not an aggregate id), and the combined-stream envelope `{"stream":…,"data":{…}}` is unwrapped
 /// (one level). Decimal strings become correctly rounded doubles via `DecimalParser`; timestamps
-/// at or above 10^14 are microseconds and are converted to milliseconds.
+/// at or above `WireLimits.microsecondThreshold` are microseconds and are converted to
+/// milliseconds. `TradeLinePeek` shares the general tier's scan and checks.
 ///
 /// Three tiers, fastest first, each giving up to the next on anything unexpected, so all accept
 /// exactly the same lines with the same result: `TradeTemplateScanner` (Binance's exact layout),

@@ -197,9 +197,9 @@ enum TradeTemplateScanner {
     /// A plain non-negative JSON integer of 1…18 digits (no leading zero) at `start`.
     @inline(__always)
     static func integer(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> (Int64, Int)? {
-        let (i, scanned) = DigitBlocks.scanDigits(p, start, end, limit: end)
+        guard let (i, value) = DigitBlocks.scanDigits(p, start, end) else { return nil }
         let digits = i - start
-        guard let value = scanned, digits > 0, digits <= 18, digits == 1 || p[start] != UInt8(ascii: "0") else { return nil }
+        guard digits > 0, digits <= 18, digits == 1 || p[start] != UInt8(ascii: "0") else { return nil }
         return (Int64(value), i)
     }
 
