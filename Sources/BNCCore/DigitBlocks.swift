@@ -75,4 +75,22 @@ public enum DigitBlocks {
         }
         return (i, value)
     }
+
+    /// Calls `body` with the decimal digits of `value` (no sign), most significant first, from
+    /// a stack scratch: the integer writers (trade lines, scored results) share it and allocate
+    /// nothing.
+    @inlinable @inline(__always)
+    public static func withDigits<R>(of value: UInt64, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes, enough for 20 digits
+        return withUnsafeMutableBytes(of: &scratch) { out in
+            var v = value
+            var n = out.count
+            repeat {
+                n -= 1
+                out[n] = UInt8(truncatingIfNeeded: v % 10) &+ 48
+                v /= 10
+            } while v != 0
+            return body(UnsafeRawBufferPointer(rebasing: out[n...]))
+        }
+    }
 }

@@ -80,22 +80,7 @@ public struct ResultFormatter {
 
     private mutating func integer(_ value: Int64) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var v = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[count] = UInt8(truncatingIfNeeded: v % 10) &+ 48
-                v /= 10
-                count += 1
-            } while v > 0
-            while count > 0 {
-                count -= 1
-                bytes.append(d[count])
-            }
-        }
+        DigitBlocks.withDigits(of: value.magnitude) { bytes.append(contentsOf: $0) }
     }
 
     /// `value` zero-padded to `width` (2, 3 or 4) digits.

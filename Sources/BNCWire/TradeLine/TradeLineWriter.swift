@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import BNCCore
 
 /// The one writer of trade lines (DESIGN.md §1): every tool that makes a trade line instead of
 /// passing one on (public-data conversion, the simulator, the REST backfill) builds it here, in a
@@ -118,22 +119,8 @@ public struct TradeLineWriter: ~Copyable {
     }
 
     private mutating func put(_ value: Int64) {
-        var v = value.magnitude
         if value < 0 { storage[count] = UInt8(ascii: "-"); count += 1 }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes of scratch, enough for 20 digits
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { scratch in
-            repeat {
-                scratch[n] = UInt8(truncatingIfNeeded: v % 10) &+ 48
-                v /= 10
-                n += 1
-            } while v != 0
-            while n > 0 {
-                n -= 1
-                storage[count] = scratch[n]
-                count += 1
-            }
-        }
+        DigitBlocks.withDigits(of: value.magnitude) { copy($0, atMost: 20) }
     }
 
     /// `value` / 10^8 with exactly eight decimals.
