@@ -21,19 +21,19 @@ let package = Package(
         .executableTarget(
             name: "bnc-stream",
             dependencies: [
-                "BNCCore", "TradeFormat", "MarketStream", "MarketHistory", "ToolCommand",
+                "BNCCore", "BNCWire", "MarketStream", "MarketHistory", "ToolCommand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "bnc-window",
             dependencies: [
-                "BNCCore", "TradeFormat", "Windowing", "ToolCommand",
+                "BNCCore", "Windowing", "ToolCommand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "bnc-score",
             dependencies: [
-                "BNCCore", "AnomalyModel", "Scoring",
+                "BNCCore", "BNCWire", "AnomalyModel", "Scoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -53,45 +53,46 @@ let package = Package(
         /// Shared plumbing: exit codes, durations, diagnostics, chunked line input,
         /// buffered output, signals, flat JSON scanning, UTC time formatting.
         .target(name: "BNCCore"),
-        /// Trade lines (DESIGN.md §1): the byte scanner and the `Trade` value.
-        .target(name: "TradeFormat", dependencies: ["BNCCore"]),
+        /// The wire formats (DESIGN.md §1–3), each with its one reader, writer, limits and key
+        /// names: trade lines, window rows, scored-result columns.
+        .target(name: "BNCWire", dependencies: ["BNCCore"]),
         /// Event-time windows and feature rows (DESIGN.md §2).
-        .target(name: "Windowing", dependencies: ["BNCCore", "TradeFormat"]),
+        .target(name: "Windowing", dependencies: ["BNCCore", "BNCWire"]),
         /// StandardScaler + Isolation Forest (DESIGN.md §4) and model files.
-        .target(name: "AnomalyModel", dependencies: ["BNCCore"]),
+        .target(name: "AnomalyModel"),
         /// bnc-score's life cycle: window-row reading, buffers, retraining, result output (DESIGN.md §3).
-        .target(name: "Scoring", dependencies: ["BNCCore", "AnomalyModel"]),
+        .target(name: "Scoring", dependencies: ["BNCCore", "BNCWire", "AnomalyModel"]),
         /// libcurl and libcrypto, reached through C shims (curl_easy_setopt is variadic).
         .target(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("crypto")]),
         /// The live feed: RFC 6455 over libcurl, reconnects, rollover, REST backfill.
-        .target(name: "MarketStream", dependencies: ["BNCCore", "TradeFormat", "CCurl"]),
+        .target(name: "MarketStream", dependencies: ["BNCCore", "BNCWire", "CCurl"]),
         /// Offline sources: Binance public-data CSV/zip, paced replay, the simulator.
         .target(
             name: "MarketHistory",
             dependencies: [
-                "BNCCore", "TradeFormat",
+                "BNCCore", "BNCWire",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         /// bnc-stats' readers, analyses, Mann–Whitney U, and the HTML report.
-        .target(name: "ResultStats", dependencies: ["BNCCore"]),
+        .target(name: "ResultStats", dependencies: ["BNCCore", "BNCWire"]),
 
         // MARK: Tests
         .testTarget(name: "BNCCoreTests", dependencies: ["BNCCore"]),
-        .testTarget(name: "TradeFormatTests", dependencies: ["TradeFormat"]),
-        .testTarget(name: "WindowingTests", dependencies: ["Windowing", "TradeFormat"]),
+        .testTarget(name: "BNCWireTests", dependencies: ["BNCWire", "BNCCore"]),
+        .testTarget(name: "WindowingTests", dependencies: ["Windowing", "BNCWire", "BNCCore"]),
         .testTarget(name: "AnomalyModelTests", dependencies: ["AnomalyModel"]),
-        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "AnomalyModel"]),
-        .testTarget(name: "MarketStreamTests", dependencies: ["MarketStream", "TradeFormat"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "BNCWire", "AnomalyModel"]),
+        .testTarget(name: "MarketStreamTests", dependencies: ["MarketStream"]),
         .testTarget(
             name: "MarketHistoryTests",
-            dependencies: ["MarketHistory", "TradeFormat", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "ResultStatsTests", dependencies: ["ResultStats"]),
+            dependencies: ["MarketHistory", "BNCCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "ResultStatsTests", dependencies: ["ResultStats", "BNCCore"]),
         /// Runs the built executables connected by real pipes.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["BNCCore", "bnc-stream", "bnc-window", "bnc-score", "bnc-stats"]),
+            dependencies: ["bnc-stream", "bnc-window", "bnc-score", "bnc-stats"]),
     ]
 )
 
@@ -107,20 +108,20 @@ let package = Package(
 /// loses coverage or ASan). `scripts/fuzz.sh` builds them so and runs them.
 if Context.environment["BNC_FUZZ"] == "1" {
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
-        ("BackfillConverter", ["BNCCore", "TradeFormat", "MarketStream"]),
+        ("BackfillConverter", ["BNCCore", "BNCWire", "MarketStream"]),
         ("DecimalParser", ["BNCCore"]),
         ("JSONObjectScanner", ["BNCCore"]),
         ("LineReader", ["BNCCore"]),
         ("LineSplitter", ["BNCCore"]),
         ("ModelFile", ["BNCCore", "AnomalyModel"]),
-        ("PublicDataConverter", ["BNCCore", "TradeFormat", "MarketHistory"]),
+        ("PublicDataConverter", ["BNCCore", "BNCWire", "MarketHistory"]),
         ("ResultReader", ["BNCCore", "ResultStats"]),
-        ("TradeLineParser", ["BNCCore", "TradeFormat"]),
-        ("TradeMessage", ["BNCCore", "TradeFormat", "MarketStream"]),
+        ("TradeLineParser", ["BNCCore", "BNCWire"]),
+        ("TradeMessage", ["BNCCore", "BNCWire", "MarketStream"]),
         ("UTCTime", ["BNCCore"]),
         ("WebSocketHandshake", ["BNCCore", "MarketStream"]),
         ("WebSocketReader", ["BNCCore", "MarketStream"]),
-        ("WindowRowParser", ["BNCCore", "AnomalyModel", "Scoring"]),
+        ("WindowRowReader", ["BNCCore", "BNCWire", "Scoring"]),
     ]
     package.products = []
     package.targets.removeAll { $0.type != .regular || $0.name == "ToolCommand" }

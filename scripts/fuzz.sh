@@ -100,7 +100,7 @@ one_per_file() {  # stdin lines -> DIR/prefix-N, one line each (with its newline
 seed_target() {
   local t=$1 dir=$2
   case "$t" in
-    JSONObjectScanner|TradeLineParser|TradeMessage|WindowRowParser)
+    JSONObjectScanner|TradeLineParser|TradeMessage|WindowRowReader)
       trade_lines 40 | one_per_file "$dir" combined
       trade_lines 40 | sed -e 's/^{"stream":"[^"]*","data"://' -e 's/}$//' | one_per_file "$dir" payload
       # WebSocket messages carry no line break of their own.

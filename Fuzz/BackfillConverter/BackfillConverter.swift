@@ -3,7 +3,7 @@
 // produced must be one valid JSON object on one line (no raw newline), so bnc-window can never
 // see a torn or merged line; the first byte chooses trade or aggTrade.
 import BNCCore
-import TradeFormat
+import BNCWire
 import MarketStream
 
 @_cdecl("LLVMFuzzerTestOneInput")

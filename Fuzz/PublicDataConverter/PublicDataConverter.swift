@@ -2,7 +2,7 @@
 // Every trade line the converter writes must parse back with TradeLineParser — the converter's
 // output is bnc-window's input — and nothing may trap on any row.
 import BNCCore
-import TradeFormat
+import BNCWire
 import MarketHistory
 
 @_cdecl("LLVMFuzzerTestOneInput")

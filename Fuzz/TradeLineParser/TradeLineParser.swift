@@ -2,7 +2,7 @@
 // scanner, so it is checked against the shared JSONObjectScanner: a line it accepts must be
 // valid JSON, and an accepted trade must satisfy DESIGN.md §1's ranges.
 import BNCCore
-import TradeFormat
+import BNCWire
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTradeLineParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -4,7 +4,7 @@
 // so its payload must lie inside the message, and with CR/LF turned into spaces it must still be one
 // valid JSON object — i.e. no CR/LF can sit inside a string, where a space would change the value.
 import BNCCore
-import TradeFormat
+import BNCWire
 import MarketStream
 
 @_cdecl("LLVMFuzzerTestOneInput")

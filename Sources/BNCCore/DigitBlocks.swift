@@ -1,5 +1,6 @@
 /// Eight-digits-at-a-time (SWAR) helpers for the byte parsers on hot paths (`DecimalParser`,
-/// the trade-line scanner): one 64-bit load replaces eight byte compares and multiplies.
+/// BNCWire's trade-line scanners, whose integers all go through `scanDigits`): one 64-bit load
+/// replaces eight byte compares and multiplies.
 /// Words are loaded little-endian, so the first character sits in the lowest byte.
 public enum DigitBlocks {
     /// High bit set in every byte of `w` that is not an ASCII digit. Exact up to and including the
@@ -42,29 +43,54 @@ public enum DigitBlocks {
         }
     }
 
-    /// Reads a run of ASCII digits starting at `start`, stopping before `end`: returns the index
-    /// after the run, and its value when the run has at most 19 digits (nil when longer). Reads
-    /// whole words only while eight bytes remain before `limit` (≥ `end`, the readable bound).
+    /// Reads the run of ASCII digits at `start`, stopping before `end`: eight at a time while
+    /// eight bytes remain, then byte by byte. Returns the index after the run and its value, exact
+    /// for up to 19 digits (callers check the length); nil when the run exceeds 16 digits within
+    /// whole words, which no integer a caller accepts has. Shaped so that the common case — a
+    /// run ending inside the first or second word — leaves the loop at once.
     @inlinable @inline(__always)
-    public static func scanDigits(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, limit: Int) -> (Int, UInt64?) {
+    public static func scanDigits(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> (Int, UInt64)? {
         var i = start
         var value: UInt64 = 0
-        while i + 8 <= limit {
+        while i + 8 <= end {
             let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-            var k = leadingDigitCount(w)
-            if i + k > end { k = end - i }
-            if k > 0 { value = value &* powerOfTen(k) &+ Self.value(w, digits: k) }
-            i += k
-            if k < 8 || i - start > 16 { break }
-        }
-        if i + 8 > limit || (i - start > 16 && i < end) {
-            while i < end {
-                let d = p[i] &- UInt8(ascii: "0")
-                if d >= 10 { break }
-                value = value &* 10 &+ UInt64(d)
-                i += 1
+            let k = leadingDigitCount(w)
+            if k == 8 {
+                value = value &* 100_000_000 &+ Self.value(w, digits: 8)
+                i += 8
+                if i - start > 16 { return nil }
+                continue
             }
+            if k > 0 {
+                value = value &* powerOfTen(k) &+ Self.value(w, digits: k)
+                i += k
+            }
+            return (i, value)
         }
-        return (i, i - start <= 19 ? value : nil)
+        while i < end {
+            let d = p[i] &- UInt8(ascii: "0")
+            if d >= 10 { break }
+            value = value &* 10 &+ UInt64(d)
+            i += 1
+        }
+        return (i, value)
+    }
+
+    /// Calls `body` with the decimal digits of `value` (no sign), most significant first, from
+    /// a stack scratch: the integer writers (trade lines, scored results) share it and allocate
+    /// nothing.
+    @inlinable @inline(__always)
+    public static func withDigits<R>(of value: UInt64, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes, enough for 20 digits
+        return withUnsafeMutableBytes(of: &scratch) { out in
+            var v = value
+            var n = out.count
+            repeat {
+                n -= 1
+                out[n] = UInt8(truncatingIfNeeded: v % 10) &+ 48
+                v /= 10
+            } while v != 0
+            return body(UnsafeRawBufferPointer(rebasing: out[n...]))
+        }
     }
 }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import BNCCore
+import BNCWire
 
 /// Appends trade lines (DESIGN.md §1) to one file per symbol and exchange day,
 /// `DIR/SYMBOL-YYYY-MM-DD.ndjson`, the day taken from the trade time `T` (UTC). This is what
@@ -448,7 +449,7 @@ public final class DailyTradeFiles {
 }
 
 /// The three things a recording needs from a line: where the trade payload is, its symbol and
-/// its time. Accepts the bare payload and the combined-stream envelope.
+/// its time, read with BNCWire's peek (bare payload or combined-stream envelope).
 private struct ParsedLine {
     var payload: Range<Int>
     var symbol: Range<Int>
@@ -456,83 +457,42 @@ private struct ParsedLine {
 
     enum Problem: Error, CustomStringConvertible {
         case json(JSONScanError)
-        case missingSymbol
-        case badSymbol
-        case missingTime
-        case badTime
+        case field(TradeLineError)
+        case unsafeSymbol
 
         var description: String {
             switch self {
             case .json(let e): return e.description
-            case .missingSymbol: return "no symbol \"s\""
-            case .badSymbol: return "symbol \"s\" is not 1–32 letters and digits"
-            case .missingTime: return "no trade time \"T\" (or event time \"E\")"
-            case .badTime: return "trade time is not a non-negative integer"
+            case .field(let e): return e.description
+            case .unsafeSymbol: return "symbol \"s\" is not letters, digits and underscores"
             }
         }
     }
 
     init(_ line: UnsafeRawBufferPointer) throws(Problem) {
-        var data: Range<Int>?
-        var symbol: Range<Int>?
-        var symbolEscaped = false
-        var trade: Range<Int>?
-        var event: Range<Int>?
-        var timeKindOK = true
-        func visit(_ m: JSONMember) {
-            let k = m.keyRange
-            if k.count != 1 {
-                if m.kind == .object, JSONObjectScanner.bytes(line, k, equal: "data") { data = m.valueRange }
-                return
-            }
-            switch line[k.lowerBound] {
-            case UInt8(ascii: "s"):
-                if m.kind == .string { symbol = m.valueRange; symbolEscaped = m.valueHasEscapes } else { symbol = 0..<0 }
-            case UInt8(ascii: "T"):
-                if m.kind == .number { trade = m.valueRange } else { timeKindOK = false }
-            case UInt8(ascii: "E"):
-                if m.kind == .number { event = m.valueRange }
-            default: break
-            }
-        }
-        do {
-            try JSONObjectScanner.scan(line) { (m: JSONMember) throws(JSONScanError) in visit(m) }
-        } catch {
-            throw .json(error)
-        }
-        if let envelope = data {
-            symbol = nil; trade = nil; event = nil; timeKindOK = true
-            do {
-                try JSONObjectScanner.scan(line, range: envelope) { (m: JSONMember) throws(JSONScanError) in visit(m) }
+        let peek: TradeLinePeek
+        do { peek = try TradeLinePeek(line) } catch { throw .json(error) }
+        payload = peek.payload
+        do throws(TradeLineError) {
+            symbol = try peek.symbol(in: line)
+            // The trade time, or the event time for a line without one.
+            let time: Int64
+            do throws(TradeLineError) {
+                time = try peek.tradeTime(in: line)
             } catch {
-                throw .json(error)
+                guard case .missingField = error else { throw error }
+                do throws(TradeLineError) { time = try peek.eventTime(in: line) } catch { throw TradeLineError.missingField("T") }
             }
-            payload = envelope
-        } else {
-            // The whole line minus surrounding whitespace.
-            var lo = 0, hi = line.count
-            while lo < hi, line[lo] == 0x20 || line[lo] == 0x09 { lo += 1 }
-            while hi > lo, line[hi - 1] == 0x20 || line[hi - 1] == 0x09 || line[hi - 1] == 0x0D { hi -= 1 }
-            payload = lo..<hi
+            milliseconds = WireLimits.milliseconds(time)
+        } catch {
+            throw .field(error)
         }
-        guard let s = symbol else { throw .missingSymbol }
-        guard !symbolEscaped, (1...32).contains(s.count) else { throw .badSymbol }
-        for k in s {
+        // The symbol names a file: nothing that could climb out of the directory.
+        for k in symbol {
             let b = line[k]
             let ok = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
-            guard ok else { throw .badSymbol }
+            guard ok else { throw .unsafeSymbol }
         }
-        self.symbol = s
-        guard timeKindOK, let t = trade ?? event else { throw trade == nil && event == nil && timeKindOK ? .missingTime : .badTime }
-        var value: Int64 = 0
-        guard t.count <= 18 else { throw .badTime }
-        for k in t {
-            let b = line[k]
-            guard b >= 0x30 && b <= 0x39 else { throw .badTime }
-            value = value * 10 + Int64(b - 0x30)
-        }
-        // DESIGN.md §1: a value of 10^14 or more is microseconds.
-        milliseconds = value >= 100_000_000_000_000 ? value / 1000 : value
     }
 }
 

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import BNCCore
+import BNCWire
 
 /// A SYNTHETIC BTCUSDT-like market that writes trade lines in Binance's exact payload format,
 /// for demos and for measuring detection quality against known (planted) anomalies. No number it
@@ -31,7 +32,7 @@ public struct MarketSimulator: ~Copyable {
     public private(set) var tradeCount = 0
 
     private var rng: SplitMix64
-    private var builder = TradeLineBuilder()
+    private var builder = TradeLineWriter()
     private let symbol: UnsafeMutableRawBufferPointer
     private let symbolCount: Int
 
@@ -45,7 +46,7 @@ public struct MarketSimulator: ~Copyable {
         self.configuration = configuration
         episodes = Self.scheduleEpisodes(configuration)
         rng = SplitMix64(seed: configuration.seed)
-        let bytes = Array(configuration.symbol.uppercased().utf8.prefix(TradeLineBuilder.maxSymbolLength))
+        let bytes = Array(configuration.symbol.uppercased().utf8.prefix(WireLimits.maxSymbolLength))
         symbol = .allocate(byteCount: max(bytes.count, 1), alignment: 1)
         symbol.copyBytes(from: bytes)
         symbolCount = bytes.count

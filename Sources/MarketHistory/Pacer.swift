@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import BNCCore
+import BNCWire
 
 /// Paces output by exchange time: the line stamped `t` is due `(t − t₀) / speed` after the
 /// first line was, on the monotonic clock. Every deadline is computed from the start, not from
@@ -34,7 +35,7 @@ public struct Pacer: Sendable {
     /// Epoch milliseconds or microseconds (≥ 10^14, DESIGN.md §1) as microseconds.
     @inline(__always)
     public static func microseconds(_ exchangeTime: Int64) -> Int64 {
-        exchangeTime >= TimestampUnit.microsecondThreshold ? exchangeTime : exchangeTime &* 1000
+        exchangeTime >= WireLimits.microsecondThreshold ? exchangeTime : exchangeTime &* 1000
     }
 
     /// Sleeps until the line with exchange time `exchangeTime` (ms or µs) is due.

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import BNCCore
+import BNCWire
 
 /// Turns the rows of one public-data CSV into trade lines, straight from the bytes: price and
 /// quantity are copied verbatim, nothing is allocated per row.
@@ -33,13 +34,13 @@ public struct PublicDataConverter: ~Copyable {
     private let symbol: UnsafeMutableRawBufferPointer
     private let symbolCount: Int
     private let fields: UnsafeMutablePointer<Range<Int>>
-    private var builder = TradeLineBuilder()
+    private var builder = TradeLineWriter()
 
     /// - Parameters:
     ///   - symbol: written in upper case.
     ///   - kind: the kind the file name or `--kind` gave; nil to tell from the columns.
     public init(symbol: String, kind: PublicDataKind?, timestampUnit: TimestampUnit) {
-        let bytes = Array(symbol.uppercased().utf8.prefix(TradeLineBuilder.maxSymbolLength))
+        let bytes = Array(symbol.uppercased().utf8.prefix(WireLimits.maxSymbolLength))
         self.symbol = .allocate(byteCount: max(bytes.count, 1), alignment: 1)
         self.symbol.copyBytes(from: bytes)
         self.symbolCount = bytes.count
@@ -155,7 +156,7 @@ public struct PublicDataConverter: ~Copyable {
 
     /// `digits(.digits)?` of at most `maxDecimalLength` bytes: nil if not, else whether it is nonzero.
     private func decimal(_ line: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool? {
-        guard !range.isEmpty, range.count <= TradeLineBuilder.maxDecimalLength else { return nil }
+        guard !range.isEmpty, range.count <= WireLimits.maxDecimalLength else { return nil }
         var digits = 0, dots = 0, nonzero = false
         var lastWasDot = false
         for i in range {

@@ -1,3 +1,5 @@
+import BNCWire
+
 /// What a Binance public-data file name says: `BTCUSDT-trades-2024-08-09.zip`,
 /// `BTCUSDT-aggTrades-2024-08.zip` (also the `.csv` inside, and any directory in front).
 public struct PublicDataFileName: Sendable, Equatable {
@@ -20,8 +22,7 @@ public struct PublicDataFileName: Sendable, Equatable {
             break
         }
         let parts = stem.split(separator: "-", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, parts[0].count <= TradeLineBuilder.maxSymbolLength,
-              parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+        guard parts.count == 3, WireLimits.isWritableSymbol(parts[0]),
               let first = parts[2].first, first.isASCII, first.isNumber
         else { return nil }
         switch parts[1] {

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import BNCCore
+import BNCWire
 
 /// Why a replay stopped.
 public enum ReplayError: Error, Sendable, CustomStringConvertible {
@@ -94,7 +95,7 @@ public final class Replayer {
             summary.malformedLines += log.count
             log.reportTotal()
         }
-        var reader = LineReader(fileDescriptor: fd)
+        var reader = LineReader(fileDescriptor: fd, maxLineLength: WireLimits.maxLineLength)
         do {
             return try reader.forEachLine { line, number in try self.handle(line, number, &log) }
         } catch let error as ReplayError {

@@ -1,3 +1,5 @@
+import BNCWire
+
 /// The unit of `E`/`T` in the trade lines written from public data.
 ///
 /// Binance's spot dumps switched from milliseconds to microseconds on 2025-01-01; a value
@@ -12,13 +14,10 @@ public enum TimestampUnit: String, Sendable, CaseIterable {
     /// As written in the file.
     case source
 
-    /// Values at or above this are microseconds (DESIGN.md §1).
-    public static let microsecondThreshold: Int64 = 100_000_000_000_000
-
     /// Converts a timestamp read from a file.
     @inline(__always)
     public func convert(_ value: Int64) -> Int64 {
-        let isMicro = value >= Self.microsecondThreshold
+        let isMicro = value >= WireLimits.microsecondThreshold
         switch self {
         case .milliseconds: return isMicro ? value / 1000 : value
         case .microseconds: return isMicro ? value : value &* 1000

@@ -1,4 +1,5 @@
 import BNCCore
+import BNCWire
 
 /// Reads the exchange trade time `T` of a trade line, bare or inside the combined-stream envelope
 /// `{"stream":…,"data":{…}}`, validating the JSON on the way (DESIGN.md §1).
@@ -17,33 +18,21 @@ public enum TradeTime {
         }
     }
 
-    /// `T` as written (epoch ms, or µs when ≥ 10^14).
+    /// `T` as written (epoch ms, or µs when ≥ `WireLimits.microsecondThreshold`), found with
+    /// BNCWire's peek at the line.
     public static func read(_ line: UnsafeRawBufferPointer) -> Result<Int64, Failure> {
-        var time: Int64?
-        var invalid = false
+        let peek: TradeLinePeek
         do {
-            try JSONObjectScanner.scan(line) { member throws(JSONScanError) in
-                if JSONObjectScanner.bytes(line, member.keyRange, equal: "T") {
-                    take(member, &time, &invalid, line)
-                } else if member.kind == .object, JSONObjectScanner.bytes(line, member.keyRange, equal: "data") {
-                    try JSONObjectScanner.scan(line, range: member.valueRange) { inner throws(JSONScanError) in
-                        if JSONObjectScanner.bytes(line, inner.keyRange, equal: "T") { take(inner, &time, &invalid, line) }
-                    }
-                }
-            }
+            peek = try TradeLinePeek(line)
         } catch {
             return .failure(.json(error))
         }
-        if invalid { return .failure(.invalidTradeTime) }
-        guard let time else { return .failure(.missingTradeTime) }
-        return .success(time)
-    }
-
-    private static func take(_ member: JSONMember, _ time: inout Int64?, _ invalid: inout Bool, _ line: UnsafeRawBufferPointer) {
-        guard member.kind == .number, let value = DecimalParser.int64(line, member.valueRange), value > 0 else {
-            invalid = true
-            return
+        do throws(TradeLineError) {
+            let time = try peek.tradeTime(in: line)
+            return time > 0 ? .success(time) : .failure(.invalidTradeTime)
+        } catch {
+            if case .missingField = error { return .failure(.missingTradeTime) }
+            return .failure(.invalidTradeTime)
         }
-        time = value
     }
 }

@@ -1,7 +1,8 @@
 import BNCCore
+import BNCWire
 
-/// Turns Binance REST trade lists into stream trade lines (DESIGN.md §1), byte for byte from the
-/// REST values: `historicalTrades` → `{"e":"trade","E":time,"s":…,"t":id,"p":…,"q":…,"T":time,"m":…,"M":…}`
+/// Turns Binance REST trade lists into stream trade lines (DESIGN.md §1) through BNCWire's
+/// `TradeLineWriter`, the values as REST gives them (decimals verbatim): `historicalTrades` → `{"e":"trade","E":time,"s":…,"t":id,"p":…,"q":…,"T":time,"m":…,"M":…}`
 /// and `aggTrades` → `{"e":"aggTrade","E":T,"s":…,"a":…,"p":…,"q":…,"f":…,"l":…,"T":…,"m":…,"M":…}`.
 /// REST has no event time, so `E` repeats the trade time.
 public enum BackfillConverter {
@@ -16,13 +17,14 @@ public enum BackfillConverter {
         }
     }
 
-    /// Calls `body(id, line)` for each element of the JSON array `json`, in order.
+    /// Calls `body(id, line)` for each element of the JSON array `json`, in order. The line
+    /// (without its `\n`) comes from BNCWire's `TradeLineWriter`, the one trade-line writer.
     public static func convert(
         _ json: UnsafeRawBufferPointer, symbol: String, kind: StreamKind,
         _ body: (Int64, UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        var line: [UInt8] = []
-        line.reserveCapacity(256)
+        var writer = TradeLineWriter()
+        let symbolBytes = Array(symbol.utf8)
         try forEachObject(json) { range in
             var f: [String: (JSONValueKind, Range<Int>)] = [:]
             do {
@@ -30,47 +32,43 @@ public enum BackfillConverter {
                     f[String(decoding: UnsafeRawBufferPointer(rebasing: json[m.keyRange]), as: UTF8.self)] = (m.kind, m.valueRange)
                 }
             } catch { throw ConversionError.badElement("\(error)") }
-            func raw(_ key: String, _ kind: JSONValueKind) throws -> UnsafeRawBufferPointer {
-                guard let (k, r) = f[key], k == kind else { throw ConversionError.badElement("missing or mistyped \"\(key)\"") }
+            func decimal(_ key: String) throws -> UnsafeRawBufferPointer {
+                guard let (k, r) = f[key], k == .string, r.count <= WireLimits.maxDecimalLength else {
+                    throw ConversionError.badElement("missing or mistyped \"\(key)\"")
+                }
                 return UnsafeRawBufferPointer(rebasing: json[r])
             }
-            func bool(_ key: String) throws -> UnsafeRawBufferPointer {
-                guard let (k, r) = f[key], k == .true || k == .false else { throw ConversionError.badElement("missing or mistyped \"\(key)\"") }
-                return UnsafeRawBufferPointer(rebasing: json[r])
+            func integer(_ key: String) throws -> Int64 {
+                guard let (k, r) = f[key], k == .number else { throw ConversionError.badElement("missing or mistyped \"\(key)\"") }
+                guard let value = DecimalParser.int64(json, r) else { throw ConversionError.badElement("\(key) is not an integer") }
+                return value
             }
-            line.removeAll(keepingCapacity: true)
+            func bool(_ key: String) throws -> Bool {
+                guard let (k, _) = f[key], k == .true || k == .false else { throw ConversionError.badElement("missing or mistyped \"\(key)\"") }
+                return k == .true
+            }
             let id: Int64
             switch kind {
             case .trade:
-                let idBytes = try raw("id", .number), time = try raw("time", .number)
-                guard let value = DecimalParser.int64(idBytes, idBytes.indices) else { throw ConversionError.badElement("id is not an integer") }
-                id = value
-                line += #"{"e":"trade","E":"#.utf8; line += time
-                line += #","s":""#.utf8; line += symbol.utf8
-                line += #"","t":"#.utf8; line += idBytes
-                line += #","p":""#.utf8; line += try raw("price", .string)
-                line += #"","q":""#.utf8; line += try raw("qty", .string)
-                line += #"","T":"#.utf8; line += time
-                line += #","m":"#.utf8; line += try bool("isBuyerMaker")
-                line += #","M":"#.utf8; line += try bool("isBestMatch")
-                line += "}".utf8
+                id = try integer("id")
+                let time = try integer("time")
+                try symbolBytes.withUnsafeBytes { symbol in
+                    writer.buildTrade(
+                        eventTime: time, symbol: symbol, tradeID: id, price: try decimal("price"),
+                        quantity: try decimal("qty"), tradeTime: time, buyerIsMaker: try bool("isBuyerMaker"),
+                        bestMatch: try bool("isBestMatch"))
+                }
             case .aggTrade:
-                let idBytes = try raw("a", .number), time = try raw("T", .number)
-                guard let value = DecimalParser.int64(idBytes, idBytes.indices) else { throw ConversionError.badElement("a is not an integer") }
-                id = value
-                line += #"{"e":"aggTrade","E":"#.utf8; line += time
-                line += #","s":""#.utf8; line += symbol.utf8
-                line += #"","a":"#.utf8; line += idBytes
-                line += #","p":""#.utf8; line += try raw("p", .string)
-                line += #"","q":""#.utf8; line += try raw("q", .string)
-                line += #"","f":"#.utf8; line += try raw("f", .number)
-                line += #","l":"#.utf8; line += try raw("l", .number)
-                line += #","T":"#.utf8; line += time
-                line += #","m":"#.utf8; line += try bool("m")
-                line += #","M":"#.utf8; line += try bool("M")
-                line += "}".utf8
+                id = try integer("a")
+                let time = try integer("T")
+                try symbolBytes.withUnsafeBytes { symbol in
+                    writer.buildAggTrade(
+                        eventTime: time, symbol: symbol, aggregateID: id, price: try decimal("p"),
+                        quantity: try decimal("q"), firstTradeID: try integer("f"), lastTradeID: try integer("l"),
+                        tradeTime: time, buyerIsMaker: try bool("m"), bestMatch: try bool("M"))
+                }
             }
-            try line.withUnsafeBytes { try body(id, $0) }
+            try body(id, writer.lineWithoutNewline)
         }
     }
 

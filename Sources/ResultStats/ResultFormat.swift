@@ -1,3 +1,5 @@
+import BNCWire
+
 /// The inputs bnc-stats understands, told apart by their first line (DESIGN.md §3).
 public enum ResultFormat: String, Sendable, Equatable, CaseIterable {
     /// bnc-score's CSV: the original's eight columns, then `symbol,window_end,complete,
@@ -20,9 +22,9 @@ public enum ResultFormat: String, Sendable, Equatable, CaseIterable {
         if firstLine[i] == UInt8(ascii: "{") { return .ourNDJSON }
         let header = CSVHeader(line: UnsafeRawBufferPointer(rebasing: firstLine[i...]))
         if header.index(of: "event_time") != nil && header.index(of: "trades_per_sec") != nil { return .tradeRateCSV }
-        guard header.index(of: "timestamp") != nil else { return nil }
-        if header.index(of: "symbol") != nil || header.index(of: "window_end") != nil
-            || header.index(of: "model_version") != nil { return .ourCSV }
+        guard header.index(of: ScoredResultColumn.timestamp.name) != nil else { return nil }
+        if header.index(of: ScoredResultColumn.symbol.name) != nil || header.index(of: ScoredResultColumn.windowEnd.name) != nil
+            || header.index(of: ScoredResultColumn.modelVersion.name) != nil { return .ourCSV }
         return .originalCSV
     }
 }

@@ -1,4 +1,5 @@
 import BNCCore
+import BNCWire
 
 /// Reads result files (our CSV, our NDJSON, the original's CSV) and trade-rate files, detecting
 /// each file's format from its first line, and merges them into one series in time order.
@@ -51,7 +52,7 @@ public struct ResultReader {
             try readMapped(fd, Int(info.st_size), name)
             return
         }
-        var lineReader = LineReader(fileDescriptor: fd, chunkSize: 1 << 20, maxLineLength: 1 << 20)
+        var lineReader = LineReader(fileDescriptor: fd, chunkSize: 1 << 20, maxLineLength: WireLimits.maxLineLength)
         var fileState = FileState(name: name)
         do {
             try lineReader.forEachLine { line, number in
@@ -158,7 +159,7 @@ public struct ResultReader {
         while position < range.upperBound {
             let end = min(lineEnd(bytes, from: position), range.upperBound)
             number += 1
-            if end - position > 1 << 20 {
+            if end - position > WireLimits.maxLineLength {
                 try reader.reject(&state, number, "line of \(end - position) bytes is too long")
             } else {
                 try reader.consume(line(bytes, position, end), number, &state)
@@ -267,19 +268,39 @@ public struct ResultReader {
     }
 
     private static func column(named name: String) -> Column {
+        if let column = ScoredResultColumn(rawValue: name) { return Self.column(column) }
+        if let key = WindowRowKey(rawValue: name) { return Self.column(key) }
         switch name {
-        case "timestamp", "start": return .timestamp
-        case "window_end", "end": return .windowEnd
-        case "trade_count": return .tradeCount
-        case "volume": return .volume
-        case "avg_trade_size": return .avgTradeSize
-        case "return", "price_return": return .ret
-        case "volatility", "price_volatility": return .volatility
-        case "score": return .score
-        case "prediction": return .prediction
-        case "symbol": return .symbol
         case "event_time": return .eventTime
         case "trades_per_sec": return .tradesPerSec
+        default: return .other
+        }
+    }
+
+    /// What a scored-result column (DESIGN.md §3) holds for us.
+    private static func column(_ column: ScoredResultColumn) -> Column {
+        switch column {
+        case .timestamp: return .timestamp
+        case .windowEnd: return .windowEnd
+        case .tradeCount: return .tradeCount
+        case .volume: return .volume
+        case .averageTradeSize: return .avgTradeSize
+        case .return: return .ret
+        case .volatility: return .volatility
+        case .score: return .score
+        case .prediction: return .prediction
+        case .symbol: return .symbol
+        case .complete, .modelVersion, .anomalyScore: return .other
+        }
+    }
+
+    /// Window-row keys (DESIGN.md §2) accepted in their place: `start`, `end`, `price_return`, …
+    private static func column(_ key: WindowRowKey) -> Column {
+        switch key {
+        case .start: return .timestamp
+        case .end: return .windowEnd
+        case .priceReturn: return .ret
+        case .priceVolatility: return .volatility
         default: return .other
         }
     }
@@ -544,31 +565,16 @@ public struct ResultReader {
     }
 
     private static func jsonColumn(_ b: UnsafeRawBufferPointer, _ k: Range<Int>) -> Column {
-        typealias S = JSONObjectScanner
-        switch k.count {
-        case 3: return S.bytes(b, k, equal: "end") ? .windowEnd : .other
-        case 5:
-            if S.bytes(b, k, equal: "start") { return .timestamp }
-            if S.bytes(b, k, equal: "score") { return .score }
-            return .other
-        case 6:
-            if S.bytes(b, k, equal: "volume") { return .volume }
-            if S.bytes(b, k, equal: "return") { return .ret }
-            if S.bytes(b, k, equal: "symbol") { return .symbol }
-            return .other
-        case 9: return S.bytes(b, k, equal: "timestamp") ? .timestamp : .other
-        case 10:
-            if S.bytes(b, k, equal: "window_end") { return .windowEnd }
-            if S.bytes(b, k, equal: "prediction") { return .prediction }
-            if S.bytes(b, k, equal: "volatility") { return .volatility }
-            return .other
-        case 11: return S.bytes(b, k, equal: "trade_count") ? .tradeCount : .other
-        case 12: return S.bytes(b, k, equal: "price_return") ? .ret : .other
-        case 14: return S.bytes(b, k, equal: "avg_trade_size") ? .avgTradeSize : .other
-        case 16: return S.bytes(b, k, equal: "price_volatility") ? .volatility : .other
-        default: return .other
+        if let column = ScoredResultColumn(key: b, k) { return Self.column(column) }
+        for (key, name) in windowRowAliases where name.count == k.count {
+            if name.withUnsafeBytes({ $0.elementsEqual(UnsafeRawBufferPointer(rebasing: b[k])) }) { return Self.column(key) }
         }
+        return .other
     }
+
+    /// The window-row keys `column(_: WindowRowKey)` maps, as bytes.
+    private static let windowRowAliases: [(WindowRowKey, [UInt8])] =
+        [WindowRowKey.start, .end, .priceReturn, .priceVolatility].map { ($0, Array($0.name.utf8)) }
 }
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import AnomalyModel
 import BNCCore
+import BNCWire
 
 /// Encodes scored rows (DESIGN.md §3) into a reusable byte buffer: CSV with the fixed header, or
 /// NDJSON objects with the same keys. Times are ISO 8601 UTC with milliseconds, written digit by
@@ -7,11 +8,9 @@ import BNCCore
 /// shortest round-trip form (`2.45825`, `6.177236974542697e-07`), which Python and pandas read back
 /// to the same double.
 public struct ResultFormatter {
-    public static let csvColumns = [
-        "timestamp", "trade_count", "volume", "avg_trade_size", "return", "volatility", "score", "prediction",
-        "symbol", "window_end", "complete", "model_version", "anomaly_score",
-    ]
-    public static let csvHeader = csvColumns.joined(separator: ",") + "\n"
+    /// BNCWire's `ScoredResultColumn` names, in file order.
+    public static let csvColumns = ScoredResultColumn.allCases.map(\.name)
+    public static let csvHeader = ScoredResultColumn.csvHeader
 
     public let format: ResultFormat
     /// The encoded row, `\n`-terminated, valid until the next `encode`.
@@ -26,7 +25,7 @@ public struct ResultFormatter {
     /// The header for a new file (CSV only; NDJSON has none).
     public var header: String? { format == .csv ? Self.csvHeader : nil }
 
-    public mutating func encode(row: WindowRow, symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?) {
+    public mutating func encode(row: WindowRowReader.Fields, symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?) {
         bytes.removeAll(keepingCapacity: true)
         let json = format == .ndjson
         if json { bytes.append(UInt8(ascii: "{")) }
@@ -81,22 +80,7 @@ public struct ResultFormatter {
 
     private mutating func integer(_ value: Int64) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var v = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[count] = UInt8(truncatingIfNeeded: v % 10) &+ 48
-                v /= 10
-                count += 1
-            } while v > 0
-            while count > 0 {
-                count -= 1
-                bytes.append(d[count])
-            }
-        }
+        DigitBlocks.withDigits(of: value.magnitude) { bytes.append(contentsOf: $0) }
     }
 
     /// `value` zero-padded to `width` (2, 3 or 4) digits.

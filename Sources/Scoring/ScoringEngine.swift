@@ -1,5 +1,6 @@
 import AnomalyModel
 import BNCCore
+import BNCWire
 
 /// bnc-score's life cycle (DESIGN.md §3–4), fed one input line at a time.
 ///
@@ -17,8 +18,8 @@ import BNCCore
 /// of input, then every row is written scored, in input order.
 public final class ScoringEngine {
     public let options: ScoringOptions
-    private var parser: WindowRowParser
-    private var row: WindowRow
+    private var parser: WindowRowReader
+    private var row: WindowRowReader.Fields
     private var formatter: ResultFormatter
     private var sink: any ResultSink
     public private(set) var collectors: [SymbolCollector] = []
@@ -36,8 +37,8 @@ public final class ScoringEngine {
 
     public init(options: ScoringOptions, sink: any ResultSink) throws(ScoringError) {
         self.options = options
-        parser = WindowRowParser(featureNames: options.featureNames)
-        row = WindowRow(featureCount: options.featureNames.count)
+        parser = WindowRowReader(featureNames: options.featureNames)
+        row = WindowRowReader.Fields(featureCount: options.featureNames.count)
         formatter = ResultFormatter(format: options.format)
         self.sink = sink
         batch = BatchTable(featureCount: options.featureNames.count)
@@ -63,7 +64,7 @@ public final class ScoringEngine {
     /// Handles one input line (`lineNumber` and `source` for diagnostics).
     public func process(line: LineReader.Line, lineNumber: Int, source: String) throws(ScoringError) {
         guard case .text(let bytes) = line else {
-            rejected(lineNumber, source, "line longer than the 1 MiB cap")
+            rejected(lineNumber, source, "line longer than the \(WireLimits.maxLineLength >> 20) MiB cap")
             return
         }
         if bytes.isEmpty || bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
@@ -264,7 +265,7 @@ struct BatchTable {
 
     var count: Int { start.count }
 
-    mutating func append(_ row: WindowRow, symbol index: Int) {
+    mutating func append(_ row: WindowRowReader.Fields, symbol index: Int) {
         start.append(row.start); end.append(row.end)
         complete.append(row.complete); usable.append(row.featuresUsable)
         symbol.append(Int32(index))
@@ -273,7 +274,7 @@ struct BatchTable {
         features.append(contentsOf: row.features)
     }
 
-    func load(_ i: Int, into row: inout WindowRow) {
+    func load(_ i: Int, into row: inout WindowRowReader.Fields) {
         row.start = start[i]; row.end = end[i]; row.complete = complete[i]; row.featuresUsable = usable[i]
         row.columns = (columns[5 * i], columns[5 * i + 1], columns[5 * i + 2], columns[5 * i + 3], columns[5 * i + 4])
     }

@@ -1,4 +1,5 @@
 import AnomalyModel
+import BNCWire
 
 /// Everything `bnc-score`'s command line decides, validated by the command before it gets here.
 public struct ScoringOptions: Sendable {
@@ -22,7 +23,7 @@ public struct ScoringOptions: Sendable {
     /// Show the warm-up progress line (only ever true when stderr is a terminal).
     public var showProgress: Bool
 
-    public static let defaultFeatures = ["trade_count", "volume", "avg_trade_size", "price_return", "price_volatility"]
+    public static let defaultFeatures = WindowRowKey.features.map(\.name)
 
     public init(featureNames: [String] = ScoringOptions.defaultFeatures, trainWindows: Int = 500, retrainEvery: Int = 100,
                 parameters: ModelParameters = ModelParameters(), seed: UInt64 = 42, batch: Bool = false,

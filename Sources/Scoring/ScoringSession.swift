@@ -1,4 +1,5 @@
 import BNCCore
+import BNCWire
 
 /// Runs a whole `bnc-score` invocation: opens the sink, feeds every input's lines to a
 /// `ScoringEngine`, stops cleanly on SIGINT/SIGTERM, and finishes (batch scoring, flush, fsync).
@@ -16,7 +17,7 @@ public enum ScoringSession {
         for input in inputs {
             var failure: ScoringError?
             do {
-                let completed = try input.withLineReader { reader in
+                let completed = try input.withLineReader(maxLineLength: WireLimits.maxLineLength) { reader in
                     try reader.forEachLine { line, number in
                         do throws(ScoringError) {
                             try engine.process(line: line, lineNumber: number, source: input.displayName)

@@ -1,4 +1,4 @@
-import TradeFormat
+import BNCWire
 
 /// One symbol's windowing state: the ring of open windows, the id bookkeeping that tells gaps,
 /// reordered trades and duplicates apart, and the symbol's event-time watermark.

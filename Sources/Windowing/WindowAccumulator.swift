@@ -1,4 +1,4 @@
-import TradeFormat
+import BNCWire
 
 /// Running sums of one open window. Prices enter a weighted Welford update (an aggTrade of k
 /// trades counts as k trades at its price), which keeps the sample deviation accurate even when

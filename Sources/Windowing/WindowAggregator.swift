@@ -1,4 +1,4 @@
-import TradeFormat
+import BNCWire
 
 /// Cuts trades into epoch-aligned windows per symbol and hands out each row as its window closes
 /// (DESIGN.md §2). One aggregator serves any number of symbols; state per symbol is a small ring

@@ -1,5 +1,5 @@
 import BNCCore
-import TradeFormat
+import BNCWire
 
 /// What `bnc-window` does, minus argument parsing: reads trade lines from each input in turn (one
 /// continuous stream across files), windows them, writes each row as soon as its window closes,
@@ -84,7 +84,7 @@ public struct WindowRun {
     private mutating func readOne(_ input: InputFile) -> InputOutcome {
         var outcome = InputOutcome.finished
         do {
-            try input.withLineReader(chunkSize: options.chunkSize) { reader in
+            try input.withLineReader(chunkSize: options.chunkSize, maxLineLength: WireLimits.maxLineLength) { reader in
                 // Lines in Binance's exact layout are parsed where they lie, finding their end on
                 // the way (no separate newline search); every other line is split and parsed in
                 // full below, which also names what is wrong with it.

@@ -1,6 +1,7 @@
 import AnomalyModel
 import ArgumentParser
 import BNCCore
+import BNCWire
 import Scoring
 
 @main
@@ -66,7 +67,7 @@ struct BncScoreCommand: ParsableCommand {
             throw ValidationError("--features needs a comma-separated list of row keys, e.g. trade_count,volume")
         }
         if Set(names).count != names.count { throw ValidationError("--features names a key twice") }
-        for reserved in ["symbol", "start", "end", "complete"] where names.contains(reserved) {
+        for reserved in [WindowRowKey.symbol, .start, .end, .complete].map(\.name) where names.contains(reserved) {
             throw ValidationError("--features: '\(reserved)' is not a numeric feature")
         }
         if let n = trainWindows, n < 1 { throw ValidationError("--train-windows must be at least 1") }

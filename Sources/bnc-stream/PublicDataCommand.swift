@@ -1,5 +1,6 @@
 import ArgumentParser
 import BNCCore
+import BNCWire
 import MarketHistory
 
 extension PublicDataKind: ExpressibleByArgument {}
@@ -38,8 +39,8 @@ struct PublicDataCommand: ParsableCommand {
         if symbol == nil, files.isEmpty || files.contains("-") {
             throw ValidationError("CSV on stdin has no file name to take the symbol from: pass --symbol")
         }
-        if let symbol, symbol.isEmpty || !symbol.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
-            throw ValidationError("--symbol must be letters and digits, like BTCUSDT")
+        if let symbol, !WireLimits.isWritableSymbol(symbol) {
+            throw ValidationError("--symbol must be 1–\(WireLimits.maxSymbolLength) letters and digits, like BTCUSDT")
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BNCCore
+import BNCWire
 import MarketHistory
 import ToolCommand
 
@@ -67,13 +68,13 @@ struct RecordCommand: ParsableCommand {
         var failure: ExitStatus?
         readLoop: for input in InputFile.list(files) {
             do {
-                let finished = try input.withLineReader { reader in
+                let finished = try input.withLineReader(maxLineLength: WireLimits.maxLineLength) { reader in
                     try reader.forEachLine { line, number in
                         guard case .text(let bytes) = line else {
                             if case .oversized(let length) = line {
                                 reported += 1
                                 if reported <= 5 {
-                                    diagnostics.report("\(input.displayName):\(number)", "line of \(length) bytes over the 1 MiB cap, skipped")
+                                    diagnostics.report("\(input.displayName):\(number)", "line of \(length) bytes over the \(WireLimits.maxLineLength >> 20) MiB cap, skipped")
                                 }
                             }
                             return true

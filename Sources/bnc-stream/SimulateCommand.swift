@@ -1,5 +1,6 @@
 import ArgumentParser
 import BNCCore
+import BNCWire
 import MarketHistory
 
 #if canImport(Glibc)
@@ -55,8 +56,8 @@ struct SimulateCommand: ParsableCommand {
         guard initialPrice.isFinite, initialPrice >= 1, initialPrice <= 1e9 else {
             throw ValidationError("--initial-price must be in [1, 1e9]")
         }
-        guard !symbol.isEmpty, symbol.count <= 32, symbol.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-            throw ValidationError("--symbol must be letters and digits, like BTCUSDT")
+        guard WireLimits.isWritableSymbol(symbol) else {
+            throw ValidationError("--symbol must be 1–\(WireLimits.maxSymbolLength) letters and digits, like BTCUSDT")
         }
         guard startMilliseconds() != nil else {
             throw ValidationError("--start must be YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS(.fff)Z, or now")

@@ -2,6 +2,7 @@ import AnomalyModel
 import Foundation
 import Testing
 @testable import Scoring
+import BNCWire
 
 @Suite("The collector's life cycle")
 struct CollectorLifeCycleTests {
@@ -76,7 +77,7 @@ struct CollectorLifeCycleTests {
         #expect(f.allSatisfy { $0[6] != "" && $0[11] == "1" })
         #expect(f[150][7] == "-1")
         // Same as training the detector directly on the 298 complete rows with --seed.
-        let parser = WindowRowParser(featureNames: ScoringOptions.defaultFeatures)
+        let parser = WindowRowReader(featureNames: ScoringOptions.defaultFeatures)
         _ = parser
         #expect(engine.collectors[0].detector?.forest.maxSamples == 256)
     }

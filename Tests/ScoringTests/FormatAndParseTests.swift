@@ -2,12 +2,13 @@ import AnomalyModel
 import Foundation
 import Testing
 @testable import Scoring
+import BNCWire
 
 @Suite("Window rows in, result rows out")
 struct FormatAndParseTests {
-    static func parse(_ text: String, features: [String] = ScoringOptions.defaultFeatures) throws(WindowRowError) -> WindowRow {
-        var parser = WindowRowParser(featureNames: features)
-        var row = WindowRow(featureCount: features.count)
+    static func parse(_ text: String, features: [String] = ScoringOptions.defaultFeatures) throws(WindowRowError) -> WindowRowReader.Fields {
+        var parser = WindowRowReader(featureNames: features)
+        var row = WindowRowReader.Fields(featureCount: features.count)
         var bytes = Array(text.utf8)
         var failure: WindowRowError?
         bytes.withUnsafeMutableBytes { raw in

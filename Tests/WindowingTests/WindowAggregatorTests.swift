@@ -1,7 +1,7 @@
 import BNCCore
 import Foundation
 import Testing
-import TradeFormat
+import BNCWire
 @testable import Windowing
 
 /// Hand-computed window cases (DESIGN.md §2) on a 10 s window with a 1 s lateness unless said.

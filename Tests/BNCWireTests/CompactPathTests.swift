@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TradeFormat
+@testable import BNCWire
 
 /// The compact fast path must accept exactly what the general scanner accepts, with the same
 /// result, and leave everything else to it.

@@ -18,7 +18,7 @@ public enum TradeLineError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .syntax(let error): return error.description
-        case .oversized(let length): return "line of \(length) bytes exceeds the 1 MiB limit"
+        case .oversized(let length): return "line of \(length) bytes exceeds the \(WireLimits.maxLineLength >> 20) MiB limit"
         case .notATrade(let type): return "not a trade event (e = \"\(type)\")"
         case .missingField(let key): return "missing field \"\(key)\" (\(TradeLineError.meaning(of: key)))"
         case .wrongType(let key, let expected):

@@ -3,20 +3,21 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import BNCCore
 
-/// Assembles one trade line (DESIGN.md §1) in a reusable scratch buffer, so a converter or the
-/// simulator writes millions of lines without a `String` or an allocation per line, and hands each
-/// line to the output whole (`OutputBuffer.append` of one buffer never tears a line).
+/// The one writer of trade lines (DESIGN.md §1): every tool that makes a trade line instead of
+/// passing one on (public-data conversion, the simulator, the REST backfill) builds it here, in a
+/// reusable scratch buffer, so millions of lines need no `String` and no allocation per line, and
+/// each line reaches the output whole (`OutputBuffer.append` of one buffer never tears a line).
+/// `TradeLineParser` reads every line written here back to the same values.
 ///
 /// The key order and spelling are Binance's own payloads:
 /// `{"e":"trade","E":…,"s":"BTCUSDT","t":…,"p":"…","q":"…","T":…,"m":…,"M":…}` and
 /// `{"e":"aggTrade","E":…,"s":…,"a":…,"p":"…","q":"…","f":…,"l":…,"T":…,"m":…,"M":…}`.
-public struct TradeLineBuilder: ~Copyable {
-    /// The longest decimal string (`p`, `q`) a line may carry; callers reject longer input.
-    public static let maxDecimalLength = 64
-    /// The longest symbol.
-    public static let maxSymbolLength = 32
-
+///
+/// Limits are `WireLimits`': a caller rejects a symbol longer than `maxSymbolLength` or a decimal
+/// longer than `maxDecimalLength` before building (the writer clamps rather than overflow).
+public struct TradeLineWriter: ~Copyable {
     private let storage: UnsafeMutableRawBufferPointer
     private var count = 0
 
@@ -29,21 +30,22 @@ public struct TradeLineBuilder: ~Copyable {
     /// The line built last, `\n` included; valid until the next build.
     public var line: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<count]) }
 
+    /// The line built last without its `\n`.
+    public var lineWithoutNewline: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: storage[0..<max(count - 1, 0)])
+    }
+
     /// A `trade` line. `price` and `quantity` are copied verbatim (ASCII decimals, at most
-    /// `maxDecimalLength` bytes each); `bestMatch` nil leaves `M` out (futures files have none).
+    /// `WireLimits.maxDecimalLength` bytes each); `bestMatch` nil leaves `M` out (futures files have none).
     public mutating func buildTrade(
         eventTime: Int64, symbol: UnsafeRawBufferPointer, tradeID: Int64,
         price: UnsafeRawBufferPointer, quantity: UnsafeRawBufferPointer,
         tradeTime: Int64, buyerIsMaker: Bool, bestMatch: Bool?
     ) {
-        count = 0
-        put("{\"e\":\"trade\",\"E\":"); put(eventTime)
-        put(",\"s\":\""); put(symbol)
-        put("\",\"t\":"); put(tradeID)
+        begin("{\"e\":\"trade\",\"E\":", eventTime, symbol, "\",\"t\":", tradeID)
         put(",\"p\":\""); put(price)
-        put("\",\"q\":\""); put(quantity)
-        put("\",\"T\":"); put(tradeTime)
-        finish(buyerIsMaker: buyerIsMaker, bestMatch: bestMatch)
+        put("\",\"q\":\""); put(quantity); put("\"")
+        finish(tradeTime: tradeTime, buyerIsMaker: buyerIsMaker, bestMatch: bestMatch)
     }
 
     /// An `aggTrade` line; see `buildTrade`.
@@ -53,16 +55,12 @@ public struct TradeLineBuilder: ~Copyable {
         firstTradeID: Int64, lastTradeID: Int64,
         tradeTime: Int64, buyerIsMaker: Bool, bestMatch: Bool?
     ) {
-        count = 0
-        put("{\"e\":\"aggTrade\",\"E\":"); put(eventTime)
-        put(",\"s\":\""); put(symbol)
-        put("\",\"a\":"); put(aggregateID)
+        begin("{\"e\":\"aggTrade\",\"E\":", eventTime, symbol, "\",\"a\":", aggregateID)
         put(",\"p\":\""); put(price)
         put("\",\"q\":\""); put(quantity)
         put("\",\"f\":"); put(firstTradeID)
         put(",\"l\":"); put(lastTradeID)
-        put(",\"T\":"); put(tradeTime)
-        finish(buyerIsMaker: buyerIsMaker, bestMatch: bestMatch)
+        finish(tradeTime: tradeTime, buyerIsMaker: buyerIsMaker, bestMatch: bestMatch)
     }
 
     /// A `trade` line whose price and quantity are fixed-point integers in units of 10^-8
@@ -72,17 +70,25 @@ public struct TradeLineBuilder: ~Copyable {
         priceE8: Int64, quantityE8: Int64,
         tradeTime: Int64, buyerIsMaker: Bool, bestMatch: Bool
     ) {
-        count = 0
-        put("{\"e\":\"trade\",\"E\":"); put(eventTime)
-        put(",\"s\":\""); put(symbol)
-        put("\",\"t\":"); put(tradeID)
+        begin("{\"e\":\"trade\",\"E\":", eventTime, symbol, "\",\"t\":", tradeID)
         put(",\"p\":\""); putFixed(priceE8)
-        put("\",\"q\":\""); putFixed(quantityE8)
-        put("\",\"T\":"); put(tradeTime)
-        finish(buyerIsMaker: buyerIsMaker, bestMatch: bestMatch)
+        put("\",\"q\":\""); putFixed(quantityE8); put("\"")
+        finish(tradeTime: tradeTime, buyerIsMaker: buyerIsMaker, bestMatch: bestMatch)
     }
 
-    private mutating func finish(buyerIsMaker: Bool, bestMatch: Bool?) {
+    /// `{"e":"<event>","E":<time>,"s":"<symbol>","<id key>":<id>`, Binance's order.
+    @inline(__always)
+    private mutating func begin(_ eventHead: StaticString, _ eventTime: Int64, _ symbol: UnsafeRawBufferPointer,
+                                _ idKey: StaticString, _ id: Int64) {
+        count = 0
+        put(eventHead); put(eventTime)
+        put(",\"s\":\""); putSymbol(symbol)
+        put(idKey); put(id)
+    }
+
+    /// `,"T":<time>,"m":<bool>[,"M":<bool>]}` and the newline.
+    private mutating func finish(tradeTime: Int64, buyerIsMaker: Bool, bestMatch: Bool?) {
+        put(",\"T\":"); put(tradeTime)
         put(",\"m\":"); put(buyerIsMaker ? "true" : "false")
         if let bestMatch { put(",\"M\":"); put(bestMatch ? "true" : "false") }
         put("}\n")
@@ -97,28 +103,24 @@ public struct TradeLineBuilder: ~Copyable {
 
     @inline(__always)
     private mutating func put(_ bytes: UnsafeRawBufferPointer) {
-        let n = min(bytes.count, Self.maxDecimalLength)
+        copy(bytes, atMost: WireLimits.maxDecimalLength)
+    }
+
+    @inline(__always)
+    private mutating func putSymbol(_ bytes: UnsafeRawBufferPointer) {
+        copy(bytes, atMost: WireLimits.maxSymbolLength)
+    }
+
+    @inline(__always)
+    private mutating func copy(_ bytes: UnsafeRawBufferPointer, atMost limit: Int) {
+        let n = min(bytes.count, limit)
         if n > 0 { memcpy(storage.baseAddress! + count, bytes.baseAddress!, n) }
         count += n
     }
 
     private mutating func put(_ value: Int64) {
-        var v = value.magnitude
         if value < 0 { storage[count] = UInt8(ascii: "-"); count += 1 }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes of scratch, enough for 20 digits
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { scratch in
-            repeat {
-                scratch[n] = UInt8(truncatingIfNeeded: v % 10) &+ 48
-                v /= 10
-                n += 1
-            } while v != 0
-            while n > 0 {
-                n -= 1
-                storage[count] = scratch[n]
-                count += 1
-            }
-        }
+        DigitBlocks.withDigits(of: value.magnitude) { copy($0, atMost: 20) }
     }
 
     /// `value` / 10^8 with exactly eight decimals.

@@ -4,8 +4,9 @@
 /// ASCII letters are upper-cased on the way in (symbols are case-insensitive on the command line
 /// and rows carry Binance's upper-case form, DESIGN.md §6).
 public struct Symbol: Hashable, Sendable, Comparable, CustomStringConvertible {
-    /// Longest symbol that fits inline.
-    public static let maxLength = 23
+    /// Longest symbol that fits inline: `WireLimits.maxSymbolLength`, the one symbol limit of
+    /// the wire formats.
+    @inlinable public static var maxLength: Int { WireLimits.maxSymbolLength }
 
     /// Bytes 0…22 hold the symbol, byte 23 its length; unused bytes are zero so that
     /// equality and hashing can work on the words.
@@ -75,7 +76,7 @@ public struct Symbol: Hashable, Sendable, Comparable, CustomStringConvertible {
         return w &- (lower >> 2)                            // 0x80 >> 2 = 0x20
     }
 
-    /// From text such as `btcusdt`; nil when empty or longer than 23 UTF-8 bytes.
+    /// From text such as `btcusdt`; nil when empty or longer than `maxLength` UTF-8 bytes.
     public init?(_ text: String) {
         var text = text
         guard let symbol = text.withUTF8({ Symbol(bytes: UnsafeRawBufferPointer($0)) }) else { return nil }

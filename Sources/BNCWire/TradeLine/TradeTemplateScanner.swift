@@ -115,13 +115,13 @@ enum TradeTemplateScanner {
 
         var tradeTime = rawTradeTime
         var remainder: Int16 = 0
-        if tradeTime >= Trade.microsecondThreshold {
+        if tradeTime >= WireLimits.microsecondThreshold {
             remainder = Int16(tradeTime % 1000)
             tradeTime /= 1000
         }
         let trade = Trade(kind: .trade, symbol: symbol, tradeID: tradeID, firstTradeID: tradeID, lastTradeID: tradeID,
                           price: price, quantity: quantity, tradeTime: tradeTime,
-                          eventTime: eventTime >= Trade.microsecondThreshold ? eventTime / 1000 : eventTime,
+                          eventTime: eventTime >= WireLimits.microsecondThreshold ? eventTime / 1000 : eventTime,
                           buyerIsMaker: buyerIsMaker, tradeTimeMicrosecondRemainder: remainder)
         return (trade, i)
     }
@@ -197,26 +197,10 @@ enum TradeTemplateScanner {
     /// A plain non-negative JSON integer of 1…18 digits (no leading zero) at `start`.
     @inline(__always)
     static func integer(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> (Int64, Int)? {
-        var i = start
-        var value: UInt64 = 0
-        while i + 8 <= end {
-            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-            let k = DigitBlocks.leadingDigitCount(w)
-            if k == 8 {
-                value = value &* 100_000_000 &+ DigitBlocks.value(w, digits: 8)
-                i += 8
-                if i - start > 16 { return nil }
-                continue
-            }
-            if k > 0 {
-                value = value &* DigitBlocks.powerOfTen(k) &+ DigitBlocks.value(w, digits: k)
-                i += k
-            }
-            let digits = i - start
-            guard digits > 0, digits <= 18, digits == 1 || p[start] != UInt8(ascii: "0") else { return nil }
-            return (Int64(value), i)
-        }
-        return nil   // too close to the end of the line for a word load: not the template
+        guard let (i, value) = DigitBlocks.scanDigits(p, start, end) else { return nil }
+        let digits = i - start
+        guard digits > 0, digits <= 18, digits == 1 || p[start] != UInt8(ascii: "0") else { return nil }
+        return (Int64(value), i)
     }
 
     /// `true` or `false` at `start`.
@@ -234,25 +218,6 @@ enum TradeTemplateScanner {
     @inline(__always)
     static func plainString(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
         CompactLineScanner.scanPlainString(p, start, end)
-    }
-
-    /// Whether the bytes at `i` are `literal` (at most 24 bytes).
-    @inline(__always)
-    static func match(_ p: UnsafePointer<UInt8>, _ i: Int, _ end: Int, _ literal: StaticString) -> Bool {
-        let n = literal.utf8CodeUnitCount
-        guard i + n <= end else { return false }
-        let l = literal.utf8Start
-        var k = 0
-        while k + 8 <= n {
-            if UnsafeRawPointer(p + i + k).loadUnaligned(as: UInt64.self)
-                != UnsafeRawPointer(l + k).loadUnaligned(as: UInt64.self) { return false }
-            k += 8
-        }
-        while k < n {
-            if p[i + k] != l[k] { return false }
-            k += 1
-        }
-        return true
     }
 
     @inline(__always) static func load64(_ p: UnsafePointer<UInt8>) -> UInt64 {

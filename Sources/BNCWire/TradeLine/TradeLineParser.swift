@@ -8,7 +8,8 @@ import BNCCore
 /// skipped (old payloads carry `b`/`a` order ids; for `e:"trade"` the key `a` is such an order id,
 /// not an aggregate id), and the combined-stream envelope `{"stream":…,"data":{…}}` is unwrapped
 /// (one level). Decimal strings become correctly rounded doubles via `DecimalParser`; timestamps
-/// at or above 10^14 are microseconds and are converted to milliseconds.
+/// at or above `WireLimits.microsecondThreshold` are microseconds and are converted to
+/// milliseconds. `TradeLinePeek` shares the general tier's scan and checks.
 ///
 /// Three tiers, fastest first, each giving up to the next on anything unexpected, so all accept
 /// exactly the same lines with the same result: `TradeTemplateScanner` (Binance's exact layout),
@@ -43,26 +44,34 @@ public enum TradeLineParser {
     /// validating scanner walks the object; a `data` member holding an object is the
     /// combined-stream payload, scanned the same way.
     static func parseGeneral(_ line: UnsafeRawBufferPointer) throws(TradeLineError) -> Trade {
-        var outer = Fields()
-        var inner = Fields()
-        var envelope = false
+        var fields: Fields
         do throws(JSONScanError) {
-            try JSONObjectScanner.scan(line) { (member: JSONMember) throws(JSONScanError) in
-                if member.kind == .object, JSONObjectScanner.bytes(line, member.keyRange, equal: "data") {
-                    inner = Fields()
-                    try JSONObjectScanner.scan(line, range: member.valueRange) { (field: JSONMember) throws(JSONScanError) in
-                        inner.remember(field, in: line)
-                    }
-                    envelope = true
-                } else {
-                    outer.remember(member, in: line)
-                }
-            }
+            (fields, _) = try scanGeneral(line)
         } catch {
             throw .syntax(error)
         }
-        if envelope { return try inner.trade(line) }
-        return try outer.trade(line)
+        return try fields.trade(line)
+    }
+
+    /// The general tier's scan, shared with `TradeLinePeek`: validates `line` as one JSON object
+    /// and remembers our keys' values, those of the `data` object when the line is a
+    /// combined-stream envelope (whose range is then returned too).
+    static func scanGeneral(_ line: UnsafeRawBufferPointer) throws(JSONScanError) -> (Fields, envelope: Range<Int>?) {
+        var outer = Fields()
+        var inner = Fields()
+        var envelope: Range<Int>?
+        try JSONObjectScanner.scan(line) { (member: JSONMember) throws(JSONScanError) in
+            if member.kind == .object, JSONObjectScanner.bytes(line, member.keyRange, equal: "data") {
+                inner = Fields()
+                try JSONObjectScanner.scan(line, range: member.valueRange) { (field: JSONMember) throws(JSONScanError) in
+                    inner.remember(field, in: line)
+                }
+                envelope = member.valueRange
+            } else {
+                outer.remember(member, in: line)
+            }
+        }
+        return envelope == nil ? (outer, nil) : (inner, envelope)
     }
 
     /// The same, for text (tests, command-line values).
@@ -155,28 +164,8 @@ struct Fields {
     /// (`mutating` only so the caller's fields are used in place rather than copied.)
     mutating func trade(_ line: UnsafeRawBufferPointer) throws(TradeLineError) -> Trade {
         // Event type first: a well-formed non-trade event should say so, not "missing t".
-        guard let eKind = e.kind else { throw .missingField("e") }
-        guard eKind == .string else { throw .wrongType(field: "e", expected: "a string") }
-        let kind: Trade.Kind
-        let eLength = e.upper - e.lower
-        if eLength == 5, Scanner.load32(line, e.lower) == Scanner.word("trad"), line[e.lower + 4] == UInt8(ascii: "e") {
-            kind = .trade
-        } else if eLength == 8, Scanner.load32(line, e.lower) == Scanner.word("aggT"),
-                  Scanner.load32(line, e.lower + 4) == Scanner.word("rade") {
-            kind = .aggTrade
-        } else {
-            let text = String(decoding: UnsafeRawBufferPointer(rebasing: line[e.lower..<min(e.upper, e.lower + 40)]),
-                              as: UTF8.self)
-            throw .notATrade(eventType: text)
-        }
-
-        guard let sKind = s.kind else { throw .missingField("s") }
-        guard sKind == .string else { throw .wrongType(field: "s", expected: "a string") }
-        if s.escapes { throw .invalidValue(field: "s", reason: "must not contain escapes") }
-        guard let symbol = Symbol(bytes: UnsafeRawBufferPointer(rebasing: line[s.lower..<s.upper])) else {
-            throw .invalidValue(field: "s", reason: s.upper == s.lower
-                                ? "is empty" : "is longer than \(Symbol.maxLength) bytes")
-        }
+        let kind = try eventKind(line)
+        let symbol = try self.symbol(line)
 
         let tradeID: Int64, firstID: Int64, lastID: Int64
         switch kind {
@@ -200,12 +189,12 @@ struct Fields {
 
         var tradeTime = try Fields.integer(T, "T", line)
         var remainder: Int16 = 0
-        if tradeTime >= Trade.microsecondThreshold {
+        if tradeTime >= WireLimits.microsecondThreshold {
             remainder = Int16(tradeTime % 1000)
             tradeTime /= 1000
         }
         var eventTime = try Fields.integer(E, "E", line)
-        if eventTime >= Trade.microsecondThreshold { eventTime /= 1000 }
+        if eventTime >= WireLimits.microsecondThreshold { eventTime /= 1000 }
 
         guard let mKind = m.kind else { throw .missingField("m") }
         let buyerIsMaker: Bool
@@ -218,6 +207,36 @@ struct Fields {
         return Trade(kind: kind, symbol: symbol, tradeID: tradeID, firstTradeID: firstID, lastTradeID: lastID,
                      price: price, quantity: quantity, tradeTime: tradeTime, eventTime: eventTime,
                      buyerIsMaker: buyerIsMaker, tradeTimeMicrosecondRemainder: remainder)
+    }
+
+    /// `e`: a trade or an aggTrade, else why not.
+    @inline(__always)
+    func eventKind(_ line: UnsafeRawBufferPointer) throws(TradeLineError) -> Trade.Kind {
+        guard let eKind = e.kind else { throw .missingField("e") }
+        guard eKind == .string else { throw .wrongType(field: "e", expected: "a string") }
+        let eLength = e.upper - e.lower
+        if eLength == 5, Scanner.load32(line, e.lower) == Scanner.word("trad"), line[e.lower + 4] == UInt8(ascii: "e") {
+            return .trade
+        } else if eLength == 8, Scanner.load32(line, e.lower) == Scanner.word("aggT"),
+                  Scanner.load32(line, e.lower + 4) == Scanner.word("rade") {
+            return .aggTrade
+        }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: line[e.lower..<min(e.upper, e.lower + 40)]),
+                          as: UTF8.self)
+        throw .notATrade(eventType: text)
+    }
+
+    /// `s`: a plain string of 1…`WireLimits.maxSymbolLength` bytes.
+    @inline(__always)
+    func symbol(_ line: UnsafeRawBufferPointer) throws(TradeLineError) -> Symbol {
+        guard let sKind = s.kind else { throw .missingField("s") }
+        guard sKind == .string else { throw .wrongType(field: "s", expected: "a string") }
+        if s.escapes { throw .invalidValue(field: "s", reason: "must not contain escapes") }
+        guard let symbol = Symbol(bytes: UnsafeRawBufferPointer(rebasing: line[s.lower..<s.upper])) else {
+            throw .invalidValue(field: "s", reason: s.upper == s.lower
+                                ? "is empty" : "is longer than \(WireLimits.maxSymbolLength) bytes")
+        }
+        return symbol
     }
 
     /// A non-negative JSON integer (ids and timestamps).
@@ -258,10 +277,5 @@ enum Scanner {
     @inline(__always) static func word(_ text: StaticString) -> UInt32 {
         let w = text.utf8Start
         return UInt32(w[0]) | UInt32(w[1]) << 8 | UInt32(w[2]) << 16 | UInt32(w[3]) << 24
-    }
-
-    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
-    @inline(__always) static func isHexDigit(_ b: UInt8) -> Bool {
-        isDigit(b) || (b | 0x20) &- UInt8(ascii: "a") < 6
     }
 }

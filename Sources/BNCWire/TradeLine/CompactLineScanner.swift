@@ -63,31 +63,9 @@ enum CompactLineScanner {
                 var negative = false
                 if first == UInt8(ascii: "-") { negative = true; i += 1; guard i < end else { return nil } }
                 let digitsStart = i
-                var value: UInt64 = 0
                 // Eight digits at a time (SWAR) while eight bytes remain, then byte by byte.
-                while i + 8 <= end {
-                    let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                    let k = DigitBlocks.leadingDigitCount(w)
-                    if k == 8 {
-                        value = value &* 100_000_000 &+ DigitBlocks.value(w, digits: 8)
-                        i += 8
-                        if i - digitsStart > 16 { return nil }
-                        continue
-                    }
-                    if k > 0 {
-                        value = value &* DigitBlocks.powerOfTen(k) &+ DigitBlocks.value(w, digits: k)
-                        i += k
-                    }
-                    break
-                }
-                if i + 8 > end {
-                    while i < end {
-                        let d = p[i] &- UInt8(ascii: "0")
-                        if d >= 10 { break }
-                        value = value &* 10 &+ UInt64(d)
-                        i += 1
-                    }
-                }
+                guard let (afterDigits, value) = DigitBlocks.scanDigits(p, i, end) else { return nil }
+                i = afterDigits
                 let digits = i - digitsStart
                 // Plain integers only; leading zeros, fractions and exponents go the general way.
                 guard digits > 0, digits <= 18, digits == 1 || p[digitsStart] != UInt8(ascii: "0") else { return nil }

@@ -1,68 +1,93 @@
 import BNCCore
 
-/// Why a line is not a usable window row; the description is what diagnostics print.
-public enum WindowRowError: Error, Sendable, Equatable, CustomStringConvertible {
-    case json(JSONScanError)
-    case missingKey(String)
-    case wrongType(String)
+/// The one reader of window rows (DESIGN.md §2), for bnc-score: straight from line bytes with
+/// `JSONObjectScanner` and `DecimalParser`, any key order, unknown keys ignored, into a reusable
+/// `Fields` value, so reading a row allocates nothing. Key names come from `WindowRowKey`; a
+/// symbol over `WireLimits.maxSymbolLength` bytes is refused, as the trade-line reader refuses it.
+public struct WindowRowReader {
+    /// What the scorer needs of one row, parsed in place: a reusable value whose buffers are sized
+    /// once. (Not a `WindowRow`: the five columns and the features only, the symbol as a range.)
+    public struct Fields {
+        /// Window start and end, epoch milliseconds.
+        public var start: Int64 = 0
+        public var end: Int64 = 0
+        public var complete = false
+        /// The five result columns (`WindowRowKey.features` order); NaN where the row lacks the
+        /// key or holds null.
+        public var columns: (Double, Double, Double, Double, Double) = (.nan, .nan, .nan, .nan, .nan)
+        /// The model's features, in `--features` order.
+        public var features: [Double]
+        /// False when a feature is null (an empty window's price, say): the row is written unscored.
+        public var featuresUsable = true
+        /// Byte range of the symbol inside the line being parsed.
+        public var symbolRange: Range<Int> = 0..<0
 
-    public var description: String {
-        switch self {
-        case .json(let e): return e.description
-        case .missingKey(let k): return "missing key \"\(k)\""
-        case .wrongType(let k): return "key \"\(k)\" has the wrong type"
+        public init(featureCount: Int) {
+            features = [Double](repeating: 0, count: featureCount)
+        }
+
+        @inline(__always)
+        public func column(_ index: Int) -> Double {
+            switch index {
+            case 0: return columns.0
+            case 1: return columns.1
+            case 2: return columns.2
+            case 3: return columns.3
+            default: return columns.4
+            }
         }
     }
-}
 
-/// Parses window rows straight from line bytes with `JSONObjectScanner` and `DecimalParser`:
-/// any key order, unknown keys ignored, no allocation per row.
-public struct WindowRowParser {
     public let featureNames: [String]
     private let featureKeys: [[UInt8]]
     private let columnKeys: [[UInt8]]
+    private let symbolKey = Array(WindowRowKey.symbol.name.utf8)
+    private let startKey = Array(WindowRowKey.start.name.utf8)
+    private let endKey = Array(WindowRowKey.end.name.utf8)
+    private let completeKey = Array(WindowRowKey.complete.name.utf8)
     /// Which features the current row has supplied.
     private var seen: [Bool]
 
     public init(featureNames: [String]) {
         self.featureNames = featureNames
         featureKeys = featureNames.map { Array($0.utf8) }
-        columnKeys = WindowRow.columnKeys.map { Array($0.utf8) }
+        columnKeys = WindowRowKey.features.map { Array($0.name.utf8) }
         seen = [Bool](repeating: false, count: featureNames.count)
     }
 
     /// Fills `row` from `line`. On error `row` holds garbage.
-    public mutating func parse(_ line: UnsafeRawBufferPointer, into row: inout WindowRow) throws(WindowRowError) {
+    public mutating func parse(_ line: UnsafeRawBufferPointer, into row: inout Fields) throws(WindowRowError) {
         var haveSymbol = false, haveStart = false, haveEnd = false, haveComplete = false
         var typeError: String? = nil
         row.columns = (.nan, .nan, .nan, .nan, .nan)
         row.featuresUsable = true
         for i in seen.indices { seen[i] = false }
         let featureKeys = self.featureKeys, columnKeys = self.columnKeys
+        let symbolKey = self.symbolKey, startKey = self.startKey, endKey = self.endKey, completeKey = self.completeKey
         do {
             try JSONObjectScanner.scan(line) { (member: JSONMember) throws(JSONScanError) in
                 let key = member.keyRange
                 if typeError != nil { return }
                 switch key.count {
-                case 3 where JSONObjectScanner.bytes(line, key, equal: "end"):
-                    guard member.kind == .number, let v = DecimalParser.int64(line, member.valueRange) else { typeError = "end"; return }
+                case 3 where Self.equal(line, key, endKey):
+                    guard member.kind == .number, let v = DecimalParser.int64(line, member.valueRange) else { typeError = WindowRowKey.end.name; return }
                     row.end = v; haveEnd = true
                     return
-                case 5 where JSONObjectScanner.bytes(line, key, equal: "start"):
-                    guard member.kind == .number, let v = DecimalParser.int64(line, member.valueRange) else { typeError = "start"; return }
+                case 5 where Self.equal(line, key, startKey):
+                    guard member.kind == .number, let v = DecimalParser.int64(line, member.valueRange) else { typeError = WindowRowKey.start.name; return }
                     row.start = v; haveStart = true
                     return
-                case 6 where JSONObjectScanner.bytes(line, key, equal: "symbol"):
+                case 6 where Self.equal(line, key, symbolKey):
                     guard member.kind == .string, !member.valueHasEscapes, !member.valueRange.isEmpty,
                           Self.plainSymbol(line, member.valueRange)
-                    else { typeError = "symbol"; return }
+                    else { typeError = WindowRowKey.symbol.name; return }
                     row.symbolRange = member.valueRange; haveSymbol = true
                     return
-                case 8 where JSONObjectScanner.bytes(line, key, equal: "complete"):
+                case 8 where Self.equal(line, key, completeKey):
                     switch member.kind {
                     case .true: row.complete = true
                     case .false: row.complete = false
-                    default: typeError = "complete"; return
+                    default: typeError = WindowRowKey.complete.name; return
                     }
                     haveComplete = true
                     return
@@ -107,10 +132,10 @@ public struct WindowRowParser {
             throw .json(error)
         }
         if let typeError { throw .wrongType(typeError) }
-        if !haveSymbol { throw .missingKey("symbol") }
-        if !haveStart { throw .missingKey("start") }
-        if !haveEnd { throw .missingKey("end") }
-        if !haveComplete { throw .missingKey("complete") }
+        if !haveSymbol { throw .missingKey(WindowRowKey.symbol.name) }
+        if !haveStart { throw .missingKey(WindowRowKey.start.name) }
+        if !haveEnd { throw .missingKey(WindowRowKey.end.name) }
+        if !haveComplete { throw .missingKey(WindowRowKey.complete.name) }
         for f in seen.indices where !seen[f] { throw .missingKey(featureNames[f]) }
     }
 
@@ -125,9 +150,10 @@ public struct WindowRowParser {
         return true
     }
 
-    /// Symbols go into CSV and file names unquoted: printable ASCII without `,` `"` `\` or space.
+    /// Symbols go into CSV and file names unquoted: printable ASCII without `,` `"` `\` or space,
+    /// and at most `WireLimits.maxSymbolLength` bytes like every symbol of the wire formats.
     static func plainSymbol(_ line: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
-        guard range.count <= 64 else { return false }
+        guard range.count <= WireLimits.maxSymbolLength else { return false }
         for i in range {
             let b = line[i]
             if b <= 0x20 || b >= 0x7F || b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {

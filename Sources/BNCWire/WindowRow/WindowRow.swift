@@ -1,4 +1,3 @@
-import TradeFormat
 
 /// One closed window of one symbol (DESIGN.md §2). Optional fields are `null` for an empty window.
 public struct WindowRow: Sendable, Equatable {

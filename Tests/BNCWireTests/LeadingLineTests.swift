@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TradeFormat
+@testable import BNCWire
 
 /// `TradeLineParser.parseLeadingLine` (parse a line and find its end in one pass) must claim
 /// only whole lines that `parse` reads the same way, and report their exact length.

@@ -1,7 +1,7 @@
 import Foundation
 import BNCCore
 import Testing
-@testable import TradeFormat
+@testable import BNCWire
 
 @Suite("Trade lines: valid corpus")
 struct TradeLineValidTests {

@@ -2,14 +2,15 @@
 // "no crash": the symbol it accepts goes unquoted into the CSV, so it must be plain printable
 // ASCII without separators; the parsed window start must turn into a daily file name.
 import BNCCore
-import AnomalyModel
+import BNCWire
 import Scoring
 
-nonisolated(unsafe) private var parser = WindowRowParser(featureNames: WindowRow.columnKeys)
-nonisolated(unsafe) private var row = WindowRow(featureCount: WindowRow.columnKeys.count)
+private let featureNames = WindowRowKey.features.map(\.name)
+nonisolated(unsafe) private var parser = WindowRowReader(featureNames: featureNames)
+nonisolated(unsafe) private var row = WindowRowReader.Fields(featureCount: featureNames.count)
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzWindowRowParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzzWindowRowReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
     do throws(WindowRowError) {
         try parser.parse(bytes, into: &row)
@@ -19,7 +20,7 @@ public func fuzzWindowRowParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
             precondition(b > 0x20 && b < 0x7F && b != UInt8(ascii: ",") && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\n"),
                          "symbol would break the CSV")
         }
-        precondition(row.features.count == WindowRow.columnKeys.count)
+        precondition(row.features.count == featureNames.count)
         _ = RotatingFileSink.path(pattern: "r_%Y-%m-%d.csv", windowStart: row.start)
         _ = UTCTime(epochMilliseconds: row.end).iso8601
     } catch {

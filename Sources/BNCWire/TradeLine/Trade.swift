@@ -47,8 +47,4 @@ public struct Trade: Hashable, Sendable {
 
     /// Trades this line stands for: `l − f + 1` for an aggTrade, 1 for a trade.
     @inlinable public var tradeCount: Int64 { lastTradeID - firstTradeID + 1 }
-
-    /// Timestamps at or above this are microseconds (DESIGN.md §1): 10^14 ms is the year 5138,
-    /// 10^14 µs is 1973.
-    public static let microsecondThreshold: Int64 = 100_000_000_000_000
 }
