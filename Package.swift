@@ -74,19 +74,33 @@ let package = Package(
         .target(name: "ResultStats", dependencies: ["BNCCore"]),
 
         // MARK: Tests
-        .testTarget(name: "BNCCoreTests", dependencies: ["BNCCore"]),
-        .testTarget(name: "TradeFormatTests", dependencies: ["TradeFormat"]),
-        .testTarget(name: "WindowingTests", dependencies: ["Windowing", "TradeFormat"]),
-        .testTarget(name: "AnomalyModelTests", dependencies: ["AnomalyModel"]),
-        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "AnomalyModel"]),
-        .testTarget(name: "MarketStreamTests", dependencies: ["MarketStream", "TradeFormat"]),
+        /// Helpers every test target shares: the package root, the fixtures, ToolRunner, the Python runner.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // The fast, hermetic tier (`swift test`): no Python, chromium, root, faketime or ../shared.
+        .testTarget(name: "BNCCoreTests", dependencies: ["BNCCore", "TestSupport"]),
+        .testTarget(name: "TradeFormatTests", dependencies: ["TradeFormat", "TestSupport"]),
+        .testTarget(name: "WindowingTests", dependencies: ["Windowing", "TradeFormat", "TestSupport"]),
+        .testTarget(name: "AnomalyModelTests", dependencies: ["AnomalyModel", "TestSupport"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "AnomalyModel", "TestSupport"]),
+        .testTarget(name: "MarketStreamTests", dependencies: ["MarketStream", "TradeFormat", "TestSupport"]),
         .testTarget(
             name: "MarketHistoryTests",
-            dependencies: ["MarketHistory", "TradeFormat", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "ResultStatsTests", dependencies: ["ResultStats"]),
-        /// Runs the built executables connected by real pipes.
+            dependencies: [
+                "MarketHistory", "TradeFormat", "TestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
+        .testTarget(name: "ResultStatsTests", dependencies: ["ResultStats", "TestSupport"]),
+        /// Runs the built executables connected by real pipes, on the fixtures in Tests/Fixtures.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["BNCCore", "bnc-stream", "bnc-window", "bnc-score", "bnc-stats"]),
+            dependencies: [
+                "BNCCore", "TestSupport", "bnc-stream", "bnc-window", "bnc-score", "bnc-stats",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
+        /// The integration tier, enabled by BNC_INTEGRATION=1: parity with scikit-learn / pandas /
+        /// SciPy, the Python WebSocket peer, chromium, crash-restart and faults, full real captures.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["AnomalyModel", "TestSupport", "bnc-stream", "bnc-window", "bnc-score", "bnc-stats"]),
     ]
 )

@@ -1,45 +1,13 @@
 import Foundation
 
-/// Runs the Python reference scripts under `scripts/reference/` (scikit-learn is the yardstick).
-/// A missing python3 or scikit-learn makes the calling test fail, never skip: CI installs them.
-enum ReferencePython {
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let sharedData: URL = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
-
+/// The ODDS datasets' CSV form, as `scripts/reference/iforest_reference.py` writes the rows it used.
+enum LabelledCSV {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
-    /// Runs `python3 scripts/reference/<script> arguments…` and returns its stdout.
-    static func run(_ script: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", packageRoot.appendingPathComponent("scripts/reference/\(script)").path] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        nonisolated(unsafe) var outData = Data(), errData = Data()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        process.waitUntilExit()
-        group.wait()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(script) exited \(process.terminationStatus): \(String(decoding: errData, as: UTF8.self))")
-        }
-        return String(decoding: outData, as: UTF8.self)
-    }
-
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bnc-score-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     /// A numeric CSV with a header: the header, the rows of features (all columns but `label`), labels.
-    static func readLabelledCSV(_ url: URL) throws -> (features: [[Double]], labels: [Int]) {
+    static func read(_ url: URL) throws -> (features: [[Double]], labels: [Int]) {
         let text = try String(contentsOf: url, encoding: .utf8)
         var lines = text.split(separator: "\n")
         let header = lines.removeFirst().split(separator: ",").map(String.init)
