@@ -66,7 +66,7 @@ struct ScoreEndToEndTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let all = String(decoding: try Self.seedRunRows(), as: UTF8.self).split(separator: "\n")
         let pattern = dir.appendingPathComponent("window_results_%Y-%m-%d.csv").path
-        // 2026-02-28 22:40 → 2026-03-01 03:20: the run crosses midnight UTC.
+        // 2026-02-28 21:44 → 2026-03-01 01:07: the run crosses midnight UTC after 400 rows.
         let half = all.count / 2
         for part in [all[0..<half], all[half...]] {
             let r = try ToolRunner.run("bnc-score", ["--train-windows", "100", "--output", pattern, "--quiet"],
