@@ -165,4 +165,18 @@ struct WindowToScorePipelineTests {
         let first = try #require(try JSONSerialization.jsonObject(with: Data(json.stdoutLines[0].utf8)) as? [String: Any])
         #expect(first["model_version"] as? Int == 1 && first["score"] is Double)
     }
+
+    /// The whole offline chain through real pipes: trades → windows → scores → summary.
+    @Test func realTradesThroughAllFourTools() throws {
+        let result = try ToolRunner.shell(
+            "bnc-stream replay --speed 0 '\(Fixture.path(Fixture.trades2024))' | bnc-window --window 200ms --quiet"
+            + " | bnc-score --train-windows 50 --quiet | bnc-stats summary --json")
+        #expect(result.status == 0, "\(result.stderrText)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        let windows = try #require(summary["windows"] as? Int), scored = try #require(summary["scored"] as? Int)
+        let anomalies = try #require(summary["anomalies"] as? Int)
+        #expect(windows > 200 && scored == windows - 50)
+        #expect(anomalies > 0 && anomalies < scored / 2)
+        #expect(summary["first"] as? String == "2024-08-08T23:54:15.200Z")
+    }
 }

@@ -201,10 +201,7 @@ struct StatsEndToEndTests {
 
     @discardableResult
     func runPython(_ script: String, _ arguments: [String]) throws -> Data {
-        let args = ([script] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-        let r = try ToolRunner.shell("python3 \(args)")
-        #expect(r.status == 0, "python3 \(script) failed: \(r.stderrText)")
-        return r.stdout
+        try ReferencePython.run(script, arguments)
     }
 
     /// Counts (integers on both sides) exactly; other numbers within 1e-9 relative; everything

@@ -37,11 +37,7 @@ struct WindowEndToEndTests {
     }
 
     static func reference(_ arguments: [String]) throws -> [Row] {
-        let script = ToolRunner.packageRoot.appendingPathComponent("scripts/reference/window_reference.py").path
-        let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
-        let result = try ToolRunner.shell("python3 \(script) \(quoted)")
-        try #require(result.status == 0, "reference failed: \(result.stderrText)")
-        return try rows(result.stdoutText)
+        try rows(try ReferencePython.text("scripts/reference/window_reference.py", arguments))
     }
 
     static let keys = ["symbol", "start", "end", "trade_count", "volume", "avg_trade_size", "price_return",
