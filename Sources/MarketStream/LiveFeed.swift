@@ -104,8 +104,9 @@ public final class LiveFeed {
         limiter = ConnectionRateLimiter(limit: configuration.connectionLimit,
                                         windowMilliseconds: configuration.connectionLimitWindowMilliseconds)
         if configuration.backfillEnabled {
-            self.backfiller = backfiller ?? Backfiller(baseURL: configuration.restEndpoint, kind: configuration.kind, tls: configuration.tls,
-                                    weightPerMinute: configuration.restWeightPerMinute, diagnostics: diagnostics)
+            self.backfiller = backfiller
+                ?? Backfiller(baseURL: configuration.restEndpoint, kind: configuration.kind, tls: configuration.tls,
+                              weightPerMinute: configuration.restWeightPerMinute, diagnostics: diagnostics)
         }
     }
 
