@@ -79,20 +79,34 @@ let package = Package(
         .target(name: "ResultStats", dependencies: ["BNCCore", "BNCWire"]),
 
         // MARK: Tests
-        .testTarget(name: "BNCCoreTests", dependencies: ["BNCCore"]),
-        .testTarget(name: "BNCWireTests", dependencies: ["BNCWire", "BNCCore"]),
-        .testTarget(name: "WindowingTests", dependencies: ["Windowing", "BNCWire", "BNCCore"]),
-        .testTarget(name: "AnomalyModelTests", dependencies: ["AnomalyModel"]),
-        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "BNCWire", "AnomalyModel"]),
-        .testTarget(name: "MarketStreamTests", dependencies: ["MarketStream"]),
+        /// Helpers every test target shares: the package root, the fixtures, ToolRunner, the Python runner.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // The fast, hermetic tier (`swift test`): no Python, chromium, root, faketime or ../shared.
+        .testTarget(name: "BNCCoreTests", dependencies: ["BNCCore", "TestSupport"]),
+        .testTarget(name: "BNCWireTests", dependencies: ["BNCWire", "BNCCore", "TestSupport"]),
+        .testTarget(name: "WindowingTests", dependencies: ["Windowing", "BNCWire", "BNCCore", "TestSupport"]),
+        .testTarget(name: "AnomalyModelTests", dependencies: ["AnomalyModel", "TestSupport"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "BNCWire", "AnomalyModel", "TestSupport"]),
+        .testTarget(name: "MarketStreamTests", dependencies: ["MarketStream", "TestSupport"]),
         .testTarget(
             name: "MarketHistoryTests",
-            dependencies: ["MarketHistory", "BNCCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "ResultStatsTests", dependencies: ["ResultStats", "BNCCore"]),
-        /// Runs the built executables connected by real pipes.
+            dependencies: [
+                "MarketHistory", "BNCCore", "TestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
+        .testTarget(name: "ResultStatsTests", dependencies: ["ResultStats", "BNCCore", "TestSupport"]),
+        /// Runs the built executables connected by real pipes, on the fixtures in Tests/Fixtures.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["bnc-stream", "bnc-window", "bnc-score", "bnc-stats"]),
+            dependencies: [
+                "BNCCore", "TestSupport", "bnc-stream", "bnc-window", "bnc-score", "bnc-stats",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
+        /// The integration tier, enabled by BNC_INTEGRATION=1: parity with scikit-learn / pandas /
+        /// SciPy, the Python WebSocket peer, chromium, crash-restart and faults, full real captures.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["AnomalyModel", "TestSupport", "bnc-stream", "bnc-window", "bnc-score", "bnc-stats"]),
     ]
 )
 

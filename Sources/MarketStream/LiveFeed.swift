@@ -28,7 +28,9 @@ public final class LiveFeed {
     private var ledger = SymbolLedger()
     private var policy: ReconnectPolicy
     private var limiter: ConnectionRateLimiter
-    private var backfiller: Backfiller?
+    private var backfiller: (any TradeBackfilling)?
+    /// Makes the connection for an endpoint (`WebSocketConnection`; a scripted one in tests).
+    private let makeConnection: (StreamEndpoint, Int) -> any FeedConnection
     private var primary: Session?
     private var candidate: Session?
     private var connectionCounter = 0
@@ -54,7 +56,7 @@ public final class LiveFeed {
 
     final class Session {
         let number: Int
-        let connection: WebSocketConnection
+        let connection: any FeedConnection
         let openedAt: Int64
         var lastFrameAt: Int64
         var delivered: Int64 = 0
@@ -64,7 +66,7 @@ public final class LiveFeed {
         var heldBytes = 0
         var firstHeld: [Int: Int64] = [:]
 
-        init(number: Int, connection: WebSocketConnection, now: Int64) {
+        init(number: Int, connection: any FeedConnection, now: Int64) {
             self.number = number
             self.connection = connection
             openedAt = now
@@ -79,20 +81,32 @@ public final class LiveFeed {
         case output(OutputError)
     }
 
-    public init(configuration: LiveFeedConfiguration, output: OutputBuffer, diagnostics: Diagnostics,
-                stop: @escaping () -> Bool = { SignalTrap.stopRequested }) {
+    public convenience init(configuration: LiveFeedConfiguration, output: OutputBuffer, diagnostics: Diagnostics,
+                            stop: @escaping () -> Bool = { SignalTrap.stopRequested }) {
+        self.init(configuration: configuration, output: output, diagnostics: diagnostics, stop: stop,
+                  makeConnection: { WebSocketConnection(endpoint: $0, maxMessageSize: $1) }, backfiller: nil)
+    }
+
+    /// The seam for tests: `makeConnection` replaces `WebSocketConnection`, and `backfiller`
+    /// (when given and backfill is on) replaces the REST `Backfiller`.
+    init(configuration: LiveFeedConfiguration, output: OutputBuffer, diagnostics: Diagnostics,
+         stop: @escaping () -> Bool,
+         makeConnection: @escaping (StreamEndpoint, Int) -> any FeedConnection,
+         backfiller: (any TradeBackfilling)?) {
         self.configuration = configuration
         self.output = output
         self.diagnostics = diagnostics
         self.stop = stop
+        self.makeConnection = makeConnection
         policy = ReconnectPolicy(initialMilliseconds: configuration.backoffInitialMilliseconds,
                                  maxMilliseconds: configuration.backoffMaxMilliseconds,
                                  resetAfterMilliseconds: configuration.backoffResetAfterMilliseconds)
         limiter = ConnectionRateLimiter(limit: configuration.connectionLimit,
                                         windowMilliseconds: configuration.connectionLimitWindowMilliseconds)
         if configuration.backfillEnabled {
-            backfiller = Backfiller(baseURL: configuration.restEndpoint, kind: configuration.kind, tls: configuration.tls,
-                                    weightPerMinute: configuration.restWeightPerMinute, diagnostics: diagnostics)
+            self.backfiller = backfiller
+                ?? Backfiller(baseURL: configuration.restEndpoint, kind: configuration.kind, tls: configuration.tls,
+                              weightPerMinute: configuration.restWeightPerMinute, diagnostics: diagnostics)
         }
     }
 
@@ -210,7 +224,7 @@ public final class LiveFeed {
         connectionCounter += 1
         statistics.connections += 1
         let number = connectionCounter
-        let connection = WebSocketConnection(endpoint: configuration.endpoint, maxMessageSize: configuration.maxMessageSize)
+        let connection = makeConnection(configuration.endpoint, configuration.maxMessageSize)
         do {
             try connection.open(tls: configuration.tls, timeoutMilliseconds: configuration.connectTimeoutMilliseconds, stop: stop)
         } catch {

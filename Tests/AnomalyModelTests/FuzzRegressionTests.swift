@@ -51,7 +51,7 @@ struct ModelFileFuzzRegressionTests {
         }
     }
 
-    // Found by libFuzzer: `Int(UInt64)` trapped on these (fuzz/regressions/ModelFile-int-overflow.bin).
+    // Found by libFuzzer: `Int(UInt64)` trapped on these (Fuzz/regressions/ModelFile-int-overflow.bin).
     // Exit tests capture nothing, hence one test per case.
     @Test("a model version of 2^63 is an error, not a trap")
     func hugeModelVersion() async {

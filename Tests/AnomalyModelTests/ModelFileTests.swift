@@ -1,6 +1,7 @@
 import AnomalyModel
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Model files")
 struct ModelFileTests {
@@ -20,7 +21,7 @@ struct ModelFileTests {
     }
 
     @Test func saveAndLoadRoundTripScoresIdentically() throws {
-        let dir = try ReferencePython.temporaryDirectory()
+        let dir = try ToolRunner.temporaryDirectory("bnc-model")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("model.bin").path
         let file = try Self.sample()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import BNCWire
 
 /// The compact fast path must accept exactly what the general scanner accepts, with the same
@@ -18,24 +19,11 @@ struct CompactPathTests {
         }
     }
 
-    static func captureLines(_ name: String) throws -> [String] {
-        let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/\(name)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "zcat '\(data.path)' | grep '@trade' | cut -d' ' -f2-"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
-    }
-
-    @Test(arguments: ["hftbacktest_spot_btcusdt_20230405.gz", "hftbacktest_spot_btcusdt_20240809.gz"])
+    /// Real captures (Tests/Fixtures: the 2023 payload with `b`/`a`, and the 2024 one).
+    @Test(arguments: [Fixture.trades2023, Fixture.trades2024])
     func realCapturesParseIdenticallyBothWays(file: String) throws {
-        let lines = try Self.captureLines(file)
-        #expect(lines.count > 3_000)
+        let lines = try Fixture.lines(file)
+        #expect(lines.count == 1_000)
         var previous: Int64 = 0
         for line in lines {
             let (fast, general) = Self.both(Array(line.utf8))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import BNCWire
 
 /// `TradeLineParser.parseLeadingLine` (parse a line and find its end in one pass) must claim
@@ -20,12 +21,12 @@ struct LeadingLineTests {
         }
     }
 
-    /// The 2024 capture is in Binance's current layout: every line is claimed. The 2023 one
+    /// The 2024 capture (Tests/Fixtures) is in Binance's current layout: every line is claimed. The 2023 one
     /// carries the old `b`/`a` order ids: no line is claimed (they take the general path).
-    @Test(arguments: [("hftbacktest_spot_btcusdt_20230405.gz", false), ("hftbacktest_spot_btcusdt_20240809.gz", true)])
+    @Test(arguments: [(Fixture.trades2023, false), (Fixture.trades2024, true)])
     func realCapturesAreClaimedWithTheirExactLength(file: String, currentLayout: Bool) throws {
-        let lines = try CompactPathTests.captureLines(file)
-        #expect(lines.count > 3_000)
+        let lines = try Fixture.lines(file)
+        #expect(lines.count == 1_000)
         let buffer = Array(lines.joined(separator: "\n").utf8) + [0x0A]
         var offset = 0
         var claimedLines = 0

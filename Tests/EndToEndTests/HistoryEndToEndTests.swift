@@ -1,20 +1,21 @@
 import Foundation
 import Testing
+import TestSupport
+import ZIPFoundation
 
 /// `bnc-stream public-data`, `replay` and `simulate` as users run them: the built binary, real
 /// pipes, exit statuses and stderr.
 @Suite("bnc-stream offline sources end to end")
 struct HistoryEndToEndTests {
-    /// Zips `csv` as `name` (minus `.zip`) + `.csv` with Python's zipfile, a zip writer other than ours.
+    /// Zips `csv` as `name` (minus `.zip`) + `.csv` with ZIPFoundation's writer (deflated), as
+    /// Binance's dumps are; the tool itself only ever reads archives.
     func zip(_ csv: String, as name: String, in dir: URL) throws -> URL {
-        let csvURL = dir.appendingPathComponent(String(name.dropLast(4)) + ".csv")
+        let entryName = String(name.dropLast(4)) + ".csv"
+        let csvURL = dir.appendingPathComponent(entryName)
         try csv.write(to: csvURL, atomically: true, encoding: .utf8)
         let zipURL = dir.appendingPathComponent(name)
-        let result = try ToolRunner.shell("""
-            python3 -c 'import sys, zipfile, os; z = zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED); \
-            z.write(sys.argv[2], os.path.basename(sys.argv[2])); z.close()' '\(zipURL.path)' '\(csvURL.path)'
-            """)
-        try #require(result.status == 0, "\(result.stderrText)")
+        let archive = try Archive(url: zipURL, accessMode: .create)
+        try archive.addEntry(with: entryName, relativeTo: dir, compressionMethod: .deflate)
         try FileManager.default.removeItem(at: csvURL)
         return zipURL
     }
@@ -205,17 +206,17 @@ struct HistoryEndToEndTests {
         }
     }
 
-    /// Replaying the real capture at full speed passes every line through unchanged: bnc-window
+    /// Replaying a real capture (Tests/Fixtures) at full speed passes every line through unchanged: bnc-window
     /// computes the same windows from the replay as from the recording itself.
     @Test func replayOfTheRealCaptureFeedsTheSameWindows() throws {
-        let capture = ToolRunner.sharedData.appendingPathComponent("hftbacktest_spot_btcusdt_20240808.gz").path
+        let capture = Fixture.path(Fixture.trades2024)
         let dir = try ToolRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let result = try ToolRunner.shell("""
-            zcat '\(capture)' | grep '@trade' | cut -d' ' -f2- > "$TMPDIR/capture.ndjson"
+            cat '\(capture)' > "$TMPDIR/capture.ndjson"
             cmp <(bnc-stream replay --speed 0 "$TMPDIR/capture.ndjson") "$TMPDIR/capture.ndjson"
-            bnc-stream replay --speed 0 "$TMPDIR/capture.ndjson" | bnc-window > "$TMPDIR/a"
-            bnc-window "$TMPDIR/capture.ndjson" > "$TMPDIR/b"
+            bnc-stream replay --speed 0 "$TMPDIR/capture.ndjson" | bnc-window --window 1s > "$TMPDIR/a"
+            bnc-window --window 1s "$TMPDIR/capture.ndjson" > "$TMPDIR/b"
             cmp "$TMPDIR/a" "$TMPDIR/b" && wc -l < "$TMPDIR/a"
             """, environment: ["TMPDIR": dir.path])
         #expect(result.status == 0, "\(result.stderrText)")

@@ -1,23 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 
-/// bnc-score as users run it: real processes, real pipes, real data.
+/// bnc-score as users run it: real processes, real pipes, real data (Tests/Fixtures).
 @Suite("bnc-score end to end")
 struct ScoreEndToEndTests {
-    static let seedRun = ToolRunner.sharedData.appendingPathComponent("seed-run/window_results_2026-02-28.csv")
-
-    /// Runs a Python reference script and returns its stdout (fails the test if Python or scikit-learn is missing).
-    static func python(_ script: String, _ arguments: [String]) throws -> String {
-        let quoted = ([ToolRunner.packageRoot.appendingPathComponent("scripts/reference/\(script)").path] + arguments)
-            .map { "'\($0)'" }.joined(separator: " ")
-        let result = try ToolRunner.shell("python3 \(quoted)")
-        try #require(result.status == 0, "\(script): \(result.stderrText)")
-        return result.stdoutText
-    }
-
-    /// The original's real windows as window rows.
+    /// The original's real windows as window rows (a 600-row slice: Tests/Fixtures/README.md).
     static func seedRunRows() throws -> Data {
-        Data(try python("seedrun_to_windows.py", [seedRun.path]).utf8)
+        try Fixture.data(Fixture.seedRunWindows)
     }
 
     static func rows(_ n: Int, from data: Data) -> Data {
@@ -25,42 +15,18 @@ struct ScoreEndToEndTests {
         return Data((lines.joined(separator: "\n") + "\n").utf8)
     }
 
-    /// Item 6: the original's live run (first 100 windows, train once, contamination 0.05), replayed.
-    /// Our agreement with its predictions must be in the range scikit-learn reaches against it with
-    /// other seeds (no hard-coded figure: the yardstick is computed here).
-    @Test func replaysTheOriginalLiveRunLikeScikitLearnDoes() throws {
-        let dir = try ToolRunner.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let result = try ToolRunner.run("bnc-score", ["--train-windows", "100", "--retrain-every", "0",
-                                                      "--contamination", "0.05", "--quiet"], stdin: try Self.seedRunRows())
-        #expect(result.status == 0)
-        let ours = dir.appendingPathComponent("ours.csv")
-        try result.stdout.write(to: ours)
-        let json = try Self.python("seedrun_agreement.py", ["--original", Self.seedRun.path, "--ours", ours.path,
-                                                           "--seeds", "0,1,2,3,4,5,6,7,8,9"])
-        struct Summary: Decodable { var anomaly_rate: Double; var agreement: Double; var kappa: Double }
-        struct Report: Decodable { var ours: Summary; var sklearn: [Summary] }
-        let report = try JSONDecoder().decode(Report.self, from: Data(json.utf8))
-        print("seed-run replay: ours \(report.ours), scikit-learn seeds 0–9 agreement \(report.sklearn.map(\.agreement).min()!)–\(report.sklearn.map(\.agreement).max()!), kappa \(report.sklearn.map(\.kappa).min()!)–\(report.sklearn.map(\.kappa).max()!)")
-        let agreements = report.sklearn.map(\.agreement), kappas = report.sklearn.map(\.kappa)
-        #expect(report.ours.agreement >= agreements.min()! - 0.01)
-        #expect(report.ours.kappa >= kappas.min()! - 0.03)
-        let rates = report.sklearn.map(\.anomaly_rate)
-        #expect(report.ours.anomaly_rate >= rates.min()! - 0.02 && report.ours.anomaly_rate <= rates.max()! + 0.02)
-    }
-
     @Test func sameSeedGivesByteIdenticalOutput() throws {
-        let input = Self.rows(700, from: try Self.seedRunRows())
+        let input = try Self.seedRunRows()
         let args = ["--train-windows", "200", "--retrain-every", "100", "--quiet"]
         let a = try ToolRunner.run("bnc-score", args, stdin: input)
         let b = try ToolRunner.run("bnc-score", args, stdin: input)
         let c = try ToolRunner.run("bnc-score", args + ["--seed", "7"], stdin: input)
-        #expect(a.status == 0 && a.stdoutLines.count == 701)
+        #expect(a.status == 0 && a.stdoutLines.count == 601)
         #expect(a.stdout == b.stdout)
         #expect(a.stdout != c.stdout)
         let batch1 = try ToolRunner.run("bnc-score", ["--batch", "--format", "ndjson", "--quiet"], stdin: input)
         let batch2 = try ToolRunner.run("bnc-score", ["--batch", "--format", "ndjson", "--quiet"], stdin: input)
-        #expect(batch1.status == 0 && batch1.stdout == batch2.stdout && batch1.stdoutLines.count == 700)
+        #expect(batch1.status == 0 && batch1.stdout == batch2.stdout && batch1.stdoutLines.count == 600)
     }
 
     /// Item 4: a restarted collector with --model scores its first window at once, continues the
@@ -100,7 +66,7 @@ struct ScoreEndToEndTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let all = String(decoding: try Self.seedRunRows(), as: UTF8.self).split(separator: "\n")
         let pattern = dir.appendingPathComponent("window_results_%Y-%m-%d.csv").path
-        // 2026-02-28 16:01 → 2026-03-01: the run crosses midnight UTC.
+        // 2026-02-28 21:44 → 2026-03-01 01:07: the run crosses midnight UTC after 400 rows.
         let half = all.count / 2
         for part in [all[0..<half], all[half...]] {
             let r = try ToolRunner.run("bnc-score", ["--train-windows", "100", "--output", pattern, "--quiet"],
@@ -163,18 +129,18 @@ struct ScoreSignalTests {
 /// The issue's "done when": real Binance trades → bnc-window → bnc-score → DESIGN.md §3 CSV.
 @Suite("bnc-window | bnc-score on real trades")
 struct WindowToScorePipelineTests {
-    static let trades = "zcat '\(ToolRunner.sharedData.appendingPathComponent("hftbacktest_spot_btcusdt_20240808.gz").path)' | grep '@trade' | cut -d' ' -f2-"
+    static let trades = "cat '\(Fixture.path(Fixture.trades2024))'"
 
     @Test func realTradesBecomeScoredRows() throws {
         let dir = try ToolRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let windows = try ToolRunner.shell("\(Self.trades) | bnc-window --window 1s --quiet")
+        let windows = try ToolRunner.shell("\(Self.trades) | bnc-window --window 200ms --quiet")
         #expect(windows.status == 0)
         let windowCount = windows.stdoutLines.count
-        #expect(windowCount > 300)
+        #expect(windowCount > 200)
         let out = dir.appendingPathComponent("window_results.csv").path
         let scored = try ToolRunner.shell(
-            "\(Self.trades) | bnc-window --window 1s --quiet | bnc-score --train-windows 50 --quiet --output '\(out)'")
+            "\(Self.trades) | bnc-window --window 200ms --quiet | bnc-score --train-windows 50 --quiet --output '\(out)'")
         #expect(scored.status == 0, "\(scored.stderrText)")
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,symbol,window_end,complete,model_version,anomaly_score")
@@ -193,10 +159,24 @@ struct WindowToScorePipelineTests {
 
         // Any numeric row keys can be the features; NDJSON output carries the same columns.
         let json = try ToolRunner.shell(
-            "\(Self.trades) | bnc-window --window 1s --quiet | bnc-score --batch --quiet --format ndjson --features trade_count,buy_volume,max_trade_size,quote_volume")
+            "\(Self.trades) | bnc-window --window 200ms --quiet | bnc-score --batch --quiet --format ndjson --features trade_count,buy_volume,max_trade_size,quote_volume")
         #expect(json.status == 0)
         #expect(json.stdoutLines.count == windowCount)
         let first = try #require(try JSONSerialization.jsonObject(with: Data(json.stdoutLines[0].utf8)) as? [String: Any])
         #expect(first["model_version"] as? Int == 1 && first["score"] is Double)
+    }
+
+    /// The whole offline chain through real pipes: trades → windows → scores → summary.
+    @Test func realTradesThroughAllFourTools() throws {
+        let result = try ToolRunner.shell(
+            "bnc-stream replay --speed 0 '\(Fixture.path(Fixture.trades2024))' | bnc-window --window 200ms --quiet"
+            + " | bnc-score --train-windows 50 --quiet | bnc-stats summary --json")
+        #expect(result.status == 0, "\(result.stderrText)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        let windows = try #require(summary["windows"] as? Int), scored = try #require(summary["scored"] as? Int)
+        let anomalies = try #require(summary["anomalies"] as? Int)
+        #expect(windows > 200 && scored == windows - 50)
+        #expect(anomalies > 0 && anomalies < scored / 2)
+        #expect(summary["first"] as? String == "2024-08-08T23:54:15.200Z")
     }
 }

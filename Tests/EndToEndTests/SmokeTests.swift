@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Every tool answers --version and --help")
 struct SmokeTests {

@@ -1,155 +1,17 @@
 import Foundation
 import Testing
+import TestSupport
 
-/// bnc-stats against the pandas/SciPy reference (`scripts/reference/stats_reference.py`): every
-/// figure of `--json`, on the original project's real CSVs, on the same rows in our CSV and
-/// NDJSON formats, and on edge cases (no anomalies, all anomalies, one row, nothing scored, ties
-/// and small samples in Mann–Whitney). Counts must match exactly, other numbers within 1e-9
-/// relative. Needs python3 with pandas and scipy (CI installs them), and chromium for the report.
-@Suite("bnc-stats matches pandas and SciPy", .serialized)
-struct StatsEndToEndTests {
-    static let seedRun = ToolRunner.sharedData.appendingPathComponent("seed-run")
-    static let originals = ["window_results_2026-02-28.csv", "window_results.csv", "window_results_prev2.csv"]
-    static let commands = ["summary", "hourly", "baseline", "premove", "cv"]
-
-    /// Options passed to both sides; each bnc-stats subcommand gets the ones it takes.
-    struct Options {
-        var bins: Int? = nil
-        var horizons: String? = nil
-        var window: String? = nil
-        var sizes: String? = nil
-
-        func arguments(for command: String) -> [String] {
-            var a: [String] = []
-            if let bins, command == "summary" { a += ["--bins", "\(bins)"] }
-            if let horizons, command == "premove" { a += ["--horizons", horizons] }
-            if let window, command == "premove" || command == "cv" { a += ["--window", window] }
-            if let sizes, command == "cv" { a += ["--sizes", sizes] }
-            return a
-        }
-
-        var referenceArguments: [String] {
-            var a: [String] = []
-            if let bins { a += ["--bins", "\(bins)"] }
-            if let horizons { a += ["--horizons", horizons] }
-            if let window { a += ["--window", window] }
-            if let sizes { a += ["--sizes", sizes] }
-            return a
-        }
+/// bnc-stats as users run it, on synthetic result files: exit statuses, the Mann–Whitney path, a
+/// closed pipe. (Every figure against pandas and SciPy: IntegrationTests/StatsEndToEndTests.)
+@Suite("bnc-stats end to end")
+struct StatsToolTests {
+    static func ourCSV(_ rows: [SyntheticResults.Row], symbol: String = "BTCUSDT", start: Int = 1_772_294_400) -> String {
+        SyntheticResults.csv(rows, symbol: symbol, start: start)
     }
 
-    // MARK: - Real data
-
-    @Test("the original's real CSVs", arguments: originals)
-    func originalCSV(file: String) throws {
-        try expectMatch([Self.seedRun.appendingPathComponent(file).path])
-    }
-
-    @Test("the original's per-second trade counts (cv)", arguments: ["trade_rate.csv", "trade_rate_long.csv"])
-    func tradeRates(file: String) throws {
-        let path = Self.seedRun.appendingPathComponent(file).path
-        try expectMatch([path], commands: ["cv"])
-        try expectMatch([path], Options(sizes: "2s,7s,120s"), commands: ["cv"])
-    }
-
-    @Test("our CSV and NDJSON made from the real rows", arguments: ["csv", "ndjson"])
-    func ourFormats(format: String) throws {
-        let dir = try ToolRunner.temporaryDirectory("stats-ours")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        for original in Self.originals {
-            try runPython("scripts/reference/make_our_format.py", [Self.seedRun.appendingPathComponent(original).path, dir.path])
-        }
-        let main = dir.appendingPathComponent("window_results_2026-02-28.bnc.\(format)").path
-        try expectMatch([main])
-        try expectMatch([main], Options(bins: 7, horizons: "20s,2m,1h", sizes: "20s,40s,60s,5m"), commands: ["summary", "premove", "cv"])
-        // Several files, given out of time order, are one series in time order.
-        let older = dir.appendingPathComponent("window_results.bnc.\(format)").path
-        let oldest = dir.appendingPathComponent("window_results_prev2.bnc.\(format)").path
-        try expectMatch([main, oldest, older])
-    }
-
-    @Test("a file large enough to be read in two halves on two threads gives the same figures")
-    func largeFile() throws {
-        let dir = try ToolRunner.temporaryDirectory("stats-large")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("large.csv").path
-        try runPython("bench/make_stats_input.py", [Self.seedRun.appendingPathComponent("window_results_2026-02-28.csv").path, "48000", file])
-        let size = try #require(try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int)
-        #expect(size > 8 << 20)
-        try expectMatch([file], commands: ["summary", "hourly", "baseline", "premove"])
-    }
-
-    @Test("stdin is read like a file")
-    func standardInput() throws {
-        let path = Self.seedRun.appendingPathComponent("window_results.csv").path
-        let viaStdin = try ToolRunner.run("bnc-stats", ["summary", "--json"], stdin: try Data(contentsOf: URL(fileURLWithPath: path)))
-        let viaFile = try ToolRunner.run("bnc-stats", ["summary", "--json", path])
-        #expect(viaStdin.status == 0)
-        #expect(viaStdin.stdoutText == viaFile.stdoutText)
-    }
-
-    // MARK: - Edge cases
-
-    /// Our CSV rows from (score, prediction, return, volatility) tuples, 20 s apart.
-    static func ourCSV(_ rows: [(score: Double?, ret: Double, vol: Double)], symbol: String = "BTCUSDT", start: Int = 1_772_294_400) -> String {
-        var s = "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,symbol,window_end,complete,model_version,anomaly_score\n"
-        for (k, r) in rows.enumerated() {
-            let t = start + 20 * k
-            let iso = { (sec: Int) -> String in
-                let d = Date(timeIntervalSince1970: TimeInterval(sec))
-                let f = ISO8601DateFormatter()
-                f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-                return f.string(from: d)
-            }
-            let count = 100 + (k * 37) % 900
-            let volume = Double(count) * 0.0021 + Double(k % 7) * 0.013
-            let scoreText = r.score.map { "\($0)" } ?? ""
-            let prediction = r.score.map { $0 < 0 ? "-1" : "1" } ?? ""
-            s += "\(iso(t)),\(count),\(volume),\(volume / Double(count)),\(r.ret),\(r.vol),\(scoreText),\(prediction),\(symbol),\(iso(t + 20)),true,\(r.score == nil ? 0 : 1),\n"
-        }
-        return s
-    }
-
-    /// A deterministic pseudo-random stream (no Foundation randomness: same rows every run).
-    struct Rand {
-        var state: UInt64
-        mutating func next() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53)
-        }
-    }
-
-    static func series(_ n: Int, anomalyEvery: Int?, warmup: Int = 0, quantized: Bool = false, seed: UInt64 = 7) -> [(score: Double?, ret: Double, vol: Double)] {
-        var r = Rand(state: seed)
-        return (0..<n).map { k in
-            var ret = (r.next() - 0.5) * 0.002
-            if quantized { ret = (ret * 10_000).rounded() / 10_000 }   // few distinct values: ties
-            let vol = r.next() * 10 + (k % 17 == 0 ? 40 : 0)
-            if k < warmup { return (nil, ret, vol) }
-            var score = 0.05 + r.next() * 0.2
-            if let every = anomalyEvery, k % every == 0 { score = -0.01 - r.next() * 0.1 }
-            return (score, ret, vol)
-        }
-    }
-
-    static let edgeCases: [(String, String)] = [
-        ("no anomalies", ourCSV(series(300, anomalyEvery: nil, warmup: 20))),
-        ("all anomalies", ourCSV(series(120, anomalyEvery: 1))),
-        ("a single row", ourCSV(series(1, anomalyEvery: nil))),
-        ("no scored rows", ourCSV(series(50, anomalyEvery: nil, warmup: 50))),
-        ("ties in Mann–Whitney", ourCSV(series(400, anomalyEvery: 9, warmup: 10, quantized: true))),
-        ("small samples, exact p-values", ourCSV(series(60, anomalyEvery: 11, seed: 3))),
-        ("two rows", ourCSV(series(2, anomalyEvery: 2))),
-    ]
-
-    @Test("edge cases", arguments: 0..<edgeCases.count)
-    func edgeCase(index: Int) throws {
-        let (name, text) = Self.edgeCases[index]
-        let dir = try ToolRunner.temporaryDirectory("stats-edge")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("edge.csv")
-        try text.write(to: file, atomically: true, encoding: .utf8)
-        try expectMatch([file.path], Options(horizons: "20s,1m,3m", window: "20s", sizes: "20s,40s,1m"), label: name)
+    static func series(_ n: Int, anomalyEvery: Int?, warmup: Int = 0, quantized: Bool = false, seed: UInt64 = 7) -> [SyntheticResults.Row] {
+        SyntheticResults.series(n, anomalyEvery: anomalyEvery, warmup: warmup, quantized: quantized, seed: seed)
     }
 
     @Test("the exact Mann–Whitney path is taken for small samples without ties")
@@ -165,8 +27,6 @@ struct StatsEndToEndTests {
         let t = try ToolRunner.run("bnc-stats", ["premove", "--json", "--horizons", "20s", tied.path])
         #expect(t.stdoutText.contains("\"method\": \"asymptotic\""))
     }
-
-    // MARK: - Behaviour
 
     @Test("exit codes: unknown format 65, missing file 74, several symbols 64 until --symbol picks one")
     func exitCodes() throws {
@@ -197,118 +57,14 @@ struct StatsEndToEndTests {
         #expect(try ToolRunner.run("bnc-stats", ["summary", "--strict", bad.path]).status == 65)
     }
 
-    @Test("--append adds one timestamped block per run")
-    func appendBlocks() throws {
-        let dir = try ToolRunner.temporaryDirectory("stats-append")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let log = dir.appendingPathComponent("score_summary.txt").path
-        let input = Self.seedRun.appendingPathComponent("window_results.csv").path
-        for _ in 0..<2 { #expect(try ToolRunner.run("bnc-stats", ["summary", "--append", log, input]).status == 0) }
-        let text = try String(contentsOfFile: log, encoding: .utf8)
-        #expect(text.components(separatedBy: "==== bnc-stats summary · ").count == 3)
-        #expect(text.contains("anomalies   82"))
-        #expect(text.contains("window_results.csv (original-csv)"))
-    }
-
     @Test("a closed pipe downstream is a quiet success")
     func closedPipe() throws {
-        let input = Self.seedRun.appendingPathComponent("window_results_2026-02-28.csv").path
-        let r = try ToolRunner.shell("bnc-stats baseline --limit 0 '\(input)' | head -2")
+        let dir = try ToolRunner.temporaryDirectory("stats-pipe")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("long.csv")
+        try Self.ourCSV(Self.series(5_000, anomalyEvery: 13, warmup: 20)).write(to: file, atomically: true, encoding: .utf8)
+        let r = try ToolRunner.shell("bnc-stats baseline --limit 0 '\(file.path)' | head -2")
         #expect(r.status == 0)
         #expect(r.stderrText.isEmpty)
-    }
-
-    @Test("the HTML report is well-formed, self-contained, and renders in headless Chromium")
-    func htmlReport() throws {
-        let dir = try ToolRunner.temporaryDirectory("stats-report")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let html = dir.appendingPathComponent("report.html")
-        let input = Self.seedRun.appendingPathComponent("window_results_2026-02-28.csv").path
-        let r = try ToolRunner.run("bnc-stats", ["report", "--html", html.path, input])
-        #expect(r.status == 0, "\(r.stderrText)")
-        let page = try String(contentsOf: html, encoding: .utf8)
-        #expect(!page.contains("<script"))
-        #expect(!page.contains("http://") || !page.replacingOccurrences(of: "http://www.w3.org/", with: "").contains("http://"))
-        #expect(!page.contains("https://"))
-        // Well-formed XML (XHTML + inline SVG), checked by Python's parser.
-        try runPython("-c", ["import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); "
-            + "n = len(r.findall('.//{http://www.w3.org/2000/svg}svg')); assert n >= 4, n", html.path])
-        // Chromium: the page loads, the DOM holds the charts, and a screenshot is drawn.
-        let png = dir.appendingPathComponent("out.png")
-        let shot = try ToolRunner.shell("chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --screenshot='\(png.path)' --window-size=1200,2400 'file://\(html.path)'")
-        #expect(shot.status == 0, "\(shot.stderrText)")
-        let image = try Data(contentsOf: png)
-        #expect(image.count > 10_000)
-        #expect(image.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
-        let dom = try ToolRunner.shell("chromium --headless --no-sandbox --disable-gpu --dump-dom 'file://\(html.path)'")
-        #expect(dom.status == 0)
-        let text = dom.stdoutText
-        #expect(text.components(separatedBy: "<svg").count - 1 >= 4)
-        for title in ["Score over time", "Score histogram", "Anomaly rate by hour", "Pre-move ratios across horizons"] {
-            #expect(text.contains("<title>\(title)</title>"), "chart \(title) missing")
-        }
-        #expect(text.contains("<circle"))   // anomalies marked
-        // report --json carries the same figures as the subcommands.
-        let json = try ToolRunner.run("bnc-stats", ["report", "--json", "--html", html.path, input])
-        let summary = try ToolRunner.run("bnc-stats", ["summary", "--json", "--bins", "30", input])
-        let reportObject = try JSONSerialization.jsonObject(with: json.stdout) as! [String: Any]
-        let summaryObject = try JSONSerialization.jsonObject(with: summary.stdout) as! [String: Any]
-        #expect(compare(reportObject["summary"]!, summaryObject, "$").isEmpty)
-    }
-
-    // MARK: - Helpers
-
-    /// Runs the reference once (`all`) and each bnc-stats subcommand, and compares every figure.
-    func expectMatch(_ files: [String], _ options: Options = Options(), commands: [String] = StatsEndToEndTests.commands,
-                     label: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let reference = try runPython("scripts/reference/stats_reference.py", ["all"] + files + options.referenceArguments)
-        let expected = try #require(try JSONSerialization.jsonObject(with: reference) as? [String: Any], sourceLocation: sourceLocation)
-        let name = label ?? files.map { ($0 as NSString).lastPathComponent }.joined(separator: "+")
-        for command in commands {
-            let ours = try ToolRunner.run("bnc-stats", [command, "--json"] + options.arguments(for: command) + files)
-            #expect(ours.status == 0, "bnc-stats \(command) failed: \(ours.stderrText)", sourceLocation: sourceLocation)
-            guard ours.status == 0 else { continue }
-            let actual = try JSONSerialization.jsonObject(with: ours.stdout)
-            let want = try #require(expected[command], "reference has no \(command)", sourceLocation: sourceLocation)
-            let mismatches = compare(actual, want, "$")
-            #expect(mismatches.isEmpty, "\(name) \(command): \(mismatches.prefix(10))", sourceLocation: sourceLocation)
-        }
-    }
-
-    @discardableResult
-    func runPython(_ script: String, _ arguments: [String]) throws -> Data {
-        let args = ([script] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-        let r = try ToolRunner.shell("python3 \(args)")
-        #expect(r.status == 0, "python3 \(script) failed: \(r.stderrText)")
-        return r.stdout
-    }
-
-    /// Counts (integers on both sides) exactly; other numbers within 1e-9 relative; everything
-    /// else (keys, order, strings, nulls) exactly.
-    func compare(_ a: Any, _ b: Any, _ path: String) -> [String] {
-        switch (a, b) {
-        case let (x as [String: Any], y as [String: Any]):
-            guard Set(x.keys) == Set(y.keys) else { return ["\(path): keys \(x.keys.sorted()) vs \(y.keys.sorted())"] }
-            return x.keys.sorted().flatMap { compare(x[$0]!, y[$0]!, "\(path).\($0)") }
-        case let (x as [Any], y as [Any]):
-            guard x.count == y.count else { return ["\(path): \(x.count) vs \(y.count) items"] }
-            return zip(x, y).enumerated().flatMap { compare($1.0, $1.1, "\(path)[\($0)]") }
-        case let (x as String, y as String):
-            return x == y ? [] : ["\(path): \(x) vs \(y)"]
-        case (is NSNull, is NSNull):
-            return []
-        case let (x as NSNumber, y as NSNumber):
-            if isInteger(x) && isInteger(y) { return x.int64Value == y.int64Value ? [] : ["\(path): \(x) vs \(y)"] }
-            let u = x.doubleValue, v = y.doubleValue
-            if u == v || abs(u - v) <= 1e-9 * max(abs(u), abs(v)) { return [] }
-            return ["\(path): \(u) vs \(v)"]
-        default:
-            return ["\(path): \(a) vs \(b)"]
-        }
-    }
-
-    func isInteger(_ n: NSNumber) -> Bool {
-        let type = String(cString: n.objCType)
-        return ["c", "s", "i", "l", "q", "C", "S", "I", "L", "Q"].contains(type)
     }
 }

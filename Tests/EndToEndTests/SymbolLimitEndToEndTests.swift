@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The one symbol limit (BNCWire's `WireLimits.maxSymbolLength`, 23 bytes) across the tools: what

@@ -1,6 +1,7 @@
 import BNCCore
 import Foundation
 import Testing
+import TestSupport
 import ZIPFoundation
 @testable import MarketHistory
 
@@ -110,12 +111,12 @@ struct PublicDataReaderTests {
         #expect(error?.exitStatus == .dataError)
     }
 
-    /// The real capture, written as Binance's daily trades dump (zipped, µs timestamps like the
+    /// A real capture (Tests/Fixtures), written as Binance's daily trades dump (zipped, µs timestamps like the
     /// 2025 spot files), converts back to the very payloads Binance streamed, except `E`, which
     /// the dumps do not have.
     @Test func realCaptureRoundTripsThroughTheDumpFormat() throws {
-        let payloads = try TestSupport.realTradeLines("hftbacktest_spot_btcusdt_20240809.gz")
-        #expect(payloads.count == 10_147)
+        let payloads = try Fixture.payloads(Fixture.trades2024)
+        #expect(payloads.count == 1_000)
         var csv = ""
         var originals: [[String: Any]] = []
         for line in payloads {
@@ -127,7 +128,7 @@ struct PublicDataReaderTests {
         }
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let archivePath = try write(csv, "BTCUSDT-trades-2024-08-09.zip", in: dir)
+        let archivePath = try write(csv, "BTCUSDT-trades-2024-08-08.zip", in: dir)
         let (summary, lines) = try run([archivePath])
         #expect(summary.trades == payloads.count && summary.malformedRows == 0)
         try #require(lines.count == originals.count)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import MarketStream
 
 @Suite("Trade messages, backoff, limits and REST conversion")
@@ -31,16 +32,7 @@ struct FeedLogicTests {
 
     @Test("Real capture lines: every @trade message unwraps to its data object with consecutive ids")
     func realCapture() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/hftbacktest_spot_btcusdt_20240808.gz")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "zcat '\(url.path)' | grep '@trade' | cut -d' ' -f2-"]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let text = try String(contentsOf: Fixture.url(Fixture.trades2024), encoding: .utf8)
         var previous: Int64?
         var count = 0
         for line in text.split(separator: "\n") {
@@ -51,7 +43,7 @@ struct FeedLogicTests {
             previous = m.id
             count += 1
         }
-        #expect(count == 9757)
+        #expect(count == 1_000)
     }
 
     @Test("Backoff: full jitter under a doubling ceiling capped at the maximum, reset after a long-lived connection")

@@ -1,6 +1,7 @@
 import AnomalyModel
 import Foundation
 import Testing
+import TestSupport
 
 /// Item 5 of the issue: on every labelled ODDS dataset, our StandardScaler + IsolationForest scores
 /// like scikit-learn's. scikit-learn runs six seeds (0–5) on the same rows in one Python process
@@ -17,7 +18,7 @@ import Testing
 ///   about −0.45, far below what a wrong algorithm (ψ, depth limit, c(n), offset) shifts them by;
 /// - Spearman correlation with every scikit-learn seed no lower than the lowest correlation
 ///   between two scikit-learn seeds minus 0.02 (the noise floor of the issue: 0.91–0.99).
-@Suite("Parity with scikit-learn's IsolationForest on the ODDS datasets")
+@Suite("Parity with scikit-learn's IsolationForest on the ODDS datasets", .integration)
 struct ScikitLearnParityTests {
     struct Reference: Decodable {
         struct Seed: Decodable { var seed: Int; var auc: Double; var mean: Double; var std: Double }
@@ -31,22 +32,22 @@ struct ScikitLearnParityTests {
     static let ourSeeds: [UInt64] = [0, 1, 2]
 
     @Test func everyDatasetScoresLikeScikitLearn() throws {
-        let odds = ReferencePython.sharedData.appendingPathComponent("odds")
+        let odds = PackagePaths.sharedData.appendingPathComponent("odds")
         let files = try FileManager.default.contentsOfDirectory(atPath: odds.path)
             .filter { $0.hasSuffix(".csv") }.sorted()
         try #require(files.count == 10, "expected the ten ODDS datasets in \(odds.path)")
-        let work = try ReferencePython.temporaryDirectory()
+        let work = try ToolRunner.temporaryDirectory("bnc-parity")
         defer { try? FileManager.default.removeItem(at: work) }
         var arguments = ["--rows-out", work.path, "--scores-out", work.path]
         for f in files { arguments += ["--csv", odds.appendingPathComponent(f).path] }
-        let output = try ReferencePython.run("iforest_reference.py", arguments)
+        let output = try ReferencePython.text("scripts/reference/iforest_reference.py", arguments)
         let references = try output.split(separator: "\n").map {
             try JSONDecoder().decode(Reference.self, from: Data($0.utf8))
         }
         #expect(references.count == files.count)
 
         for reference in references {
-            let (rows, labels) = try ReferencePython.readLabelledCSV(work.appendingPathComponent(reference.name))
+            let (rows, labels) = try LabelledCSV.read(work.appendingPathComponent(reference.name))
             #expect(rows.count == reference.rows)
             let featureCount = rows[0].count
             let flat = rows.flatMap { $0 }

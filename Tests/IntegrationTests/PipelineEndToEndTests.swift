@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The `pipelines/*.sh` scripts, run end to end with the built tools (found through `BNC_BIN`,
 /// the folder this test run built) on the real captures in `../shared/data`.
-@Suite("pipelines/*.sh end to end", .serialized)
+@Suite("pipelines/*.sh end to end", .integration, .serialized)
 struct PipelineEndToEndTests {
     static let scripts = ["lib.sh", "live.sh", "record.sh", "replay.sh", "collector.sh", "demo.sh", "choose-window.sh"]
     static let runnable = scripts.filter { $0 != "lib.sh" }

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The short, CI-sized versions of the robustness evidence (the README, section "Does it survive?"): the built
 /// tools killed with SIGKILL mid-write and restarted, and put into hostile environments. The
 /// scripts do the work and print a table; a failing check fails the test with that table.
-@Suite("Robustness: crash-restart and faults", .serialized)
+@Suite("Robustness: crash-restart and faults", .integration, .serialized)
 struct RobustnessEndToEndTests {
     static var bin: String { ToolRunner.productsDirectory.path }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The Python fixture server (scripts/testing/ws_fixture_server.py, on the `websockets` package)
 /// playing the real BTCUSDT captures, with failure modes chosen per test.
@@ -141,7 +142,7 @@ private func expectExactTape(_ lines: [Substring], expectedCount: Int? = nil, al
     return (live, backfilled)
 }
 
-@Suite("bnc-stream live against a real WebSocket server (Python websockets)", .serialized)
+@Suite("bnc-stream live against a real WebSocket server (Python websockets)", .integration, .serialized)
 struct StreamEndToEndTests {
     /// Fast reconnects for tests: the defaults are 1 s → 60 s.
     let fast = ["--backoff-initial", "20ms", "--backoff-max", "100ms", "--max-retries", "2"]

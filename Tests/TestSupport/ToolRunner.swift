@@ -2,25 +2,24 @@ import Foundation
 
 /// Runs the built executables (the `bnc-*` products sit next to the test bundle in the build
 /// folder) with real pipes, for the end-to-end tests.
-struct ToolRunner {
-    struct Result {
-        var status: Int32
-        var stdout: Data
-        var stderr: Data
-        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
-        var stderrText: String { String(decoding: stderr, as: UTF8.self) }
-        var stdoutLines: [Substring] { stdoutText.split(separator: "\n", omittingEmptySubsequences: true) }
+package struct ToolRunner {
+    package struct Result {
+        package var status: Int32
+        package var stdout: Data
+        package var stderr: Data
+        package var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+        package var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+        package var stdoutLines: [Substring] { stdoutText.split(separator: "\n", omittingEmptySubsequences: true) }
     }
 
-    /// The package root (holds Package.swift); `../shared/data` lies beside it.
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The package root (holds Package.swift).
+    package static var packageRoot: URL { PackagePaths.root }
 
-    /// `../shared/data` relative to the package root.
-    static let sharedData: URL = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+    /// `../shared/data` beside the package root: the integration tier only.
+    package static var sharedData: URL { PackagePaths.sharedData }
 
     /// The folder holding the built products (`.build/debug` or whatever scratch path is in use).
-    static let productsDirectory: URL = {
+    package static let productsDirectory: URL = {
         var url = Bundle.main.bundleURL
         // swift-testing runs inside the xctest bundle/executable located in the products folder.
         for candidate in [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
@@ -33,10 +32,10 @@ struct ToolRunner {
         return url
     }()
 
-    static func executable(_ name: String) -> URL { productsDirectory.appendingPathComponent(name) }
+    package static func executable(_ name: String) -> URL { productsDirectory.appendingPathComponent(name) }
 
     /// Runs `tool` with `arguments`, feeding `stdin` (if any) and collecting both outputs.
-    static func run(_ tool: String, _ arguments: [String], stdin: Data? = nil,
+    package static func run(_ tool: String, _ arguments: [String], stdin: Data? = nil,
                     environment: [String: String]? = nil) throws -> Result {
         try spawn(executable(tool).path, arguments, stdin: stdin,
                   environment: environment ?? ProcessInfo.processInfo.environment)
@@ -44,7 +43,7 @@ struct ToolRunner {
 
     /// Runs a shell pipeline (`bash -o pipefail -c`) in the package root with the products folder
     /// first on PATH, so tests can connect the real tools with real pipes exactly as users do.
-    static func shell(_ script: String, environment extra: [String: String] = [:]) throws -> Result {
+    package static func shell(_ script: String, environment extra: [String: String] = [:]) throws -> Result {
         var env = ProcessInfo.processInfo.environment
         env["PATH"] = productsDirectory.path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
         for (k, v) in extra { env[k] = v }
@@ -53,8 +52,8 @@ struct ToolRunner {
                          stdin: nil, environment: env)
     }
 
-    struct SpawnError: Error, CustomStringConvertible {
-        var description: String
+    package struct SpawnError: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// `posix_spawn` + `waitpid` rather than Foundation's `Process`: on Linux, `Process` learns of
@@ -64,7 +63,7 @@ struct ToolRunner {
     /// seconds of silence, so a leaked grandchild holding them open cannot hang a test either.
     /// Children start with no blocked signals and default dispositions (the test runner's
     /// threads block SIGTERM/SIGINT, which would otherwise be inherited).
-    static func spawn(_ path: String, _ arguments: [String], stdin: Data?,
+    package static func spawn(_ path: String, _ arguments: [String], stdin: Data?,
                       environment: [String: String]) throws -> Result {
         signal(SIGPIPE, SIG_IGN)
         var inPipe: [Int32] = [-1, -1], outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
@@ -170,7 +169,7 @@ struct ToolRunner {
     }
 
     /// A fresh temporary directory, removed by the caller with `cleanup`.
-    static func temporaryDirectory(_ label: String = "bnc") throws -> URL {
+    package static func temporaryDirectory(_ label: String = "bnc") throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
