@@ -1,3 +1,5 @@
+import BNCCore
+
 /// Why a model cannot be used or a model file cannot be read or written.
 public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file is not a bnc-score model file, or is damaged (bad checksum, malformed trees).
@@ -24,8 +26,3 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BNCCore
 
 /// The model file behind `--model PATH`: every symbol's model plus the collector state needed to
 /// carry on after a restart (its training buffer and how many rows the current model has scored),

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Decimal text (`"67012.34000000"`, `-1.5e-3`) to numbers straight from bytes, without building
 /// a `String`. Doubles are correctly rounded: the common case (≤ 19 significant digits that fit
 /// in 2^53, power of ten ≤ 22) is exact by Clinger's fast path, everything else goes to `strtod`,

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// An input named on the command line: a path, or `-` (and no arguments at all) for stdin.
 public struct InputFile: Sendable, Hashable {
     /// As given; `-` is stdin.

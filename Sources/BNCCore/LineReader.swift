@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Splits a file descriptor into lines, reading in large chunks and handing each line out as a
 /// borrowed byte buffer: no `String` and no allocation per line, and no byte scanned twice.
 /// The splitting itself is `LineSplitter`'s (shared with readers whose bytes arrive in pushed

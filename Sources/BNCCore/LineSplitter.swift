@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Splits bytes that arrive in chunks pushed by the caller (a decompressor, a socket, a `read`
 /// loop) into lines, with the same rules as `LineReader`, which is built on it.
 ///

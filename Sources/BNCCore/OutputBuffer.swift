@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Why a write to an output descriptor failed.
 public enum OutputError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The reader of the pipe went away (`EPIPE`): DESIGN.md §6 says exit 0, quietly.

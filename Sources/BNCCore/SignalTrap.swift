@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
 
 /// SIGINT/SIGTERM become a flag the main loop polls, so a tool finishes the row it is writing,

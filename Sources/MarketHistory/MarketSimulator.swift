@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import BNCCore
 
 /// A SYNTHETIC BTCUSDT-like market that writes trade lines in Binance's exact payload format,

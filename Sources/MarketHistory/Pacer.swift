@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import BNCCore
 
 /// Paces output by exchange time: the line stamped `t` is due `(t − t₀) / speed` after the

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import BNCCore
 
 /// Turns the rows of one public-data CSV into trade lines, straight from the bytes: price and

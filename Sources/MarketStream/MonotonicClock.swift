@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BNCCore
 
 /// Milliseconds on the monotonic clock: timeouts, backoff and rollover never follow wall-clock jumps.
 public enum MonotonicClock {

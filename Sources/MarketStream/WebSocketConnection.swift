@@ -1,10 +1,5 @@
 import CCurl
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
+import BNCCore
 /// TLS settings shared by the WebSocket and REST handles. Verification is always on.
 public struct TLSOptions: Sendable, Equatable {
     /// An extra CA certificate (PEM) trusted in addition to the system store.

@@ -1,10 +1,4 @@
 import BNCCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `report --html`: one self-contained page — inline CSS and SVG, no script, no fonts or images
 /// from anywhere — with the score over time (anomalies marked), the score histogram, the hourly
 /// anomaly rate, the pre-move ratios across horizons and the summary tables. The markup is

@@ -570,12 +570,6 @@ public struct ResultReader {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The feature columns a reader may skip: `premove` and `hourly` never look at trade counts,
 /// volumes or trade sizes.
 public struct ResultColumns: OptionSet, Sendable {

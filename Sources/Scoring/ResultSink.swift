@@ -23,8 +23,3 @@ public enum ResultSinkError: Error, Sendable, Equatable, CustomStringConvertible
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,10 +1,6 @@
 import ArgumentParser
 import BNCCore
 import MarketStream
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// `bnc-stream live` (the default): Binance's live trade stream as trade lines on stdout.
 struct LiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
