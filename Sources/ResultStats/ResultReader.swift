@@ -103,28 +103,20 @@ public struct ResultReader {
         guard position < size else { finishFile(state, name); return }
         var middle = position + (size - position) / 2
         middle = min(Self.lineEnd(bytes, from: middle) + 1, size)
-        let second = ParseJob(reader: ResultReader(strict: strict, columns: columns), state: state, bytes: bytes, range: middle..<size)
+        let job = ParseJob(reader: ResultReader(strict: strict, columns: columns), state: state, bytes: MappedBytes(bytes: bytes), range: middle..<size)
         // The second half starts with an empty part of its own (same columns and format).
-        second.state.part = ResultSeries()
-        second.state.part!.reserveCapacity((size - middle) / 64)
-        second.state.part!.formats = state.part!.formats
-        second.state.part!.timeBasis = state.part!.timeBasis
-        second.state.rates = TradeRateSeries()
-        var thread = pthread_t()
-        let box = Unmanaged.passRetained(second)
-        let started = pthread_create(&thread, nil, { arg in
-            let job = Unmanaged<ParseJob>.fromOpaque(arg!).takeRetainedValue()
+        job.state.part = ResultSeries()
+        job.state.part!.reserveCapacity((size - middle) / 64)
+        job.state.part!.formats = state.part!.formats
+        job.state.part!.timeBasis = state.part!.timeBasis
+        job.state.rates = TradeRateSeries()
+        let worker = DedicatedThread(handing: job) { job in
             job.run(firstLine: 1)
-            return nil
-        }, box.toOpaque()) == 0
-        if !started { box.release(); second.run(firstLine: 1) }
-        var firstError: ResultReadError? = nil
-        var linesInFirst = 0
-        do {
-            linesInFirst = try Self.parse(&self, &state, bytes, position..<middle, firstLine: lineNumber + 1)
-        } catch { firstError = error }
-        if started { pthread_join(thread, nil) }
-        if let firstError { throw firstError }
+            return job
+        }
+        // On an error here the worker is dropped, which still waits for the second half.
+        let linesInFirst = try Self.parse(&self, &state, bytes, position..<middle, firstLine: lineNumber + 1)
+        let second = worker.join()
         if let error = second.error {
             if case .badRow(let file, let line, let reason) = error {
                 throw .badRow(file: file, line: line + lineNumber + linesInFirst, reason: reason)
@@ -178,21 +170,27 @@ public struct ResultReader {
         return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
     }
 
-    /// The second half of a mapped file, parsed on its own thread.
-    fileprivate final class ParseJob: @unchecked Sendable {
+    /// The second half of a mapped file, parsed on its own thread (see `DedicatedThread`).
+    fileprivate final class ParseJob {
         var reader: ResultReader
         var state: FileState
-        let bytes: UnsafeRawBufferPointer
+        let bytes: MappedBytes
         let range: Range<Int>
         var error: ResultReadError?
 
-        init(reader: ResultReader, state: FileState, bytes: UnsafeRawBufferPointer, range: Range<Int>) {
+        init(reader: ResultReader, state: FileState, bytes: MappedBytes, range: Range<Int>) {
             self.reader = reader; self.state = state; self.bytes = bytes; self.range = range
         }
 
         func run(firstLine: Int) {
-            do { _ = try ResultReader.parse(&reader, &state, bytes, range, firstLine: firstLine) } catch { self.error = error }
+            do { _ = try ResultReader.parse(&reader, &state, bytes.bytes, range, firstLine: firstLine) } catch { self.error = error }
         }
+    }
+
+    /// A read-only file mapping both halves read at once: sharing it is safe because nobody
+    /// writes it, and it is unmapped only after the second half's thread is joined.
+    fileprivate struct MappedBytes: @unchecked Sendable {
+        let bytes: UnsafeRawBufferPointer
     }
 
     /// Orders the merged rows by time (stable) once every file is in.
@@ -205,7 +203,7 @@ public struct ResultReader {
 
     fileprivate enum Column { case timestamp, windowEnd, tradeCount, volume, avgTradeSize, ret, volatility, score, prediction, symbol, eventTime, tradesPerSec, other }
 
-    fileprivate struct FileState {
+    fileprivate struct FileState: Sendable {
         var name: String
         var format: ResultFormat?
         var columns: [Column] = []

@@ -17,9 +17,7 @@ public enum SummaryBlock {
 
     /// The current time, ISO 8601 UTC.
     public static func now() -> String {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return UTCTime(epochMilliseconds: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec / 1_000_000)).iso8601
+        UTCTime(epochMilliseconds: MonotonicClock.wallClockMilliseconds()).iso8601
     }
 
     public enum AppendError: Error, CustomStringConvertible {

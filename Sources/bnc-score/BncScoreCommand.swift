@@ -57,7 +57,7 @@ struct BncScoreCommand: ParsableCommand {
     var quiet = false
 
     var featureNames: [String] {
-        features.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+        features.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimming(" ") }
     }
 
     func validate() throws {
@@ -108,12 +108,3 @@ extension ModelParameters.MaxSamples: ExpressibleByArgument {
 }
 
 extension ResultFormat: ExpressibleByArgument {}
-
-extension String {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while s.first == " " { s.removeFirst() }
-        while s.last == " " { s.removeLast() }
-        return String(s)
-    }
-}
