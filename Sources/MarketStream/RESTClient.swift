@@ -1,3 +1,5 @@
+import BNCCore
+
 import CCurl
 
 /// A blocking HTTP GET over one reused libcurl handle (keep-alive between backfill pages).
@@ -44,9 +46,10 @@ final class RESTClient {
     }
 }
 
-enum RESTError: Error, CustomStringConvertible {
+enum RESTError: ToolError {
     case transport(String)
     var description: String {
         switch self { case .transport(let m): return m }
     }
+    var exitStatus: ExitStatus { .unavailable }
 }

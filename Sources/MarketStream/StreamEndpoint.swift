@@ -1,5 +1,7 @@
+import BNCCore
+
 /// Why an endpoint or symbol list cannot be used.
-public enum StreamConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum StreamConfigurationError: ToolError, Sendable, Equatable {
     case badEndpoint(String)
     case badSymbol(String)
     case tooManySymbols(Int)
@@ -11,6 +13,9 @@ public enum StreamConfigurationError: Error, Sendable, Equatable, CustomStringCo
         case .tooManySymbols(let n): return "\(n) symbols: Binance allows at most \(StreamEndpoint.maxStreamsPerConnection) streams per connection"
         }
     }
+
+    /// Only the command line names endpoints and symbols.
+    public var exitStatus: ExitStatus { .usage }
 }
 
 /// Which Binance stream to subscribe to for each symbol.

@@ -2,7 +2,7 @@ import CCurl
 import BNCCore
 
 /// Why the HTTP upgrade did not produce a WebSocket (RFC 6455 §4.1).
-public enum HandshakeError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum HandshakeError: ToolError, Sendable, Equatable {
     /// The server answered with a status other than 101; `retryAfter` in seconds when it said.
     case rejected(status: Int, retryAfter: Int?)
     case malformedResponse
@@ -20,6 +20,9 @@ public enum HandshakeError: Error, Sendable, Equatable, CustomStringConvertible 
         case .badAccept(let v): return "Sec-WebSocket-Accept \(v.map { "\"\($0)\"" } ?? "missing") does not match the key"
         }
     }
+
+    /// The exchange would not give us a stream.
+    public var exitStatus: ExitStatus { .unavailable }
 }
 
 /// The opening handshake: the client's upgrade request and the check of the server's answer.

@@ -52,8 +52,8 @@ public struct ResultReader {
         }
         var lineReader = LineReader(fileDescriptor: fd, chunkSize: 1 << 20, maxLineLength: 1 << 20)
         var fileState = FileState(name: name)
-        do {
-            try lineReader.forEachLine { line, number in
+        do throws(LineInputError<ResultReadError>) {
+            try lineReader.forEachLine { line, number throws(ResultReadError) in
                 switch line {
                 case .oversized(let length):
                     try self.reject(&fileState, number, "line of \(length) bytes is too long")
@@ -62,10 +62,9 @@ public struct ResultReader {
                 }
                 return true
             }
-        } catch let error as ResultReadError {
-            throw error
         } catch {
-            throw .readFailed(file: name, reason: String(describing: error))
+            if case .body(let error) = error { throw error }
+            throw .readFailed(file: name, reason: error.description)
         }
         if let part = fileState.part, fileState.format != .tradeRateCSV { series.append(contentsOf: part) }
         tradeRates.append(contentsOf: fileState.rates)

@@ -20,11 +20,12 @@ public enum SummaryBlock {
         UTCTime(epochMilliseconds: MonotonicClock.wallClockMilliseconds()).iso8601
     }
 
-    public enum AppendError: Error, CustomStringConvertible {
+    public enum AppendError: ToolError {
         case failed(errno: Int32)
         public var description: String {
             switch self { case .failed(let e): return String(cString: strerror(e)) }
         }
+        public var exitStatus: ExitStatus { .ioError }
     }
 
     public static func append(_ block: String, to path: String) throws(AppendError) {

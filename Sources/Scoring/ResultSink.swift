@@ -11,7 +11,7 @@ public protocol ResultSink {
 }
 
 /// Why output failed; `downstreamClosed` is a quiet, successful exit (DESIGN.md §6).
-public enum ResultSinkError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum ResultSinkError: ToolError, Sendable, Equatable {
     case downstreamClosed
     case io(path: String, operation: String, errno: Int32)
 
@@ -19,6 +19,13 @@ public enum ResultSinkError: Error, Sendable, Equatable, CustomStringConvertible
         switch self {
         case .downstreamClosed: return "downstream closed the pipe"
         case .io(let path, let operation, let code): return "\(path): \(operation) failed: \(String(cString: strerror(code)))"
+        }
+    }
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .downstreamClosed: return .success
+        case .io: return .ioError
         }
     }
 }

@@ -1,0 +1,51 @@
+/// The one mapping from an error that ends a tool to the end of the process: the stderr line
+/// `bnc-<tool>: <where>: <what>` and the exit status. Every command's `run()` goes through
+/// `ToolExit.run(tool:_:)`; nothing else prints a final error or picks an exit code.
+public enum ToolExit {
+    /// The exit status `error` ends a tool with: a `ToolError`'s own; anything else (an error of a
+    /// library outside bnc) is an I/O failure, 74.
+    public static func status(for error: any Error) -> ExitStatus {
+        (error as? any ToolError)?.exitStatus ?? .ioError
+    }
+
+    /// The diagnostic for `error` without the tool prefix (`<where>: <what>`), nil when the error
+    /// means a quiet success (downstream closed the pipe).
+    public static func message(for error: any Error) -> String? {
+        if status(for: error) == .success { return nil }
+        if let error = error as? any ToolError { return error.description }
+        return String(describing: error)
+    }
+
+    /// Writes the diagnostic for `error` (if any) on stderr as `tool: <where>: <what>` and returns
+    /// the status to exit with.
+    @discardableResult
+    public static func report(_ error: any Error, tool: String) -> ExitStatus {
+        if let message = message(for: error) { Diagnostics(tool: tool).report(nil, message) }
+        return status(for: error)
+    }
+
+    /// Runs a command's body. An error it throws is reported once on stderr and ends the process
+    /// with its status (a quiet success ends it with 0); a status the body returns other than
+    /// `.success` ends the process with that status (the body reported why already).
+    public static func run(tool: String, _ body: () throws -> ExitStatus) {
+        let status: ExitStatus
+        do { status = try body() } catch { status = report(error, tool: tool) }
+        exit(status)
+    }
+
+    /// `run(tool:_:)` for a body that succeeds unless it throws.
+    public static func run(tool: String, _ body: () throws -> Void) {
+        run(tool: tool) { () throws -> ExitStatus in
+            try body()
+            return .success
+        }
+    }
+
+    /// Ends the process with `status`; returns for `.success`, so the caller ends normally.
+    public static func exit(_ status: ExitStatus) {
+        guard status != .success else { return }
+        systemExit(status.rawValue)
+    }
+}
+
+@inline(__always) private func systemExit(_ code: Int32) -> Never { exit(code) }
