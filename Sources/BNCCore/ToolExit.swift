@@ -25,23 +25,14 @@ public enum ToolExit {
     }
 
     /// Runs a command's body. An error it throws is reported once on stderr and ends the process
-    /// with its status (a quiet success ends it with 0); a status the body returns other than
-    /// `.success` ends the process with that status (the body reported why already).
-    public static func run(tool: String, _ body: () throws -> ExitStatus) {
-        let status: ExitStatus
-        do { status = try body() } catch { status = report(error, tool: tool) }
-        exit(status)
-    }
-
-    /// `run(tool:_:)` for a body that succeeds unless it throws.
+    /// with its status; a quiet success (downstream closed) returns, so the command ends with 0.
     public static func run(tool: String, _ body: () throws -> Void) {
-        run(tool: tool) { () throws -> ExitStatus in
-            try body()
-            return .success
-        }
+        do { try body() } catch { exit(report(error, tool: tool)) }
     }
 
-    /// Ends the process with `status`; returns for `.success`, so the caller ends normally.
+    /// Ends the process with `status`; returns for `.success`, so the caller ends normally. For a
+    /// body whose work reports its own diagnostics and hands back a status (a run that goes on
+    /// after a bad input, the live feed's thread).
     public static func exit(_ status: ExitStatus) {
         guard status != .success else { return }
         systemExit(status.rawValue)

@@ -80,19 +80,15 @@ struct BncScoreCommand: ParsableCommand {
         if let output, let model, output == model { throw ValidationError("--output and --model must be different files") }
     }
 
-    mutating func run() throws {
+    mutating func run() {
         SignalTrap.install()
         let options = ScoringOptions(
             featureNames: featureNames, trainWindows: trainWindows ?? 500, retrainEvery: retrainEvery ?? 100,
             parameters: ModelParameters(treeCount: trees, maxSamples: maxSamples, contamination: contamination),
             seed: seed, batch: batch, format: format, outputPath: output, modelPath: model, quiet: quiet,
             showProgress: !quiet && !batch && Diagnostics.stderrIsTerminal)
-        do {
+        ToolExit.run(tool: "bnc-score") {
             try ScoringSession.run(options: options, inputs: InputFile.list(inputs))
-        } catch {
-            let status = error.exitStatus
-            if status != .success { Diagnostics(tool: "bnc-score").report(nil, error.description) }
-            throw ExitCode(status.rawValue)
         }
     }
 }

@@ -49,7 +49,7 @@ struct RecordCommand: ParsableCommand {
     }
 
     mutating func run() {
-        ToolExit.run(tool: "bnc-stream") { () throws -> ExitStatus in
+        ToolExit.run(tool: "bnc-stream") {
             SignalTrap.install()
             let diagnostics = Diagnostics(tool: "bnc-stream")
             let recorder: DailyTradeFiles
@@ -78,7 +78,7 @@ struct RecordCommand: ParsableCommand {
                 if stats.compressionFailures > 0 { summary += ", \(stats.compressionFailures) compression failure(s)" }
                 diagnostics.report("record", summary)
             }
-            return status
+            ToolExit.exit(status)
         }
     }
 
