@@ -35,10 +35,4 @@ public enum SignalTrap {
 
     /// True once SIGINT or SIGTERM arrived.
     public static var stopRequested: Bool { requested.load(ordering: .relaxed) != 0 }
-
-    /// The signal that asked us to stop, 0 if none did.
-    public static var receivedSignal: Int32 { requested.load(ordering: .relaxed) }
-
-    /// For tests and for tools that stop themselves the same way a signal would.
-    public static func requestStop(_ signal: Int32 = SIGTERM) { requested.store(signal, ordering: .relaxed) }
 }

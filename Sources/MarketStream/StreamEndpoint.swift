@@ -22,9 +22,6 @@ public enum StreamConfigurationError: ToolError, Sendable, Equatable {
 public enum StreamKind: String, Sendable, CaseIterable {
     case trade
     case aggTrade
-
-    /// The payload field holding the consecutive id.
-    var idKey: StaticString { self == .trade ? "t" : "a" }
 }
 
 /// Where to connect: the URL libcurl opens (https/http, since Debian's libcurl has no ws scheme)

@@ -393,7 +393,7 @@ public struct ResultReader {
                     guard column == .score || column == .prediction else { return false }
                     next = position
                 } else {
-                    guard let (v, end) = FieldScanner.number(p, position, n, bytes) else { return false }
+                    guard let (v, end) = DecimalParser.leadingDouble(p, position, n, bytes) else { return false }
                     next = end
                     switch column {
                     case .tradeCount: row.tradeCount = v
