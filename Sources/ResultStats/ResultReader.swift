@@ -3,10 +3,11 @@ import BNCCore
 /// Reads result files (our CSV, our NDJSON, the original's CSV) and trade-rate files, detecting
 /// each file's format from its first line, and merges them into one series in time order.
 ///
-/// Rows that cannot be read are skipped and counted (`skippedRows`, first few in `problems`);
+/// Rows that cannot be read are skipped and counted (`skippedRows`, first few in `skipped`);
 /// with `strict` the first one is an error instead.
 public struct ResultReader {
-    public struct Problem: Sendable, Equatable {
+    /// A row that was skipped, and why (named on stderr).
+    public struct SkippedRow: Sendable, Equatable {
         public var file: String
         public var line: Int
         public var reason: String
@@ -19,7 +20,7 @@ public struct ResultReader {
     public private(set) var series = ResultSeries()
     public private(set) var tradeRates = TradeRateSeries()
     public private(set) var skippedRows = 0
-    public private(set) var problems: [Problem] = []
+    public private(set) var skipped: [SkippedRow] = []
     /// Files read, with the format detected for each.
     public private(set) var files: [(name: String, format: ResultFormat)] = []
     private var sawOriginal = false, sawOurs = false
@@ -127,9 +128,9 @@ public struct ResultReader {
         if let part = second.state.part, state.format != .tradeRateCSV { series.append(contentsOf: part) }
         tradeRates.append(contentsOf: second.state.rates)
         skippedRows += second.reader.skippedRows
-        for var p in second.reader.problems where problems.count < 5 {
+        for var p in second.reader.skipped where skipped.count < 5 {
             p.line += lineNumber + linesInFirst
-            problems.append(p)
+            skipped.append(p)
         }
     }
 
@@ -220,7 +221,7 @@ public struct ResultReader {
     fileprivate mutating func reject(_ state: inout FileState, _ line: Int, _ reason: String) throws(ResultReadError) {
         if strict { throw .badRow(file: state.name, line: line, reason: reason) }
         skippedRows += 1
-        if problems.count < 5 { problems.append(Problem(file: state.name, line: line, reason: reason)) }
+        if skipped.count < 5 { skipped.append(SkippedRow(file: state.name, line: line, reason: reason)) }
     }
 
     fileprivate mutating func consume(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) {

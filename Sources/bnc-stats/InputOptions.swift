@@ -23,7 +23,7 @@ struct InputOptions: ParsableArguments {
         let input = try StatsInput.load(files, symbol: symbol, strict: strict, allowTradeRates: allowTradeRates, columns: columns)
         if input.skippedRows > 0 {
             diagnostics.report(nil, "skipped \(input.skippedRows) unreadable row(s)")
-            for p in input.problems { diagnostics.report("\(p.file):\(p.line)", p.reason) }
+            for p in input.skipped { diagnostics.report("\(p.file):\(p.line)", p.reason) }
         }
         return input
     }
