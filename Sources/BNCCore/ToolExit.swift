@@ -1,6 +1,8 @@
 /// The one mapping from an error that ends a tool to the end of the process: the stderr line
 /// `bnc-<tool>: <where>: <what>` and the exit status. Every command's `run()` goes through
-/// `ToolExit.run(tool:_:)`; nothing else prints a final error or picks an exit code.
+/// `ToolExit.run(tool:_:)`, and an error's status is its `ToolError.exitStatus`; the only other
+/// way out is `exit(_:)`, for a run that reports as it goes and hands back a status (bnc-window's
+/// inputs, the live feed's thread).
 public enum ToolExit {
     /// The exit status `error` ends a tool with: a `ToolError`'s own; anything else (an error of a
     /// library outside bnc) is an I/O failure, 74.

@@ -1,5 +1,6 @@
 import CCurl
 import BNCCore
+
 /// The live feed: keeps one WebSocket connection delivering trades for weeks, writes each trade
 /// line once and in id order per symbol, and explains every connection event on stderr.
 ///

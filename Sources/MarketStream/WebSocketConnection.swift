@@ -1,5 +1,6 @@
 import CCurl
 import BNCCore
+
 /// TLS settings shared by the WebSocket and REST handles. Verification is always on.
 public struct TLSOptions: Sendable, Equatable {
     /// An extra CA certificate (PEM) trusted in addition to the system store.

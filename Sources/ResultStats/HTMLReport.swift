@@ -1,4 +1,5 @@
 import BNCCore
+
 /// `report --html`: one self-contained page — inline CSS and SVG, no script, no fonts or images
 /// from anywhere — with the score over time (anomalies marked), the score histogram, the hourly
 /// anomaly rate, the pre-move ratios across horizons and the summary tables. The markup is

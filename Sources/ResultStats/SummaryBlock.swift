@@ -1,4 +1,5 @@
 import BNCCore
+
 /// The timestamped block `summary --append FILE` adds to a running log, like the original's
 /// `analysis/score_summary.txt`: a header line with the UTC time and the inputs, then the
 /// summary tables (without the histogram). Appended with one `write` on an `O_APPEND`

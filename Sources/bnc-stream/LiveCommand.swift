@@ -1,6 +1,7 @@
 import ArgumentParser
 import BNCCore
 import MarketStream
+
 /// `bnc-stream live` (the default): Binance's live trade stream as trade lines on stdout.
 struct LiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
