@@ -28,6 +28,7 @@ public struct InputFile: Sendable, Hashable {
     /// Runs `body` with a `LineReader` over this input, closing the file afterwards. An input
     /// that cannot be opened throws `.open`; `body`'s own errors (usually the `forEachLine`
     /// loop's) pass through unchanged.
+    @discardableResult
     public func withLineReader<R, E: Error>(
         chunkSize: Int = 1 << 20, maxLineLength: Int = 1 << 20,
         _ body: (inout LineReader) throws(LineInputError<E>) -> R

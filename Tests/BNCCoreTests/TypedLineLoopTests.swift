@@ -76,7 +76,7 @@ struct TypedLineLoopTests {
         var splitter = LineSplitter()
         let bytes = Array("1\n2\n3".utf8)
         do throws(Probe) {
-            try bytes.withUnsafeBytes { chunk in
+            _ = try bytes.withUnsafeBytes { chunk in
                 Result { () throws(Probe) in
                     try splitter.push(chunk) { _, number throws(Probe) in
                         if number == 2 { throw .stoppedAt(2) }
