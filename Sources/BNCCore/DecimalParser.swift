@@ -17,44 +17,14 @@ public enum DecimalParser {
 
     @inlinable
     public static func double(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Double? {
-        // Fast path for the shape Binance sends (`67012.34000000`): `-?digits(.digits)?` with at
-        // most 19 digits whose value fits in 2^53, so one exact division rounds correctly.
-        // Anything else (exponents, long or odd input) takes the general path below.
-        if let base = bytes.baseAddress, !range.isEmpty {
-            let p = base.assumingMemoryBound(to: UInt8.self)
-            if let value = eightDecimals(p, range, readable: bytes.count) { return value }
-            var i = range.lowerBound
-            let end = range.upperBound
-            let negative = p[i] == UInt8(ascii: "-")
-            if negative { i += 1 }
-            var mantissa: UInt64 = 0
-            let integerStart = i
-            while i < end {
-                let d = p[i] &- UInt8(ascii: "0")
-                if d >= 10 { break }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                i += 1
-            }
-            let integerDigits = i - integerStart
-            var fractionDigits = 0
-            if i < end, p[i] == UInt8(ascii: ".") {
-                i += 1
-                let fractionStart = i
-                while i < end {
-                    let d = p[i] &- UInt8(ascii: "0")
-                    if d >= 10 { break }
-                    mantissa = mantissa &* 10 &+ UInt64(d)
-                    i += 1
-                }
-                fractionDigits = i - fractionStart
-                if fractionDigits == 0 { return nil }
-            }
-            if i == end, integerDigits > 0, integerDigits + fractionDigits <= 19, mantissa <= 1 << 53 {
-                let value = Double(mantissa) / exactPowersOfTen[fractionDigits]
-                return negative ? -value : value
-            }
-        }
-        return generalDouble(bytes, range)
+        // Binance's shape (`67012.34000000`) with two word loads; everything else is the number
+        // at the front of the range, which must then be the whole range.
+        guard let base = bytes.baseAddress, !range.isEmpty else { return nil }
+        let p = base.assumingMemoryBound(to: UInt8.self)
+        if let value = eightDecimals(p, range, readable: bytes.count) { return value }
+        guard let (value, next) = leadingDouble(p, range.lowerBound, range.upperBound, bytes),
+              next == range.upperBound else { return nil }
+        return value
     }
 
     /// Binance writes exactly eight decimals (`%.8f`): `digits.dddddddd` with one to seven
@@ -165,10 +135,10 @@ public enum DecimalParser {
     /// shape starts here; the caller checks that the byte it stopped at ends its field.
     ///
     /// For delimited text (CSV) where the field's end is not known yet: the number is parsed and
-    /// delimited in the same scan. The value is bit-for-bit `double(bytes, start..<next)`'s: up
-    /// to 19 significant digits are taken exactly into a 64-bit mantissa and rounded as the
+    /// delimited in the same scan; `double` is this plus a check that the number fills its range.
+    /// Up to 19 significant digits are taken exactly into a 64-bit mantissa and rounded as the
     /// general path rounds them (Clinger's exact case, then its Float80 step); anything else —
-    /// more digits, a Float80 result too close to a midpoint — is handed to `double` itself.
+    /// more digits, a Float80 result too close to a midpoint — goes to the general path.
     @inlinable @inline(__always)
     public static func leadingDouble(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
                                      _ bytes: UnsafeRawBufferPointer) -> (value: Double, next: Int)? {
@@ -231,7 +201,7 @@ public enum DecimalParser {
         }
         // More than 19 digits overflowed the mantissa: the general parser drops and tracks them.
         guard digits <= 19 else {
-            guard let value = double(bytes, start..<i) else { return nil }
+            guard let value = generalDouble(bytes, start..<i) else { return nil }
             return (value, i)
         }
         let power = exponent - fractionDigits
@@ -254,7 +224,7 @@ public enum DecimalParser {
             }
         }
         #endif
-        guard let value = double(bytes, start..<i) else { return nil }
+        guard let value = generalDouble(bytes, start..<i) else { return nil }
         return (value, i)
     }
 
