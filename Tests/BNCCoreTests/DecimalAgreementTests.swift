@@ -6,23 +6,12 @@ import Testing
 /// grammar allows, so neither is only compared with the other.
 @Suite("DecimalParser agrees with Double(String)")
 struct DecimalAgreementTests {
-    struct SplitMix { var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     static func digits(_ count: Int, _ g: inout SplitMix) -> String {
         String((0..<count).map { _ in Character(String(g.below(10))) })
     }
 
     @Test func randomTextParsesBitForBitAsTheStandardLibrary() {
-        var g = SplitMix(state: 20_261_202)
+        var g = SplitMix(seed: 20_261_202)
         for _ in 0..<50_000 {
             var text = g.below(4) == 0 ? "-" : ""
             text += Self.digits(1 + g.below(22), &g)
@@ -47,4 +36,8 @@ struct DecimalAgreementTests {
             #expect(DecimalParser.double(text) == nil, "\(text)")
         }
     }
+}
+
+extension SplitMix {
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
