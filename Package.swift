@@ -59,7 +59,7 @@ let package = Package(
         /// Event-time windows and feature rows (DESIGN.md §2).
         .target(name: "Windowing", dependencies: ["BNCCore", "BNCWire"]),
         /// StandardScaler + Isolation Forest (DESIGN.md §4) and model files.
-        .target(name: "AnomalyModel"),
+        .target(name: "AnomalyModel", dependencies: ["BNCCore"]),
         /// bnc-score's life cycle: window-row reading, buffers, retraining, result output (DESIGN.md §3).
         .target(name: "Scoring", dependencies: ["BNCCore", "BNCWire", "AnomalyModel"]),
         /// libcurl and libcrypto, reached through C shims (curl_easy_setopt is variadic).

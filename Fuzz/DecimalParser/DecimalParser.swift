@@ -2,9 +2,6 @@
 // matches the documented grammar the two must agree bit for bit, and anything outside the grammar
 // must be rejected. int64 is checked against Swift's own integer parser.
 import BNCCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 private func matchesGrammar(_ b: UnsafeRawBufferPointer) -> Bool {
     // -?digits(.digits)?([eE][+-]?digits)?

@@ -2,9 +2,6 @@
 // line cap (small, so chunk and cap boundaries are hit constantly); the rest is fed through a
 // real pipe (inputs stay below the pipe's 64 KiB buffer, so one thread can fill it first).
 import BNCCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 private enum Expected: Equatable {
     case text([UInt8])

@@ -8,9 +8,6 @@
 // with the library itself) into DIR and exits: scripts/fuzz.sh seeds the corpus that way.
 import BNCCore
 import AnomalyModel
-#if canImport(Glibc)
-import Glibc
-#endif
 
 private func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 {
     var hash: UInt64 = 0xCBF2_9CE4_8422_2325

@@ -3,9 +3,6 @@
 // /dev/shm so it stays in memory.
 import BNCCore
 import ResultStats
-#if canImport(Glibc)
-import Glibc
-#endif
 
 private let path = "/dev/shm/bnc-fuzz-results-\(getpid()).csv"
 

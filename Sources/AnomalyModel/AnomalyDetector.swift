@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BNCCore
 
 /// The hyper-parameters of a training (DESIGN.md §4 defaults: 100 trees, ψ auto, contamination 0.05).
 public struct ModelParameters: Sendable, Equatable {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BNCCore
 
 /// c(n), the average path length of an unsuccessful search in a binary search tree of n items
 /// (Liu, Ting & Zhou 2008), exactly as scikit-learn's `_average_path_length` computes it:

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BNCCore
 
 /// scikit-learn's `IsolationForest` trees (DESIGN.md §4), grown and stored flat.
 ///

@@ -1,5 +1,7 @@
+import BNCCore
+
 /// Why a model cannot be used or a model file cannot be read or written.
-public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum ModelError: ToolError, Sendable, Equatable {
     /// The file is not a bnc-score model file, or is damaged (bad checksum, malformed trees).
     case corrupt(String)
     /// Written by another format version than this build reads.
@@ -22,10 +24,13 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
         case .io(let path, let operation, let code): return "\(path): \(operation) failed: \(String(cString: strerror(code)))"
         }
     }
+
+    /// A file that cannot be read or written is an I/O failure; everything else is bad data.
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .io: return .ioError
+        case .corrupt, .unsupportedVersion, .featureMismatch, .invalidTrainingSet: return .dataError
+        }
+    }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

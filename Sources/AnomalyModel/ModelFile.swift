@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BNCCore
 
 /// The model file behind `--model PATH`: every symbol's model plus the collector state needed to
 /// carry on after a restart (its training buffer and how many rows the current model has scored),
@@ -190,16 +186,15 @@ public struct ModelFile: Sendable, Equatable {
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .io(path: temporary, operation: "create", errno: errno) }
-        var failure: ModelError?
-        bytes.withUnsafeBytes { raw in
+        var failure: ModelError? = bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n > 0 { offset += n; continue }
                 if n < 0 && errno == EINTR { continue }
-                failure = .io(path: temporary, operation: "write", errno: errno)
-                return
+                return .io(path: temporary, operation: "write", errno: errno)
             }
+            return nil
         }
         if failure == nil, fsync(fd) != 0 { failure = .io(path: temporary, operation: "fsync", errno: errno) }
         close(fd)

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Decimal text (`"67012.34000000"`, `-1.5e-3`) to numbers straight from bytes, without building
 /// a `String`. Doubles are correctly rounded: the common case (≤ 19 significant digits that fit
 /// in 2^53, power of ten ≤ 22) is exact by Clinger's fast path, everything else goes to `strtod`,
@@ -23,44 +17,14 @@ public enum DecimalParser {
 
     @inlinable
     public static func double(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Double? {
-        // Fast path for the shape Binance sends (`67012.34000000`): `-?digits(.digits)?` with at
-        // most 19 digits whose value fits in 2^53, so one exact division rounds correctly.
-        // Anything else (exponents, long or odd input) takes the general path below.
-        if let base = bytes.baseAddress, !range.isEmpty {
-            let p = base.assumingMemoryBound(to: UInt8.self)
-            if let value = eightDecimals(p, range, readable: bytes.count) { return value }
-            var i = range.lowerBound
-            let end = range.upperBound
-            let negative = p[i] == UInt8(ascii: "-")
-            if negative { i += 1 }
-            var mantissa: UInt64 = 0
-            let integerStart = i
-            while i < end {
-                let d = p[i] &- UInt8(ascii: "0")
-                if d >= 10 { break }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                i += 1
-            }
-            let integerDigits = i - integerStart
-            var fractionDigits = 0
-            if i < end, p[i] == UInt8(ascii: ".") {
-                i += 1
-                let fractionStart = i
-                while i < end {
-                    let d = p[i] &- UInt8(ascii: "0")
-                    if d >= 10 { break }
-                    mantissa = mantissa &* 10 &+ UInt64(d)
-                    i += 1
-                }
-                fractionDigits = i - fractionStart
-                if fractionDigits == 0 { return nil }
-            }
-            if i == end, integerDigits > 0, integerDigits + fractionDigits <= 19, mantissa <= 1 << 53 {
-                let value = Double(mantissa) / exactPowersOfTen[fractionDigits]
-                return negative ? -value : value
-            }
-        }
-        return generalDouble(bytes, range)
+        // Binance's shape (`67012.34000000`) with two word loads; everything else is the number
+        // at the front of the range, which must then be the whole range.
+        guard let base = bytes.baseAddress, !range.isEmpty else { return nil }
+        let p = base.assumingMemoryBound(to: UInt8.self)
+        if let value = eightDecimals(p, range, readable: bytes.count) { return value }
+        guard let (value, next) = leadingDouble(p, range.lowerBound, range.upperBound, bytes),
+              next == range.upperBound else { return nil }
+        return value
     }
 
     /// Binance writes exactly eight decimals (`%.8f`): `digits.dddddddd` with one to seven
@@ -163,6 +127,105 @@ public enum DecimalParser {
         }
         #endif
         return slowPath(bytes, range)
+    }
+
+    /// Reads `-?digits(.digits)?([eE][+-]?digits)?` starting at `start`, stopping at the first
+    /// byte that cannot continue it (`end` bounds the scan; `bytes` is the whole buffer `p`
+    /// points into). Returns the value and the index of that byte, or nil when no number of that
+    /// shape starts here; the caller checks that the byte it stopped at ends its field.
+    ///
+    /// For delimited text (CSV) where the field's end is not known yet: the number is parsed and
+    /// delimited in the same scan; `double` is this plus a check that the number fills its range.
+    /// Up to 19 significant digits are taken exactly into a 64-bit mantissa and rounded as the
+    /// general path rounds them (Clinger's exact case, then its Float80 step); anything else —
+    /// more digits, a Float80 result too close to a midpoint — goes to the general path.
+    @inlinable @inline(__always)
+    public static func leadingDouble(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
+                                     _ bytes: UnsafeRawBufferPointer) -> (value: Double, next: Int)? {
+        var i = start
+        guard i < end else { return nil }
+        let negative = p[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var mantissa: UInt64 = 0
+        let integerStart = i
+        while i < end {
+            let d = p[i] &- UInt8(ascii: "0")
+            if d >= 10 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
+        guard i > integerStart else { return nil }
+        // Digits taken into the mantissa, leading zeros of a zero integer part and of the
+        // fraction after it not counted (leading zeros of a nonzero integer part are, which only
+        // sends such rare text to the general parser).
+        var digits = mantissa == 0 ? 0 : i - integerStart
+        var fractionDigits = 0
+        if i < end, p[i] == UInt8(ascii: ".") {
+            i += 1
+            let fractionStart = i
+            if mantissa == 0 { while i < end, p[i] == UInt8(ascii: "0") { i += 1 } }
+            let significantStart = i
+            // Eight digits per word load while they last (shortest round-trip text has 15–17).
+            while i + 8 <= end {
+                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                guard DigitBlocks.nonDigitMask(w) == 0 else { break }
+                mantissa = mantissa &* 100_000_000 &+ DigitBlocks.value(w, digits: 8)
+                i += 8
+            }
+            while i < end {
+                let d = p[i] &- UInt8(ascii: "0")
+                if d >= 10 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i += 1
+            }
+            fractionDigits = i - fractionStart
+            digits += i - significantStart
+            guard fractionDigits > 0 else { return nil }
+        }
+        var exponent = 0
+        if i < end, p[i] | 0x20 == UInt8(ascii: "e") {
+            i += 1
+            var exponentNegative = false
+            if i < end, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") {
+                exponentNegative = p[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            guard i < end, p[i] &- UInt8(ascii: "0") < 10 else { return nil }
+            while i < end {
+                let d = p[i] &- UInt8(ascii: "0")
+                if d >= 10 { break }
+                if exponent < 100_000 { exponent = exponent * 10 + Int(d) }
+                i += 1
+            }
+            if exponentNegative { exponent = -exponent }
+        }
+        // More than 19 digits overflowed the mantissa: the general parser drops and tracks them.
+        guard digits <= 19 else {
+            guard let value = generalDouble(bytes, start..<i) else { return nil }
+            return (value, i)
+        }
+        let power = exponent - fractionDigits
+        if mantissa <= 1 << 53, power >= -22, power <= 22 {
+            var value = Double(mantissa)
+            if power < 0 { value /= exactPowersOfTen[-power] } else { value *= exactPowersOfTen[power] }
+            return (negative ? -value : value, i)
+        }
+        if mantissa == 0 { return (negative ? -0.0 : 0.0, i) }
+        #if arch(x86_64) || arch(i386)
+        // 17–19 digits (shortest round-trip output): as DecimalParser, one Float80 operation,
+        // correct after rounding to Double unless within one Float80 ulp of a Double midpoint.
+        if power >= -27, power <= 27 {
+            let scale = float80PowersOfTen[power < 0 ? -power : power]
+            let wide = power < 0 ? Float80(mantissa) / scale : Float80(mantissa) * scale
+            let low = wide.significandBitPattern & 0x7FF
+            if low < 0x3FF || low > 0x401 {
+                let value = Double(wide)
+                return (negative ? -value : value, i)
+            }
+        }
+        #endif
+        guard let value = generalDouble(bytes, start..<i) else { return nil }
+        return (value, i)
     }
 
     #if arch(x86_64) || arch(i386)

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Writes diagnostics to stderr as `bnc-<tool>: <where>: <what>` (DESIGN.md §6), one line per
 /// call with a single `write`, so lines from concurrent threads never interleave mid-line.
 public struct Diagnostics: Sendable {

@@ -10,7 +10,7 @@ public struct DurationSpec: Hashable, Sendable, CustomStringConvertible {
     /// Parses `text`; returns nil for anything that is not a non-negative number with an optional
     /// `ms`/`s`/`m`/`h` unit, or that does not come out as a whole number of milliseconds.
     public init?(_ text: String) {
-        let trimmed = text.trimmingWhitespace()
+        let trimmed = text.trimming()
         var number = Substring(trimmed)
         var factor = 1000.0
         for (suffix, unitFactor) in [("ms", 1.0), ("s", 1000.0), ("m", 60_000.0), ("h", 3_600_000.0)]
@@ -35,14 +35,5 @@ public struct DurationSpec: Hashable, Sendable, CustomStringConvertible {
         if milliseconds != 0 && milliseconds % 60_000 == 0 { return "\(milliseconds / 60_000)m" }
         if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
         return "\(milliseconds)ms"
-    }
-}
-
-extension String {
-    func trimmingWhitespace() -> String {
-        var s = Substring(self)
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        while let c = s.last, c.isWhitespace { s.removeLast() }
-        return String(s)
     }
 }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// An input named on the command line: a path, or `-` (and no arguments at all) for stdin.
 public struct InputFile: Sendable, Hashable {
     /// As given; `-` is stdin.
@@ -31,20 +25,26 @@ public struct InputFile: Sendable, Hashable {
         return fd
     }
 
-    /// Runs `body` with a `LineReader` over this input, closing the file afterwards.
-    public func withLineReader<R>(
+    /// Runs `body` with a `LineReader` over this input, closing the file afterwards. An input
+    /// that cannot be opened throws `.open`; `body`'s own errors (usually the `forEachLine`
+    /// loop's) pass through unchanged.
+    @discardableResult
+    public func withLineReader<R, E: Error>(
         chunkSize: Int = 1 << 20, maxLineLength: Int = 1 << 20,
-        _ body: (inout LineReader) throws -> R
-    ) throws -> R {
-        let fd = try open()
+        _ body: (inout LineReader) throws(LineInputError<E>) -> R
+    ) throws(LineInputError<E>) -> R {
+        let fd: Int32
+        do { fd = try open() } catch { throw .open(error) }
         defer { if fd != 0 { close(fd) } }
         var reader = LineReader(fileDescriptor: fd, chunkSize: chunkSize, maxLineLength: maxLineLength)
         return try body(&reader)
     }
 }
 
-public enum InputFileError: Error, CustomStringConvertible, Sendable {
+public enum InputFileError: ToolError, Sendable, Equatable {
     case cannotOpen(path: String, errno: Int32)
+
+    public var exitStatus: ExitStatus { .ioError }
 
     public var description: String {
         switch self {

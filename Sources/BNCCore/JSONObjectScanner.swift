@@ -13,7 +13,7 @@ public struct JSONMember: Sendable {
 }
 
 /// Why a line is not a JSON object; the description is what diagnostics print.
-public enum JSONScanError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum JSONScanError: ToolError, Sendable, Equatable {
     case empty
     case notAnObject
     case unexpectedEnd
@@ -37,6 +37,9 @@ public enum JSONScanError: Error, Sendable, Equatable, CustomStringConvertible {
         case .trailingBytes(let at): return "trailing bytes after the object at column \(at + 1)"
         }
     }
+
+    /// A line that is not JSON is bad input data.
+    public var exitStatus: ExitStatus { .dataError }
 }
 
 /// A validating, allocation-free scanner for one JSON object per buffer (one NDJSON line).

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Splits a file descriptor into lines, reading in large chunks and handing each line out as a
 /// borrowed byte buffer: no `String` and no allocation per line, and no byte scanned twice.
 /// The splitting itself is `LineSplitter`'s (shared with readers whose bytes arrive in pushed
@@ -38,33 +32,40 @@ public struct LineReader: ~Copyable {
 
     /// Calls `body` for every line until end of input, or until `body` returns false, or until
     /// SIGINT/SIGTERM interrupts a read (see `SignalTrap`). Returns false if stopped early.
+    ///
+    /// What `body` throws comes out unchanged as `.body(error)`, a failed `read` as `.read`:
+    /// a caller's own error type survives the loop, with no captured variable to carry it.
     @discardableResult
-    public mutating func forEachLine(
-        _ body: (Line, _ lineNumber: Int) throws -> Bool
-    ) throws -> Bool {
-        try forEachChunk({ splitter, chunk in try splitter.push(chunk, body) }, body)
+    public mutating func forEachLine<E: Error>(
+        _ body: (Line, _ lineNumber: Int) throws(E) -> Bool
+    ) throws(LineInputError<E>) -> Bool {
+        try forEachChunk({ (splitter, chunk) throws(E) in try splitter.push(chunk, body) }, body)
     }
 
     /// Like `forEachLine(_:)`, but each line is first offered to `claim`, which may parse and
     /// consume it in place (see `LineSplitter.push(_:claiming:_:)`); the lines it leaves go to
     /// `body`.
     @discardableResult
-    public mutating func forEachLine(
-        claiming claim: (_ start: UnsafeRawPointer, _ available: Int) throws -> LineSplitter.Claim,
-        _ body: (Line, _ lineNumber: Int) throws -> Bool
-    ) throws -> Bool {
-        try forEachChunk({ splitter, chunk in try splitter.push(chunk, claiming: claim, body) }, body)
+    public mutating func forEachLine<E: Error>(
+        claiming claim: (_ start: UnsafeRawPointer, _ available: Int) throws(E) -> LineSplitter.Claim,
+        _ body: (Line, _ lineNumber: Int) throws(E) -> Bool
+    ) throws(LineInputError<E>) -> Bool {
+        try forEachChunk({ (splitter, chunk) throws(E) in try splitter.push(chunk, claiming: claim, body) }, body)
     }
 
     /// The read (or map) loop: `feed` pushes each chunk into the splitter, `body` gets the last
     /// line if the input does not end with `\n`.
     @inline(__always)
-    private mutating func forEachChunk(
-        _ feed: (inout LineSplitter, UnsafeRawBufferPointer) throws -> Bool,
-        _ body: (Line, _ lineNumber: Int) throws -> Bool
-    ) throws -> Bool {
-        if chunkSize >= LineReader.mappingThreshold, let finished = try forEachMappedLine(feed), !finished {
-            return false
+    private mutating func forEachChunk<E: Error>(
+        _ feed: (inout LineSplitter, UnsafeRawBufferPointer) throws(E) -> Bool,
+        _ body: (Line, _ lineNumber: Int) throws(E) -> Bool
+    ) throws(LineInputError<E>) -> Bool {
+        do throws(E) {
+            if chunkSize >= LineReader.mappingThreshold, let finished = try forEachMappedLine(feed), !finished {
+                return false
+            }
+        } catch {
+            throw .body(error)
         }
         let base = buffer.baseAddress!
         while true {
@@ -74,14 +75,18 @@ public struct LineReader: ~Copyable {
                     if SignalTrap.stopRequested { return false }
                     continue
                 }
-                throw LineReaderError.readFailed(errno: errno)
+                throw .read(.readFailed(errno: errno))
             }
             if n == 0 { break }
             bytesRead += n
-            if try !feed(&splitter, UnsafeRawBufferPointer(start: base, count: n)) { return false }
+            do throws(E) {
+                if try !feed(&splitter, UnsafeRawBufferPointer(start: base, count: n)) { return false }
+            } catch {
+                throw .body(error)
+            }
         }
         // End of input: a last line without '\n'.
-        return try splitter.finish(body)
+        do throws(E) { return try splitter.finish(body) } catch { throw .body(error) }
     }
 
     /// Regular files at least this large a chunk are read through a sliding memory map instead
@@ -97,9 +102,9 @@ public struct LineReader: ~Copyable {
     /// stopped, true at the end of what the file held when we looked; the file offset is left
     /// after the bytes consumed, so the `read` loop picks up anything appended meanwhile.
     /// (As with any map, truncating the file while it is being read is not supported.)
-    private mutating func forEachMappedLine(
-        _ feed: (inout LineSplitter, UnsafeRawBufferPointer) throws -> Bool
-    ) throws -> Bool? {
+    private mutating func forEachMappedLine<E: Error>(
+        _ feed: (inout LineSplitter, UnsafeRawBufferPointer) throws(E) -> Bool
+    ) throws(E) -> Bool? {
         var info = stat()
         guard fstat(fileDescriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         let start = Int(lseek(fileDescriptor, 0, SEEK_CUR))
@@ -125,7 +130,7 @@ public struct LineReader: ~Copyable {
             }
             var position = offset - mapStart
             var keepGoing = true
-            do {
+            do throws(E) {
                 while position < mapLength && keepGoing {
                     let n = min(chunkSize, mapLength - position)
                     bytesRead += n
@@ -149,12 +154,43 @@ public struct LineReader: ~Copyable {
     }
 }
 
-public enum LineReaderError: Error, CustomStringConvertible, Sendable {
+/// Why reading a descriptor failed.
+public enum LineReaderError: ToolError, Sendable, Equatable {
     case readFailed(errno: Int32)
 
     public var description: String {
         switch self {
         case .readFailed(let code): return "read failed: \(String(cString: strerror(code)))"
+        }
+    }
+
+    public var exitStatus: ExitStatus { .ioError }
+}
+
+/// Why a line loop over an input ended early: the input could not be opened or read, or the
+/// caller's callback threw `Failure` (passed through unchanged, typed).
+public enum LineInputError<Failure: Error>: Error {
+    case open(InputFileError)
+    case read(LineReaderError)
+    case body(Failure)
+}
+
+extension LineInputError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .open(let error): return error.description
+        case .read(let error): return error.description
+        case .body(let error): return String(describing: error)
+        }
+    }
+}
+
+extension LineInputError: ToolError where Failure: ToolError {
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .open(let error): return error.exitStatus
+        case .read(let error): return error.exitStatus
+        case .body(let error): return error.exitStatus
         }
     }
 }

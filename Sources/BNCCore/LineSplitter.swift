@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Splits bytes that arrive in chunks pushed by the caller (a decompressor, a socket, a `read`
 /// loop) into lines, with the same rules as `LineReader`, which is built on it.
 ///
@@ -14,6 +8,9 @@ import Darwin
 /// A trailing `\r` is stripped (CRLF input); a line longer than `maxLineLength` is not buffered
 /// but reported as `.oversized` with its length, so one runaway line cannot blow up memory.
 /// Call `finish` at end of input: a last line without `\n` is still a line.
+///
+/// The callbacks' error type passes through unchanged (typed throws): a callback that throws
+/// `MyError` makes `push` throw `MyError`, so callers need no captured variable to get it out.
 public struct LineSplitter: ~Copyable {
     public enum Line {
         /// The line's bytes, without `\n` or a trailing `\r`; valid only inside the callback.
@@ -40,15 +37,12 @@ public struct LineSplitter: ~Copyable {
 
     deinit { carry.deallocate() }
 
-    /// Whether bytes of an unfinished line are waiting for their `\n`.
-    public var hasPartialLine: Bool { partialLength > 0 }
-
     /// Calls `body` for every line completed by `chunk`, in order, with its line number.
     /// Returns false as soon as `body` does (the rest of the chunk is then dropped).
     @discardableResult
-    public mutating func push(
-        _ chunk: UnsafeRawBufferPointer, _ body: (Line, _ lineNumber: Int) throws -> Bool
-    ) rethrows -> Bool {
+    public mutating func push<E: Error>(
+        _ chunk: UnsafeRawBufferPointer, _ body: (Line, _ lineNumber: Int) throws(E) -> Bool
+    ) throws(E) -> Bool {
         let count = chunk.count
         guard count > 0, let base = chunk.baseAddress else { return true }
         bytesPushed += count
@@ -84,11 +78,11 @@ public struct LineSplitter: ~Copyable {
     /// unexpected, a CRLF line, the unfinished line at the end of the chunk) goes to `body` as
     /// with `push(_:_:)`; line numbers count both.
     @discardableResult
-    public mutating func push(
+    public mutating func push<E: Error>(
         _ chunk: UnsafeRawBufferPointer,
-        claiming claim: (_ start: UnsafeRawPointer, _ available: Int) throws -> Claim,
-        _ body: (Line, _ lineNumber: Int) throws -> Bool
-    ) rethrows -> Bool {
+        claiming claim: (_ start: UnsafeRawPointer, _ available: Int) throws(E) -> Claim,
+        _ body: (Line, _ lineNumber: Int) throws(E) -> Bool
+    ) throws(E) -> Bool {
         let count = chunk.count
         guard count > 0, let base = chunk.baseAddress else { return true }
         bytesPushed += count
@@ -137,7 +131,7 @@ public struct LineSplitter: ~Copyable {
     /// Delivers the last line if the input did not end with `\n`; returns what `body` returned
     /// (true when there was no such line).
     @discardableResult
-    public mutating func finish(_ body: (Line, _ lineNumber: Int) throws -> Bool) rethrows -> Bool {
+    public mutating func finish<E: Error>(_ body: (Line, _ lineNumber: Int) throws(E) -> Bool) throws(E) -> Bool {
         guard partialLength > 0 else { return true }
         let total = partialLength
         partialLength = 0

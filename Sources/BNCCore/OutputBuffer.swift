@@ -1,11 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Why a write to an output descriptor failed.
-public enum OutputError: Error, CustomStringConvertible, Equatable, Sendable {
+public enum OutputError: ToolError, Equatable, Sendable {
     /// The reader of the pipe went away (`EPIPE`): DESIGN.md §6 says exit 0, quietly.
     case downstreamClosed
     /// Any other failure (disk full, descriptor closed, …): exit 74.
@@ -15,6 +9,13 @@ public enum OutputError: Error, CustomStringConvertible, Equatable, Sendable {
         switch self {
         case .downstreamClosed: return "downstream closed the pipe"
         case .writeFailed(let code): return "write failed: \(String(cString: strerror(code)))"
+        }
+    }
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .downstreamClosed: return .success
+        case .writeFailed: return .ioError
         }
     }
 }

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
 
 /// SIGINT/SIGTERM become a flag the main loop polls, so a tool finishes the row it is writing,
@@ -41,9 +36,10 @@ public enum SignalTrap {
     /// True once SIGINT or SIGTERM arrived.
     public static var stopRequested: Bool { requested.load(ordering: .relaxed) != 0 }
 
-    /// The signal that asked us to stop, 0 if none did.
+    /// The signal that set the flag (0 while none has).
     public static var receivedSignal: Int32 { requested.load(ordering: .relaxed) }
 
-    /// For tests and for tools that stop themselves the same way a signal would.
+    /// Sets (or, with 0, clears) the flag as a signal would: the hook in-process tests use to stop
+    /// a loop, or to reset the flag between them.
     public static func requestStop(_ signal: Int32 = SIGTERM) { requested.store(signal, ordering: .relaxed) }
 }

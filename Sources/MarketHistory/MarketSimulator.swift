@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import BNCCore
 import BNCWire
 
@@ -98,7 +93,7 @@ public struct MarketSimulator: ~Copyable {
     /// included, valid only during the call) and its trade time; stops early when `body`
     /// returns false. Returns whether it ran to the end.
     @discardableResult
-    public mutating func generate(_ body: (UnsafeRawBufferPointer, _ tradeTime: Int64) throws -> Bool) rethrows -> Bool {
+    public mutating func generate<E: Error>(_ body: (UnsafeRawBufferPointer, _ tradeTime: Int64) throws(E) -> Bool) throws(E) -> Bool {
         let config = configuration
         let total = Double(config.durationMilliseconds) / 1000
         let alpha = Self.branchingRatio * Self.hawkesDecay
@@ -205,27 +200,18 @@ public struct MarketSimulator: ~Copyable {
     @discardableResult
     public mutating func write(to output: OutputBuffer, speed: Double) throws(OutputError) -> Bool {
         var pacer = Pacer(speed: speed)
-        var failure: OutputError?
         var written = 0
-        let finished = generate { line, tradeTime in
+        let finished = try generate { line, tradeTime throws(OutputError) in
             written += 1
             if pacer.isPacing {
                 if !pacer.wait(untilExchangeTime: tradeTime) { return false }
             } else if written & 0xFFF == 0, SignalTrap.stopRequested {
                 return false
             }
-            do {
-                try output.append(line)
-                if pacer.isPacing { try output.flush() }
-            } catch let error as OutputError {
-                failure = error
-                return false
-            } catch {
-                return false
-            }
+            try output.append(line)
+            if pacer.isPacing { try output.flush() }
             return true
         }
-        if let failure { throw failure }
         try output.flush()
         return finished
     }

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import BNCCore
 import BNCWire
 
@@ -25,13 +20,6 @@ public struct Pacer: Sendable {
     /// Whether `wait` ever sleeps.
     public var isPacing: Bool { speed > 0 }
 
-    /// Nanoseconds on the monotonic clock.
-    public static func monotonicNanos() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
-
     /// Epoch milliseconds or microseconds (≥ 10^14, DESIGN.md §1) as microseconds.
     @inline(__always)
     public static func microseconds(_ exchangeTime: Int64) -> Int64 {
@@ -45,7 +33,7 @@ public struct Pacer: Sendable {
         let micros = Self.microseconds(exchangeTime)
         guard let origin = originExchangeMicros else {
             originExchangeMicros = micros
-            originWallNanos = Self.monotonicNanos()
+            originWallNanos = MonotonicClock.nowNanoseconds()
             latestMicros = micros
             return !SignalTrap.stopRequested
         }
@@ -60,7 +48,7 @@ public struct Pacer: Sendable {
     public static func sleep(untilMonotonicNanos deadline: UInt64) -> Bool {
         while true {
             if SignalTrap.stopRequested { return false }
-            let now = monotonicNanos()
+            let now = MonotonicClock.nowNanoseconds()
             if now >= deadline { return true }
             #if os(Linux)
             var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))

@@ -1,12 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import BNCCore
 
 /// Why converting public data stopped.
-public enum PublicDataError: Error, Sendable, CustomStringConvertible {
+public enum PublicDataError: ToolError, Sendable {
     /// Neither `--symbol` nor the file name says which symbol the rows are.
     case noSymbol(path: String)
     case cannotOpen(path: String, errno: Int32)

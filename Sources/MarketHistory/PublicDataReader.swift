@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import BNCCore
 import Foundation
 import ZIPFoundation
@@ -97,23 +92,23 @@ public final class PublicDataReader {
         var log = MalformedLineLog(location: input.displayName, diagnostics: diagnostics, reportLimit: options.reportLimit)
         var reader = LineReader(fileDescriptor: fd)
         let finished: Bool
-        do {
-            finished = try reader.forEachLine { line, number in
+        do throws(LineInputError<PublicDataError>) {
+            finished = try reader.forEachLine { line, number throws(PublicDataError) in
                 try self.handle(line, number, &converter, &log)
             }
-        } catch let error as PublicDataError {
-            throw error
-        } catch let error as LineReaderError {
-            if case .readFailed(let code) = error { throw .readFailed(path: input.path, errno: code) }
-            throw .readFailed(path: input.path, errno: EIO)
         } catch {
-            throw .readFailed(path: input.path, errno: EIO)
+            switch error {
+            case .body(let error): throw error
+            case .read(.readFailed(let code)): throw .readFailed(path: input.path, errno: code)
+            case .open(.cannotOpen(_, let code)): throw .cannotOpen(path: input.path, errno: code)
+            }
         }
         finishFile(input.displayName, converter: converter, log: log)
         return finished
     }
 
-    private struct StopExtraction: Error {}
+    /// Ends a zip extraction early (a signal stopped the line loop); not a failure.
+    private struct ExtractionStopError: Error {}
 
     private func convertZip(path: String, symbol: String, kind: PublicDataKind?) throws(PublicDataError) -> Bool {
         let archive: Archive
@@ -136,10 +131,10 @@ public final class PublicDataReader {
                     let more = try data.withUnsafeBytes { raw in
                         try self.splitter.push(raw) { line, number in try self.handle(line, number, &converter, &log) }
                     }
-                    if !more { throw StopExtraction() }
+                    if !more { throw ExtractionStopError() }
                 }
                 finished = try splitter.finish { line, number in try self.handle(line, number, &converter, &log) }
-            } catch is StopExtraction {
+            } catch is ExtractionStopError {
                 finished = false
             } catch let error as PublicDataError {
                 throw error

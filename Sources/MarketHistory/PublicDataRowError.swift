@@ -1,5 +1,7 @@
+import BNCCore
+
 /// Why a public-data row was skipped; the description is what diagnostics print.
-public enum PublicDataRowError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum PublicDataRowError: ToolError, Sendable, Equatable {
     case columnCount(found: Int, expected: Int)
     case unknownLayout(columns: Int)
     case invalidInteger(column: String)
@@ -20,4 +22,7 @@ public enum PublicDataRowError: Error, Sendable, Equatable, CustomStringConverti
         case .oversized(let length): return "line of \(length) bytes is too long"
         }
     }
+
+    /// A row that cannot be converted is bad input data (it ends the run under `--strict`).
+    public var exitStatus: ExitStatus { .dataError }
 }

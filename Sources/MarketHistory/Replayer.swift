@@ -1,13 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import BNCCore
 import BNCWire
 
 /// Why a replay stopped.
-public enum ReplayError: Error, Sendable, CustomStringConvertible {
+public enum ReplayError: ToolError, Sendable {
     case cannotOpen(path: String, errno: Int32)
     case readFailed(path: String, errno: Int32)
     /// gzip or zstd bytes: the replay reads plain NDJSON; decompress in front of it.
@@ -96,15 +91,14 @@ public final class Replayer {
             log.reportTotal()
         }
         var reader = LineReader(fileDescriptor: fd, maxLineLength: WireLimits.maxLineLength)
-        do {
-            return try reader.forEachLine { line, number in try self.handle(line, number, &log) }
-        } catch let error as ReplayError {
-            throw error
-        } catch let error as LineReaderError {
-            if case .readFailed(let code) = error { throw .readFailed(path: input.path, errno: code) }
-            throw .readFailed(path: input.path, errno: EIO)
+        do throws(LineInputError<ReplayError>) {
+            return try reader.forEachLine { line, number throws(ReplayError) in try self.handle(line, number, &log) }
         } catch {
-            throw .readFailed(path: input.path, errno: EIO)
+            switch error {
+            case .body(let error): throw error
+            case .read(.readFailed(let code)): throw .readFailed(path: input.path, errno: code)
+            case .open(.cannotOpen(_, let code)): throw .cannotOpen(path: input.path, errno: code)
+            }
         }
     }
 

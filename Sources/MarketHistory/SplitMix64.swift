@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BNCCore
 
 /// Sebastiano Vigna's SplitMix64 (the seeding generator of xoshiro; public domain): a 64-bit
 /// state advanced by the golden-ratio increment and finalised with two multiply–xorshift rounds.

@@ -73,19 +73,19 @@ final class Backfiller {
                 }
             }
             var progressed = false
-            var outputError: OutputError?
             do {
                 try page!.withUnsafeBytes { json in
                     try BackfillConverter.convert(json, symbol: symbol, kind: kind) { id, line in
                         guard id >= next, id < range.upperBound else { return }
-                        do throws(OutputError) { try write(id, line) } catch { outputError = error; throw error }
+                        try write(id, line)
                         written += 1
                         next = id + 1
                         progressed = true
                     }
                 }
+            } catch let error as OutputError {
+                throw error   // our own write failed: not the page's fault
             } catch {
-                if let outputError { throw outputError }
                 return Outcome(written: written, failure: "\(error)")
             }
             if !progressed { return Outcome(written: written, failure: "REST returned no trades from id \(next)") }

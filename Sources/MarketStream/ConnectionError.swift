@@ -1,6 +1,8 @@
+import BNCCore
+
 /// Why a connection ended or could not be opened. Every case leads to a reconnect (or, for the
 /// rollover candidate, to another try later); none ends the tool by itself.
-public enum ConnectionError: Error, Sendable, CustomStringConvertible {
+public enum ConnectionError: ToolError, Sendable {
     case connectFailed(String)
     case handshake(HandshakeError)
     case handshakeTimeout
@@ -25,6 +27,9 @@ public enum ConnectionError: Error, Sendable, CustomStringConvertible {
         case .idle(let ms): return "no frame for \(DurationText.format(ms)): connection presumed dead"
         }
     }
+
+    /// Every connection failure that outlasts the retries means the exchange is unavailable.
+    public var exitStatus: ExitStatus { .unavailable }
 
     /// Seconds the server asked us to wait (HTTP 429/418 with Retry-After on the upgrade).
     public var retryAfterSeconds: Int? {

@@ -1,9 +1,5 @@
 import CCurl
 import BNCCore
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The live feed: keeps one WebSocket connection delivering trades for weeks, writes each trade
 /// line once and in id order per symbol, and explains every connection event on stderr.
@@ -112,19 +108,9 @@ public final class LiveFeed {
 
     /// Runs the feed on a new thread of its own (not the cooperative pool) and waits for it.
     public static func runOnDedicatedThread(configuration: LiveFeedConfiguration, diagnostics: Diagnostics) -> ExitStatus {
-        final class Box: @unchecked Sendable { var status = ExitStatus.success }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            let feed = LiveFeed(configuration: configuration, output: OutputBuffer(fileDescriptor: 1), diagnostics: diagnostics)
-            box.status = feed.run()
-            done.signal()
-        }
-        thread.name = "bnc-stream socket loop"
-        thread.stackSize = 1 << 20
-        thread.start()
-        done.wait()
-        return box.status
+        DedicatedThread(stackSize: 1 << 20) {
+            LiveFeed(configuration: configuration, output: OutputBuffer(fileDescriptor: 1), diagnostics: diagnostics).run()
+        }.join()
     }
 
     // MARK: - The event loop

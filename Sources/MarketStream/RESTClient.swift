@@ -1,3 +1,4 @@
+import BNCCore
 import CCurl
 
 /// A blocking HTTP GET over one reused libcurl handle (keep-alive between backfill pages).
@@ -9,7 +10,8 @@ final class RESTClient {
     }
 
     private let handle: UnsafeMutableRawPointer?
-    private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    /// Lives as long as `handle` (freed after `deinit`'s cleanup).
+    private let errorBuffer = CurlErrorBuffer()
     static let bodyLimit = 16 << 20
 
     init(tls: TLSOptions, timeoutMilliseconds: Int64 = 30_000) {
@@ -21,7 +23,7 @@ final class RESTClient {
             _ = bnc_curl_setopt_string(h, bnc_CURLOPT_ACCEPT_ENCODING, "")
             _ = bnc_curl_setopt_string(h, bnc_CURLOPT_USERAGENT, "bnc-stream")
             _ = bnc_curl_setopt_string(h, bnc_CURLOPT_PROTOCOLS_STR, "http,https")
-            errorBuffer.withUnsafeMutableBufferPointer { _ = bnc_curl_setopt_pointer(h, bnc_CURLOPT_ERRORBUFFER, $0.baseAddress) }
+            errorBuffer.attach(to: h)
             tls.apply(to: h)
         }
     }
@@ -31,22 +33,22 @@ final class RESTClient {
     /// The response, or a message saying why there is none.
     func get(_ url: String) -> Result<Response, RESTError> {
         guard let h = handle else { return .failure(.transport("curl_easy_init failed")) }
-        errorBuffer[0] = 0
+        errorBuffer.clear()
         var raw = bnc_http_response()
         defer { bnc_http_response_free(&raw) }
         let rc = bnc_http_get(h, url, Self.bodyLimit, &raw)
         guard rc == CURLE_OK else {
-            let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            return .failure(.transport(String(cString: curl_easy_strerror(rc)) + (detail.isEmpty ? "" : ": " + detail)))
+            return .failure(.transport(errorBuffer.describe(rc)))
         }
         let body = raw.length > 0 ? Array(UnsafeRawBufferPointer(start: raw.body, count: raw.length)) : []
         return .success(Response(status: raw.status, body: body, retryAfterSeconds: raw.retry_after_seconds >= 0 ? raw.retry_after_seconds : nil))
     }
 }
 
-enum RESTError: Error, CustomStringConvertible {
+enum RESTError: ToolError {
     case transport(String)
     var description: String {
         switch self { case .transport(let m): return m }
     }
+    var exitStatus: ExitStatus { .unavailable }
 }

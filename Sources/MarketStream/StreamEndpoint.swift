@@ -1,5 +1,7 @@
+import BNCCore
+
 /// Why an endpoint or symbol list cannot be used.
-public enum StreamConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum StreamConfigurationError: ToolError, Sendable, Equatable {
     case badEndpoint(String)
     case badSymbol(String)
     case tooManySymbols(Int)
@@ -11,15 +13,15 @@ public enum StreamConfigurationError: Error, Sendable, Equatable, CustomStringCo
         case .tooManySymbols(let n): return "\(n) symbols: Binance allows at most \(StreamEndpoint.maxStreamsPerConnection) streams per connection"
         }
     }
+
+    /// Only the command line names endpoints and symbols.
+    public var exitStatus: ExitStatus { .usage }
 }
 
 /// Which Binance stream to subscribe to for each symbol.
 public enum StreamKind: String, Sendable, CaseIterable {
     case trade
     case aggTrade
-
-    /// The payload field holding the consecutive id.
-    var idKey: StaticString { self == .trade ? "t" : "a" }
 }
 
 /// Where to connect: the URL libcurl opens (https/http, since Debian's libcurl has no ws scheme)

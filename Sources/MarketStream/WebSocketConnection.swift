@@ -1,9 +1,5 @@
 import CCurl
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BNCCore
 
 /// TLS settings shared by the WebSocket and REST handles. Verification is always on.
 public struct TLSOptions: Sendable, Equatable {
@@ -37,7 +33,8 @@ final class WebSocketConnection {
     let reader: WebSocketReader
     private var handle: UnsafeMutableRawPointer?
     private(set) var socket: Int32 = -1
-    private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    /// Outlives every handle this connection creates (freed after `deinit`'s cleanup).
+    private let errorBuffer = CurlErrorBuffer()
     private var closeSent = false
 
     init(endpoint: StreamEndpoint, maxMessageSize: Int) {
@@ -57,7 +54,7 @@ final class WebSocketConnection {
         _ = bnc_curl_setopt_long(h, bnc_CURLOPT_NOSIGNAL, 1)
         _ = bnc_curl_setopt_long(h, bnc_CURLOPT_TCP_NODELAY, 1)
         _ = bnc_curl_setopt_long(h, bnc_CURLOPT_CONNECTTIMEOUT_MS, Int(max(1, timeoutMilliseconds)))
-        errorBuffer.withUnsafeMutableBufferPointer { _ = bnc_curl_setopt_pointer(h, bnc_CURLOPT_ERRORBUFFER, $0.baseAddress) }
+        errorBuffer.attach(to: h)
         tls.apply(to: h)
         let deadline = MonotonicClock.nowMilliseconds() + timeoutMilliseconds
         let rc = curl_easy_perform(h)
@@ -148,8 +145,6 @@ final class WebSocketConnection {
                   timeoutMilliseconds: 1000)
     }
 
-    var didSendClose: Bool { closeSent }
-
     func waitReadable(timeoutMilliseconds: Int64) {
         var fds = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
         _ = poll(&fds, 1, Int32(max(0, timeoutMilliseconds)))
@@ -162,9 +157,5 @@ final class WebSocketConnection {
         socket = -1
     }
 
-    private func curlMessage(_ code: CURLcode) -> String {
-        let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        let summary = String(cString: curl_easy_strerror(code))
-        return detail.isEmpty ? summary : summary + ": " + detail
-    }
+    private func curlMessage(_ code: CURLcode) -> String { errorBuffer.describe(code) }
 }

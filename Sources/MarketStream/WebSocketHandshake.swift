@@ -1,7 +1,8 @@
 import CCurl
+import BNCCore
 
 /// Why the HTTP upgrade did not produce a WebSocket (RFC 6455 §4.1).
-public enum HandshakeError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum HandshakeError: ToolError, Sendable, Equatable {
     /// The server answered with a status other than 101; `retryAfter` in seconds when it said.
     case rejected(status: Int, retryAfter: Int?)
     case malformedResponse
@@ -19,6 +20,9 @@ public enum HandshakeError: Error, Sendable, Equatable, CustomStringConvertible 
         case .badAccept(let v): return "Sec-WebSocket-Accept \(v.map { "\"\($0)\"" } ?? "missing") does not match the key"
         }
     }
+
+    /// The exchange would not give us a stream.
+    public var exitStatus: ExitStatus { .unavailable }
 }
 
 /// The opening handshake: the client's upgrade request and the check of the server's answer.
@@ -97,7 +101,7 @@ public struct WebSocketHandshake: Sendable {
         for line in lines where !line.isEmpty {
             guard let colon = line.firstIndex(of: ":") else { throw .malformedResponse }
             let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
+            let value = line[line.index(after: colon)...].trimming(" \t")
             headers[name] = headers[name].map { $0 + ", " + value } ?? value
         }
         return Response(status: status, headers: headers, headLength: headEnd + 4)
@@ -106,24 +110,15 @@ public struct WebSocketHandshake: Sendable {
     /// Checks a response against this request: 101, the upgrade headers, and the accept value.
     public func verify(_ response: Response) throws(HandshakeError) {
         guard response.status == 101 else {
-            let retryAfter = response.headers["retry-after"].flatMap { Int($0.trimmingCharacters(in: " ")) }
+            let retryAfter = response.headers["retry-after"].flatMap { Int($0.trimming(" ")) }
             throw .rejected(status: response.status, retryAfter: retryAfter)
         }
         guard response.headers["upgrade"]?.lowercased() == "websocket",
               let connection = response.headers["connection"]?.lowercased(),
-              connection.split(separator: ",").contains(where: { $0.trimmingCharacters(in: " ") == "upgrade" })
+              connection.split(separator: ",").contains(where: { $0.trimming(" ") == "upgrade" })
         else { throw .missingUpgrade }
         let accept = response.headers["sec-websocket-accept"]
         guard accept == Self.acceptValue(forKey: key) else { throw .badAccept(accept) }
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let c = s.first, set.contains(c) { s.removeFirst() }
-        while let c = s.last, set.contains(c) { s.removeLast() }
-        return String(s)
     }
 }
 

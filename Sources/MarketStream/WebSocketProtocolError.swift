@@ -1,6 +1,8 @@
+import BNCCore
+
 /// Why the byte stream from the peer is not acceptable WebSocket (RFC 6455 §5). Every case ends the
 /// connection: the feed reconnects instead of guessing.
-public enum WebSocketProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum WebSocketProtocolError: ToolError, Sendable, Equatable {
     case reservedBitsSet
     case unknownOpcode(UInt8)
     case fragmentedControlFrame
@@ -32,4 +34,7 @@ public enum WebSocketProtocolError: Error, Sendable, Equatable, CustomStringConv
         case .invalidClosePayload: return "close frame with a malformed payload"
         }
     }
+
+    /// The peer does not speak WebSocket: the service is unusable.
+    public var exitStatus: ExitStatus { .unavailable }
 }

@@ -1,108 +1,10 @@
 import BNCCore
 
 /// One-pass reading of CSV fields straight from the mapped bytes, for the reader's fast row path
-/// (`ResultReader`): a number is parsed and delimited in the same scan, so a field is never
-/// looked at twice and no `String` is built.
-///
-/// The values are bit-for-bit those of `DecimalParser.double` on the same bytes: up to 19
-/// significant digits are taken exactly into a 64-bit mantissa and rounded the way
-/// `DecimalParser`'s general path rounds them (Clinger's exact case, then its Float80 step);
-/// anything else — more digits, a Float80 result too close to a midpoint — is handed to
-/// `DecimalParser.double` itself.
+/// (`ResultReader`): timestamps at fixed offsets, field ends; numbers are read and delimited in
+/// one scan by `DecimalParser.leadingDouble`, so a field is never looked at twice and no `String`
+/// is built.
 enum FieldScanner {
-    /// Reads `-?digits(.digits)?([eE][+-]?digits)?` starting at `start`, stopping at the first
-    /// byte that cannot continue it (`end` bounds the scan). Returns the value and the index of
-    /// that byte, or nil when no number of that shape starts here; the caller checks that the
-    /// byte it stopped at ends the field.
-    @inline(__always)
-    static func number(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
-                       _ bytes: UnsafeRawBufferPointer) -> (value: Double, next: Int)? {
-        var i = start
-        guard i < end else { return nil }
-        let negative = p[i] == UInt8(ascii: "-")
-        if negative { i += 1 }
-        var mantissa: UInt64 = 0
-        let integerStart = i
-        while i < end {
-            let d = p[i] &- UInt8(ascii: "0")
-            if d >= 10 { break }
-            mantissa = mantissa &* 10 &+ UInt64(d)
-            i += 1
-        }
-        guard i > integerStart else { return nil }
-        // Digits taken into the mantissa, leading zeros of a zero integer part and of the
-        // fraction after it not counted (leading zeros of a nonzero integer part are, which only
-        // sends such rare text to the general parser).
-        var digits = mantissa == 0 ? 0 : i - integerStart
-        var fractionDigits = 0
-        if i < end, p[i] == UInt8(ascii: ".") {
-            i += 1
-            let fractionStart = i
-            if mantissa == 0 { while i < end, p[i] == UInt8(ascii: "0") { i += 1 } }
-            let significantStart = i
-            // Eight digits per word load while they last (shortest round-trip text has 15–17).
-            while i + 8 <= end {
-                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                guard DigitBlocks.nonDigitMask(w) == 0 else { break }
-                mantissa = mantissa &* 100_000_000 &+ DigitBlocks.value(w, digits: 8)
-                i += 8
-            }
-            while i < end {
-                let d = p[i] &- UInt8(ascii: "0")
-                if d >= 10 { break }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                i += 1
-            }
-            fractionDigits = i - fractionStart
-            digits += i - significantStart
-            guard fractionDigits > 0 else { return nil }
-        }
-        var exponent = 0
-        if i < end, p[i] | 0x20 == UInt8(ascii: "e") {
-            i += 1
-            var exponentNegative = false
-            if i < end, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") {
-                exponentNegative = p[i] == UInt8(ascii: "-")
-                i += 1
-            }
-            guard i < end, p[i] &- UInt8(ascii: "0") < 10 else { return nil }
-            while i < end {
-                let d = p[i] &- UInt8(ascii: "0")
-                if d >= 10 { break }
-                if exponent < 100_000 { exponent = exponent * 10 + Int(d) }
-                i += 1
-            }
-            if exponentNegative { exponent = -exponent }
-        }
-        // More than 19 digits overflowed the mantissa: the general parser drops and tracks them.
-        guard digits <= 19 else {
-            guard let value = DecimalParser.double(bytes, start..<i) else { return nil }
-            return (value, i)
-        }
-        let power = exponent - fractionDigits
-        if mantissa <= 1 << 53, power >= -22, power <= 22 {
-            var value = Double(mantissa)
-            if power < 0 { value /= exactPowersOfTen[-power] } else { value *= exactPowersOfTen[power] }
-            return (negative ? -value : value, i)
-        }
-        if mantissa == 0 { return (negative ? -0.0 : 0.0, i) }
-        #if arch(x86_64) || arch(i386)
-        // 17–19 digits (shortest round-trip output): as DecimalParser, one Float80 operation,
-        // correct after rounding to Double unless within one Float80 ulp of a Double midpoint.
-        if power >= -27, power <= 27 {
-            let scale = float80PowersOfTen[power < 0 ? -power : power]
-            let wide = power < 0 ? Float80(mantissa) / scale : Float80(mantissa) * scale
-            let low = wide.significandBitPattern & 0x7FF
-            if low < 0x3FF || low > 0x401 {
-                let value = Double(wide)
-                return (negative ? -value : value, i)
-            }
-        }
-        #endif
-        guard let value = DecimalParser.double(bytes, start..<i) else { return nil }
-        return (value, i)
-    }
-
     /// The date of the previous timestamp: rows come in time order, so most share it.
     struct DateCache {
         var head: UInt64 = 0
@@ -149,18 +51,4 @@ enum FieldScanner {
         while i < end, p[i] != UInt8(ascii: ",") { i += 1 }
         return i
     }
-
-    static let exactPowersOfTen: [Double] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ]
-
-    #if arch(x86_64) || arch(i386)
-    /// 10^0 … 10^27, exact in Float80.
-    static let float80PowersOfTen: [Float80] = {
-        var p: [Float80] = [1]
-        for _ in 1...27 { p.append(p.last! * 10) }
-        return p
-    }()
-    #endif
 }

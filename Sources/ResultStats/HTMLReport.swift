@@ -1,9 +1,4 @@
 import BNCCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `report --html`: one self-contained page — inline CSS and SVG, no script, no fonts or images
 /// from anywhere — with the score over time (anomalies marked), the score histogram, the hourly
@@ -31,11 +26,12 @@ public struct HTMLReport: Sendable {
         .object([("summary", summary.json), ("hourly", hourly.json), ("baseline", baseline.json), ("premove", premove.json)])
     }
 
-    public enum WriteError: Error, CustomStringConvertible {
+    public enum WriteError: ToolError {
         case failed(String, errno: Int32)
         public var description: String {
             switch self { case .failed(let what, let e): return "\(what): \(String(cString: strerror(e)))" }
         }
+        public var exitStatus: ExitStatus { .ioError }
     }
 
     /// Writes the page to a temporary file beside `path` and renames it into place, so a reader

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import BNCCore
 
 /// The two-sided Mann–Whitney U test with SciPy's `mannwhitneyu` defaults (SciPy 1.17,
 /// `scipy/stats/_mannwhitneyu.py`): `use_continuity=True`, `method="auto"`, which takes the

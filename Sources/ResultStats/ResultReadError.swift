@@ -1,5 +1,7 @@
+import BNCCore
+
 /// Why inputs could not be read; descriptions are what bnc-stats prints after `bnc-stats: `.
-public enum ResultReadError: Error, CustomStringConvertible, Sendable, Equatable {
+public enum ResultReadError: ToolError, Sendable, Equatable {
     case cannotOpen(file: String, reason: String)
     case readFailed(file: String, reason: String)
     /// The first line is neither a known CSV header nor a JSON object.
@@ -26,6 +28,14 @@ public enum ResultReadError: Error, CustomStringConvertible, Sendable, Equatable
             return "the input holds several symbols (\(symbols.joined(separator: ", "))): choose one with --symbol"
         case .tradeRatesNotAllowed(let file):
             return "\(file): per-second trade counts (event_time,trades_per_sec) are read only by `cv`"
+        }
+    }
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .cannotOpen, .readFailed: return .ioError
+        case .severalSymbols: return .usage
+        case .unknownFormat, .badRow, .mixedTimeBases, .tradeRatesNotAllowed: return .dataError
         }
     }
 }

@@ -4,10 +4,11 @@ import BNCWire
 /// Reads result files (our CSV, our NDJSON, the original's CSV) and trade-rate files, detecting
 /// each file's format from its first line, and merges them into one series in time order.
 ///
-/// Rows that cannot be read are skipped and counted (`skippedRows`, first few in `problems`);
+/// Rows that cannot be read are skipped and counted (`skippedRows`, first few in `skipped`);
 /// with `strict` the first one is an error instead.
 public struct ResultReader {
-    public struct Problem: Sendable, Equatable {
+    /// A row that was skipped, and why (named on stderr).
+    public struct SkippedRow: Sendable, Equatable {
         public var file: String
         public var line: Int
         public var reason: String
@@ -20,7 +21,7 @@ public struct ResultReader {
     public private(set) var series = ResultSeries()
     public private(set) var tradeRates = TradeRateSeries()
     public private(set) var skippedRows = 0
-    public private(set) var problems: [Problem] = []
+    public private(set) var skipped: [SkippedRow] = []
     /// Files read, with the format detected for each.
     public private(set) var files: [(name: String, format: ResultFormat)] = []
     private var sawOriginal = false, sawOurs = false
@@ -54,8 +55,8 @@ public struct ResultReader {
         }
         var lineReader = LineReader(fileDescriptor: fd, chunkSize: 1 << 20, maxLineLength: WireLimits.maxLineLength)
         var fileState = FileState(name: name)
-        do {
-            try lineReader.forEachLine { line, number in
+        do throws(LineInputError<ResultReadError>) {
+            try lineReader.forEachLine { line, number throws(ResultReadError) in
                 switch line {
                 case .oversized(let length):
                     try self.reject(&fileState, number, "line of \(length) bytes is too long")
@@ -64,10 +65,9 @@ public struct ResultReader {
                 }
                 return true
             }
-        } catch let error as ResultReadError {
-            throw error
         } catch {
-            throw .readFailed(file: name, reason: String(describing: error))
+            if case .body(let error) = error { throw error }
+            throw .readFailed(file: name, reason: error.description)
         }
         if let part = fileState.part, fileState.format != .tradeRateCSV { series.append(contentsOf: part) }
         tradeRates.append(contentsOf: fileState.rates)
@@ -105,28 +105,20 @@ public struct ResultReader {
         guard position < size else { finishFile(state, name); return }
         var middle = position + (size - position) / 2
         middle = min(Self.lineEnd(bytes, from: middle) + 1, size)
-        let second = ParseJob(reader: ResultReader(strict: strict, columns: columns), state: state, bytes: bytes, range: middle..<size)
+        let job = ParseJob(reader: ResultReader(strict: strict, columns: columns), state: state, bytes: MappedBytes(bytes: bytes), range: middle..<size)
         // The second half starts with an empty part of its own (same columns and format).
-        second.state.part = ResultSeries()
-        second.state.part!.reserveCapacity((size - middle) / 64)
-        second.state.part!.formats = state.part!.formats
-        second.state.part!.timeBasis = state.part!.timeBasis
-        second.state.rates = TradeRateSeries()
-        var thread = pthread_t()
-        let box = Unmanaged.passRetained(second)
-        let started = pthread_create(&thread, nil, { arg in
-            let job = Unmanaged<ParseJob>.fromOpaque(arg!).takeRetainedValue()
+        job.state.part = ResultSeries()
+        job.state.part!.reserveCapacity((size - middle) / 64)
+        job.state.part!.formats = state.part!.formats
+        job.state.part!.timeBasis = state.part!.timeBasis
+        job.state.rates = TradeRateSeries()
+        let worker = DedicatedThread(handing: job) { job in
             job.run(firstLine: 1)
-            return nil
-        }, box.toOpaque()) == 0
-        if !started { box.release(); second.run(firstLine: 1) }
-        var firstError: ResultReadError? = nil
-        var linesInFirst = 0
-        do {
-            linesInFirst = try Self.parse(&self, &state, bytes, position..<middle, firstLine: lineNumber + 1)
-        } catch { firstError = error }
-        if started { pthread_join(thread, nil) }
-        if let firstError { throw firstError }
+            return job
+        }
+        // On an error here the worker is dropped, which still waits for the second half.
+        let linesInFirst = try Self.parse(&self, &state, bytes, position..<middle, firstLine: lineNumber + 1)
+        let second = worker.join()
         if let error = second.error {
             if case .badRow(let file, let line, let reason) = error {
                 throw .badRow(file: file, line: line + lineNumber + linesInFirst, reason: reason)
@@ -138,9 +130,9 @@ public struct ResultReader {
         if let part = second.state.part, state.format != .tradeRateCSV { series.append(contentsOf: part) }
         tradeRates.append(contentsOf: second.state.rates)
         skippedRows += second.reader.skippedRows
-        for var p in second.reader.problems where problems.count < 5 {
+        for var p in second.reader.skipped where skipped.count < 5 {
             p.line += lineNumber + linesInFirst
-            problems.append(p)
+            skipped.append(p)
         }
     }
 
@@ -180,21 +172,27 @@ public struct ResultReader {
         return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
     }
 
-    /// The second half of a mapped file, parsed on its own thread.
-    fileprivate final class ParseJob: @unchecked Sendable {
+    /// The second half of a mapped file, parsed on its own thread (see `DedicatedThread`).
+    fileprivate final class ParseJob {
         var reader: ResultReader
         var state: FileState
-        let bytes: UnsafeRawBufferPointer
+        let bytes: MappedBytes
         let range: Range<Int>
         var error: ResultReadError?
 
-        init(reader: ResultReader, state: FileState, bytes: UnsafeRawBufferPointer, range: Range<Int>) {
+        init(reader: ResultReader, state: FileState, bytes: MappedBytes, range: Range<Int>) {
             self.reader = reader; self.state = state; self.bytes = bytes; self.range = range
         }
 
         func run(firstLine: Int) {
-            do { _ = try ResultReader.parse(&reader, &state, bytes, range, firstLine: firstLine) } catch { self.error = error }
+            do { _ = try ResultReader.parse(&reader, &state, bytes.bytes, range, firstLine: firstLine) } catch { self.error = error }
         }
+    }
+
+    /// A read-only file mapping both halves read at once: sharing it is safe because nobody
+    /// writes it, and it is unmapped only after the second half's thread is joined.
+    fileprivate struct MappedBytes: @unchecked Sendable {
+        let bytes: UnsafeRawBufferPointer
     }
 
     /// Orders the merged rows by time (stable) once every file is in.
@@ -207,7 +205,7 @@ public struct ResultReader {
 
     fileprivate enum Column { case timestamp, windowEnd, tradeCount, volume, avgTradeSize, ret, volatility, score, prediction, symbol, eventTime, tradesPerSec, other }
 
-    fileprivate struct FileState {
+    fileprivate struct FileState: Sendable {
         var name: String
         var format: ResultFormat?
         var columns: [Column] = []
@@ -225,7 +223,7 @@ public struct ResultReader {
     fileprivate mutating func reject(_ state: inout FileState, _ line: Int, _ reason: String) throws(ResultReadError) {
         if strict { throw .badRow(file: state.name, line: line, reason: reason) }
         skippedRows += 1
-        if problems.count < 5 { problems.append(Problem(file: state.name, line: line, reason: reason)) }
+        if skipped.count < 5 { skipped.append(SkippedRow(file: state.name, line: line, reason: reason)) }
     }
 
     fileprivate mutating func consume(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
@@ -418,7 +416,7 @@ public struct ResultReader {
                     guard column == .score || column == .prediction else { return false }
                     next = position
                 } else {
-                    guard let (v, end) = FieldScanner.number(p, position, n, bytes) else { return false }
+                    guard let (v, end) = DecimalParser.leadingDouble(p, position, n, bytes) else { return false }
                     next = end
                     switch column {
                     case .tradeCount: row.tradeCount = v
@@ -576,12 +574,6 @@ public struct ResultReader {
     private static let windowRowAliases: [(WindowRowKey, [UInt8])] =
         [WindowRowKey.start, .end, .priceReturn, .priceVolatility].map { ($0, Array($0.name.utf8)) }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The feature columns a reader may skip: `premove` and `hourly` never look at trade counts,
 /// volumes or trade sizes.

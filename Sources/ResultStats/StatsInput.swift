@@ -6,7 +6,7 @@ public struct StatsInput: Sendable {
     public var series: ResultSeries
     public var tradeRates: TradeRateSeries
     public var skippedRows: Int
-    public var problems: [ResultReader.Problem]
+    public var skipped: [ResultReader.SkippedRow]
     public var files: [String]
 
     /// Reads `paths` (stdin when empty or `-`), merges them in time order and keeps one symbol:
@@ -28,6 +28,6 @@ public struct StatsInput: Sendable {
             if present.count > 1 { throw .severalSymbols(present) }
         }
         return StatsInput(series: series, tradeRates: reader.tradeRates, skippedRows: reader.skippedRows,
-                          problems: reader.problems, files: reader.files.map { "\($0.name) (\($0.format.rawValue))" })
+                          skipped: reader.skipped, files: reader.files.map { "\($0.name) (\($0.format.rawValue))" })
     }
 }

@@ -1,9 +1,4 @@
 import BNCCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The timestamped block `summary --append FILE` adds to a running log, like the original's
 /// `analysis/score_summary.txt`: a header line with the UTC time and the inputs, then the
@@ -23,16 +18,15 @@ public enum SummaryBlock {
 
     /// The current time, ISO 8601 UTC.
     public static func now() -> String {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return UTCTime(epochMilliseconds: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec / 1_000_000)).iso8601
+        UTCTime(epochMilliseconds: MonotonicClock.wallClockMilliseconds()).iso8601
     }
 
-    public enum AppendError: Error, CustomStringConvertible {
+    public enum AppendError: ToolError {
         case failed(errno: Int32)
         public var description: String {
             switch self { case .failed(let e): return String(cString: strerror(e)) }
         }
+        public var exitStatus: ExitStatus { .ioError }
     }
 
     public static func append(_ block: String, to path: String) throws(AppendError) {

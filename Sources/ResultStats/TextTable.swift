@@ -85,12 +85,6 @@ public enum Format {
 }
 
 import BNCCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 private func snprintf(ptr: UnsafeMutablePointer<CChar>, _ size: Int, _ format: UnsafePointer<CChar>, _ value: Double) -> Int32 {
     withVaList([value]) { vsnprintf(ptr, size, format, $0) }
 }

@@ -11,7 +11,7 @@ public protocol ResultSink {
 }
 
 /// Why output failed; `downstreamClosed` is a quiet, successful exit (DESIGN.md §6).
-public enum ResultSinkError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum ResultSinkError: ToolError, Sendable, Equatable {
     case downstreamClosed
     case io(path: String, operation: String, errno: Int32)
 
@@ -21,10 +21,12 @@ public enum ResultSinkError: Error, Sendable, Equatable, CustomStringConvertible
         case .io(let path, let operation, let code): return "\(path): \(operation) failed: \(String(cString: strerror(code)))"
         }
     }
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .downstreamClosed: return .success
+        case .io: return .ioError
+        }
+    }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -227,11 +227,10 @@ public final class ScoringEngine {
             } else if !batch.usable[i] {
                 unscorableRows += 1
             }
-            var failure: ScoringError?
-            c.symbolBytes.withUnsafeBytes { symbol in
-                do throws(ScoringError) { try emit(symbol: symbol, modelVersion: c.modelVersion, score: score) } catch { failure = error }
-            }
-            if let failure { throw failure }
+            // `Array.withUnsafeBytes` only rethrows `any Error`: carry the typed error out as a Result.
+            try c.symbolBytes.withUnsafeBytes { symbol in
+                Result { () throws(ScoringError) in try emit(symbol: symbol, modelVersion: c.modelVersion, score: score) }
+            }.get()
             if i & 0x3FF == 0, SignalTrap.stopRequested { break }
         }
     }

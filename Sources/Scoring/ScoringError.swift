@@ -2,7 +2,7 @@ import AnomalyModel
 import BNCCore
 
 /// Why a scoring run stops early; `exitStatus` maps it to DESIGN.md §6.
-public enum ScoringError: Error, CustomStringConvertible {
+public enum ScoringError: ToolError {
     /// The model file is unusable (wrong version, other features, damaged): exit 65.
     case model(path: String, ModelError)
     case output(ResultSinkError)

@@ -15,26 +15,21 @@ public enum ScoringSession {
         let engine = try ScoringEngine(options: options, sink: sink)
         var interrupted = false
         for input in inputs {
-            var failure: ScoringError?
-            do {
-                let completed = try input.withLineReader(maxLineLength: WireLimits.maxLineLength) { reader in
-                    try reader.forEachLine { line, number in
-                        do throws(ScoringError) {
-                            try engine.process(line: line, lineNumber: number, source: input.displayName)
-                        } catch {
-                            failure = error
-                            return false
-                        }
+            do throws(LineInputError<ScoringError>) {
+                let completed = try input.withLineReader(maxLineLength: WireLimits.maxLineLength) { reader throws(LineInputError<ScoringError>) in
+                    try reader.forEachLine { line, number throws(ScoringError) in
+                        try engine.process(line: line, lineNumber: number, source: input.displayName)
                         return !SignalTrap.stopRequested
                     }
                 }
-                if let failure { throw failure }
                 if !completed || SignalTrap.stopRequested { interrupted = true }
-            } catch let error as ScoringError {
-                if case .output(.downstreamClosed) = error { return }
-                throw error
             } catch {
-                throw .input("\(input.displayName): \(error)")
+                switch error {
+                case .body(.output(.downstreamClosed)): return
+                case .body(let error): throw error
+                case .open(let error): throw .input(error.description)
+                case .read(let error): throw .input("\(input.displayName): \(error)")
+                }
             }
             if interrupted { break }
         }

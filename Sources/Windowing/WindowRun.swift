@@ -81,25 +81,47 @@ public struct WindowRun {
         case outputFailed(OutputError)
     }
 
+    /// Why the line loop over one input ends before its last line; thrown out of the loop's
+    /// callbacks and caught in `readOne`.
+    enum LoopStopError: ToolError {
+        /// SIGINT/SIGTERM: flush the open windows and exit 0.
+        case stopped
+        /// A bad line under `strict`.
+        case badLine
+        case output(OutputError)
+
+        var description: String {
+            switch self {
+            case .stopped: return "stopped by signal"
+            case .badLine: return "bad line (--strict)"
+            case .output(let error): return error.description
+            }
+        }
+
+        var exitStatus: ExitStatus {
+            switch self {
+            case .stopped: return .success
+            case .badLine: return .dataError
+            case .output(let error): return error.exitStatus
+            }
+        }
+    }
+
     private mutating func readOne(_ input: InputFile) -> InputOutcome {
-        var outcome = InputOutcome.finished
-        do {
-            try input.withLineReader(chunkSize: options.chunkSize, maxLineLength: WireLimits.maxLineLength) { reader in
+        do throws(LineInputError<LoopStopError>) {
+            let finishedAll = try input.withLineReader(chunkSize: options.chunkSize, maxLineLength: WireLimits.maxLineLength) { reader throws(LineInputError<LoopStopError>) in
                 // Lines in Binance's exact layout are parsed where they lie, finding their end on
                 // the way (no separate newline search); every other line is split and parsed in
                 // full below, which also names what is wrong with it.
-                let finishedAll = try reader.forEachLine(claiming: { start, available in
+                try reader.forEachLine(claiming: { start, available throws(LoopStopError) in
                     if SignalTrap.stopRequested { return .none }   // the line callback stops the run
                     guard let (trade, length) = TradeLineParser.parseLeadingLine(start, available: available)
                     else { return .none }
                     lineCounts.lines += 1
-                    if let error = add(trade) {
-                        outcome = .outputFailed(error)
-                        return .line(length: length, keepGoing: false)
-                    }
+                    try add(trade)
                     return .line(length: length, keepGoing: true)
-                }) { line, number in
-                    if SignalTrap.stopRequested { outcome = .stopped; return false }
+                }) { line, number throws(LoopStopError) in
+                    if SignalTrap.stopRequested { throw .stopped }
                     lineCounts.lines += 1
                     let trade: Trade
                     do throws(TradeLineError) {
@@ -112,30 +134,29 @@ public struct WindowRun {
                         if lineCounts.badLines <= options.maxErrorLines || options.strict {
                             diagnostics.report("\(input.displayName):\(number)", error.description)
                         }
-                        if options.strict { outcome = .badLine; return false }
+                        if options.strict { throw .badLine }
                         return true
                     }
-                    if let error = add(trade) {
-                        outcome = .outputFailed(error)
-                        return false
-                    }
+                    try add(trade)
                     return true
                 }
-                if !finishedAll, case .finished = outcome { outcome = .stopped }
             }
-        } catch let error as InputFileError {
-            diagnostics.report(nil, error.description)
-            return .readFailed
+            return finishedAll ? .finished : .stopped
         } catch {
-            diagnostics.report(input.displayName, "\(error)")
+            switch error {
+            case .body(.stopped): return .stopped
+            case .body(.badLine): return .badLine
+            case .body(.output(let error)): return .outputFailed(error)
+            case .open(let error): diagnostics.report(nil, error.description)
+            case .read(let error): diagnostics.report(input.displayName, error.description)
+            }
             return .readFailed
         }
-        return outcome
     }
 
-    /// Windows one trade and writes the rows it closes; the write error, if any.
+    /// Windows one trade and writes the rows it closes.
     @inline(__always)
-    private mutating func add(_ trade: Trade) -> OutputError? {
+    private mutating func add(_ trade: Trade) throws(LoopStopError) {
         var emitted = false
         do throws(OutputError) {
             try aggregator.add(trade) { row throws(OutputError) in
@@ -145,9 +166,8 @@ public struct WindowRun {
             // A live consumer sits behind a pipe: hand it each row as its window closes.
             if emitted { try output.flush() }
         } catch {
-            return error
+            throw .output(error)
         }
-        return nil
     }
 
     /// `19904 trades in 17 rows (15 complete), 1 symbol; missing 0, duplicates 0, late 0; bad lines 0 of 19904`

@@ -58,7 +58,7 @@ struct BncScoreCommand: ParsableCommand {
     var quiet = false
 
     var featureNames: [String] {
-        features.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+        features.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimming(" ") }
     }
 
     func validate() throws {
@@ -81,19 +81,15 @@ struct BncScoreCommand: ParsableCommand {
         if let output, let model, output == model { throw ValidationError("--output and --model must be different files") }
     }
 
-    mutating func run() throws {
+    mutating func run() {
         SignalTrap.install()
         let options = ScoringOptions(
             featureNames: featureNames, trainWindows: trainWindows ?? 500, retrainEvery: retrainEvery ?? 100,
             parameters: ModelParameters(treeCount: trees, maxSamples: maxSamples, contamination: contamination),
             seed: seed, batch: batch, format: format, outputPath: output, modelPath: model, quiet: quiet,
             showProgress: !quiet && !batch && Diagnostics.stderrIsTerminal)
-        do {
+        ToolExit.run(tool: "bnc-score") {
             try ScoringSession.run(options: options, inputs: InputFile.list(inputs))
-        } catch {
-            let status = error.exitStatus
-            if status != .success { Diagnostics(tool: "bnc-score").report(nil, error.description) }
-            throw ExitCode(status.rawValue)
         }
     }
 }
@@ -109,12 +105,3 @@ extension ModelParameters.MaxSamples: ExpressibleByArgument {
 }
 
 extension ResultFormat: ExpressibleByArgument {}
-
-extension String {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while s.first == " " { s.removeFirst() }
-        while s.last == " " { s.removeLast() }
-        return String(s)
-    }
-}

@@ -14,9 +14,11 @@ struct BaselineCommand: ParsableCommand {
 
     func validate() throws { guard limit >= 0 else { throw ValidationError("--limit must be ≥ 0") } }
 
-    func run() throws {
-        let loaded = try input.load()
-        let baseline = BaselineAnalysis(loaded.series)
-        try input.json ? emit(baseline.json) : emit(baseline.text(limit: limit))
+    func run() {
+        runStats {
+            let loaded = try input.load()
+            let baseline = BaselineAnalysis(loaded.series)
+            try input.json ? emit(baseline.json) : emit(baseline.text(limit: limit))
+        }
     }
 }

@@ -9,9 +9,11 @@ struct HourlyCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    func run() throws {
-        let loaded = try input.load(columns: .none)
-        let hourly = HourlyAnalysis(loaded.series)
-        try input.json ? emit(hourly.json) : emit(hourly.text())
+    func run() {
+        runStats {
+            let loaded = try input.load(columns: .none)
+            let hourly = HourlyAnalysis(loaded.series)
+            try input.json ? emit(hourly.json) : emit(hourly.text())
+        }
     }
 }

@@ -16,30 +16,24 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Stop at the first row that cannot be read (exit 65) instead of skipping and counting it.")
     var strict = false
 
-    /// Loads the input, reporting skipped rows on stderr; maps read errors to exit codes.
-    func load(allowTradeRates: Bool = false, columns: ResultColumns = .all) throws -> StatsInput {
+    /// Loads the input, reporting skipped rows on stderr.
+    func load(allowTradeRates: Bool = false, columns: ResultColumns = .all) throws(ResultReadError) -> StatsInput {
         SignalTrap.install()
         let diagnostics = Diagnostics(tool: "bnc-stats")
-        do {
-            let input = try StatsInput.load(files, symbol: symbol, strict: strict, allowTradeRates: allowTradeRates, columns: columns)
-            if input.skippedRows > 0 {
-                diagnostics.report(nil, "skipped \(input.skippedRows) unreadable row(s)")
-                for p in input.problems { diagnostics.report("\(p.file):\(p.line)", p.reason) }
-            }
-            return input
-        } catch {
-            diagnostics.report(nil, error.description)
-            switch error {
-            case .cannotOpen, .readFailed: throw ExitCode(ExitStatus.ioError.rawValue)
-            case .severalSymbols: throw ExitCode(ExitStatus.usage.rawValue)
-            default: throw ExitCode(ExitStatus.dataError.rawValue)
-            }
+        let input = try StatsInput.load(files, symbol: symbol, strict: strict, allowTradeRates: allowTradeRates, columns: columns)
+        if input.skippedRows > 0 {
+            diagnostics.report(nil, "skipped \(input.skippedRows) unreadable row(s)")
+            for p in input.skipped { diagnostics.report("\(p.file):\(p.line)", p.reason) }
         }
+        return input
     }
 }
 
+/// Runs a subcommand's body through the one error-to-exit mapping.
+func runStats(_ body: () throws -> Void) { ToolExit.run(tool: "bnc-stats", body) }
+
 /// Writes `text` to stdout; a reader that went away is a quiet success (DESIGN.md §6).
-func emit(_ text: String) throws {
+func emit(_ text: String) throws(LocatedError<OutputError>) {
     let out = OutputBuffer(fileDescriptor: 1)
     do {
         try out.append(text)
@@ -47,17 +41,13 @@ func emit(_ text: String) throws {
     } catch .downstreamClosed {
         return
     } catch {
-        Diagnostics(tool: "bnc-stats").report("stdout", error.description)
-        throw ExitCode(ExitStatus.ioError.rawValue)
+        throw error.at("stdout")
     }
 }
 
-func emit(_ json: JSONValue) throws { try emit(json.serialized() + "\n") }
+func emit(_ json: JSONValue) throws(LocatedError<OutputError>) { try emit(json.serialized() + "\n") }
 
-/// Fails with exit 65 and a message when there is nothing to analyse.
-func requireRows(_ input: StatsInput) throws {
-    if input.series.count == 0 {
-        Diagnostics(tool: "bnc-stats").report(nil, "no result rows in the input")
-        throw ExitCode(ExitStatus.dataError.rawValue)
-    }
+/// Fails (exit 65) when there is nothing to analyse.
+func requireRows(_ input: StatsInput) throws(StatsError) {
+    if input.series.count == 0 { throw .noRows }
 }

@@ -21,21 +21,20 @@ struct PreMoveCommand: ParsableCommand {
         if let window, window.milliseconds <= 0 { throw ValidationError("--window must be positive") }
     }
 
-    func run() throws {
-        let loaded = try input.load(columns: .none)
-        let w = try windowMilliseconds(window, loaded.series)
-        let analysis = PreMoveAnalysis(loaded.series, horizons: horizons.values, windowMilliseconds: w)
-        try input.json ? emit(analysis.json) : emit(analysis.text())
+    func run() {
+        runStats {
+            let loaded = try input.load(columns: .none)
+            let w = try windowMilliseconds(window, loaded.series)
+            let analysis = PreMoveAnalysis(loaded.series, horizons: horizons.values, windowMilliseconds: w)
+            try input.json ? emit(analysis.json) : emit(analysis.text())
+        }
     }
 }
 
 /// The window size from `--window` or inferred from the rows; exit 65 when neither works.
-func windowMilliseconds(_ option: DurationSpec?, _ series: ResultSeries) throws -> Double {
+func windowMilliseconds(_ option: DurationSpec?, _ series: ResultSeries) throws(StatsError) -> Double {
     if let option { return Double(option.milliseconds) }
-    guard let w = series.inferredWindowMilliseconds, w > 0 else {
-        Diagnostics(tool: "bnc-stats").report(nil, "cannot infer the window size from fewer than two rows: give --window")
-        throw ExitCode(ExitStatus.dataError.rawValue)
-    }
+    guard let w = series.inferredWindowMilliseconds, w > 0 else { throw .unknownWindowSize }
     return w
 }
 

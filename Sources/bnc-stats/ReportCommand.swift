@@ -27,15 +27,14 @@ struct ReportCommand: ParsableCommand {
         guard horizons.values.allSatisfy({ $0.milliseconds > 0 }) else { throw ValidationError("horizons must be positive durations") }
     }
 
-    func run() throws {
-        let loaded = try input.load()
-        try requireRows(loaded)
-        let w = try windowMilliseconds(window, loaded.series)
-        let report = HTMLReport(loaded.series, inputs: loaded.files, horizons: horizons.values, windowMilliseconds: w, bins: bins)
-        do { try report.write(to: html) } catch {
-            Diagnostics(tool: "bnc-stats").report(html, error.description)
-            throw ExitCode(ExitStatus.ioError.rawValue)
+    func run() {
+        runStats {
+            let loaded = try input.load()
+            try requireRows(loaded)
+            let w = try windowMilliseconds(window, loaded.series)
+            let report = HTMLReport(loaded.series, inputs: loaded.files, horizons: horizons.values, windowMilliseconds: w, bins: bins)
+            do throws(HTMLReport.WriteError) { try report.write(to: html) } catch { throw error.at(html) }
+            if input.json { try emit(report.json) }
         }
-        if input.json { try emit(report.json) }
     }
 }

@@ -19,17 +19,16 @@ struct SummaryCommand: ParsableCommand {
         guard bins > 0, bins <= 1000 else { throw ValidationError("--bins must be between 1 and 1000") }
     }
 
-    func run() throws {
-        let loaded = try input.load()
-        let summary = SummaryAnalysis(loaded.series, bins: bins)
-        if let append {
-            let block = SummaryBlock.render(summary, inputs: loaded.files, at: SummaryBlock.now())
-            do { try SummaryBlock.append(block, to: append) } catch {
-                Diagnostics(tool: "bnc-stats").report(append, error.description)
-                throw ExitCode(ExitStatus.ioError.rawValue)
+    func run() {
+        runStats {
+            let loaded = try input.load()
+            let summary = SummaryAnalysis(loaded.series, bins: bins)
+            if let append {
+                let block = SummaryBlock.render(summary, inputs: loaded.files, at: SummaryBlock.now())
+                do throws(SummaryBlock.AppendError) { try SummaryBlock.append(block, to: append) } catch { throw error.at(append) }
             }
+            try input.json ? emit(summary.json) : emit(summary.text())
         }
-        try input.json ? emit(summary.json) : emit(summary.text())
     }
 }
 

@@ -21,18 +21,19 @@ struct WindowSizeCommand: ParsableCommand {
         guard sizes.values.allSatisfy({ $0.milliseconds > 0 }) else { throw ValidationError("sizes must be positive durations") }
     }
 
-    func run() throws {
-        let loaded = try input.load(allowTradeRates: true)
-        let study: WindowSizeStudy
-        if loaded.tradeRates.count > 0 && loaded.series.count == 0 {
-            study = WindowSizeStudy(tradeRates: loaded.tradeRates, sizes: sizes.values)
-        } else if loaded.tradeRates.count > 0 {
-            Diagnostics(tool: "bnc-stats").report(nil, "give either window rows or trade_rate files, not both")
-            throw ExitCode(ExitStatus.usage.rawValue)
-        } else {
-            try requireRows(loaded)
-            study = WindowSizeStudy(rows: loaded.series, sizes: sizes.values, inputWindowMilliseconds: try windowMilliseconds(window, loaded.series))
+    func run() {
+        runStats {
+            let loaded = try input.load(allowTradeRates: true)
+            let study: WindowSizeStudy
+            if loaded.tradeRates.count > 0 && loaded.series.count == 0 {
+                study = WindowSizeStudy(tradeRates: loaded.tradeRates, sizes: sizes.values)
+            } else if loaded.tradeRates.count > 0 {
+                throw StatsError.rowsAndTradeRates
+            } else {
+                try requireRows(loaded)
+                study = WindowSizeStudy(rows: loaded.series, sizes: sizes.values, inputWindowMilliseconds: try windowMilliseconds(window, loaded.series))
+            }
+            try input.json ? emit(study.json) : emit(study.text())
         }
-        try input.json ? emit(study.json) : emit(study.text())
     }
 }

@@ -1,10 +1,7 @@
 import ArgumentParser
 import BNCCore
-import MarketStream
 import ToolCommand
-#if canImport(Glibc)
-import Glibc
-#endif
+import MarketStream
 
 /// `bnc-stream live` (the default): Binance's live trade stream as trade lines on stdout.
 struct LiveCommand: ParsableCommand {
@@ -69,14 +66,13 @@ struct LiveCommand: ParsableCommand {
 
     var symbolList: [String] { symbols.isEmpty ? ["btcusdt"] : symbols }
 
-    mutating func run() throws {
-        // A daemon must be stoppable: undo a SIGINT/SIGTERM block inherited from whoever started
-        // us, before the socket thread is created (threads inherit the mask).
-        var unblock = sigset_t()
-        sigemptyset(&unblock)
-        sigaddset(&unblock, SIGINT)
-        sigaddset(&unblock, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+    mutating func run() {
+        ToolExit.run(tool: "bnc-stream") { ToolExit.exit(try feed()) }
+    }
+
+    private func feed() throws(StreamConfigurationError) -> ExitStatus {
+        // A daemon must be stoppable: `install` also undoes a SIGINT/SIGTERM block inherited from
+        // whoever started us, before the socket thread is created (threads inherit the mask).
         SignalTrap.install()
         let diagnostics = Diagnostics(tool: "bnc-stream")
         let endpoint = try StreamEndpoint(endpoint: self.endpoint, symbols: symbolList, kind: stream)
@@ -89,8 +85,7 @@ struct LiveCommand: ParsableCommand {
         config.backfillEnabled = !noBackfill && backfillMax > 0
         config.backoffInitialMilliseconds = backoffInitial.milliseconds
         config.backoffMaxMilliseconds = backoffMax.milliseconds
-        let status = LiveFeed.runOnDedicatedThread(configuration: config, diagnostics: diagnostics)
-        if status != .success { throw ExitCode(status.rawValue) }
+        return LiveFeed.runOnDedicatedThread(configuration: config, diagnostics: diagnostics)
     }
 }
 

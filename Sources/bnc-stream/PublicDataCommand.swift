@@ -44,25 +44,20 @@ struct PublicDataCommand: ParsableCommand {
         }
     }
 
-    mutating func run() throws {
-        SignalTrap.install()
-        let diagnostics = Diagnostics(tool: "bnc-stream")
-        let output = OutputBuffer()
-        let reader = PublicDataReader(
-            options: PublicDataOptions(symbol: symbol, kind: kind, timestampUnit: timeUnit, strict: strict),
-            output: output, diagnostics: diagnostics)
-        do {
-            try reader.convert(InputFile.list(files))
+    mutating func run() {
+        ToolExit.run(tool: "bnc-stream") {
+            SignalTrap.install()
+            let output = OutputBuffer()
+            let reader = PublicDataReader(
+                options: PublicDataOptions(symbol: symbol, kind: kind, timestampUnit: timeUnit, strict: strict),
+                output: output, diagnostics: Diagnostics(tool: "bnc-stream"))
+            do {
+                try reader.convert(InputFile.list(files))
+            } catch {
+                try? output.flush()   // the rows converted before the error still go out
+                throw error
+            }
             try output.flush()
-        } catch let error as PublicDataError {
-            if case .output(.downstreamClosed) = error { return }
-            try? output.flush()
-            diagnostics.report(nil, error.description)
-            throw ExitCode(error.exitStatus.rawValue)
-        } catch let error as OutputError {
-            if error == .downstreamClosed { return }
-            diagnostics.report(nil, error.description)
-            throw ExitCode(ExitStatus.ioError.rawValue)
         }
     }
 }

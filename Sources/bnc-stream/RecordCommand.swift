@@ -50,26 +50,51 @@ struct RecordCommand: ParsableCommand {
         if directory.isEmpty { throw ValidationError("--dir must not be empty") }
     }
 
-    mutating func run() throws {
-        SignalTrap.install()
-        let diagnostics = Diagnostics(tool: "bnc-stream")
-        let recorder: DailyTradeFiles
-        do {
-            recorder = try DailyTradeFiles(
-                directory: directory, compression: compress.flatMap(DailyTradeFiles.Compression.init(rawValue:)),
-                closeAfterMilliseconds: closeAfter.milliseconds, diagnostics: diagnostics)
-        } catch {
-            diagnostics.report("record", error.description)
-            throw ExitCode(ExitStatus.ioError.rawValue)
+    mutating func run() {
+        ToolExit.run(tool: "bnc-stream") {
+            SignalTrap.install()
+            let diagnostics = Diagnostics(tool: "bnc-stream")
+            let recorder: DailyTradeFiles
+            do throws(DailyTradeFiles.Failure) {
+                recorder = try DailyTradeFiles(
+                    directory: directory, compression: compress.flatMap(DailyTradeFiles.Compression.init(rawValue:)),
+                    closeAfterMilliseconds: closeAfter.milliseconds, diagnostics: diagnostics)
+            } catch {
+                throw RecordError.files(error)
+            }
+            // A failed input ends the reading, but the days recorded so far are still closed and
+            // the summary still printed: both failures are reported, the status is the last one's.
+            var status = ExitStatus.success
+            do { try record(into: recorder, diagnostics: diagnostics) } catch {
+                status = ToolExit.report(error, tool: "bnc-stream")
+            }
+            do throws(DailyTradeFiles.Failure) { try recorder.finish() } catch {
+                status = ToolExit.report(RecordError.files(error), tool: "bnc-stream")
+            }
+            let stats = recorder.statistics
+            if !quiet {
+                var summary = "\(stats.linesWritten) lines recorded in \(stats.filesOpened) file(s)"
+                if stats.linesSkipped > 0 { summary += ", \(stats.linesSkipped) skipped (not trade lines)" }
+                if stats.lateLines > 0 { summary += ", \(stats.lateLines) late for a closed day" }
+                if stats.filesCompressed > 0 { summary += ", \(stats.filesCompressed) day(s) compressed" }
+                if stats.compressionFailures > 0 { summary += ", \(stats.compressionFailures) compression failure(s)" }
+                diagnostics.report("record", summary)
+            }
+            ToolExit.exit(status)
         }
+    }
+
+    /// Appends every input line to its daily file (and, with `--tee`, to stdout) until the end of
+    /// the inputs or a signal.
+    private func record(into recorder: DailyTradeFiles, diagnostics: Diagnostics) throws(RecordError) {
         let output = tee ? OutputBuffer(fileDescriptor: 1) : nil
         var teeing = tee
         var reported = 0
-        var failure: ExitStatus?
-        readLoop: for input in InputFile.list(files) {
-            do {
-                let finished = try input.withLineReader(maxLineLength: WireLimits.maxLineLength) { reader in
-                    try reader.forEachLine { line, number in
+        for input in InputFile.list(files) {
+            let finished: Bool
+            do throws(LineInputError<RecordError>) {
+                finished = try input.withLineReader(maxLineLength: WireLimits.maxLineLength) { reader throws(LineInputError<RecordError>) in
+                    try reader.forEachLine { line, number throws(RecordError) in
                         guard case .text(let bytes) = line else {
                             if case .oversized(let length) = line {
                                 reported += 1
@@ -79,56 +104,38 @@ struct RecordCommand: ParsableCommand {
                             }
                             return true
                         }
-                        if case .skipped(let reason) = try recorder.append(line: bytes) {
+                        let outcome: DailyTradeFiles.Outcome
+                        do throws(DailyTradeFiles.Failure) { outcome = try recorder.append(line: bytes) } catch { throw .files(error) }
+                        if case .skipped(let reason) = outcome {
                             reported += 1
                             if reported <= 5 && !bytes.isEmpty {
                                 diagnostics.report("\(input.displayName):\(number)", "not recorded: \(reason)")
                             }
                         }
                         if teeing, let output {
-                            do {
+                            do throws(OutputError) {
                                 try output.append(bytes)
                                 output.appendByte(0x0A)
                                 try output.flush()
-                            } catch OutputError.downstreamClosed {
+                            } catch .downstreamClosed {
                                 // The analysis side went away; the recording is worth more, so go on.
                                 teeing = false
                                 diagnostics.report("record", "stdout closed by its reader; still recording, no longer copying")
+                            } catch {
+                                throw .output(error)
                             }
                         }
                         return true
                     }
                 }
-                if !finished { break readLoop }
-            } catch let error as DailyTradeFiles.Failure {
-                diagnostics.report("record", error.description)
-                failure = .ioError
-                break readLoop
-            } catch let error as OutputError {
-                diagnostics.report("record", "stdout: \(error.description)")
-                failure = .ioError
-                break readLoop
             } catch {
-                diagnostics.report(input.displayName, "\(error)")
-                failure = .ioError
-                break readLoop
+                switch error {
+                case .body(let error): throw error
+                case .open(let error): throw .open(error)
+                case .read(let error): throw .read(input.displayName, error)
+                }
             }
+            if !finished { return }
         }
-        do {
-            try recorder.finish()
-        } catch {
-            diagnostics.report("record", error.description)
-            failure = .ioError
-        }
-        let stats = recorder.statistics
-        if !quiet {
-            var summary = "\(stats.linesWritten) lines recorded in \(stats.filesOpened) file(s)"
-            if stats.linesSkipped > 0 { summary += ", \(stats.linesSkipped) skipped (not trade lines)" }
-            if stats.lateLines > 0 { summary += ", \(stats.lateLines) late for a closed day" }
-            if stats.filesCompressed > 0 { summary += ", \(stats.filesCompressed) day(s) compressed" }
-            if stats.compressionFailures > 0 { summary += ", \(stats.compressionFailures) compression failure(s)" }
-            diagnostics.report("record", summary)
-        }
-        if let failure { throw ExitCode(failure.rawValue) }
     }
 }

@@ -28,18 +28,17 @@ struct ReplayCommand: ParsableCommand {
         guard speed.isFinite, speed >= 0 else { throw ValidationError("--speed must be a number ≥ 0") }
     }
 
-    mutating func run() throws {
-        SignalTrap.install()
-        let diagnostics = Diagnostics(tool: "bnc-stream")
-        let output = OutputBuffer()
-        let replayer = Replayer(speed: speed, output: output, strict: strict, diagnostics: diagnostics)
-        do {
-            try replayer.replay(InputFile.list(files))
-        } catch {
-            if case .output(.downstreamClosed) = error { return }
-            try? output.flush()
-            diagnostics.report(nil, error.description)
-            throw ExitCode(error.exitStatus.rawValue)
+    mutating func run() {
+        ToolExit.run(tool: "bnc-stream") {
+            SignalTrap.install()
+            let output = OutputBuffer()
+            let replayer = Replayer(speed: speed, output: output, strict: strict, diagnostics: Diagnostics(tool: "bnc-stream"))
+            do {
+                try replayer.replay(InputFile.list(files))
+            } catch {
+                try? output.flush()   // the lines replayed before the error still go out
+                throw error
+            }
         }
     }
 }

@@ -3,11 +3,6 @@ import BNCCore
 import BNCWire
 import MarketHistory
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `bnc-stream simulate`: a synthetic market with planted, labelled anomalies.
 struct SimulateCommand: ParsableCommand {

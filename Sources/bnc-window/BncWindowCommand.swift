@@ -48,15 +48,16 @@ struct BncWindowCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        SignalTrap.install()
-        let options = WindowRun.Options(
-            configuration: WindowConfiguration(windowMilliseconds: window.milliseconds,
-                                               latenessMilliseconds: lateness.milliseconds, timeField: timeField),
-            strict: strict, quiet: quiet, maxErrorLines: maxErrors)
-        var job = WindowRun(options: options)
-        let status = job.run(InputFile.list(files))
-        if status != .success { throw ExitCode(status.rawValue) }
+    func run() {
+        ToolExit.run(tool: "bnc-window") {
+            SignalTrap.install()
+            let options = WindowRun.Options(
+                configuration: WindowConfiguration(windowMilliseconds: window.milliseconds,
+                                                   latenessMilliseconds: lateness.milliseconds, timeField: timeField),
+                strict: strict, quiet: quiet, maxErrorLines: maxErrors)
+            var job = WindowRun(options: options)
+            ToolExit.exit(job.run(InputFile.list(files)))
+        }
     }
 }
 

@@ -25,7 +25,7 @@ struct LineReaderTests {
         try Data(data).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         var items: [Item] = [], numbers: [Int] = []
-        try InputFile(url.path).withLineReader(chunkSize: chunkSize, maxLineLength: cap) { reader in
+        try InputFile(url.path).withLineReader(chunkSize: chunkSize, maxLineLength: cap) { reader throws(LineInputError<Never>) in
             try reader.forEachLine { line, number in
                 switch line {
                 case .text(let bytes): items.append(.text(Array(bytes)))
@@ -119,7 +119,7 @@ struct LineReaderTests {
         try Data("1\n2\n3\n".utf8).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         var seen = 0
-        let finished = try InputFile(url.path).withLineReader(chunkSize: 3) { reader in
+        let finished = try InputFile(url.path).withLineReader(chunkSize: 3) { reader throws(LineInputError<Never>) in
             try reader.forEachLine { _, _ in seen += 1; return seen < 2 }
         }
         #expect(!finished && seen == 2)

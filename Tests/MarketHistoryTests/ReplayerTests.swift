@@ -18,12 +18,12 @@ struct ReplayerTests {
     }
 
     func replay(_ path: String, speed: Double, strict: Bool = false) throws -> (ReplaySummary, String, seconds: Double) {
-        let begin = Pacer.monotonicNanos()
+        let begin = MonotonicClock.nowNanoseconds()
         let (summary, text) = try TestSupport.capture { output in
             try Replayer(speed: speed, output: output, strict: strict, diagnostics: Diagnostics(tool: "bnc-stream-test"))
                 .replay([InputFile(path)])
         }
-        return (summary, text, Double(Pacer.monotonicNanos() - begin) / 1e9)
+        return (summary, text, Double(MonotonicClock.nowNanoseconds() - begin) / 1e9)
     }
 
     @Test func tradeTimeBareOrInTheEnvelope() throws {

@@ -19,7 +19,7 @@ struct FastPathTests {
     private func scan(_ text: String) -> (value: Double, next: Int)? {
         let bytes = Array((text + ",x").utf8)
         return bytes.withUnsafeBytes { raw in
-            FieldScanner.number(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), 0, raw.count, raw)
+            DecimalParser.leadingDouble(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), 0, raw.count, raw)
         }
     }
 

@@ -90,7 +90,7 @@ struct ResultReaderTests {
             let r = try ResultReader.read([InputFile(paths[0])])
             #expect(r.series.count == 1)
             #expect(r.skippedRows == 3)
-            #expect(r.problems.map(\.line) == [3, 4, 5])
+            #expect(r.skipped.map(\.line) == [3, 4, 5])
             #expect(throws: ResultReadError.badRow(file: paths[0], line: 3, reason: "bad timestamp")) {
                 try ResultReader.read([InputFile(paths[0])], strict: true)
             }

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import BNCCore
 
 /// The one writer of trade lines (DESIGN.md §1): every tool that makes a trade line instead of

@@ -1,0 +1,26 @@
+import BNCCore
+import MarketHistory
+
+/// Why `bnc-stream record` stopped recording: every case is fatal (exit 74) and names its place
+/// (`record: …`), as the recorder's diagnostics do.
+enum RecordError: ToolError {
+    /// The daily files could not be created, written or synced.
+    case files(DailyTradeFiles.Failure)
+    /// `--tee`: stdout failed for a reason other than its reader going away.
+    case output(OutputError)
+    /// An input could not be opened.
+    case open(InputFileError)
+    /// An input could not be read.
+    case read(String, LineReaderError)
+
+    var description: String {
+        switch self {
+        case .files(let error): return "record: \(error)"
+        case .output(let error): return "record: stdout: \(error)"
+        case .open(let error): return error.description
+        case .read(let name, let error): return "\(name): \(error)"
+        }
+    }
+
+    var exitStatus: ExitStatus { .ioError }
+}
