@@ -7,33 +7,51 @@ public struct DurationSpec: Hashable, Sendable, CustomStringConvertible {
 
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
 
-    /// Parses `text`; returns nil for anything that is not a non-negative number with an optional
-    /// `ms`/`s`/`m`/`h` unit, or that does not come out as a whole number of milliseconds.
+    /// The units a duration may be written in, largest first: a compound duration names each at
+    /// most once, in this order (`23h30m`, `1m30s`, `2s500ms`).
+    private static let units: [(suffix: String, milliseconds: Double)] = [
+        ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1),
+    ]
+
+    /// Parses `text`: a non-negative number with an optional `h`/`m`/`s`/`ms` unit (a bare number
+    /// is seconds, fractions allowed: `1.5s`, `23.5h`), or several such parts with units from the
+    /// largest down, each unit once (`23h30m`, `1h30m15s`, `2s500ms`). Nil for anything else, and
+    /// for a total that is not a whole number of milliseconds or is beyond 10^15 ms.
     public init?(_ text: String) {
-        let trimmed = text.trimming()
-        var number = Substring(trimmed)
-        var factor = 1000.0
-        for (suffix, unitFactor) in [("ms", 1.0), ("s", 1000.0), ("m", 60_000.0), ("h", 3_600_000.0)]
-        where trimmed.hasSuffix(suffix) {
-            number = trimmed.dropLast(suffix.count)
-            factor = unitFactor
-            break
+        var rest = Substring(text.trimming())
+        guard !rest.isEmpty else { return nil }
+        if rest.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) { rest += "s" }
+        var total = 0.0
+        var nextUnit = 0
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+            rest = rest.dropFirst(number.count)
+            let letters = rest.prefix { $0.isASCII && $0.isLetter }
+            rest = rest.dropFirst(letters.count)
+            guard !number.isEmpty, let value = Double(number), value.isFinite,
+                  let unit = Self.units[nextUnit...].firstIndex(where: { $0.suffix == letters })
+            else { return nil }
+            total += value * Self.units[unit].milliseconds
+            nextUnit = unit + 1
         }
-        guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-              let value = Double(number), value.isFinite, value >= 0
-        else { return nil }
-        let ms = value * factor
-        guard ms < 1e15, ms.rounded() == ms else { return nil }
-        milliseconds = Int64(ms)
+        guard total < 1e15, total.rounded() == total else { return nil }
+        milliseconds = Int64(total)
     }
 
     public var seconds: Double { Double(milliseconds) / 1000 }
 
-    /// The shortest exact spelling: `20s`, `500ms`, `5m`, `1h`.
+    /// An exact spelling that `DurationSpec(_:)` reads back: whole seconds as hours, minutes and
+    /// seconds, largest first (`20s`, `5m`, `1h`, `23h30m`, `1m30s`); anything else in
+    /// milliseconds (`500ms`, `1500ms`); `0s` for zero.
     public var description: String {
-        if milliseconds != 0 && milliseconds % 3_600_000 == 0 { return "\(milliseconds / 3_600_000)h" }
-        if milliseconds != 0 && milliseconds % 60_000 == 0 { return "\(milliseconds / 60_000)m" }
-        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
-        return "\(milliseconds)ms"
+        guard milliseconds != 0 else { return "0s" }
+        guard milliseconds % 1000 == 0 else { return "\(milliseconds)ms" }
+        var rest = milliseconds
+        var text = ""
+        for (suffix, size) in [("h", Int64(3_600_000)), ("m", 60_000), ("s", 1000)] where rest >= size {
+            text += "\(rest / size)\(suffix)"
+            rest %= size
+        }
+        return text
     }
 }

@@ -20,6 +20,31 @@ struct DurationSpecTests {
         #expect(DurationSpec(milliseconds: 300_000).description == "5m")
         #expect(DurationSpec(milliseconds: 7_200_000).description == "2h")
     }
+
+    /// `--rollover-after 23h30m` (its documented default) must be accepted as written.
+    @Test func parsesCompoundDurationsLargestUnitFirst() {
+        #expect(DurationSpec("23h30m")?.milliseconds == 84_600_000)
+        #expect(DurationSpec("1h30m15s")?.milliseconds == 5_415_000)
+        #expect(DurationSpec("1m30s")?.milliseconds == 90_000)
+        #expect(DurationSpec("2s500ms")?.milliseconds == 2_500)
+        #expect(DurationSpec("1h5s")?.milliseconds == 3_605_000)
+        for bad in ["30m23h", "1h1h", "1s1", "1h 30m", "h30m", "1.5h1ms1", "23h30", "1m30s0.5ms"] {
+            #expect(DurationSpec(bad) == nil, "\(bad)")
+        }
+        #expect(DurationSpec(milliseconds: 84_600_000).description == "23h30m")
+        #expect(DurationSpec(milliseconds: 90_000).description == "1m30s")
+        #expect(DurationSpec(milliseconds: 0).description == "0s")
+    }
+
+    @Test func descriptionReadsBackToTheSameValue() {
+        var state: UInt64 = 7
+        for _ in 0..<2_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let ms = Int64(state >> 33) % 200_000_000
+            let spec = DurationSpec(milliseconds: ms)
+            #expect(DurationSpec(spec.description) == spec, "\(ms) → \(spec.description)")
+        }
+    }
 }
 
 @Suite("DecimalParser")
