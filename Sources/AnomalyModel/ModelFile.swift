@@ -264,19 +264,17 @@ private struct ByteReader {
         return data[offset]
     }
 
-    mutating func u32() throws(ModelError) -> UInt32 {
-        try require(4)
-        var v: UInt32 = 0
-        for k in 0..<4 { v |= UInt32(data[offset + k]) << (8 * UInt32(k)) }
-        offset += 4
-        return v
-    }
+    mutating func u32() throws(ModelError) -> UInt32 { try littleEndian() }
 
-    mutating func u64() throws(ModelError) -> UInt64 {
-        try require(8)
-        var v: UInt64 = 0
-        for k in 0..<8 { v |= UInt64(data[offset + k]) << (8 * UInt64(k)) }
-        offset += 8
+    mutating func u64() throws(ModelError) -> UInt64 { try littleEndian() }
+
+    /// The next `T.bitWidth / 8` bytes as a little-endian integer (the file's byte order on any machine).
+    private mutating func littleEndian<T: FixedWidthInteger & UnsignedInteger>() throws(ModelError) -> T {
+        let size = T.bitWidth / 8
+        try require(size)
+        var v: T = 0
+        for k in 0..<size { v |= T(data[offset + k]) << (8 * k) }
+        offset += size
         return v
     }
 

@@ -43,19 +43,11 @@ public struct LineSplitter: ~Copyable {
     public mutating func push<E: Error>(
         _ chunk: UnsafeRawBufferPointer, _ body: (Line, _ lineNumber: Int) throws(E) -> Bool
     ) throws(E) -> Bool {
+        guard let base = accept(chunk) else { return true }
         let count = chunk.count
-        guard count > 0, let base = chunk.baseAddress else { return true }
-        bytesPushed += count
         var i = 0
         while i < count {
-            guard let hit = memchr(base + i, 0x0A, count - i) else {
-                keepPartial(base + i, count - i)
-                return true
-            }
-            let newline = UnsafeRawPointer(hit) - base
-            lineNumber += 1
-            let line = lineEnding(at: newline, from: i, in: base)
-            i = newline + 1
+            guard let line = nextLine(from: &i, in: base, count: count) else { return true }
             if try !body(line, lineNumber) { return false }
         }
         return true
@@ -83,9 +75,8 @@ public struct LineSplitter: ~Copyable {
         claiming claim: (_ start: UnsafeRawPointer, _ available: Int) throws(E) -> Claim,
         _ body: (Line, _ lineNumber: Int) throws(E) -> Bool
     ) throws(E) -> Bool {
+        guard let base = accept(chunk) else { return true }
         let count = chunk.count
-        guard count > 0, let base = chunk.baseAddress else { return true }
-        bytesPushed += count
         var i = 0
         while i < count {
             if partialLength == 0, case .line(let length, let keepGoing) = try claim(base + i, min(count - i, maxLineLength + 1)) {
@@ -97,17 +88,33 @@ public struct LineSplitter: ~Copyable {
                 if !keepGoing { return false }
                 continue
             }
-            guard let hit = memchr(base + i, 0x0A, count - i) else {
-                keepPartial(base + i, count - i)
-                return true
-            }
-            let newline = UnsafeRawPointer(hit) - base
-            lineNumber += 1
-            let line = lineEnding(at: newline, from: i, in: base)
-            i = newline + 1
+            guard let line = nextLine(from: &i, in: base, count: count) else { return true }
             if try !body(line, lineNumber) { return false }
         }
         return true
+    }
+
+    /// Counts `chunk` as pushed and returns where it starts; nil for an empty chunk.
+    @inline(__always)
+    private mutating func accept(_ chunk: UnsafeRawBufferPointer) -> UnsafeRawPointer? {
+        guard chunk.count > 0, let base = chunk.baseAddress else { return nil }
+        bytesPushed += chunk.count
+        return base
+    }
+
+    /// The line that starts at offset `i` of the `count` bytes at `base`, numbered, with `i` moved
+    /// past its `\n`; nil when no `\n` follows (the bytes are then kept for the next chunk).
+    @inline(__always)
+    private mutating func nextLine(from i: inout Int, in base: UnsafeRawPointer, count: Int) -> Line? {
+        guard let hit = memchr(base + i, 0x0A, count - i) else {
+            keepPartial(base + i, count - i)
+            return nil
+        }
+        let newline = UnsafeRawPointer(hit) - base
+        lineNumber += 1
+        let line = lineEnding(at: newline, from: i, in: base)
+        i = newline + 1
+        return line
     }
 
     /// The line that ends at offset `newline` of `base` and starts at `start`, or, when its
