@@ -24,9 +24,16 @@ public enum BackfillConverter {
 
     /// Why `convert` stopped: the REST answer was unusable, or the caller's `body` threw (its
     /// error passed through unchanged, typed), so a failed write is never taken for a bad page.
-    public enum PageError<Body: Error>: Error {
+    public enum PageError<Body: Error>: Error, CustomStringConvertible {
         case conversion(ConversionError)
         case body(Body)
+
+        public var description: String {
+            switch self {
+            case .conversion(let error): return error.description
+            case .body(let error): return String(describing: error)
+            }
+        }
     }
 
     /// Calls `body(id, line)` for each element of the JSON array `json`, in order. The line
@@ -132,6 +139,15 @@ public enum BackfillConverter {
             if b[i] == UInt8(ascii: ",") { i += 1; continue }
             if b[i] == UInt8(ascii: "]") { return }
             throw .conversion(.notAnArray)
+        }
+    }
+}
+
+extension BackfillConverter.PageError: ToolError where Body: ToolError {
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .conversion(let error): return error.exitStatus
+        case .body(let error): return error.exitStatus
         }
     }
 }
