@@ -151,3 +151,5 @@ extension BackfillConverter.PageError: ToolError where Body: ToolError {
         }
     }
 }
+
+extension BackfillConverter.PageError: Equatable where Body: Equatable {}
