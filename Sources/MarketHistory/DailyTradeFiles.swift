@@ -158,25 +158,12 @@ public final class DailyTradeFiles {
     /// compressions to finish. Call once at the end; the object is empty afterwards.
     public func finish() throws(DailyTradeFilesError) {
         let now = wallClockMilliseconds()
-        var firstError: DailyTradeFilesError?
         let entries = openDays
         openDays.removeAll()
         earliestDeadline = .max
-        for entry in entries {
-            do {
-                try Self.sync(entry.fd, path: entry.path)
-            } catch {
-                if firstError == nil { firstError = error }
-            }
-            close(entry.fd)
-            if entry.deadline <= now {
-                statistics.daysClosed += 1
-                closedPaths.insert(entry.path)
-                startCompression(of: entry.path)
-            }
-        }
+        let failures = entries.compactMap { closeFile($0, dayIsOver: $0.deadline <= now) }
         while !pending.isEmpty { reap(blocking: true) }
-        if let firstError { throw firstError }
+        if let failure = failures.first { throw failure }
     }
 
     // MARK: Files
@@ -234,27 +221,28 @@ public final class DailyTradeFiles {
     }
 
     private func closeDays(through milliseconds: Int64) throws(DailyTradeFilesError) {
-        var remaining: [OpenDay] = []
-        var firstError: DailyTradeFilesError?
-        for entry in openDays {
-            guard entry.deadline <= milliseconds else {
-                remaining.append(entry)
-                continue
-            }
-            do {
-                try Self.sync(entry.fd, path: entry.path)
-            } catch {
-                if firstError == nil { firstError = error }
-            }
-            close(entry.fd)
+        let over = openDays.filter { $0.deadline <= milliseconds }
+        openDays.removeAll { $0.deadline <= milliseconds }
+        lastHit = 0
+        earliestDeadline = openDays.map(\.deadline).min() ?? .max
+        let failures = over.compactMap { closeFile($0, dayIsOver: true) }
+        if let failure = failures.first { throw failure }
+    }
+
+    /// Syncs and closes the file of `entry`; a day that is over is counted closed and handed to
+    /// compression. The file is closed (and compressed) even when its sync fails, so one bad file
+    /// keeps no other open: the failure is returned, for the caller to throw once every file is
+    /// closed.
+    private func closeFile(_ entry: OpenDay, dayIsOver: Bool) -> DailyTradeFilesError? {
+        let synced = Result { () throws(DailyTradeFilesError) in try Self.sync(entry.fd, path: entry.path) }
+        close(entry.fd)
+        if dayIsOver {
             statistics.daysClosed += 1
             closedPaths.insert(entry.path)
             startCompression(of: entry.path)
         }
-        openDays = remaining
-        lastHit = 0
-        earliestDeadline = openDays.map(\.deadline).min() ?? .max
-        if let firstError { throw firstError }
+        if case .failure(let failure) = synced { return failure }
+        return nil
     }
 
     // MARK: Compression
