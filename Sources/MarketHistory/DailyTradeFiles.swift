@@ -50,26 +50,6 @@ public final class DailyTradeFiles {
         }
     }
 
-    /// What went wrong with the files; every case is fatal for the recording (exit 74) except
-    /// where noted on the caller's side.
-    public enum Failure: Error, CustomStringConvertible, Sendable {
-        case cannotCreateDirectory(path: String, errno: Int32)
-        case cannotOpen(path: String, errno: Int32)
-        case writeFailed(path: String, errno: Int32)
-        case syncFailed(path: String, errno: Int32)
-
-        public var description: String {
-            switch self {
-            case .cannotCreateDirectory(let p, let e): return "\(p): cannot create directory: \(Self.text(e))"
-            case .cannotOpen(let p, let e): return "\(p): cannot open: \(Self.text(e))"
-            case .writeFailed(let p, let e): return "\(p): write failed: \(Self.text(e))"
-            case .syncFailed(let p, let e): return "\(p): fsync failed: \(Self.text(e))"
-            }
-        }
-
-        static func text(_ code: Int32) -> String { String(cString: strerror(code)) }
-    }
-
     /// What became of one input line.
     public enum Outcome: Equatable, Sendable {
         case written
@@ -128,8 +108,8 @@ public final class DailyTradeFiles {
     public init(
         directory: String, compression: Compression? = nil, closeAfterMilliseconds: Int64 = 300_000,
         diagnostics: Diagnostics = Diagnostics(tool: "bnc-stream"),
-        wallClockMilliseconds: @escaping () -> Int64 = DailyTradeFiles.now
-    ) throws(Failure) {
+        wallClockMilliseconds: @escaping () -> Int64 = MonotonicClock.wallClockMilliseconds
+    ) throws(DailyTradeFilesError) {
         self.directory = directory.isEmpty ? "." : directory
         self.compression = compression
         self.closeAfterMilliseconds = max(0, closeAfterMilliseconds)
@@ -143,13 +123,6 @@ public final class DailyTradeFiles {
         for entry in openDays { close(entry.fd) }
     }
 
-    /// Milliseconds since the epoch by the wall clock.
-    public static func now() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
-    }
-
     /// The file name a trade of `symbol` at `epochMilliseconds` goes to (without the directory).
     public static func fileName(symbol: String, epochMilliseconds: Int64) -> String {
         "\(symbol.uppercased())-\(UTCTime(epochMilliseconds: epochMilliseconds).dateString).ndjson"
@@ -160,7 +133,7 @@ public final class DailyTradeFiles {
     /// Places one line (without its `\n`). Throws only on file errors, after which the recording
     /// cannot go on safely.
     @discardableResult
-    public func append(line: UnsafeRawBufferPointer) throws(Failure) -> Outcome {
+    public func append(line: UnsafeRawBufferPointer) throws(DailyTradeFilesError) -> Outcome {
         reapFinished()
         let parsed: ParsedLine
         do {
@@ -183,32 +156,19 @@ public final class DailyTradeFiles {
 
     /// Closes every open file (fsync), compresses the days that are over, and waits for all
     /// compressions to finish. Call once at the end; the object is empty afterwards.
-    public func finish() throws(Failure) {
+    public func finish() throws(DailyTradeFilesError) {
         let now = wallClockMilliseconds()
-        var firstError: Failure?
         let entries = openDays
         openDays.removeAll()
         earliestDeadline = .max
-        for entry in entries {
-            do {
-                try Self.sync(entry.fd, path: entry.path)
-            } catch {
-                if firstError == nil { firstError = error }
-            }
-            close(entry.fd)
-            if entry.deadline <= now {
-                statistics.daysClosed += 1
-                closedPaths.insert(entry.path)
-                startCompression(of: entry.path)
-            }
-        }
+        let failures = entries.compactMap { closeFile($0, dayIsOver: $0.deadline <= now) }
         while !pending.isEmpty { reap(blocking: true) }
-        if let firstError { throw firstError }
+        if let failure = failures.first { throw failure }
     }
 
     // MARK: Files
 
-    private func entryIndex(symbol: UnsafeRawBufferPointer, day: Int64, milliseconds: Int64) throws(Failure) -> Int {
+    private func entryIndex(symbol: UnsafeRawBufferPointer, day: Int64, milliseconds: Int64) throws(DailyTradeFilesError) -> Int {
         if lastHit < openDays.count, openDays[lastHit].day == day, Self.equal(openDays[lastHit].symbol, symbol) { return lastHit }
         for i in openDays.indices where openDays[i].day == day && Self.equal(openDays[i].symbol, symbol) {
             lastHit = i
@@ -238,7 +198,7 @@ public final class DailyTradeFiles {
     }
 
     /// One `write` of the line and its newline; a partial write is truncated away again.
-    private func writeWhole(_ payload: UnsafeRawBufferPointer, to entry: OpenDay) throws(Failure) {
+    private func writeWhole(_ payload: UnsafeRawBufferPointer, to entry: OpenDay) throws(DailyTradeFilesError) {
         lineBuffer.removeAll(keepingCapacity: true)
         lineBuffer.append(contentsOf: payload)
         lineBuffer.append(0x0A)
@@ -260,28 +220,29 @@ public final class DailyTradeFiles {
         if let failure { throw .writeFailed(path: entry.path, errno: failure) }
     }
 
-    private func closeDays(through milliseconds: Int64) throws(Failure) {
-        var remaining: [OpenDay] = []
-        var firstError: Failure?
-        for entry in openDays {
-            guard entry.deadline <= milliseconds else {
-                remaining.append(entry)
-                continue
-            }
-            do {
-                try Self.sync(entry.fd, path: entry.path)
-            } catch {
-                if firstError == nil { firstError = error }
-            }
-            close(entry.fd)
+    private func closeDays(through milliseconds: Int64) throws(DailyTradeFilesError) {
+        let over = openDays.filter { $0.deadline <= milliseconds }
+        openDays.removeAll { $0.deadline <= milliseconds }
+        lastHit = 0
+        earliestDeadline = openDays.map(\.deadline).min() ?? .max
+        let failures = over.compactMap { closeFile($0, dayIsOver: true) }
+        if let failure = failures.first { throw failure }
+    }
+
+    /// Syncs and closes the file of `entry`; a day that is over is counted closed and handed to
+    /// compression. The file is closed (and compressed) even when its sync fails, so one bad file
+    /// keeps no other open: the failure is returned, for the caller to throw once every file is
+    /// closed.
+    private func closeFile(_ entry: OpenDay, dayIsOver: Bool) -> DailyTradeFilesError? {
+        let synced = Result { () throws(DailyTradeFilesError) in try Self.sync(entry.fd, path: entry.path) }
+        close(entry.fd)
+        if dayIsOver {
             statistics.daysClosed += 1
             closedPaths.insert(entry.path)
             startCompression(of: entry.path)
         }
-        openDays = remaining
-        lastHit = 0
-        earliestDeadline = openDays.map(\.deadline).min() ?? .max
-        if let firstError { throw firstError }
+        if case .failure(let failure) = synced { return failure }
+        return nil
     }
 
     // MARK: Compression
@@ -297,7 +258,7 @@ public final class DailyTradeFiles {
         let temporaryPath = String(plainPath[..<slash]) + "." + String(plainPath[slash...]) + compression.fileExtension + ".partial"
         let tfd = temporaryPath.withCString { openFile($0, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644) }
         guard tfd >= 0 else {
-            compressionFailed(plainPath, "cannot create \(temporaryPath): \(Failure.text(errno))")
+            compressionFailed(plainPath, "cannot create \(temporaryPath): \(DailyTradeFilesError.text(errno))")
             return
         }
         // An archive from earlier (late lines): keep its frames in front of the new one.
@@ -320,7 +281,7 @@ public final class DailyTradeFiles {
         guard rc == 0 else {
             close(tfd)
             unlink(temporaryPath)
-            compressionFailed(plainPath, "cannot run \(compression.program): \(Failure.text(rc))")
+            compressionFailed(plainPath, "cannot run \(compression.program): \(DailyTradeFilesError.text(rc))")
             return
         }
         pending.append(PendingCompression(pid: pid, plainPath: plainPath, finalPath: finalPath,
@@ -363,14 +324,14 @@ public final class DailyTradeFiles {
             let code = errno
             close(job.temporaryFD)
             unlink(job.temporaryPath)
-            compressionFailed(job.plainPath, "fsync of the archive failed: \(Failure.text(code))")
+            compressionFailed(job.plainPath, "fsync of the archive failed: \(DailyTradeFilesError.text(code))")
             return
         }
         close(job.temporaryFD)
         guard rename(job.temporaryPath, job.finalPath) == 0 else {
             let code = errno
             unlink(job.temporaryPath)
-            compressionFailed(job.plainPath, "cannot rename the archive into place: \(Failure.text(code))")
+            compressionFailed(job.plainPath, "cannot rename the archive into place: \(DailyTradeFilesError.text(code))")
             return
         }
         try? Self.syncDirectory(directory)
@@ -405,18 +366,18 @@ public final class DailyTradeFiles {
         }
     }
 
-    private static func sync(_ fd: Int32, path: String) throws(Failure) {
+    private static func sync(_ fd: Int32, path: String) throws(DailyTradeFilesError) {
         guard fsync(fd) == 0 else { throw .syncFailed(path: path, errno: errno) }
     }
 
-    private static func syncDirectory(_ path: String) throws(Failure) {
+    private static func syncDirectory(_ path: String) throws(DailyTradeFilesError) {
         let fd = path.withCString { openFile($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
         defer { close(fd) }
         guard fsync(fd) == 0 else { throw .syncFailed(path: path, errno: errno) }
     }
 
-    private static func makeDirectory(_ path: String) throws(Failure) {
+    private static func makeDirectory(_ path: String) throws(DailyTradeFilesError) {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
             prefix += component
@@ -450,7 +411,8 @@ private struct ParsedLine {
     var symbol: Range<Int>
     var milliseconds: Int64
 
-    enum Problem: Error, CustomStringConvertible {
+    /// Why a line cannot be placed in a daily file; `append` turns it into `.skipped(reason:)`.
+    enum LineError: ToolError {
         case json(JSONScanError)
         case field(TradeLineError)
         case unsafeSymbol
@@ -462,9 +424,11 @@ private struct ParsedLine {
             case .unsafeSymbol: return "symbol \"s\" is not letters, digits and underscores"
             }
         }
+
+        var exitStatus: ExitStatus { .dataError }
     }
 
-    init(_ line: UnsafeRawBufferPointer) throws(Problem) {
+    init(_ line: UnsafeRawBufferPointer) throws(LineError) {
         let peek: TradeLinePeek
         do { peek = try TradeLinePeek(line) } catch { throw .json(error) }
         payload = peek.payload

@@ -4,8 +4,10 @@ import BNCCore
 public enum PublicDataError: ToolError, Sendable {
     /// Neither `--symbol` nor the file name says which symbol the rows are.
     case noSymbol(path: String)
-    case cannotOpen(path: String, errno: Int32)
-    case readFailed(path: String, errno: Int32)
+    /// An input could not be opened (BNCCore's error, which names the path).
+    case open(InputFileError)
+    /// An input could not be read.
+    case read(path: String, LineReaderError)
     /// The zip archive could not be read (not a zip, damaged, bad checksum).
     case archive(path: String, reason: String)
     /// `--strict`: the first bad row ends the run.
@@ -16,8 +18,8 @@ public enum PublicDataError: ToolError, Sendable {
         switch self {
         case .noSymbol(let path):
             return "\(path): cannot tell the symbol from the file name (expected SYMBOL-trades-DATE or SYMBOL-aggTrades-DATE); pass --symbol"
-        case .cannotOpen(let path, let code): return "\(path): cannot open: \(String(cString: strerror(code)))"
-        case .readFailed(let path, let code): return "\(path): read failed: \(String(cString: strerror(code)))"
+        case .open(let error): return error.description
+        case .read(let path, let error): return "\(path): \(error)"
         case .archive(let path, let reason): return "\(path): cannot read the zip archive: \(reason)"
         case .malformedRow(let location, let line, let reason): return "\(location):\(line): \(reason) (--strict)"
         case .output(let error): return error.description
@@ -28,7 +30,8 @@ public enum PublicDataError: ToolError, Sendable {
     public var exitStatus: ExitStatus {
         switch self {
         case .noSymbol: return .usage
-        case .cannotOpen, .readFailed: return .ioError
+        case .open(let error): return error.exitStatus
+        case .read(_, let error): return error.exitStatus
         case .archive, .malformedRow: return .dataError
         case .output(.downstreamClosed): return .success
         case .output: return .ioError

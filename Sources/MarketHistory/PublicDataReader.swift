@@ -79,10 +79,7 @@ public final class PublicDataReader {
         guard let symbol = symbol(for: input) else { throw .noSymbol(path: input.displayName) }
         let kind = options.kind ?? (input.isStandardInput ? nil : PublicDataFileName(path: input.path)?.kind)
         let fd: Int32
-        do { fd = try input.open() } catch {
-            if case .cannotOpen(_, let code) = error { throw .cannotOpen(path: input.path, errno: code) }
-            throw .cannotOpen(path: input.path, errno: EIO)
-        }
+        do { fd = try input.open() } catch { throw .open(error) }
         if !input.isStandardInput, Self.startsLikeZip(fd) {
             close(fd)
             return try convertZip(path: input.path, symbol: symbol, kind: kind)
@@ -99,8 +96,8 @@ public final class PublicDataReader {
         } catch {
             switch error {
             case .body(let error): throw error
-            case .read(.readFailed(let code)): throw .readFailed(path: input.path, errno: code)
-            case .open(.cannotOpen(_, let code)): throw .cannotOpen(path: input.path, errno: code)
+            case .read(let error): throw .read(path: input.path, error)
+            case .open(let error): throw .open(error)
             }
         }
         finishFile(input.displayName, converter: converter, log: log)

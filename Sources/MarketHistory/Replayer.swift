@@ -3,8 +3,10 @@ import BNCWire
 
 /// Why a replay stopped.
 public enum ReplayError: ToolError, Sendable {
-    case cannotOpen(path: String, errno: Int32)
-    case readFailed(path: String, errno: Int32)
+    /// An input could not be opened (BNCCore's error, which names the path).
+    case open(InputFileError)
+    /// An input could not be read.
+    case read(path: String, LineReaderError)
     /// gzip or zstd bytes: the replay reads plain NDJSON; decompress in front of it.
     case compressed(path: String, tool: String)
     /// `--strict`: the first line that is not a trade ends the run.
@@ -13,8 +15,8 @@ public enum ReplayError: ToolError, Sendable {
 
     public var description: String {
         switch self {
-        case .cannotOpen(let path, let code): return "\(path): cannot open: \(String(cString: strerror(code)))"
-        case .readFailed(let path, let code): return "\(path): read failed: \(String(cString: strerror(code)))"
+        case .open(let error): return error.description
+        case .read(let path, let error): return "\(path): \(error)"
         case .compressed(let path, let tool):
             return "\(path): compressed input; decompress it in front: \(tool) '\(path)' | bnc-stream replay"
         case .malformedLine(let location, let line, let reason): return "\(location):\(line): \(reason) (--strict)"
@@ -24,7 +26,8 @@ public enum ReplayError: ToolError, Sendable {
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .cannotOpen, .readFailed: return .ioError
+        case .open(let error): return error.exitStatus
+        case .read(_, let error): return error.exitStatus
         case .compressed, .malformedLine: return .dataError
         case .output(.downstreamClosed): return .success
         case .output: return .ioError
@@ -79,10 +82,7 @@ public final class Replayer {
 
     private func replay(_ input: InputFile) throws(ReplayError) -> Bool {
         let fd: Int32
-        do { fd = try input.open() } catch {
-            if case .cannotOpen(_, let code) = error { throw .cannotOpen(path: input.path, errno: code) }
-            throw .cannotOpen(path: input.path, errno: EIO)
-        }
+        do { fd = try input.open() } catch { throw .open(error) }
         defer { if fd != 0 { close(fd) } }
         if !input.isStandardInput, let tool = Self.decompressor(fd) { throw .compressed(path: input.path, tool: tool) }
         var log = MalformedLineLog(location: input.displayName, diagnostics: diagnostics, reportLimit: reportLimit)
@@ -96,8 +96,8 @@ public final class Replayer {
         } catch {
             switch error {
             case .body(let error): throw error
-            case .read(.readFailed(let code)): throw .readFailed(path: input.path, errno: code)
-            case .open(.cannotOpen(_, let code)): throw .cannotOpen(path: input.path, errno: code)
+            case .read(let error): throw .read(path: input.path, error)
+            case .open(let error): throw .open(error)
             }
         }
     }

@@ -1,5 +1,4 @@
 import BNCCore
-import Foundation
 
 /// An anomaly the simulator plants in its synthetic market, as written to the labels file.
 public struct SimulationEpisode: Sendable, Equatable {
@@ -52,9 +51,32 @@ public struct SimulationEpisode: Sendable, Equatable {
 }
 
 extension SimulationEpisode {
-    /// Writes `labelsJSON(episodes)` to `path` (through a temporary file renamed into place, so a
-    /// reader never sees half a file).
-    public static func writeLabels(_ episodes: [SimulationEpisode], to path: String) throws {
-        try labelsJSON(episodes).write(toFile: path, atomically: true, encoding: .utf8)
+    /// Writes `labelsJSON(episodes)` to `path` through a temporary file beside it
+    /// (`.NAME.partial`), fsynced and renamed into place, so a reader never sees half a file. On
+    /// failure the temporary file is removed and an existing `path` is left as it was.
+    public static func writeLabels(_ episodes: [SimulationEpisode], to path: String) throws(LabelsFileError) {
+        let slash = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        let temporary = String(path[..<slash]) + "." + String(path[slash...]) + ".partial"
+        let fd = temporary.withCString { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+        guard fd >= 0 else { throw .cannotCreate(path: path, errno: errno) }
+        var bytes = Array(labelsJSON(episodes).utf8)
+        let failure: Int32? = bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return n < 0 ? errno : EIO }
+            }
+            return fsync(fd) == 0 ? nil : errno
+        }
+        close(fd)
+        if let failure {
+            unlink(temporary)
+            throw .writeFailed(path: path, errno: failure)
+        }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw .renameFailed(path: path, errno: code)
+        }
     }
 }

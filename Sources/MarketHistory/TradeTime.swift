@@ -4,23 +4,9 @@ import BNCWire
 /// Reads the exchange trade time `T` of a trade line, bare or inside the combined-stream envelope
 /// `{"stream":…,"data":{…}}`, validating the JSON on the way (DESIGN.md §1).
 public enum TradeTime {
-    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
-        case json(JSONScanError)
-        case missingTradeTime
-        case invalidTradeTime
-
-        public var description: String {
-            switch self {
-            case .json(let error): return error.description
-            case .missingTradeTime: return "no trade time \"T\""
-            case .invalidTradeTime: return "trade time \"T\" is not a positive integer"
-            }
-        }
-    }
-
     /// `T` as written (epoch ms, or µs when ≥ `WireLimits.microsecondThreshold`), found with
     /// BNCWire's peek at the line.
-    public static func read(_ line: UnsafeRawBufferPointer) -> Result<Int64, Failure> {
+    public static func read(_ line: UnsafeRawBufferPointer) -> Result<Int64, TradeTimeError> {
         let peek: TradeLinePeek
         do {
             peek = try TradeLinePeek(line)

@@ -73,20 +73,24 @@ final class Backfiller {
                 }
             }
             var progressed = false
-            do {
+            do throws(BackfillConverter.PageError<OutputError>) {
+                // `withUnsafeBytes` rethrows untyped: the typed error crosses it as a `Result`.
                 try page!.withUnsafeBytes { json in
-                    try BackfillConverter.convert(json, symbol: symbol, kind: kind) { id, line in
-                        guard id >= next, id < range.upperBound else { return }
-                        try write(id, line)
-                        written += 1
-                        next = id + 1
-                        progressed = true
+                    Result { () throws(BackfillConverter.PageError<OutputError>) in
+                        try BackfillConverter.convert(json, symbol: symbol, kind: kind) { (id, line) throws(OutputError) in
+                            guard id >= next, id < range.upperBound else { return }
+                            try write(id, line)
+                            written += 1
+                            next = id + 1
+                            progressed = true
+                        }
                     }
-                }
-            } catch let error as OutputError {
-                throw error   // our own write failed: not the page's fault
+                }.get()
             } catch {
-                return Outcome(written: written, failure: "\(error)")
+                switch error {
+                case .body(let error): throw error   // our own write failed: not the page's fault
+                case .conversion(let error): return Outcome(written: written, failure: error.description)
+                }
             }
             if !progressed { return Outcome(written: written, failure: "REST returned no trades from id \(next)") }
         }

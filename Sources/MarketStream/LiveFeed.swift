@@ -72,9 +72,25 @@ public final class LiveFeed {
         var label: String { "connection #\(number)" }
     }
 
-    enum FeedError: Error {
+    /// Why pumping a connection stopped: the connection ended (the feed reconnects; past the
+    /// retries the exchange is unavailable, 69) or stdout failed (74; a closed pipe is a quiet 0).
+    enum FeedError: ToolError {
         case connection(ConnectionError)
         case output(OutputError)
+
+        var description: String {
+            switch self {
+            case .connection(let error): return error.description
+            case .output(let error): return "stdout: \(error)"
+            }
+        }
+
+        var exitStatus: ExitStatus {
+            switch self {
+            case .connection(let error): return error.exitStatus
+            case .output(let error): return error.exitStatus
+            }
+        }
     }
 
     public convenience init(configuration: LiveFeedConfiguration, output: OutputBuffer, diagnostics: Diagnostics,

@@ -1,3 +1,4 @@
+import BNCCore
 import BNCWire
 
 /// The inputs bnc-stats understands, told apart by their first line (DESIGN.md §3).
@@ -38,7 +39,7 @@ public struct CSVHeader: Sendable {
         var start = 0
         for i in 0...line.count where i == line.count || line[i] == UInt8(ascii: ",") {
             var s = String(decoding: UnsafeRawBufferPointer(rebasing: line[start..<i]), as: UTF8.self)
-            s = s.trimmingCharacters(in: " \t\"")
+            s = s.trimming(" \t\"")
             names.append(s.lowercased())
             start = i + 1
         }
@@ -46,13 +47,4 @@ public struct CSVHeader: Sendable {
     }
 
     public func index(of name: String) -> Int? { names.firstIndex(of: name) }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let c = s.first, set.contains(c) { s.removeFirst() }
-        while let c = s.last, set.contains(c) { s.removeLast() }
-        return String(s)
-    }
 }

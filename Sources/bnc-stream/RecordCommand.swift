@@ -55,7 +55,7 @@ struct RecordCommand: ParsableCommand {
             SignalTrap.install()
             let diagnostics = Diagnostics(tool: "bnc-stream")
             let recorder: DailyTradeFiles
-            do throws(DailyTradeFiles.Failure) {
+            do throws(DailyTradeFilesError) {
                 recorder = try DailyTradeFiles(
                     directory: directory, compression: compress.flatMap(DailyTradeFiles.Compression.init(rawValue:)),
                     closeAfterMilliseconds: closeAfter.milliseconds, diagnostics: diagnostics)
@@ -68,7 +68,7 @@ struct RecordCommand: ParsableCommand {
             do { try record(into: recorder, diagnostics: diagnostics) } catch {
                 status = ToolExit.report(error, tool: "bnc-stream")
             }
-            do throws(DailyTradeFiles.Failure) { try recorder.finish() } catch {
+            do throws(DailyTradeFilesError) { try recorder.finish() } catch {
                 status = ToolExit.report(RecordError.files(error), tool: "bnc-stream")
             }
             let stats = recorder.statistics
@@ -105,7 +105,7 @@ struct RecordCommand: ParsableCommand {
                             return true
                         }
                         let outcome: DailyTradeFiles.Outcome
-                        do throws(DailyTradeFiles.Failure) { outcome = try recorder.append(line: bytes) } catch { throw .files(error) }
+                        do throws(DailyTradeFilesError) { outcome = try recorder.append(line: bytes) } catch { throw .files(error) }
                         if case .skipped(let reason) = outcome {
                             reported += 1
                             if reported <= 5 && !bytes.isEmpty {

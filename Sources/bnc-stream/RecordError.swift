@@ -1,11 +1,12 @@
 import BNCCore
 import MarketHistory
 
-/// Why `bnc-stream record` stopped recording: every case is fatal (exit 74) and names its place
-/// (`record: …`), as the recorder's diagnostics do.
+/// Why `bnc-stream record` stopped recording: every case is fatal and names its place
+/// (`record: …`), as the recorder's diagnostics do. The status is the cause's: 73 for a
+/// directory that cannot be created, 74 for the rest.
 enum RecordError: ToolError {
     /// The daily files could not be created, written or synced.
-    case files(DailyTradeFiles.Failure)
+    case files(DailyTradeFilesError)
     /// `--tee`: stdout failed for a reason other than its reader going away.
     case output(OutputError)
     /// An input could not be opened.
@@ -22,5 +23,12 @@ enum RecordError: ToolError {
         }
     }
 
-    var exitStatus: ExitStatus { .ioError }
+    var exitStatus: ExitStatus {
+        switch self {
+        case .files(let error): return error.exitStatus
+        case .output(let error): return error.exitStatus
+        case .open(let error): return error.exitStatus
+        case .read(_, let error): return error.exitStatus
+        }
+    }
 }

@@ -60,40 +60,24 @@ struct SimulateCommand: ParsableCommand {
     }
 
     private func startMilliseconds() -> Int64? {
-        if start == "now" {
-            var ts = timespec()
-            clock_gettime(CLOCK_REALTIME, &ts)
-            return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
-        }
+        if start == "now" { return MonotonicClock.wallClockMilliseconds() }
         return UTCTime(parsing: Substring(start)).map(\.epochMilliseconds)
     }
 
-    mutating func run() throws {
-        SignalTrap.install()
-        let diagnostics = Diagnostics(tool: "bnc-stream")
-        var configuration = SimulationConfiguration()
-        configuration.symbol = symbol.uppercased()
-        configuration.seed = seed
-        configuration.startMilliseconds = startMilliseconds() ?? configuration.startMilliseconds
-        configuration.durationMilliseconds = Int64((hours * 3_600_000).rounded())
-        configuration.episodesPerHour = episodesPerHour
-        configuration.initialPrice = initialPrice
-        var simulator = MarketSimulator(configuration: configuration)
-        if let labels {
-            do {
-                try SimulationEpisode.writeLabels(simulator.episodes, to: labels)
-            } catch {
-                diagnostics.report(labels, "cannot write the labels: \(error.localizedDescription)")
-                throw ExitCode(ExitStatus.ioError.rawValue)
-            }
-        }
-        let output = OutputBuffer()
-        do {
-            try simulator.write(to: output, speed: speed)
-        } catch {
-            if error == .downstreamClosed { return }
-            diagnostics.report(nil, error.description)
-            throw ExitCode(ExitStatus.ioError.rawValue)
+    mutating func run() {
+        ToolExit.run(tool: "bnc-stream") {
+            SignalTrap.install()
+            var configuration = SimulationConfiguration()
+            configuration.symbol = symbol.uppercased()
+            configuration.seed = seed
+            configuration.startMilliseconds = startMilliseconds() ?? configuration.startMilliseconds
+            configuration.durationMilliseconds = Int64((hours * 3_600_000).rounded())
+            configuration.episodesPerHour = episodesPerHour
+            configuration.initialPrice = initialPrice
+            var simulator = MarketSimulator(configuration: configuration)
+            if let labels { try SimulationEpisode.writeLabels(simulator.episodes, to: labels) }
+            // A closed stdout (downstream went away) is a quiet success; another failure is 74.
+            _ = try simulator.write(to: OutputBuffer(), speed: speed)
         }
     }
 }

@@ -27,7 +27,7 @@ struct ReplayerTests {
     }
 
     @Test func tradeTimeBareOrInTheEnvelope() throws {
-        func read(_ text: String) -> Result<Int64, TradeTime.Failure> {
+        func read(_ text: String) -> Result<Int64, TradeTimeError> {
             var text = text
             return text.withUTF8 { TradeTime.read(UnsafeRawBufferPointer($0)) }
         }

@@ -111,7 +111,7 @@ struct FeedLogicTests {
         }
         #expect(aggLines == [#"{"e":"aggTrade","E":1498793709153,"s":"BNBBTC","a":26129,"p":"0.01633102","q":"4.70443515","f":27781,"l":27781,"T":1498793709153,"m":true,"M":true}"#])
         try Array("[]".utf8).withUnsafeBytes { b in try BackfillConverter.convert(b, symbol: "X", kind: .trade) { _, _ in Issue.record("empty") } }
-        #expect(throws: BackfillConverter.ConversionError.notAnArray) {
+        #expect(throws: BackfillConverter.PageError<Never>.conversion(.notAnArray)) {
             try Array(#"{"code":-1121}"#.utf8).withUnsafeBytes { b in try BackfillConverter.convert(b, symbol: "X", kind: .trade) { _, _ in } }
         }
         #expect(throws: (any Error).self) {

@@ -1,7 +1,8 @@
 import BNCCore
 
 /// Why a line is not a trade. `description` is printed verbatim after `bnc-window: <file>:<line>: `.
-public enum TradeLineError: Error, Sendable, Equatable, CustomStringConvertible {
+/// A line that is not a trade is bad input data: exit 65 when it ends a tool.
+public enum TradeLineError: ToolError, Sendable, Equatable {
     /// Not well-formed JSON (or not an object).
     case syntax(JSONScanError)
     /// Longer than the line cap; the reader skipped it without buffering it.
@@ -27,6 +28,8 @@ public enum TradeLineError: Error, Sendable, Equatable, CustomStringConvertible 
             return "field \"\(key)\" (\(TradeLineError.meaning(of: key))) \(reason)"
         }
     }
+
+    public var exitStatus: ExitStatus { .dataError }
 
     static func meaning(of key: String) -> String {
         switch key {

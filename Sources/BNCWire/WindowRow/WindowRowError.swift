@@ -1,7 +1,8 @@
 import BNCCore
 
-/// Why a line is not a usable window row; the description is what diagnostics print.
-public enum WindowRowError: Error, Sendable, Equatable, CustomStringConvertible {
+/// Why a line is not a usable window row; the description is what diagnostics print after the
+/// line's place (`<file>:<line>: `). A bad row is bad input data: exit 65 when it ends a tool.
+public enum WindowRowError: ToolError, Sendable, Equatable {
     case json(JSONScanError)
     case missingKey(String)
     case wrongType(String)
@@ -13,4 +14,6 @@ public enum WindowRowError: Error, Sendable, Equatable, CustomStringConvertible 
         case .wrongType(let k): return "key \"\(k)\" has the wrong type"
         }
     }
+
+    public var exitStatus: ExitStatus { .dataError }
 }
