@@ -1,26 +1,26 @@
 import BNCCore
 
 /// The hyper-parameters of a training (DESIGN.md §4 defaults: 100 trees, ψ auto, contamination 0.05).
-public struct ModelParameters: Sendable, Equatable {
+package struct ModelParameters: Sendable, Equatable {
     /// `auto` = min(256, n) rows per tree, or a fixed count (capped at n, as scikit-learn does).
-    public enum MaxSamples: Sendable, Equatable, CustomStringConvertible {
+    package enum MaxSamples: Sendable, Equatable, CustomStringConvertible {
         case auto
         case count(Int)
 
-        public init?(_ text: String) {
+        package init?(_ text: String) {
             if text == "auto" { self = .auto; return }
             guard let n = Int(text), n >= 1 else { return nil }
             self = .count(n)
         }
 
-        public func resolved(rowCount: Int) -> Int {
+        package func resolved(rowCount: Int) -> Int {
             switch self {
             case .auto: return min(256, rowCount)
             case .count(let n): return min(n, rowCount)
             }
         }
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .auto: return "auto"
             case .count(let n): return String(n)
@@ -28,11 +28,11 @@ public struct ModelParameters: Sendable, Equatable {
         }
     }
 
-    public var treeCount: Int
-    public var maxSamples: MaxSamples
-    public var contamination: Contamination
+    package var treeCount: Int
+    package var maxSamples: MaxSamples
+    package var contamination: Contamination
 
-    public init(treeCount: Int = 100, maxSamples: MaxSamples = .auto, contamination: Contamination = .fraction(0.05)) {
+    package init(treeCount: Int = 100, maxSamples: MaxSamples = .auto, contamination: Contamination = .fraction(0.05)) {
         self.treeCount = treeCount
         self.maxSamples = maxSamples
         self.contamination = contamination
@@ -40,32 +40,32 @@ public struct ModelParameters: Sendable, Equatable {
 }
 
 /// One row's verdict.
-public struct AnomalyScore: Sendable, Equatable {
+package struct AnomalyScore: Sendable, Equatable {
     /// scikit-learn's `score_samples`: −s(x), in [−1, 0).
-    public var scoreSample: Double
+    package var scoreSample: Double
     /// scikit-learn's `decision_function` = scoreSample − offset; negative = anomalous.
-    public var decision: Double
+    package var decision: Double
     /// The paper's s(x) = 2^(−E[h(x)]/c(ψ)) in (0, 1]; higher = more anomalous.
-    public var anomalyScore: Double { -scoreSample }
+    package var anomalyScore: Double { -scoreSample }
     /// scikit-learn's `predict(x) == -1`: strictly `decision < 0`.
-    public var isAnomaly: Bool { decision < 0 }
+    package var isAnomaly: Bool { decision < 0 }
 
-    public init(scoreSample: Double, decision: Double) {
+    package init(scoreSample: Double, decision: Double) {
         self.scoreSample = scoreSample
         self.decision = decision
     }
 }
 
 /// StandardScaler → IsolationForest → offset: the whole model of DESIGN.md §4, for one symbol.
-public struct AnomalyDetector: Sendable, Equatable {
-    public var featureNames: [String]
-    public var scaler: StandardScaler
-    public var forest: IsolationForest
+package struct AnomalyDetector: Sendable, Equatable {
+    package var featureNames: [String]
+    package var scaler: StandardScaler
+    package var forest: IsolationForest
     /// Subtracted from `score_samples` to give `decision_function`.
-    public var offset: Double
-    public var contamination: Contamination
+    package var offset: Double
+    package var contamination: Contamination
 
-    public init(featureNames: [String], scaler: StandardScaler, forest: IsolationForest, offset: Double,
+    package init(featureNames: [String], scaler: StandardScaler, forest: IsolationForest, offset: Double,
                 contamination: Contamination) {
         self.featureNames = featureNames
         self.scaler = scaler
@@ -74,11 +74,11 @@ public struct AnomalyDetector: Sendable, Equatable {
         self.contamination = contamination
     }
 
-    public var featureCount: Int { featureNames.count }
+    package var featureCount: Int { featureNames.count }
 
     /// Trains on `rowCount` raw (unscaled) rows stored row-major in `rows`.
     /// The generator is seeded from `seed` alone, so the same rows and seed give the same model.
-    public static func train(rows: UnsafeBufferPointer<Double>, rowCount: Int, featureNames: [String],
+    package static func train(rows: UnsafeBufferPointer<Double>, rowCount: Int, featureNames: [String],
                              parameters: ModelParameters, seed: UInt64) throws(ModelError) -> AnomalyDetector {
         var unused: [Double]? = nil
         return try train(rows: rows, rowCount: rowCount, featureNames: featureNames, parameters: parameters,
@@ -87,7 +87,7 @@ public struct AnomalyDetector: Sendable, Equatable {
 
     /// As `train`, also handing back the training rows' `score_samples` (in row order) when the
     /// offset needed them (contamination ≠ auto), so a batch run need not score those rows again.
-    public static func train(rows: UnsafeBufferPointer<Double>, rowCount: Int, featureNames: [String],
+    package static func train(rows: UnsafeBufferPointer<Double>, rowCount: Int, featureNames: [String],
                              parameters: ModelParameters, seed: UInt64,
                              trainingScores: inout [Double]?) throws(ModelError) -> AnomalyDetector {
         let featureCount = featureNames.count
@@ -143,7 +143,7 @@ public struct AnomalyDetector: Sendable, Equatable {
 
     /// Scores one raw row of `featureCount` values. Allocation-free: the scaled copy lives on the stack.
     @inline(__always)
-    public func score(_ raw: UnsafeBufferPointer<Double>) -> AnomalyScore {
+    package func score(_ raw: UnsafeBufferPointer<Double>) -> AnomalyScore {
         let sample = withUnsafeTemporaryAllocation(of: Double.self, capacity: scaler.featureCount) { scaled in
             scaler.transform(raw, into: scaled)
             return forest.scoreSample(UnsafeBufferPointer(scaled))
@@ -153,14 +153,14 @@ public struct AnomalyDetector: Sendable, Equatable {
 
     /// `score_samples` for many raw rows (row-major): scaled and walked tree by tree in blocks,
     /// bit-identical to scoring each row with `score`.
-    public func scoreSamples(_ rows: UnsafeBufferPointer<Double>, rowCount: Int) -> [Double] {
+    package func scoreSamples(_ rows: UnsafeBufferPointer<Double>, rowCount: Int) -> [Double] {
         var out = [Double](repeating: 0, count: rowCount)
         out.withUnsafeMutableBufferPointer { out in scoreSamples(rows, rowCount: rowCount, into: out) }
         return out
     }
 
     /// As `scoreSamples(_:rowCount:)`, into a caller's buffer (batch mode reuses one).
-    public func scoreSamples(_ rows: UnsafeBufferPointer<Double>, rowCount: Int, into out: UnsafeMutableBufferPointer<Double>) {
+    package func scoreSamples(_ rows: UnsafeBufferPointer<Double>, rowCount: Int, into out: UnsafeMutableBufferPointer<Double>) {
         let f = featureCount, block = 1024
         var scaled = [Double](repeating: 0, count: block * f)
         scaled.withUnsafeMutableBufferPointer { scaled in

@@ -4,10 +4,10 @@ import BNCCore
 /// (Liu, Ting & Zhou 2008), exactly as scikit-learn's `_average_path_length` computes it:
 /// c(n ≤ 1) = 0, c(2) = 1, otherwise 2·(ln(n − 1) + γ) − 2·(n − 1)/n.
 /// It normalises path lengths (c(ψ)) and stands in for the unbuilt subtree below a leaf (c(leaf size)).
-public enum AveragePathLength {
-    public static let eulerGamma = 0.577_215_664_901_532_9
+package enum AveragePathLength {
+    package static let eulerGamma = 0.577_215_664_901_532_9
 
-    public static func c(_ n: Int) -> Double {
+    package static func c(_ n: Int) -> Double {
         if n <= 1 { return 0 }
         if n == 2 { return 1 }
         let m = Double(n)

@@ -18,22 +18,22 @@ import BNCCore
 /// max ≤ min + 1e-7, scikit-learn's `FEATURE_THRESHOLD`), a threshold uniform in [min, max) (a draw
 /// that rounds up to max becomes min, as in scikit-learn), rows with `x <= threshold` to the left.
 /// A node with one row, at the depth limit, or with every feature constant is a leaf.
-public struct IsolationForest: Sendable, Equatable {
+package struct IsolationForest: Sendable, Equatable {
     /// ψ, the rows each tree was grown on; c(ψ) normalises the mean path length.
-    public private(set) var maxSamples: Int
-    public private(set) var featureCount: Int
+    package private(set) var maxSamples: Int
+    package private(set) var featureCount: Int
     /// Index of each tree's root node.
-    public private(set) var roots: [Int32]
-    public private(set) var feature: [Int32]
-    public private(set) var threshold: [Double]
-    public private(set) var leftChild: [Int32]
-    public private(set) var leafSize: [Int32]
+    package private(set) var roots: [Int32]
+    package private(set) var feature: [Int32]
+    package private(set) var threshold: [Double]
+    package private(set) var leftChild: [Int32]
+    package private(set) var leafSize: [Int32]
     /// depth + c(leafSize) for leaves (0 for inner nodes), derived from the arrays above.
-    public private(set) var leafPathLength: [Double]
+    package private(set) var leafPathLength: [Double]
     /// T · c(ψ), the denominator of the score's exponent.
-    public private(set) var normaliser: Double
+    package private(set) var normaliser: Double
     /// The deepest leaf: every scoring walk takes this many steps.
-    public private(set) var walkDepth: Int
+    package private(set) var walkDepth: Int
     private var packed: [PackedNode]
 
     struct PackedNode: Sendable, Equatable {
@@ -43,19 +43,19 @@ public struct IsolationForest: Sendable, Equatable {
     }
 
     /// scikit-learn's `FEATURE_THRESHOLD`: a feature whose range in a node is at most this is constant there.
-    public static let constantFeatureThreshold = 1e-7
+    package static let constantFeatureThreshold = 1e-7
 
-    public var treeCount: Int { roots.count }
-    public var nodeCount: Int { feature.count }
+    package var treeCount: Int { roots.count }
+    package var nodeCount: Int { feature.count }
 
-    public static func == (a: Self, b: Self) -> Bool {
+    package static func == (a: Self, b: Self) -> Bool {
         a.maxSamples == b.maxSamples && a.featureCount == b.featureCount && a.roots == b.roots && a.feature == b.feature
             && a.threshold.elementsEqual(b.threshold, by: { $0.bitPattern == $1.bitPattern })
             && a.leftChild == b.leftChild && a.leafSize == b.leafSize
     }
 
     /// Rebuilds a forest from its stored arrays (a model file); checks they are consistent.
-    public init(maxSamples: Int, featureCount: Int, roots: [Int32], feature: [Int32], threshold: [Double],
+    package init(maxSamples: Int, featureCount: Int, roots: [Int32], feature: [Int32], threshold: [Double],
                 leftChild: [Int32], leafSize: [Int32]) throws(ModelError) {
         let n = feature.count
         guard maxSamples >= 1, featureCount >= 1, !roots.isEmpty, threshold.count == n, leftChild.count == n,
@@ -129,7 +129,7 @@ public struct IsolationForest: Sendable, Equatable {
     }
 
     /// The depth limit scikit-learn uses for ψ rows: ⌈log₂ max(ψ, 2)⌉.
-    public static func depthLimit(maxSamples: Int) -> Int {
+    package static func depthLimit(maxSamples: Int) -> Int {
         let m = max(maxSamples, 2)
         var depth = 0
         while (1 << depth) < m { depth += 1 }
@@ -138,7 +138,7 @@ public struct IsolationForest: Sendable, Equatable {
 
     /// Grows `treeCount` trees on `rowCount` rows (row-major, `featureCount` values each, already
     /// scaled), each on `min(maxSamples, rowCount)` rows drawn without replacement.
-    public static func fit(rows: UnsafeBufferPointer<Double>, rowCount: Int, featureCount: Int,
+    package static func fit(rows: UnsafeBufferPointer<Double>, rowCount: Int, featureCount: Int,
                            treeCount: Int, maxSamples: Int, generator: inout Xoshiro256StarStar) -> IsolationForest {
         var unused: TrainingLeaves? = nil
         return fit(rows: rows, rowCount: rowCount, featureCount: featureCount, treeCount: treeCount,
@@ -302,7 +302,7 @@ public struct IsolationForest: Sendable, Equatable {
     /// Σ over the trees of h(x) for `rowCount` rows (row-major, `featureCount` apart), into `sums`.
     /// Tree by tree over all rows, so one tree's nodes stay in the L1 cache while every row walks it;
     /// each row's sum is still added in tree order, so results equal `pathLengthSum` bit for bit.
-    public func pathLengthSums(_ rows: UnsafeBufferPointer<Double>, rowCount: Int, into sums: UnsafeMutableBufferPointer<Double>) {
+    package func pathLengthSums(_ rows: UnsafeBufferPointer<Double>, rowCount: Int, into sums: UnsafeMutableBufferPointer<Double>) {
         precondition(rows.count >= rowCount * featureCount && sums.count >= rowCount)
         for r in 0..<rowCount { sums[r] = 0 }
         guard rowCount > 0 else { return }
@@ -395,7 +395,7 @@ public struct IsolationForest: Sendable, Equatable {
 
     /// `score_samples` from a path-length sum (see `pathLengthSums`).
     @inline(__always)
-    public func scoreSample(pathLengthSum: Double) -> Double {
+    package func scoreSample(pathLengthSum: Double) -> Double {
         guard normaliser > 0 else { return -0.5 }
         return -exp2(-pathLengthSum / normaliser)
     }
@@ -403,13 +403,13 @@ public struct IsolationForest: Sendable, Equatable {
     /// Mean over the trees of the path length of `x` (already scaled, `featureCount` values):
     /// E[h(x)] with h = depth of the leaf reached + c(leaf size). Allocation-free.
     @inline(__always)
-    public func meanPathLength(_ x: UnsafeBufferPointer<Double>) -> Double {
+    package func meanPathLength(_ x: UnsafeBufferPointer<Double>) -> Double {
         pathLengthSum(x) / Double(roots.count)
     }
 
     /// Σ over the trees of h(x), added in tree order as scikit-learn does.
     @inline(__always)
-    public func pathLengthSum(_ x: UnsafeBufferPointer<Double>) -> Double {
+    package func pathLengthSum(_ x: UnsafeBufferPointer<Double>) -> Double {
         packed.withUnsafeBufferPointer { nodes in
             leafPathLength.withUnsafeBufferPointer { lengths in
                 roots.withUnsafeBufferPointer { roots in
@@ -458,7 +458,7 @@ public struct IsolationForest: Sendable, Equatable {
     /// scikit-learn's `score_samples`: −2^(−E[h(x)]/c(ψ)), in [−1, 0); lower = more anomalous.
     /// With ψ = 1 (c(ψ) = 0) scikit-learn's convention gives −0.5.
     @inline(__always)
-    public func scoreSample(_ x: UnsafeBufferPointer<Double>) -> Double {
+    package func scoreSample(_ x: UnsafeBufferPointer<Double>) -> Double {
         scoreSample(pathLengthSum: pathLengthSum(x))
     }
 }

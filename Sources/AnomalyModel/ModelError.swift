@@ -1,7 +1,7 @@
 import BNCCore
 
 /// Why a model cannot be used or a model file cannot be read or written.
-public enum ModelError: ToolError, Sendable, Equatable {
+package enum ModelError: ToolError, Sendable, Equatable {
     /// The file is not a bnc-score model file, or is damaged (bad checksum, malformed trees).
     case corrupt(String)
     /// Written by another format version than this build reads.
@@ -13,7 +13,7 @@ public enum ModelError: ToolError, Sendable, Equatable {
     /// Reading or writing the file failed.
     case io(path: String, operation: String, errno: Int32)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .corrupt(let why): return "not a valid model file: \(why)"
         case .unsupportedVersion(let found, let supported):
@@ -26,7 +26,7 @@ public enum ModelError: ToolError, Sendable, Equatable {
     }
 
     /// A file that cannot be read or written is an I/O failure; everything else is bad data.
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .io: return .ioError
         case .corrupt, .unsupportedVersion, .featureMismatch, .invalidTrainingSet: return .dataError

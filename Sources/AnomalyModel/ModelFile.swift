@@ -21,21 +21,21 @@ import BNCCore
 /// ```
 /// Saving is atomic: a temporary file in the same directory is written and fsynced, renamed over
 /// the target, and the directory is fsynced — a crash leaves the old file or the new one, never a mix.
-public struct ModelFile: Sendable, Equatable {
-    public static let magic: [UInt8] = Array("BNCMODEL".utf8)
-    public static let formatVersion: UInt32 = 1
+package struct ModelFile: Sendable, Equatable {
+    package static let magic: [UInt8] = Array("BNCMODEL".utf8)
+    package static let formatVersion: UInt32 = 1
 
     /// One symbol's state.
-    public struct Entry: Sendable, Equatable {
-        public var symbol: String
+    package struct Entry: Sendable, Equatable {
+        package var symbol: String
         /// How many times this symbol's model has been trained (DESIGN.md §3 `model_version`).
-        public var modelVersion: Int
-        public var rowsScoredSinceTraining: Int
+        package var modelVersion: Int
+        package var rowsScoredSinceTraining: Int
         /// Raw feature rows of the last complete windows, row-major, oldest first.
-        public var buffer: [Double]
-        public var detector: AnomalyDetector?
+        package var buffer: [Double]
+        package var detector: AnomalyDetector?
 
-        public init(symbol: String, modelVersion: Int, rowsScoredSinceTraining: Int, buffer: [Double],
+        package init(symbol: String, modelVersion: Int, rowsScoredSinceTraining: Int, buffer: [Double],
                     detector: AnomalyDetector?) {
             self.symbol = symbol
             self.modelVersion = modelVersion
@@ -45,17 +45,17 @@ public struct ModelFile: Sendable, Equatable {
         }
     }
 
-    public var featureNames: [String]
-    public var entries: [Entry]
+    package var featureNames: [String]
+    package var entries: [Entry]
 
-    public init(featureNames: [String], entries: [Entry]) {
+    package init(featureNames: [String], entries: [Entry]) {
         self.featureNames = featureNames
         self.entries = entries
     }
 
     // MARK: Encoding
 
-    public func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         var w = ByteWriter()
         w.bytes(Self.magic)
         w.u32(Self.formatVersion)
@@ -93,7 +93,7 @@ public struct ModelFile: Sendable, Equatable {
     }
 
     /// Decodes `bytes`; `expectedFeatures`, when given, must equal the stored names exactly.
-    public init(decoding bytes: [UInt8], expectedFeatures: [String]? = nil) throws(ModelError) {
+    package init(decoding bytes: [UInt8], expectedFeatures: [String]? = nil) throws(ModelError) {
         var r = ByteReader(data: bytes)
         guard bytes.count >= 20, Array(bytes[0..<8]) == Self.magic else { throw .corrupt("missing BNCMODEL header") }
         r.offset = 8
@@ -159,7 +159,7 @@ public struct ModelFile: Sendable, Equatable {
     // MARK: Files
 
     /// Loads `path`; nil when the file does not exist (a first start).
-    public static func load(path: String, expectedFeatures: [String]) throws(ModelError) -> ModelFile? {
+    package static func load(path: String, expectedFeatures: [String]) throws(ModelError) -> ModelFile? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
@@ -181,7 +181,7 @@ public struct ModelFile: Sendable, Equatable {
     }
 
     /// Writes atomically: temporary file, fsync, rename over `path`, fsync of the directory.
-    public func save(path: String) throws(ModelError) {
+    package func save(path: String) throws(ModelError) {
         let bytes = encoded()
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

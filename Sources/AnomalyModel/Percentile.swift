@@ -1,8 +1,8 @@
 /// numpy's `percentile(values, q)` with its default `linear` method, bit for bit: sort, virtual
 /// index `q/100 · (n − 1)`, and numpy's two-sided `_lerp` between the neighbours.
-public enum Percentile {
+package enum Percentile {
     /// `q` in [0, 100]; `values` non-empty. Sorts a copy.
-    public static func linear(_ values: [Double], _ q: Double) -> Double {
+    package static func linear(_ values: [Double], _ q: Double) -> Double {
         precondition(!values.isEmpty)
         let sorted = values.sorted()
         let n = sorted.count

@@ -2,20 +2,20 @@
 /// deviation (ddof 0); a feature whose variance is indistinguishable from zero — scikit-learn's
 /// `_is_constant_feature` bound `var ≤ n·ε·var + (n·mean·ε)²` — gets scale 1, so it maps to 0
 /// instead of blowing up.
-public struct StandardScaler: Sendable, Equatable {
-    public var mean: [Double]
-    public var scale: [Double]
+package struct StandardScaler: Sendable, Equatable {
+    package var mean: [Double]
+    package var scale: [Double]
 
-    public init(mean: [Double], scale: [Double]) {
+    package init(mean: [Double], scale: [Double]) {
         precondition(mean.count == scale.count)
         self.mean = mean
         self.scale = scale
     }
 
-    public var featureCount: Int { mean.count }
+    package var featureCount: Int { mean.count }
 
     /// Fits on `rowCount` rows of `featureCount` values each, stored row-major in `rows`.
-    public init(fitting rows: UnsafeBufferPointer<Double>, rowCount: Int, featureCount: Int) {
+    package init(fitting rows: UnsafeBufferPointer<Double>, rowCount: Int, featureCount: Int) {
         precondition(rowCount > 0 && rows.count >= rowCount * featureCount)
         var mean = [Double](repeating: 0, count: featureCount)
         var scale = [Double](repeating: 1, count: featureCount)
@@ -44,7 +44,7 @@ public struct StandardScaler: Sendable, Equatable {
 
     /// Scales `input` into `output` (both `featureCount` long); allocation-free.
     @inline(__always)
-    public func transform(_ input: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
+    package func transform(_ input: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
         mean.withUnsafeBufferPointer { m in
             scale.withUnsafeBufferPointer { s in
                 for f in 0..<m.count { output[f] = (input[f] - m[f]) / s[f] }

@@ -6,18 +6,18 @@
 /// Derived draws are documented here because they are part of the output's reproducibility:
 /// - `nextDouble()`: the top 53 bits as `k · 2⁻⁵³`, uniform in [0, 1).
 /// - `next(below: n)`: Lemire's multiply-shift with rejection, exactly uniform in 0..<n.
-public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
-    public private(set) var state: (UInt64, UInt64, UInt64, UInt64)
+package struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
+    package private(set) var state: (UInt64, UInt64, UInt64, UInt64)
 
     /// Expands `seed` into the 256-bit state with four SplitMix64 outputs (the authors' recommendation).
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         var mixer = SplitMix64(state: seed)
         state = (mixer.next(), mixer.next(), mixer.next(), mixer.next())
         if state == (0, 0, 0, 0) { state.0 = 0x9E37_79B9_7F4A_7C15 }  // the all-zero state is a fixed point
     }
 
-    public static func == (a: Self, b: Self) -> Bool { a.state == b.state }
-    public func hash(into hasher: inout Hasher) {
+    package static func == (a: Self, b: Self) -> Bool { a.state == b.state }
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(state.0); hasher.combine(state.1); hasher.combine(state.2); hasher.combine(state.3)
     }
 
@@ -25,7 +25,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
     static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
     @inline(__always)
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         let result = Self.rotl(state.1 &* 5, 7) &* 9
         let t = state.1 << 17
         state.2 ^= state.0
@@ -39,11 +39,11 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
 
     /// Uniform in [0, 1) with 53 random bits.
     @inline(__always)
-    public mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    package mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// Uniform in `0..<n` (n > 0), without modulo bias (Lemire 2019).
     @inline(__always)
-    public mutating func next(below n: Int) -> Int {
+    package mutating func next(below n: Int) -> Int {
         precondition(n > 0)
         let bound = UInt64(n)
         var product = next().multipliedFullWidth(by: bound)
@@ -56,18 +56,18 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
 }
 
 /// SplitMix64 (Steele, Lea & Flood, 2014): seeds xoshiro and mixes seeds for derived streams.
-public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
-    public var state: UInt64
+package struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
+    package var state: UInt64
 
-    public init(state: UInt64) { self.state = state }
+    package init(state: UInt64) { self.state = state }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         return Self.mix(state)
     }
 
     /// The SplitMix64 finaliser: a bijective 64-bit hash.
-    public static func mix(_ value: UInt64) -> UInt64 {
+    package static func mix(_ value: UInt64) -> UInt64 {
         var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

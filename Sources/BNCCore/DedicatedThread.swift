@@ -10,18 +10,18 @@
 /// `join()` consumes the handle, so a thread is joined exactly once; a handle dropped without
 /// `join()` still waits for its thread. If the system refuses a new thread, the closure runs
 /// at once on the calling thread, so `join()` always has a result.
-public struct DedicatedThread<Result>: ~Copyable {
+package struct DedicatedThread<Result>: ~Copyable {
     private let task: Job
 
     /// Starts `body` on a new thread; `stackSize` 0 keeps the system's default.
-    public init(stackSize: Int = 0, _ body: sending @escaping () -> sending Result) {
+    package init(stackSize: Int = 0, _ body: sending @escaping () -> sending Result) {
         task = Job(body)
         if !ThreadTask.start(task, stackSize: stackSize) { task.run() }
     }
 
     /// Starts `body` on a new thread and hands it `input`, which the caller gives up: the way to
     /// give a thread a non-Sendable value to work on and get it back from `join()`.
-    public init<Input>(stackSize: Int = 0, handing input: sending Input,
+    package init<Input>(stackSize: Int = 0, handing input: sending Input,
                        _ body: @escaping @Sendable (sending Input) -> sending Result) {
         // The caller gave `input` up (`sending`) and only the new thread uses it from here on.
         nonisolated(unsafe) let input = input
@@ -29,7 +29,7 @@ public struct DedicatedThread<Result>: ~Copyable {
     }
 
     /// Waits for the thread to finish and returns what its closure returned.
-    public consuming func join() -> sending Result {
+    package consuming func join() -> sending Result {
         task.join()
         nonisolated(unsafe) let result = task.result.take()!
         return result

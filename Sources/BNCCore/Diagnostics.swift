@@ -1,12 +1,12 @@
 /// Writes diagnostics to stderr as `bnc-<tool>: <where>: <what>` (DESIGN.md §6), one line per
 /// call with a single `write`, so lines from concurrent threads never interleave mid-line.
-public struct Diagnostics: Sendable {
-    public let tool: String
+package struct Diagnostics: Sendable {
+    package let tool: String
 
-    public init(tool: String) { self.tool = tool }
+    package init(tool: String) { self.tool = tool }
 
     /// `where` names the place (`file:line`, `connection`, …); pass nil for a tool-wide message.
-    public func report(_ location: String?, _ message: String) {
+    package func report(_ location: String?, _ message: String) {
         var line = tool + ": "
         if let location, !location.isEmpty { line += location + ": " }
         line += message
@@ -14,7 +14,7 @@ public struct Diagnostics: Sendable {
         Diagnostics.writeStderr(line)
     }
 
-    public static func writeStderr(_ text: String) {
+    package static func writeStderr(_ text: String) {
         var text = text
         text.withUTF8 { bytes in
             var offset = 0
@@ -26,5 +26,5 @@ public struct Diagnostics: Sendable {
     }
 
     /// Whether stderr is a terminal: long runs show progress only then, never on a pipe.
-    public static var stderrIsTerminal: Bool { isatty(2) == 1 }
+    package static var stderrIsTerminal: Bool { isatty(2) == 1 }
 }

@@ -2,10 +2,10 @@
 /// held as whole milliseconds because every timestamp the tools handle is exchange milliseconds.
 /// Its command-line conformance (`ExpressibleByArgument`) lives in `ToolCommand`, so BNCCore and the
 /// libraries above it do not depend on swift-argument-parser.
-public struct DurationSpec: Hashable, Sendable, CustomStringConvertible {
-    public var milliseconds: Int64
+package struct DurationSpec: Hashable, Sendable, CustomStringConvertible {
+    package var milliseconds: Int64
 
-    public init(milliseconds: Int64) { self.milliseconds = milliseconds }
+    package init(milliseconds: Int64) { self.milliseconds = milliseconds }
 
     /// The units a duration may be written in, largest first: a compound duration names each at
     /// most once, in this order (`23h30m`, `1m30s`, `2s500ms`).
@@ -17,7 +17,7 @@ public struct DurationSpec: Hashable, Sendable, CustomStringConvertible {
     /// is seconds, fractions allowed: `1.5s`, `23.5h`), or several such parts with units from the
     /// largest down, each unit once (`23h30m`, `1h30m15s`, `2s500ms`). Nil for anything else, and
     /// for a total that is not a whole number of milliseconds or is beyond 10^15 ms.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         var rest = Substring(text.trimming())
         guard !rest.isEmpty else { return nil }
         if rest.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) { rest += "s" }
@@ -38,12 +38,12 @@ public struct DurationSpec: Hashable, Sendable, CustomStringConvertible {
         milliseconds = Int64(total)
     }
 
-    public var seconds: Double { Double(milliseconds) / 1000 }
+    package var seconds: Double { Double(milliseconds) / 1000 }
 
     /// An exact spelling that `DurationSpec(_:)` reads back: whole seconds as hours, minutes and
     /// seconds, largest first (`20s`, `5m`, `1h`, `23h30m`, `1m30s`); anything else in
     /// milliseconds (`500ms`, `1500ms`); `0s` for zero.
-    public var description: String {
+    package var description: String {
         guard milliseconds != 0 else { return "0s" }
         guard milliseconds % 1000 == 0 else { return "\(milliseconds)ms" }
         var rest = milliseconds

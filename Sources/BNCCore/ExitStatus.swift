@@ -1,5 +1,5 @@
 /// Process exit codes shared by every tool (sysexits.h, DESIGN.md §6).
-public enum ExitStatus: Int32, Sendable, CaseIterable {
+package enum ExitStatus: Int32, Sendable, CaseIterable {
     /// Success, also when the reader of our stdout went away.
     case success = 0
     /// Bad command line (EX_USAGE).

@@ -1,24 +1,24 @@
 /// An input named on the command line: a path, or `-` (and no arguments at all) for stdin.
-public struct InputFile: Sendable, Hashable {
+package struct InputFile: Sendable, Hashable {
     /// As given; `-` is stdin.
-    public let path: String
+    package let path: String
 
-    public init(_ path: String) { self.path = path }
+    package init(_ path: String) { self.path = path }
 
-    public static let standardInput = InputFile("-")
+    package static let standardInput = InputFile("-")
 
     /// `paths` as given, or stdin when there are none (DESIGN.md §6).
-    public static func list(_ paths: [String]) -> [InputFile] {
+    package static func list(_ paths: [String]) -> [InputFile] {
         paths.isEmpty ? [.standardInput] : paths.map(InputFile.init)
     }
 
-    public var isStandardInput: Bool { path == "-" }
+    package var isStandardInput: Bool { path == "-" }
 
     /// How diagnostics name this input.
-    public var displayName: String { isStandardInput ? "<stdin>" : path }
+    package var displayName: String { isStandardInput ? "<stdin>" : path }
 
     /// Opens for reading; the caller closes the descriptor unless it is stdin (0).
-    public func open() throws(InputFileError) -> Int32 {
+    package func open() throws(InputFileError) -> Int32 {
         if isStandardInput { return 0 }
         let fd = path.withCString { systemOpen($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
@@ -29,7 +29,7 @@ public struct InputFile: Sendable, Hashable {
     /// that cannot be opened throws `.open`; `body`'s own errors (usually the `forEachLine`
     /// loop's) pass through unchanged.
     @discardableResult
-    public func withLineReader<R, E: Error>(
+    package func withLineReader<R, E: Error>(
         chunkSize: Int = 1 << 20, maxLineLength: Int = 1 << 20,
         _ body: (inout LineReader) throws(LineInputError<E>) -> R
     ) throws(LineInputError<E>) -> R {
@@ -41,12 +41,12 @@ public struct InputFile: Sendable, Hashable {
     }
 }
 
-public enum InputFileError: ToolError, Sendable, Equatable {
+package enum InputFileError: ToolError, Sendable, Equatable {
     case cannotOpen(path: String, errno: Int32)
 
-    public var exitStatus: ExitStatus { .ioError }
+    package var exitStatus: ExitStatus { .ioError }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .cannotOpen(let path, let code): return "\(path): cannot open: \(String(cString: strerror(code)))"
         }

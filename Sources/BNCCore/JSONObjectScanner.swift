@@ -1,19 +1,19 @@
 /// What kind of JSON value a member holds.
-public enum JSONValueKind: Sendable, Equatable {
+package enum JSONValueKind: Sendable, Equatable {
     case string, number, `true`, `false`, null, object, array
 }
 
 /// One member of a scanned object. Ranges are byte offsets into the scanned buffer; for a string
 /// the range excludes the quotes and escapes are left as written (`valueHasEscapes` says so).
-public struct JSONMember: Sendable {
-    public var keyRange: Range<Int>
-    public var kind: JSONValueKind
-    public var valueRange: Range<Int>
-    public var valueHasEscapes: Bool
+package struct JSONMember: Sendable {
+    package var keyRange: Range<Int>
+    package var kind: JSONValueKind
+    package var valueRange: Range<Int>
+    package var valueHasEscapes: Bool
 }
 
 /// Why a line is not a JSON object; the description is what diagnostics print.
-public enum JSONScanError: ToolError, Sendable, Equatable {
+package enum JSONScanError: ToolError, Sendable, Equatable {
     case empty
     case notAnObject
     case unexpectedEnd
@@ -24,7 +24,7 @@ public enum JSONScanError: ToolError, Sendable, Equatable {
     case nestingTooDeep
     case trailingBytes(at: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .empty: return "empty line"
         case .notAnObject: return "not a JSON object"
@@ -39,18 +39,18 @@ public enum JSONScanError: ToolError, Sendable, Equatable {
     }
 
     /// A line that is not JSON is bad input data.
-    public var exitStatus: ExitStatus { .dataError }
+    package var exitStatus: ExitStatus { .dataError }
 }
 
 /// A validating, allocation-free scanner for one JSON object per buffer (one NDJSON line).
 /// It reports the top-level members in order and validates nested values without building them,
 /// which is what every reader here needs: pick a handful of keys, ignore the rest, reject junk.
-public enum JSONObjectScanner {
-    public static let maxDepth = 64
+package enum JSONObjectScanner {
+    package static let maxDepth = 64
 
     /// Scans `bytes`, which must hold exactly one object (whitespace around it is allowed),
     /// calling `body` for each top-level member.
-    public static func scan(
+    package static func scan(
         _ bytes: UnsafeRawBufferPointer, _ body: (JSONMember) throws(JSONScanError) -> Void
     ) throws(JSONScanError) {
         var cursor = Cursor(bytes: bytes)
@@ -64,7 +64,7 @@ public enum JSONObjectScanner {
 
     /// Scans the object that occupies `range` of `bytes` (e.g. a nested member's `valueRange`),
     /// reporting ranges relative to `bytes`.
-    public static func scan(
+    package static func scan(
         _ bytes: UnsafeRawBufferPointer, range: Range<Int>,
         _ body: (JSONMember) throws(JSONScanError) -> Void
     ) throws(JSONScanError) {
@@ -78,7 +78,7 @@ public enum JSONObjectScanner {
 
     /// True when the bytes at `range` equal the ASCII `literal` (keys are compared this way).
     @inlinable
-    public static func bytes(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, equal literal: StaticString) -> Bool {
+    package static func bytes(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, equal literal: StaticString) -> Bool {
         guard range.count == literal.utf8CodeUnitCount else { return false }
         let lit = literal.utf8Start
         var i = 0

@@ -6,20 +6,20 @@
 /// A trailing `\r` is stripped (CRLF input), and a last line without `\n` is still a line.
 /// A line longer than `maxLineLength` is not buffered: its bytes are skipped up to the next `\n`
 /// and it is reported as `.oversized`, so one runaway line cannot blow up memory.
-public struct LineReader: ~Copyable {
-    public typealias Line = LineSplitter.Line
+package struct LineReader: ~Copyable {
+    package typealias Line = LineSplitter.Line
 
-    public let fileDescriptor: Int32
-    public let maxLineLength: Int
+    package let fileDescriptor: Int32
+    package let maxLineLength: Int
     private let chunkSize: Int
     private let buffer: UnsafeMutableRawBufferPointer
     private var splitter: LineSplitter
     /// Lines delivered so far (1-based number of the last one).
-    public var lineNumber: Int { splitter.lineNumber }
+    package var lineNumber: Int { splitter.lineNumber }
     /// Bytes read from the descriptor so far.
-    public private(set) var bytesRead = 0
+    package private(set) var bytesRead = 0
 
-    public init(fileDescriptor: Int32, chunkSize: Int = 1 << 20, maxLineLength: Int = 1 << 20) {
+    package init(fileDescriptor: Int32, chunkSize: Int = 1 << 20, maxLineLength: Int = 1 << 20) {
         precondition(chunkSize > 0 && maxLineLength > 0)
         self.fileDescriptor = fileDescriptor
         self.chunkSize = chunkSize
@@ -36,7 +36,7 @@ public struct LineReader: ~Copyable {
     /// What `body` throws comes out unchanged as `.body(error)`, a failed `read` as `.read`:
     /// a caller's own error type survives the loop, with no captured variable to carry it.
     @discardableResult
-    public mutating func forEachLine<E: Error>(
+    package mutating func forEachLine<E: Error>(
         _ body: (Line, _ lineNumber: Int) throws(E) -> Bool
     ) throws(LineInputError<E>) -> Bool {
         try forEachChunk({ (splitter, chunk) throws(E) in try splitter.push(chunk, body) }, body)
@@ -46,7 +46,7 @@ public struct LineReader: ~Copyable {
     /// consume it in place (see `LineSplitter.push(_:claiming:_:)`); the lines it leaves go to
     /// `body`.
     @discardableResult
-    public mutating func forEachLine<E: Error>(
+    package mutating func forEachLine<E: Error>(
         claiming claim: (_ start: UnsafeRawPointer, _ available: Int) throws(E) -> LineSplitter.Claim,
         _ body: (Line, _ lineNumber: Int) throws(E) -> Bool
     ) throws(LineInputError<E>) -> Bool {
@@ -93,7 +93,7 @@ public struct LineReader: ~Copyable {
     /// of `read`: lines are handed out straight from the page cache, without copying every byte
     /// into our buffer (the copy is a sixth of bnc-window's time). Small chunk sizes keep `read`,
     /// so tests can still cut the input at every byte.
-    public static let mappingThreshold = 1 << 16
+    package static let mappingThreshold = 1 << 16
     /// Bytes mapped at a time; mapped pages are resident, so this bounds what the map adds to RSS.
     static let mappingWindow = 8 << 20
 
@@ -155,28 +155,28 @@ public struct LineReader: ~Copyable {
 }
 
 /// Why reading a descriptor failed.
-public enum LineReaderError: ToolError, Sendable, Equatable {
+package enum LineReaderError: ToolError, Sendable, Equatable {
     case readFailed(errno: Int32)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .readFailed(let code): return "read failed: \(String(cString: strerror(code)))"
         }
     }
 
-    public var exitStatus: ExitStatus { .ioError }
+    package var exitStatus: ExitStatus { .ioError }
 }
 
 /// Why a line loop over an input ended early: the input could not be opened or read, or the
 /// caller's callback threw `Failure` (passed through unchanged, typed).
-public enum LineInputError<Failure: Error>: Error {
+package enum LineInputError<Failure: Error>: Error {
     case open(InputFileError)
     case read(LineReaderError)
     case body(Failure)
 }
 
 extension LineInputError: CustomStringConvertible {
-    public var description: String {
+    package var description: String {
         switch self {
         case .open(let error): return error.description
         case .read(let error): return error.description
@@ -186,7 +186,7 @@ extension LineInputError: CustomStringConvertible {
 }
 
 extension LineInputError: ToolError where Failure: ToolError {
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .open(let error): return error.exitStatus
         case .read(let error): return error.exitStatus

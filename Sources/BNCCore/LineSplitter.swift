@@ -11,25 +11,25 @@
 ///
 /// The callbacks' error type passes through unchanged (typed throws): a callback that throws
 /// `MyError` makes `push` throw `MyError`, so callers need no captured variable to get it out.
-public struct LineSplitter: ~Copyable {
-    public enum Line {
+package struct LineSplitter: ~Copyable {
+    package enum Line {
         /// The line's bytes, without `\n` or a trailing `\r`; valid only inside the callback.
         case text(UnsafeRawBufferPointer)
         /// A line that exceeded the cap; `length` counts its bytes.
         case oversized(length: Int)
     }
 
-    public let maxLineLength: Int
+    package let maxLineLength: Int
     /// Holds the unfinished line between pushes (while it is within the cap).
     private let carry: UnsafeMutableRawBufferPointer
     /// Bytes of the unfinished line seen so far; beyond `maxLineLength` they are no longer kept.
     private var partialLength = 0
     /// Lines delivered so far (1-based number of the last one).
-    public private(set) var lineNumber = 0
+    package private(set) var lineNumber = 0
     /// Bytes pushed so far.
-    public private(set) var bytesPushed = 0
+    package private(set) var bytesPushed = 0
 
-    public init(maxLineLength: Int = 1 << 20) {
+    package init(maxLineLength: Int = 1 << 20) {
         precondition(maxLineLength > 0)
         self.maxLineLength = maxLineLength
         carry = .allocate(byteCount: maxLineLength + 1, alignment: 16)
@@ -40,7 +40,7 @@ public struct LineSplitter: ~Copyable {
     /// Calls `body` for every line completed by `chunk`, in order, with its line number.
     /// Returns false as soon as `body` does (the rest of the chunk is then dropped).
     @discardableResult
-    public mutating func push<E: Error>(
+    package mutating func push<E: Error>(
         _ chunk: UnsafeRawBufferPointer, _ body: (Line, _ lineNumber: Int) throws(E) -> Bool
     ) throws(E) -> Bool {
         guard let base = accept(chunk) else { return true }
@@ -54,7 +54,7 @@ public struct LineSplitter: ~Copyable {
     }
 
     /// What a `claim` callback (see `push(_:claiming:_:)`) did with the bytes offered to it.
-    public enum Claim {
+    package enum Claim {
         /// Not handled: the line is split and handed to `body` as usual.
         case none
         /// The callback consumed a whole line of `length` bytes (the byte after them is `\n`);
@@ -70,7 +70,7 @@ public struct LineSplitter: ~Copyable {
     /// unexpected, a CRLF line, the unfinished line at the end of the chunk) goes to `body` as
     /// with `push(_:_:)`; line numbers count both.
     @discardableResult
-    public mutating func push<E: Error>(
+    package mutating func push<E: Error>(
         _ chunk: UnsafeRawBufferPointer,
         claiming claim: (_ start: UnsafeRawPointer, _ available: Int) throws(E) -> Claim,
         _ body: (Line, _ lineNumber: Int) throws(E) -> Bool
@@ -138,7 +138,7 @@ public struct LineSplitter: ~Copyable {
     /// Delivers the last line if the input did not end with `\n`; returns what `body` returned
     /// (true when there was no such line).
     @discardableResult
-    public mutating func finish<E: Error>(_ body: (Line, _ lineNumber: Int) throws(E) -> Bool) throws(E) -> Bool {
+    package mutating func finish<E: Error>(_ body: (Line, _ lineNumber: Int) throws(E) -> Bool) throws(E) -> Bool {
         guard partialLength > 0 else { return true }
         let total = partialLength
         partialLength = 0

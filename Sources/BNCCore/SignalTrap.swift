@@ -6,11 +6,11 @@ import Synchronization
 ///
 /// The handlers are installed without `SA_RESTART`, so a blocking `read` or `poll` returns `EINTR`
 /// and the caller gets to look at the flag.
-public enum SignalTrap {
+package enum SignalTrap {
     private static let requested = Atomic<Int32>(0)
 
     /// Installs the handlers once; safe to call more than once.
-    public static func install() {
+    package static func install() {
         signal(SIGPIPE, SIG_IGN)
         for sig in [SIGINT, SIGTERM] {
             var action = sigaction()
@@ -34,12 +34,12 @@ public enum SignalTrap {
     }
 
     /// True once SIGINT or SIGTERM arrived.
-    public static var stopRequested: Bool { requested.load(ordering: .relaxed) != 0 }
+    package static var stopRequested: Bool { requested.load(ordering: .relaxed) != 0 }
 
     /// The signal that set the flag (0 while none has).
-    public static var receivedSignal: Int32 { requested.load(ordering: .relaxed) }
+    package static var receivedSignal: Int32 { requested.load(ordering: .relaxed) }
 
     /// Sets (or, with 0, clears) the flag as a signal would: the hook in-process tests use to stop
     /// a loop, or to reset the flag between them.
-    public static func requestStop(_ signal: Int32 = SIGTERM) { requested.store(signal, ordering: .relaxed) }
+    package static func requestStop(_ signal: Int32 = SIGTERM) { requested.store(signal, ordering: .relaxed) }
 }

@@ -5,28 +5,28 @@
 /// Every error type of the package conforms, so "which status does this end with?" has one answer
 /// per case, next to the case. Errors that mean success (downstream closed the pipe) say
 /// `.success`: the tool then ends quietly.
-public protocol ToolError: Error, CustomStringConvertible {
+package protocol ToolError: Error, CustomStringConvertible {
     var exitStatus: ExitStatus { get }
 }
 
 extension ToolError {
     /// This error with `location` in front of its description (`stdout: write failed: …`), for
     /// errors whose own text does not name the place.
-    public func at(_ location: String) -> LocatedError<Self> { LocatedError(location: location, error: self) }
+    package func at(_ location: String) -> LocatedError<Self> { LocatedError(location: location, error: self) }
 }
 
 /// A `ToolError` with the place it happened: `<location>: <description>`, same exit status.
-public struct LocatedError<Base: ToolError>: ToolError {
-    public let location: String
-    public let error: Base
+package struct LocatedError<Base: ToolError>: ToolError {
+    package let location: String
+    package let error: Base
 
-    public init(location: String, error: Base) {
+    package init(location: String, error: Base) {
         self.location = location
         self.error = error
     }
 
-    public var description: String { location.isEmpty ? error.description : "\(location): \(error.description)" }
-    public var exitStatus: ExitStatus { error.exitStatus }
+    package var description: String { location.isEmpty ? error.description : "\(location): \(error.description)" }
+    package var exitStatus: ExitStatus { error.exitStatus }
 }
 
 extension LocatedError: Sendable where Base: Sendable {}

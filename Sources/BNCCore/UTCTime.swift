@@ -1,16 +1,16 @@
 /// Epoch-millisecond timestamps to and from the UTC calendar, without Foundation's formatters
 /// (which allocate and are slow) and without the local time zone (the tools never use it).
 /// Civil-date arithmetic after Howard Hinnant's `days_from_civil` / `civil_from_days`.
-public struct UTCTime: Sendable, Hashable, Comparable {
-    public var year: Int, month: Int, day: Int
-    public var hour: Int, minute: Int, second: Int, millisecond: Int
+package struct UTCTime: Sendable, Hashable, Comparable {
+    package var year: Int, month: Int, day: Int
+    package var hour: Int, minute: Int, second: Int, millisecond: Int
 
-    public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, millisecond: Int = 0) {
+    package init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, millisecond: Int = 0) {
         self.year = year; self.month = month; self.day = day
         self.hour = hour; self.minute = minute; self.second = second; self.millisecond = millisecond
     }
 
-    public init(epochMilliseconds ms: Int64) {
+    package init(epochMilliseconds ms: Int64) {
         let msPerDay: Int64 = 86_400_000
         var days = ms / msPerDay
         var rem = ms % msPerDay
@@ -23,25 +23,25 @@ public struct UTCTime: Sendable, Hashable, Comparable {
         millisecond = Int(rem % 1000)
     }
 
-    public var epochMilliseconds: Int64 {
+    package var epochMilliseconds: Int64 {
         let days = UTCTime.days(fromCivil: year, month, day)
         return days * 86_400_000 + Int64(hour) * 3_600_000 + Int64(minute) * 60_000
             + Int64(second) * 1000 + Int64(millisecond)
     }
 
-    public static func < (a: UTCTime, b: UTCTime) -> Bool { a.epochMilliseconds < b.epochMilliseconds }
+    package static func < (a: UTCTime, b: UTCTime) -> Bool { a.epochMilliseconds < b.epochMilliseconds }
 
     /// `2026-02-28T16:01:20.000Z` (DESIGN.md §3).
-    public var iso8601: String {
+    package var iso8601: String {
         "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(millisecond, 3))Z"
     }
 
     /// `2026-02-28`, for daily file names.
-    public var dateString: String { "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))" }
+    package var dateString: String { "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))" }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS(.fff)?Z?` or `YYYY-MM-DD HH:MM:SS(.fff)?` or `YYYY-MM-DD`
     /// (the last two are how the original project and users write times). No zone: read as UTC.
-    public init?(parsing text: Substring) {
+    package init?(parsing text: Substring) {
         let b = Array(text.utf8)
         func num(_ at: Int, _ n: Int) -> Int? {
             guard at + n <= b.count else { return nil }
@@ -77,7 +77,7 @@ public struct UTCTime: Sendable, Hashable, Comparable {
         guard i == b.count else { return nil }
     }
 
-    public static func days(fromCivil y: Int, _ m: Int, _ d: Int) -> Int64 {
+    package static func days(fromCivil y: Int, _ m: Int, _ d: Int) -> Int64 {
         let y = Int64(m <= 2 ? y - 1 : y)
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -87,7 +87,7 @@ public struct UTCTime: Sendable, Hashable, Comparable {
         return era * 146_097 + doe - 719_468
     }
 
-    public static func civil(fromDays days: Int64) -> (Int, Int, Int) {
+    package static func civil(fromDays days: Int64) -> (Int, Int, Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

@@ -1,32 +1,32 @@
 /// The numeric rules of the wire formats (DESIGN.md §1–2), each defined here and nowhere else:
 /// every reader and writer of trade lines and window rows, and every command-line check of a
 /// symbol, uses these. (Computed and inlinable, so hot loops in other modules see constants.)
-public enum WireLimits {
+package enum WireLimits {
     /// Longest symbol, in UTF-8 bytes: the inline capacity of `Symbol` (three machine words less
     /// the length byte). Trade lines and window rows with a longer `s`/`symbol` are rejected, and
     /// no tool writes one (`bnc-stream simulate --symbol` refuses it as a usage error).
-    @inlinable public static var maxSymbolLength: Int { 23 }
+    @inlinable package static var maxSymbolLength: Int { 23 }
 
     /// Timestamps (`E`, `T`) at or above this are epoch microseconds, below it milliseconds
     /// (DESIGN.md §1): 10^14 ms is the year 5138, 10^14 µs is 1973.
-    @inlinable public static var microsecondThreshold: Int64 { 100_000_000_000_000 }
+    @inlinable package static var microsecondThreshold: Int64 { 100_000_000_000_000 }
 
     /// Longest line a reader accepts (1 MiB, without its `\n`); a longer one is skipped unbuffered.
-    @inlinable public static var maxLineLength: Int { 1 << 20 }
+    @inlinable package static var maxLineLength: Int { 1 << 20 }
 
     /// Longest decimal string (`p`, `q`) a writer copies into a trade line; writers' callers
     /// reject longer input.
-    @inlinable public static var maxDecimalLength: Int { 64 }
+    @inlinable package static var maxDecimalLength: Int { 64 }
 
     /// A timestamp as written (ms, or µs when ≥ `microsecondThreshold`) in epoch milliseconds.
     @inlinable @inline(__always)
-    public static func milliseconds(_ value: Int64) -> Int64 {
+    package static func milliseconds(_ value: Int64) -> Int64 {
         value >= microsecondThreshold ? value / 1000 : value
     }
 
     /// Whether a tool may write `text` as the symbol of the lines it makes (a command-line
     /// `--symbol`, a file name's symbol): 1…`maxSymbolLength` ASCII letters and digits, any case.
-    public static func isWritableSymbol<S: StringProtocol>(_ text: S) -> Bool {
+    package static func isWritableSymbol<S: StringProtocol>(_ text: S) -> Bool {
         let utf8 = text.utf8
         guard !utf8.isEmpty, utf8.count <= maxSymbolLength else { return false }
         return utf8.allSatisfy { b in

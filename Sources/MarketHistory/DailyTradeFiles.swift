@@ -25,16 +25,16 @@ import BNCWire
 ///
 /// Lines without a usable symbol and trade time are not placed; `append` says why so the caller
 /// can count and report them. Not thread-safe: one owner calls it.
-public final class DailyTradeFiles {
+package final class DailyTradeFiles {
     /// How closed days are compressed.
-    public enum Compression: String, CaseIterable, Sendable {
+    package enum Compression: String, CaseIterable, Sendable {
         case zstd, gzip
 
         /// The archive suffix added to `.ndjson`.
-        public var fileExtension: String { self == .zstd ? ".zst" : ".gz" }
+        package var fileExtension: String { self == .zstd ? ".zst" : ".gz" }
 
         /// The program run to compress one file to stdout.
-        public var program: String { rawValue }
+        package var program: String { rawValue }
 
         func arguments(for path: String) -> [String] {
             switch self {
@@ -44,35 +44,35 @@ public final class DailyTradeFiles {
         }
 
         /// Whether the program is found on `PATH`.
-        public var isAvailable: Bool {
+        package var isAvailable: Bool {
             let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
             return path.split(separator: ":").contains { access("\($0)/\(program)", X_OK) == 0 }
         }
     }
 
     /// What became of one input line.
-    public enum Outcome: Equatable, Sendable {
+    package enum Outcome: Equatable, Sendable {
         case written
         /// Not a placeable trade line; the reason is for diagnostics.
         case skipped(reason: String)
     }
 
     /// Running totals, for the summary line and for tests.
-    public struct Statistics: Sendable, Equatable {
-        public var linesWritten = 0
-        public var linesSkipped = 0
+    package struct Statistics: Sendable, Equatable {
+        package var linesWritten = 0
+        package var linesSkipped = 0
         /// Lines that arrived for a day already closed (written anyway).
-        public var lateLines = 0
-        public var filesOpened = 0
-        public var daysClosed = 0
-        public var filesCompressed = 0
-        public var compressionFailures = 0
+        package var lateLines = 0
+        package var filesOpened = 0
+        package var daysClosed = 0
+        package var filesCompressed = 0
+        package var compressionFailures = 0
     }
 
-    public let directory: String
-    public let compression: Compression?
-    public let closeAfterMilliseconds: Int64
-    public private(set) var statistics = Statistics()
+    package let directory: String
+    package let compression: Compression?
+    package let closeAfterMilliseconds: Int64
+    package private(set) var statistics = Statistics()
 
     private static let dayMilliseconds: Int64 = 86_400_000
 
@@ -105,7 +105,7 @@ public final class DailyTradeFiles {
     ///   - directory: created (with parents) if missing.
     ///   - closeAfterMilliseconds: the grace after midnight before a day counts as closed.
     ///   - wallClockMilliseconds: only used by `finish()` to decide whether the last days are over.
-    public init(
+    package init(
         directory: String, compression: Compression? = nil, closeAfterMilliseconds: Int64 = 300_000,
         diagnostics: Diagnostics = Diagnostics(tool: "bnc-stream"),
         wallClockMilliseconds: @escaping () -> Int64 = MonotonicClock.wallClockMilliseconds
@@ -124,7 +124,7 @@ public final class DailyTradeFiles {
     }
 
     /// The file name a trade of `symbol` at `epochMilliseconds` goes to (without the directory).
-    public static func fileName(symbol: String, epochMilliseconds: Int64) -> String {
+    package static func fileName(symbol: String, epochMilliseconds: Int64) -> String {
         "\(symbol.uppercased())-\(UTCTime(epochMilliseconds: epochMilliseconds).dateString).ndjson"
     }
 
@@ -133,7 +133,7 @@ public final class DailyTradeFiles {
     /// Places one line (without its `\n`). Throws only on file errors, after which the recording
     /// cannot go on safely.
     @discardableResult
-    public func append(line: UnsafeRawBufferPointer) throws(DailyTradeFilesError) -> Outcome {
+    package func append(line: UnsafeRawBufferPointer) throws(DailyTradeFilesError) -> Outcome {
         reapFinished()
         let parsed: ParsedLine
         do {
@@ -156,7 +156,7 @@ public final class DailyTradeFiles {
 
     /// Closes every open file (fsync), compresses the days that are over, and waits for all
     /// compressions to finish. Call once at the end; the object is empty afterwards.
-    public func finish() throws(DailyTradeFilesError) {
+    package func finish() throws(DailyTradeFilesError) {
         let now = wallClockMilliseconds()
         let entries = openDays
         openDays.removeAll()

@@ -3,13 +3,13 @@ import BNCCore
 /// Why the daily trade files (`DailyTradeFiles`) cannot go on; every case ends the recording. A
 /// directory that cannot be created is exit 73, a file that cannot be opened, written or synced
 /// exit 74. The description names the path: `<path>: <what failed>: <reason>`.
-public enum DailyTradeFilesError: ToolError, Sendable, Equatable {
+package enum DailyTradeFilesError: ToolError, Sendable, Equatable {
     case cannotCreateDirectory(path: String, errno: Int32)
     case cannotOpen(path: String, errno: Int32)
     case writeFailed(path: String, errno: Int32)
     case syncFailed(path: String, errno: Int32)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .cannotCreateDirectory(let p, let e): return "\(p): cannot create directory: \(Self.text(e))"
         case .cannotOpen(let p, let e): return "\(p): cannot open: \(Self.text(e))"
@@ -18,7 +18,7 @@ public enum DailyTradeFilesError: ToolError, Sendable, Equatable {
         }
     }
 
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .cannotCreateDirectory: return .cannotCreate
         case .cannotOpen, .writeFailed, .syncFailed: return .ioError

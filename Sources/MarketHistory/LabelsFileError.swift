@@ -3,12 +3,12 @@ import BNCCore
 /// Why `SimulationEpisode.writeLabels` could not write the labels file. The description names the
 /// file the user asked for and what failed: `<path>: cannot create the labels file: <reason>`.
 /// A file that cannot be created is exit 73, one that cannot be written or moved into place 74.
-public enum LabelsFileError: ToolError, Sendable, Equatable {
+package enum LabelsFileError: ToolError, Sendable, Equatable {
     case cannotCreate(path: String, errno: Int32)
     case writeFailed(path: String, errno: Int32)
     case renameFailed(path: String, errno: Int32)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .cannotCreate(let p, let e): return "\(p): cannot create the labels file: \(Self.text(e))"
         case .writeFailed(let p, let e): return "\(p): cannot write the labels file: \(Self.text(e))"
@@ -16,7 +16,7 @@ public enum LabelsFileError: ToolError, Sendable, Equatable {
         }
     }
 
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .cannotCreate: return .cannotCreate
         case .writeFailed, .renameFailed: return .ioError

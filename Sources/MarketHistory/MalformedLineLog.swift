@@ -2,25 +2,25 @@ import BNCCore
 
 /// Counts skipped lines of one input and reports the first few to stderr as
 /// `bnc-stream: <file>:<line>: <reason>`, so a bad file is visible without flooding the terminal.
-public struct MalformedLineLog: Sendable {
-    public let location: String
-    public let reportLimit: Int
-    public private(set) var count = 0
+package struct MalformedLineLog: Sendable {
+    package let location: String
+    package let reportLimit: Int
+    package private(set) var count = 0
     private let diagnostics: Diagnostics
 
-    public init(location: String, diagnostics: Diagnostics, reportLimit: Int = 5) {
+    package init(location: String, diagnostics: Diagnostics, reportLimit: Int = 5) {
         self.location = location
         self.diagnostics = diagnostics
         self.reportLimit = reportLimit
     }
 
-    public mutating func record(line: Int, _ reason: CustomStringConvertible) {
+    package mutating func record(line: Int, _ reason: CustomStringConvertible) {
         count += 1
         if count <= reportLimit { diagnostics.report("\(location):\(line)", reason.description) }
     }
 
     /// Prints the total, if anything was skipped.
-    public func reportTotal(noun: String = "lines") {
+    package func reportTotal(noun: String = "lines") {
         guard count > 0 else { return }
         diagnostics.report(location, "\(count) malformed \(count == 1 ? String(noun.dropLast()) : noun) skipped")
     }

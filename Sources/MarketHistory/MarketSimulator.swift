@@ -19,12 +19,12 @@ import BNCWire
 /// - **Episodes** (`SimulationEpisode`) are planted at random in equal slots of the timeline:
 ///   volume bursts (rate ×8–15), flash moves (±3–6 % in 30 % of the episode, half given back, with
 ///   rate ×3), silences (no trades at all) and runs of huge trades (sizes ×30–100).
-public struct MarketSimulator: ~Copyable {
-    public let configuration: SimulationConfiguration
+package struct MarketSimulator: ~Copyable {
+    package let configuration: SimulationConfiguration
     /// The planted anomalies, in time order (what `--labels` writes).
-    public let episodes: [SimulationEpisode]
+    package let episodes: [SimulationEpisode]
     /// Trades generated so far.
-    public private(set) var tradeCount = 0
+    package private(set) var tradeCount = 0
 
     private var rng: SplitMix64
     private var builder = TradeLineWriter()
@@ -37,7 +37,7 @@ public struct MarketSimulator: ~Copyable {
     static let meanRegimeSeconds = 600.0
     static let tick = 0.01
 
-    public init(configuration: SimulationConfiguration) {
+    package init(configuration: SimulationConfiguration) {
         self.configuration = configuration
         episodes = Self.scheduleEpisodes(configuration)
         rng = SplitMix64(seed: configuration.seed)
@@ -51,7 +51,7 @@ public struct MarketSimulator: ~Copyable {
 
     /// Places `hours × episodesPerHour` episodes (rounded), one in each equal slot of the
     /// timeline, kinds taken in shuffled rounds of four so every kind appears equally often.
-    public static func scheduleEpisodes(_ configuration: SimulationConfiguration) -> [SimulationEpisode] {
+    package static func scheduleEpisodes(_ configuration: SimulationConfiguration) -> [SimulationEpisode] {
         let duration = configuration.durationMilliseconds
         let count = Int((Double(duration) / 3_600_000 * configuration.episodesPerHour).rounded())
         guard count > 0, duration > 0 else { return [] }
@@ -93,7 +93,7 @@ public struct MarketSimulator: ~Copyable {
     /// included, valid only during the call) and its trade time; stops early when `body`
     /// returns false. Returns whether it ran to the end.
     @discardableResult
-    public mutating func generate<E: Error>(_ body: (UnsafeRawBufferPointer, _ tradeTime: Int64) throws(E) -> Bool) throws(E) -> Bool {
+    package mutating func generate<E: Error>(_ body: (UnsafeRawBufferPointer, _ tradeTime: Int64) throws(E) -> Bool) throws(E) -> Bool {
         let config = configuration
         let total = Double(config.durationMilliseconds) / 1000
         let alpha = Self.branchingRatio * Self.hawkesDecay
@@ -198,7 +198,7 @@ public struct MarketSimulator: ~Copyable {
     /// then flushed in large blocks, else every line as it becomes due). Stops cleanly on
     /// SIGINT/SIGTERM. Returns whether it ran to the end.
     @discardableResult
-    public mutating func write(to output: OutputBuffer, speed: Double) throws(OutputError) -> Bool {
+    package mutating func write(to output: OutputBuffer, speed: Double) throws(OutputError) -> Bool {
         var pacer = Pacer(speed: speed)
         var written = 0
         let finished = try generate { line, tradeTime throws(OutputError) in

@@ -5,30 +5,30 @@ import BNCWire
 /// first line was, on the monotonic clock. Every deadline is computed from the start, not from
 /// the previous line, so sleeping late once never accumulates drift; an exchange time earlier than
 /// one already seen is due at once (time never runs backwards).
-public struct Pacer: Sendable {
+package struct Pacer: Sendable {
     /// 1 = real time, 10 = ten times faster, 0 = no pacing at all.
-    public let speed: Double
+    package let speed: Double
     private var originExchangeMicros: Int64?
     private var originWallNanos: UInt64 = 0
     private var latestMicros: Int64 = .min
 
-    public init(speed: Double) {
+    package init(speed: Double) {
         precondition(speed >= 0 && speed.isFinite)
         self.speed = speed
     }
 
     /// Whether `wait` ever sleeps.
-    public var isPacing: Bool { speed > 0 }
+    package var isPacing: Bool { speed > 0 }
 
     /// Epoch milliseconds or microseconds (≥ 10^14, DESIGN.md §1) as microseconds.
     @inline(__always)
-    public static func microseconds(_ exchangeTime: Int64) -> Int64 {
+    package static func microseconds(_ exchangeTime: Int64) -> Int64 {
         exchangeTime >= WireLimits.microsecondThreshold ? exchangeTime : exchangeTime &* 1000
     }
 
     /// Sleeps until the line with exchange time `exchangeTime` (ms or µs) is due.
     /// Returns false if SIGINT/SIGTERM arrived (the caller stops), true otherwise.
-    public mutating func wait(untilExchangeTime exchangeTime: Int64) -> Bool {
+    package mutating func wait(untilExchangeTime exchangeTime: Int64) -> Bool {
         guard speed > 0 else { return !SignalTrap.stopRequested }
         let micros = Self.microseconds(exchangeTime)
         guard let origin = originExchangeMicros else {
@@ -45,7 +45,7 @@ public struct Pacer: Sendable {
     }
 
     /// Sleeps until the monotonic clock reads `deadline`; false if a stop signal cut it short.
-    public static func sleep(untilMonotonicNanos deadline: UInt64) -> Bool {
+    package static func sleep(untilMonotonicNanos deadline: UInt64) -> Bool {
         while true {
             if SignalTrap.stopRequested { return false }
             let now = MonotonicClock.nowNanoseconds()

@@ -7,9 +7,9 @@ import BNCWire
 /// The layout comes from a header row if the file has one, else from the first data row (with the
 /// kind the file name gave, if any); `E` is set to the trade time, the only time the dumps carry.
 /// Make one converter per file: the layout is the file's.
-public struct PublicDataConverter: ~Copyable {
+package struct PublicDataConverter: ~Copyable {
     /// What one CSV line turned out to be.
-    public enum Row {
+    package enum Row {
         /// The trade line, `\n` included; valid until the next call.
         case trade(UnsafeRawBufferPointer)
         case header
@@ -17,14 +17,14 @@ public struct PublicDataConverter: ~Copyable {
         case malformed(PublicDataRowError)
     }
 
-    public static let maxColumns = 9
+    package static let maxColumns = 9
 
-    public let kindHint: PublicDataKind?
-    public let timestampUnit: TimestampUnit
+    package let kindHint: PublicDataKind?
+    package let timestampUnit: TimestampUnit
     /// Known after the header or the first good row.
-    public private(set) var layout: PublicDataLayout?
+    package private(set) var layout: PublicDataLayout?
     /// Trade lines produced so far.
-    public private(set) var tradeCount = 0
+    package private(set) var tradeCount = 0
     private var sawContent = false
     private let symbol: UnsafeMutableRawBufferPointer
     private let symbolCount: Int
@@ -34,7 +34,7 @@ public struct PublicDataConverter: ~Copyable {
     /// - Parameters:
     ///   - symbol: written in upper case.
     ///   - kind: the kind the file name or `--kind` gave; nil to tell from the columns.
-    public init(symbol: String, kind: PublicDataKind?, timestampUnit: TimestampUnit) {
+    package init(symbol: String, kind: PublicDataKind?, timestampUnit: TimestampUnit) {
         let bytes = Array(symbol.uppercased().utf8.prefix(WireLimits.maxSymbolLength))
         self.symbol = .allocate(byteCount: max(bytes.count, 1), alignment: 1)
         self.symbol.copyBytes(from: bytes)
@@ -50,7 +50,7 @@ public struct PublicDataConverter: ~Copyable {
     }
 
     /// Converts one line (without its `\n`).
-    public mutating func convert(_ line: UnsafeRawBufferPointer) -> Row {
+    package mutating func convert(_ line: UnsafeRawBufferPointer) -> Row {
         let count = line.count
         if count == 0 || ((line[0] == 0x20 || line[0] == 0x09) && line.allSatisfy({ $0 == 0x20 || $0 == 0x09 })) {
             return .blank

@@ -1,7 +1,7 @@
 import BNCCore
 
 /// Why converting public data stopped.
-public enum PublicDataError: ToolError, Sendable {
+package enum PublicDataError: ToolError, Sendable {
     /// Neither `--symbol` nor the file name says which symbol the rows are.
     case noSymbol(path: String)
     /// An input could not be opened (BNCCore's error, which names the path).
@@ -14,7 +14,7 @@ public enum PublicDataError: ToolError, Sendable {
     case malformedRow(location: String, line: Int, reason: PublicDataRowError)
     case output(OutputError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noSymbol(let path):
             return "\(path): cannot tell the symbol from the file name (expected SYMBOL-trades-DATE or SYMBOL-aggTrades-DATE); pass --symbol"
@@ -27,7 +27,7 @@ public enum PublicDataError: ToolError, Sendable {
     }
 
     /// The exit status this error ends the tool with (DESIGN.md §6).
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .noSymbol: return .usage
         case .open(let error): return error.exitStatus

@@ -2,19 +2,19 @@ import BNCWire
 
 /// What a Binance public-data file name says: `BTCUSDT-trades-2024-08-09.zip`,
 /// `BTCUSDT-aggTrades-2024-08.zip` (also the `.csv` inside, and any directory in front).
-public struct PublicDataFileName: Sendable, Equatable {
+package struct PublicDataFileName: Sendable, Equatable {
     /// Upper-case symbol, e.g. `BTCUSDT`.
-    public var symbol: String
-    public var kind: PublicDataKind
+    package var symbol: String
+    package var kind: PublicDataKind
     /// The date part as written: `2024-08-09` (daily) or `2024-08` (monthly).
-    public var period: String
+    package var period: String
 
-    public init(symbol: String, kind: PublicDataKind, period: String) {
+    package init(symbol: String, kind: PublicDataKind, period: String) {
         self.symbol = symbol; self.kind = kind; self.period = period
     }
 
     /// Parses the last path component; nil when it is not `SYMBOL-(trades|aggTrades)-PERIOD[.ext]`.
-    public init?(path: String) {
+    package init?(path: String) {
         let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
         var stem = Substring(name)
         for ext in [".zip", ".csv", ".ZIP", ".CSV"] where stem.hasSuffix(ext) {

@@ -3,19 +3,19 @@
 ///
 /// - trades: `id,price,qty,quoteQty,time,isBuyerMaker[,isBestMatch]`
 /// - aggTrades: `aggId,price,qty,firstId,lastId,time,isBuyerMaker[,isBestMatch]`
-public struct PublicDataLayout: Sendable, Equatable, CustomStringConvertible {
-    public var kind: PublicDataKind
-    public var hasBestMatch: Bool
+package struct PublicDataLayout: Sendable, Equatable, CustomStringConvertible {
+    package var kind: PublicDataKind
+    package var hasBestMatch: Bool
 
-    public init(kind: PublicDataKind, hasBestMatch: Bool) {
+    package init(kind: PublicDataKind, hasBestMatch: Bool) {
         self.kind = kind
         self.hasBestMatch = hasBestMatch
     }
 
-    public static let spotTrades = PublicDataLayout(kind: .trades, hasBestMatch: true)
-    public static let spotAggTrades = PublicDataLayout(kind: .aggTrades, hasBestMatch: true)
+    package static let spotTrades = PublicDataLayout(kind: .trades, hasBestMatch: true)
+    package static let spotAggTrades = PublicDataLayout(kind: .aggTrades, hasBestMatch: true)
 
-    public var columnCount: Int {
+    package var columnCount: Int {
         switch kind {
         case .trades: return hasBestMatch ? 7 : 6
         case .aggTrades: return hasBestMatch ? 8 : 7
@@ -26,13 +26,13 @@ public struct PublicDataLayout: Sendable, Equatable, CustomStringConvertible {
     var makerColumn: Int { timeColumn + 1 }
     var bestMatchColumn: Int { timeColumn + 2 }
 
-    public var description: String {
+    package var description: String {
         "\(kind.rawValue) (\(columnCount) columns\(hasBestMatch ? "" : ", no isBestMatch"))"
     }
 
     /// The layout a header row names, e.g. `id,price,qty,quote_qty,time,is_buyer_maker,is_best_match`
     /// or `agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker`.
-    public static func fromHeader(_ names: [String]) -> PublicDataLayout? {
+    package static func fromHeader(_ names: [String]) -> PublicDataLayout? {
         let normalized = names.map { $0.lowercased().filter { $0.isLetter } }
         let kind: PublicDataKind = normalized.contains(where: { $0.hasPrefix("first") }) ? .aggTrades : .trades
         for candidate in [PublicDataLayout(kind: kind, hasBestMatch: true), PublicDataLayout(kind: kind, hasBestMatch: false)]
@@ -45,7 +45,7 @@ public struct PublicDataLayout: Sendable, Equatable, CustomStringConvertible {
     /// The layout of a data row with `columnCount` columns, given what the file name says (if
     /// anything). Seven columns without a hint are spot trades when column 6 is a boolean,
     /// else futures aggTrades.
-    public static func fromRow(columnCount: Int, sixthColumnIsBoolean: Bool, hint: PublicDataKind?) -> PublicDataLayout? {
+    package static func fromRow(columnCount: Int, sixthColumnIsBoolean: Bool, hint: PublicDataKind?) -> PublicDataLayout? {
         switch (hint, columnCount) {
         case (.trades, 7): return .spotTrades
         case (.trades, 6): return PublicDataLayout(kind: .trades, hasBestMatch: false)

@@ -3,18 +3,18 @@ import Foundation
 import ZIPFoundation
 
 /// How `PublicDataReader` reads its files.
-public struct PublicDataOptions: Sendable {
+package struct PublicDataOptions: Sendable {
     /// Overrides the symbol in the file names (required for stdin and for renamed files).
-    public var symbol: String?
+    package var symbol: String?
     /// Overrides the kind in the file names; nil tells it from the name, header or columns.
-    public var kind: PublicDataKind?
-    public var timestampUnit: TimestampUnit
+    package var kind: PublicDataKind?
+    package var timestampUnit: TimestampUnit
     /// End at the first malformed row instead of skipping it.
-    public var strict: Bool
+    package var strict: Bool
     /// Malformed rows reported one by one per file; the rest are only counted.
-    public var reportLimit: Int
+    package var reportLimit: Int
 
-    public init(symbol: String? = nil, kind: PublicDataKind? = nil, timestampUnit: TimestampUnit = .milliseconds,
+    package init(symbol: String? = nil, kind: PublicDataKind? = nil, timestampUnit: TimestampUnit = .milliseconds,
                 strict: Bool = false, reportLimit: Int = 5) {
         self.symbol = symbol; self.kind = kind; self.timestampUnit = timestampUnit
         self.strict = strict; self.reportLimit = reportLimit
@@ -22,35 +22,35 @@ public struct PublicDataOptions: Sendable {
 }
 
 /// What a run converted.
-public struct PublicDataSummary: Sendable, Equatable {
+package struct PublicDataSummary: Sendable, Equatable {
     /// CSV files read (each file inside a zip counts).
-    public var files = 0
-    public var trades = 0
-    public var malformedRows = 0
+    package var files = 0
+    package var trades = 0
+    package var malformedRows = 0
     /// SIGINT/SIGTERM ended the run early (everything converted so far was written).
-    public var stopped = false
+    package var stopped = false
 
-    public init() {}
+    package init() {}
 }
 
 /// Converts Binance public-data dumps (https://data.binance.vision) to trade lines, file after
 /// file in the order given: plain CSV, CSV on stdin, or the `.zip` Binance ships, which is
 /// inflated in chunks with ZIPFoundation (never fully in memory, no external `unzip`).
-public final class PublicDataReader {
-    public let options: PublicDataOptions
-    public let output: OutputBuffer
-    public let diagnostics: Diagnostics
-    public private(set) var summary = PublicDataSummary()
+package final class PublicDataReader {
+    package let options: PublicDataOptions
+    package let output: OutputBuffer
+    package let diagnostics: Diagnostics
+    package private(set) var summary = PublicDataSummary()
     private var splitter = LineSplitter()
 
-    public init(options: PublicDataOptions, output: OutputBuffer, diagnostics: Diagnostics = Diagnostics(tool: "bnc-stream")) {
+    package init(options: PublicDataOptions, output: OutputBuffer, diagnostics: Diagnostics = Diagnostics(tool: "bnc-stream")) {
         self.options = options
         self.output = output
         self.diagnostics = diagnostics
     }
 
     /// The symbol the rows of `input` get: `--symbol`, else the file name's.
-    public func symbol(for input: InputFile) -> String? {
+    package func symbol(for input: InputFile) -> String? {
         if let symbol = options.symbol { return symbol.uppercased() }
         if input.isStandardInput { return nil }
         return PublicDataFileName(path: input.path)?.symbol
@@ -60,7 +60,7 @@ public final class PublicDataReader {
     /// Every input's symbol is checked before anything is written.
     /// - Throws: `PublicDataError`.
     @discardableResult
-    public func convert(_ inputs: [InputFile]) throws(PublicDataError) -> PublicDataSummary {
+    package func convert(_ inputs: [InputFile]) throws(PublicDataError) -> PublicDataSummary {
         for input in inputs where symbol(for: input) == nil {
             throw .noSymbol(path: input.displayName)
         }

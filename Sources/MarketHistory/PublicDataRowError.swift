@@ -1,7 +1,7 @@
 import BNCCore
 
 /// Why a public-data row was skipped; the description is what diagnostics print.
-public enum PublicDataRowError: ToolError, Sendable, Equatable {
+package enum PublicDataRowError: ToolError, Sendable, Equatable {
     case columnCount(found: Int, expected: Int)
     case unknownLayout(columns: Int)
     case invalidInteger(column: String)
@@ -10,7 +10,7 @@ public enum PublicDataRowError: ToolError, Sendable, Equatable {
     case invalidBoolean(column: String)
     case oversized(length: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .columnCount(let found, let expected): return "\(found) columns, expected \(expected)"
         case .unknownLayout(let columns):
@@ -24,5 +24,5 @@ public enum PublicDataRowError: ToolError, Sendable, Equatable {
     }
 
     /// A row that cannot be converted is bad input data (it ends the run under `--strict`).
-    public var exitStatus: ExitStatus { .dataError }
+    package var exitStatus: ExitStatus { .dataError }
 }

@@ -2,7 +2,7 @@ import BNCCore
 import BNCWire
 
 /// Why a replay stopped.
-public enum ReplayError: ToolError, Sendable {
+package enum ReplayError: ToolError, Sendable {
     /// An input could not be opened (BNCCore's error, which names the path).
     case open(InputFileError)
     /// An input could not be read.
@@ -13,7 +13,7 @@ public enum ReplayError: ToolError, Sendable {
     case malformedLine(location: String, line: Int, reason: String)
     case output(OutputError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .open(let error): return error.description
         case .read(let path, let error): return "\(path): \(error)"
@@ -24,7 +24,7 @@ public enum ReplayError: ToolError, Sendable {
         }
     }
 
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .open(let error): return error.exitStatus
         case .read(_, let error): return error.exitStatus
@@ -36,28 +36,28 @@ public enum ReplayError: ToolError, Sendable {
 }
 
 /// What a replay wrote.
-public struct ReplaySummary: Sendable, Equatable {
-    public var lines = 0
-    public var malformedLines = 0
-    public var stopped = false
-    public init() {}
+package struct ReplaySummary: Sendable, Equatable {
+    package var lines = 0
+    package var malformedLines = 0
+    package var stopped = false
+    package init() {}
 }
 
 /// Replays recorded trade lines (NDJSON, plain) in the order given, each line passed through
 /// byte for byte, paced by its exchange trade time `T` (see `Pacer`). Lines that carry no
 /// readable `T` are not trades (DESIGN.md §1): they are skipped and counted, or end the run
 /// with `strict`. When pacing, every line is flushed the moment it is due.
-public final class Replayer {
-    public let output: OutputBuffer
-    public let diagnostics: Diagnostics
-    public let strict: Bool
-    public let reportLimit: Int
-    public private(set) var summary = ReplaySummary()
+package final class Replayer {
+    package let output: OutputBuffer
+    package let diagnostics: Diagnostics
+    package let strict: Bool
+    package let reportLimit: Int
+    package private(set) var summary = ReplaySummary()
     private var pacer: Pacer
     /// Below `OutputBuffer`'s default flush threshold, so an `append` never flushes half a line.
     static let flushBefore = 1 << 15
 
-    public init(speed: Double, output: OutputBuffer, strict: Bool = false, reportLimit: Int = 5,
+    package init(speed: Double, output: OutputBuffer, strict: Bool = false, reportLimit: Int = 5,
                 diagnostics: Diagnostics = Diagnostics(tool: "bnc-stream")) {
         pacer = Pacer(speed: speed)
         self.output = output
@@ -68,7 +68,7 @@ public final class Replayer {
 
     /// Replays `inputs` as one timeline; the output is flushed at the end.
     @discardableResult
-    public func replay(_ inputs: [InputFile]) throws(ReplayError) -> ReplaySummary {
+    package func replay(_ inputs: [InputFile]) throws(ReplayError) -> ReplaySummary {
         for input in inputs {
             let finished = SignalTrap.stopRequested ? false : try replay(input)
             if !finished {

@@ -1,8 +1,8 @@
 import BNCCore
 
 /// An anomaly the simulator plants in its synthetic market, as written to the labels file.
-public struct SimulationEpisode: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
+package struct SimulationEpisode: Sendable, Equatable {
+    package enum Kind: String, Sendable, CaseIterable {
         /// Arrivals several times faster than the regime's (`magnitude` = the rate factor).
         case volumeBurst = "volume_burst"
         /// The price runs several percent in seconds, then gives back half
@@ -14,21 +14,21 @@ public struct SimulationEpisode: Sendable, Equatable {
         case hugeTrades = "huge_trades"
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// `[start, end)` in epoch milliseconds.
-    public var start: Int64
-    public var end: Int64
-    public var magnitude: Double
+    package var start: Int64
+    package var end: Int64
+    package var magnitude: Double
 
-    public init(kind: Kind, start: Int64, end: Int64, magnitude: Double) {
+    package init(kind: Kind, start: Int64, end: Int64, magnitude: Double) {
         self.kind = kind; self.start = start; self.end = end; self.magnitude = magnitude
     }
 
-    public func contains(_ time: Int64) -> Bool { time >= start && time < end }
+    package func contains(_ time: Int64) -> Bool { time >= start && time < end }
 
     /// The labels file: a JSON array, one episode per line, in time order:
     /// `{"kind":"volume_burst","start":…,"end":…,"start_iso":"…","end_iso":"…","magnitude":…}`.
-    public static func labelsJSON(_ episodes: [SimulationEpisode]) -> String {
+    package static func labelsJSON(_ episodes: [SimulationEpisode]) -> String {
         var text = "[\n"
         for (i, episode) in episodes.enumerated() {
             text += "  {\"kind\":\"\(episode.kind.rawValue)\",\"start\":\(episode.start),\"end\":\(episode.end)"
@@ -54,7 +54,7 @@ extension SimulationEpisode {
     /// Writes `labelsJSON(episodes)` to `path` through a temporary file beside it
     /// (`.NAME.partial`), fsynced and renamed into place, so a reader never sees half a file. On
     /// failure the temporary file is removed and an existing `path` is left as it was.
-    public static func writeLabels(_ episodes: [SimulationEpisode], to path: String) throws(LabelsFileError) {
+    package static func writeLabels(_ episodes: [SimulationEpisode], to path: String) throws(LabelsFileError) {
         let slash = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
         let temporary = String(path[..<slash]) + "." + String(path[slash...]) + ".partial"
         let fd = temporary.withCString { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }

@@ -5,12 +5,12 @@ import BNCCore
 /// Ours rather than `SystemRandomNumberGenerator` so a seed gives the same stream everywhere, and
 /// the draws below are written out here (not the standard library's `random(in:using:)`, whose
 /// algorithm may change between releases) so the simulator's output for a seed never changes.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public private(set) var state: UInt64
+package struct SplitMix64: RandomNumberGenerator, Sendable {
+    package private(set) var state: UInt64
 
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -20,32 +20,32 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
     /// Uniform in [0, 1), 53 random bits.
     @inline(__always)
-    public mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+    package mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
 
     /// Uniform in (0, 1): safe to take the logarithm of.
     @inline(__always)
-    public mutating func openUnit() -> Double { (Double(next() >> 11) + 0.5) * 0x1p-53 }
+    package mutating func openUnit() -> Double { (Double(next() >> 11) + 0.5) * 0x1p-53 }
 
     /// Uniform in [low, high).
     @inline(__always)
-    public mutating func uniform(_ low: Double, _ high: Double) -> Double { low + (high - low) * unit() }
+    package mutating func uniform(_ low: Double, _ high: Double) -> Double { low + (high - low) * unit() }
 
     /// Exponential with the given rate (mean 1 / rate).
     @inline(__always)
-    public mutating func exponential(rate: Double) -> Double { -log(openUnit()) / rate }
+    package mutating func exponential(rate: Double) -> Double { -log(openUnit()) / rate }
 
     /// Standard normal by Box–Muller (one draw per call; the sine half is dropped for simplicity).
     @inline(__always)
-    public mutating func normal() -> Double {
+    package mutating func normal() -> Double {
         sqrt(-2 * log(openUnit())) * cos(2 * Double.pi * unit())
     }
 
     /// True with probability `p`.
     @inline(__always)
-    public mutating func chance(_ p: Double) -> Bool { unit() < p }
+    package mutating func chance(_ p: Double) -> Bool { unit() < p }
 
     /// Uniform integer in 0..<bound (bound > 0), by rejection, so it is unbiased.
-    public mutating func below(_ bound: UInt64) -> UInt64 {
+    package mutating func below(_ bound: UInt64) -> UInt64 {
         precondition(bound > 0)
         let limit = UInt64.max - UInt64.max % bound
         while true {

@@ -6,7 +6,7 @@ import BNCWire
 /// ≥ 10^14 is microseconds (DESIGN.md §1). The default writes milliseconds whatever the file
 /// holds, so files from before and after the switch make one consistent stream, exactly like the
 /// live stream's default; `source` keeps each value as the file has it (lossless).
-public enum TimestampUnit: String, Sendable, CaseIterable {
+package enum TimestampUnit: String, Sendable, CaseIterable {
     /// Epoch milliseconds (microseconds are truncated to their millisecond).
     case milliseconds = "ms"
     /// Epoch microseconds (milliseconds are multiplied by 1000).
@@ -16,7 +16,7 @@ public enum TimestampUnit: String, Sendable, CaseIterable {
 
     /// Converts a timestamp read from a file.
     @inline(__always)
-    public func convert(_ value: Int64) -> Int64 {
+    package func convert(_ value: Int64) -> Int64 {
         let isMicro = value >= WireLimits.microsecondThreshold
         switch self {
         case .milliseconds: return isMicro ? value / 1000 : value

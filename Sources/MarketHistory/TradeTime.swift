@@ -3,10 +3,10 @@ import BNCWire
 
 /// Reads the exchange trade time `T` of a trade line, bare or inside the combined-stream envelope
 /// `{"stream":…,"data":{…}}`, validating the JSON on the way (DESIGN.md §1).
-public enum TradeTime {
+package enum TradeTime {
     /// `T` as written (epoch ms, or µs when ≥ `WireLimits.microsecondThreshold`), found with
     /// BNCWire's peek at the line.
-    public static func read(_ line: UnsafeRawBufferPointer) -> Result<Int64, TradeTimeError> {
+    package static func read(_ line: UnsafeRawBufferPointer) -> Result<Int64, TradeTimeError> {
         let peek: TradeLinePeek
         do {
             peek = try TradeLinePeek(line)

@@ -2,12 +2,12 @@ import BNCCore
 
 /// Why a line carries no usable exchange trade time `T` (`TradeTime.read`): bad input data, exit
 /// 65 when it ends a tool (`replay --strict`). The description is what follows the line's place.
-public enum TradeTimeError: ToolError, Sendable, Equatable {
+package enum TradeTimeError: ToolError, Sendable, Equatable {
     case json(JSONScanError)
     case missingTradeTime
     case invalidTradeTime
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .json(let error): return error.description
         case .missingTradeTime: return "no trade time \"T\""
@@ -15,5 +15,5 @@ public enum TradeTimeError: ToolError, Sendable, Equatable {
         }
     }
 
-    public var exitStatus: ExitStatus { .dataError }
+    package var exitStatus: ExitStatus { .dataError }
 }

@@ -5,30 +5,30 @@ import BNCWire
 /// `TradeLineWriter`, the values as REST gives them (decimals verbatim): `historicalTrades` → `{"e":"trade","E":time,"s":…,"t":id,"p":…,"q":…,"T":time,"m":…,"M":…}`
 /// and `aggTrades` → `{"e":"aggTrade","E":T,"s":…,"a":…,"p":…,"q":…,"f":…,"l":…,"T":…,"m":…,"M":…}`.
 /// REST has no event time, so `E` repeats the trade time.
-public enum BackfillConverter {
+package enum BackfillConverter {
     /// Why a REST answer is not a list of trades. Backfill treats it as a gap it reports and goes
     /// on; should it end a tool, the exchange's data was unusable: exit 65.
-    public enum ConversionError: ToolError, Sendable, Equatable {
+    package enum ConversionError: ToolError, Sendable, Equatable {
         case notAnArray
         case badElement(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .notAnArray: return "REST answer: not a JSON array of trade objects"
             case .badElement(let why): return "REST trade: \(why)"
             }
         }
 
-        public var exitStatus: ExitStatus { .dataError }
+        package var exitStatus: ExitStatus { .dataError }
     }
 
     /// Why `convert` stopped: the REST answer was unusable, or the caller's `body` threw (its
     /// error passed through unchanged, typed), so a failed write is never taken for a bad page.
-    public enum PageError<Body: Error>: Error, CustomStringConvertible {
+    package enum PageError<Body: Error>: Error, CustomStringConvertible {
         case conversion(ConversionError)
         case body(Body)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .conversion(let error): return error.description
             case .body(let error): return String(describing: error)
@@ -39,7 +39,7 @@ public enum BackfillConverter {
     /// Calls `body(id, line)` for each element of the JSON array `json`, in order. The line
     /// (without its `\n`) comes from BNCWire's `TradeLineWriter`, the one trade-line writer.
     /// Elements before a bad one have been handed to `body` when the error comes.
-    public static func convert<E: Error>(
+    package static func convert<E: Error>(
         _ json: UnsafeRawBufferPointer, symbol: String, kind: StreamKind,
         _ body: (Int64, UnsafeRawBufferPointer) throws(E) -> Void
     ) throws(PageError<E>) {
@@ -144,7 +144,7 @@ public enum BackfillConverter {
 }
 
 extension BackfillConverter.PageError: ToolError where Body: ToolError {
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .conversion(let error): return error.exitStatus
         case .body(let error): return error.exitStatus

@@ -2,7 +2,7 @@ import BNCCore
 
 /// Why a connection ended or could not be opened. Every case leads to a reconnect (or, for the
 /// rollover candidate, to another try later); none ends the tool by itself.
-public enum ConnectionError: ToolError, Sendable {
+package enum ConnectionError: ToolError, Sendable {
     case connectFailed(String)
     case handshake(HandshakeError)
     case handshakeTimeout
@@ -13,7 +13,7 @@ public enum ConnectionError: ToolError, Sendable {
     case closeFrame(code: UInt16?, reason: String)
     case idle(milliseconds: Int64)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .connectFailed(let m): return "connect failed: \(m)"
         case .handshake(let e): return "handshake failed: \(e)"
@@ -29,10 +29,10 @@ public enum ConnectionError: ToolError, Sendable {
     }
 
     /// Every connection failure that outlasts the retries means the exchange is unavailable.
-    public var exitStatus: ExitStatus { .unavailable }
+    package var exitStatus: ExitStatus { .unavailable }
 
     /// Seconds the server asked us to wait (HTTP 429/418 with Retry-After on the upgrade).
-    public var retryAfterSeconds: Int? {
+    package var retryAfterSeconds: Int? {
         if case .handshake(.rejected(let status, let retryAfter)) = self, status == 429 || status == 418 {
             return retryAfter ?? 60
         }

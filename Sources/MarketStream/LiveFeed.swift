@@ -15,8 +15,8 @@ import BNCCore
 ///
 /// Everything runs on the calling thread (see `runOnDedicatedThread`): one event loop over at
 /// most two connections, `curl_easy_recv` first and `poll` only when every socket said `CURLE_AGAIN`.
-public final class LiveFeed {
-    public let configuration: LiveFeedConfiguration
+package final class LiveFeed {
+    package let configuration: LiveFeedConfiguration
     let output: OutputBuffer
     let diagnostics: Diagnostics
     private let stop: () -> Bool
@@ -38,16 +38,16 @@ public final class LiveFeed {
     private var reportedSkips = 0
 
     /// Counters for the closing summary and for tests.
-    public private(set) var statistics = Statistics()
+    package private(set) var statistics = Statistics()
 
-    public struct Statistics: Sendable {
-        public var tradesWritten: Int64 = 0
-        public var duplicatesDropped: Int64 = 0
-        public var backfilled: Int64 = 0
-        public var missingUnfilled: Int64 = 0
-        public var connections = 0
-        public var rollovers = 0
-        public var skippedMessages: Int64 = 0
+    package struct Statistics: Sendable {
+        package var tradesWritten: Int64 = 0
+        package var duplicatesDropped: Int64 = 0
+        package var backfilled: Int64 = 0
+        package var missingUnfilled: Int64 = 0
+        package var connections = 0
+        package var rollovers = 0
+        package var skippedMessages: Int64 = 0
     }
 
     final class Session {
@@ -93,7 +93,7 @@ public final class LiveFeed {
         }
     }
 
-    public convenience init(configuration: LiveFeedConfiguration, output: OutputBuffer, diagnostics: Diagnostics,
+    package convenience init(configuration: LiveFeedConfiguration, output: OutputBuffer, diagnostics: Diagnostics,
                             stop: @escaping () -> Bool = { SignalTrap.stopRequested }) {
         self.init(configuration: configuration, output: output, diagnostics: diagnostics, stop: stop,
                   makeConnection: { WebSocketConnection(endpoint: $0, maxMessageSize: $1) }, backfiller: nil)
@@ -123,7 +123,7 @@ public final class LiveFeed {
     }
 
     /// Runs the feed on a new thread of its own (not the cooperative pool) and waits for it.
-    public static func runOnDedicatedThread(configuration: LiveFeedConfiguration, diagnostics: Diagnostics) -> ExitStatus {
+    package static func runOnDedicatedThread(configuration: LiveFeedConfiguration, diagnostics: Diagnostics) -> ExitStatus {
         DedicatedThread(stackSize: 1 << 20) {
             LiveFeed(configuration: configuration, output: OutputBuffer(fileDescriptor: 1), diagnostics: diagnostics).run()
         }.join()
@@ -132,7 +132,7 @@ public final class LiveFeed {
     // MARK: - The event loop
 
     /// Runs until a signal, a closed downstream pipe, or `maxRetries` exhausted.
-    public func run() -> ExitStatus {
+    package func run() -> ExitStatus {
         _ = bnc_global_init_once
         let status = loop()
         // Whatever ended the run, what was received is written (a no-op after EPIPE).

@@ -1,12 +1,12 @@
 import BNCCore
 
 /// Why an endpoint or symbol list cannot be used.
-public enum StreamConfigurationError: ToolError, Sendable, Equatable {
+package enum StreamConfigurationError: ToolError, Sendable, Equatable {
     case badEndpoint(String)
     case badSymbol(String)
     case tooManySymbols(Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .badEndpoint(let e): return "endpoint \"\(e)\" is not a ws:// or wss:// URL"
         case .badSymbol(let s): return "symbol \"\(s)\" must be letters and digits"
@@ -15,29 +15,29 @@ public enum StreamConfigurationError: ToolError, Sendable, Equatable {
     }
 
     /// Only the command line names endpoints and symbols.
-    public var exitStatus: ExitStatus { .usage }
+    package var exitStatus: ExitStatus { .usage }
 }
 
 /// Which Binance stream to subscribe to for each symbol.
-public enum StreamKind: String, Sendable, CaseIterable {
+package enum StreamKind: String, Sendable, CaseIterable {
     case trade
     case aggTrade
 }
 
 /// Where to connect: the URL libcurl opens (https/http, since Debian's libcurl has no ws scheme)
 /// and the request target of the upgrade.
-public struct StreamEndpoint: Sendable, Equatable {
-    public static let maxStreamsPerConnection = 1024
+package struct StreamEndpoint: Sendable, Equatable {
+    package static let maxStreamsPerConnection = 1024
 
-    public var secure: Bool
-    public var host: String
-    public var port: Int
+    package var secure: Bool
+    package var host: String
+    package var port: Int
     /// Path and query of the upgrade request, e.g. `/ws/btcusdt@trade`.
-    public var target: String
+    package var target: String
 
     /// One symbol: `/ws/<symbol>@<kind>`; several: the combined stream `/stream?streams=a@kind/b@kind`,
     /// whose `{"stream":…,"data":…}` envelope the feed unwraps.
-    public init(endpoint: String, symbols: [String], kind: StreamKind) throws(StreamConfigurationError) {
+    package init(endpoint: String, symbols: [String], kind: StreamKind) throws(StreamConfigurationError) {
         guard !symbols.isEmpty, symbols.count <= Self.maxStreamsPerConnection else { throw .tooManySymbols(symbols.count) }
         var rest: Substring
         if endpoint.hasPrefix("wss://") { secure = true; rest = endpoint.dropFirst(6) }
@@ -68,12 +68,12 @@ public struct StreamEndpoint: Sendable, Equatable {
     }
 
     /// The URL handed to libcurl for the TCP/TLS connection.
-    public var curlURL: String { (secure ? "https://" : "http://") + host + ":" + String(port) + "/" }
+    package var curlURL: String { (secure ? "https://" : "http://") + host + ":" + String(port) + "/" }
 
-    public var hostHeader: String {
+    package var hostHeader: String {
         let defaultPort = secure ? 443 : 80
         return port == defaultPort ? host : host + ":" + String(port)
     }
 
-    public var description: String { (secure ? "wss://" : "ws://") + hostHeader + target }
+    package var description: String { (secure ? "wss://" : "ws://") + hostHeader + target }
 }

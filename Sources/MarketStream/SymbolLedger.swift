@@ -1,21 +1,21 @@
 /// The last id written per symbol: what makes duplicates droppable and gaps visible across
 /// reconnects and rollovers. Lookup by the raw `s` bytes; the last hit is checked first, so the
 /// single-symbol case never hashes.
-public struct SymbolLedger: Sendable {
-    public struct Entry: Sendable {
-        public var symbol: String
+package struct SymbolLedger: Sendable {
+    package struct Entry: Sendable {
+        package var symbol: String
         var bytes: [UInt8]
-        public var lastID: Int64?
+        package var lastID: Int64?
     }
 
-    public private(set) var entries: [Entry] = []
+    package private(set) var entries: [Entry] = []
     private var index: [String: Int] = [:]
     private var lastHit = 0
 
-    public init() {}
+    package init() {}
 
     /// The slot of `symbol`, created on first sight.
-    public mutating func slot(for symbol: UnsafeRawBufferPointer) -> Int {
+    package mutating func slot(for symbol: UnsafeRawBufferPointer) -> Int {
         if lastHit < entries.count, entries[lastHit].bytes.elementsEqual(symbol) { return lastHit }
         let name = String(decoding: symbol, as: UTF8.self)
         if let i = index[name] { lastHit = i; return i }
@@ -25,14 +25,14 @@ public struct SymbolLedger: Sendable {
         return lastHit
     }
 
-    public mutating func slot(for symbol: String) -> Int {
+    package mutating func slot(for symbol: String) -> Int {
         var s = symbol
         return s.withUTF8 { slot(for: UnsafeRawBufferPointer($0)) }
     }
 
-    public subscript(slot: Int) -> Entry { entries[slot] }
+    package subscript(slot: Int) -> Entry { entries[slot] }
 
-    public mutating func setLastID(_ id: Int64, slot: Int) { entries[slot].lastID = id }
+    package mutating func setLastID(_ id: Int64, slot: Int) { entries[slot].lastID = id }
 
-    public func lastID(of symbol: String) -> Int64? { index[symbol].flatMap { entries[$0].lastID } }
+    package func lastID(of symbol: String) -> Int64? { index[symbol].flatMap { entries[$0].lastID } }
 }

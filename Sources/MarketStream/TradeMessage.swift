@@ -3,8 +3,8 @@ import BNCWire
 
 /// What one stream message is, found without copying: where the trade payload lies (the `data`
 /// object of a combined-stream envelope, or the whole message), its symbol and its consecutive id.
-public struct TradeMessage: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+package struct TradeMessage: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// A `trade` or `aggTrade` event with a symbol and an id.
         case trade
         /// Binance's `serverShutdown` event: this connection is about to end.
@@ -15,17 +15,17 @@ public struct TradeMessage: Sendable, Equatable {
         case invalid(String)
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// Byte range of the payload to write (exactly as received).
-    public var payload: Range<Int>
+    package var payload: Range<Int>
     /// Byte range of the `s` string contents.
-    public var symbol: Range<Int>
+    package var symbol: Range<Int>
     /// `t` for trades, `a` for aggregate trades.
-    public var id: Int64
+    package var id: Int64
 
     /// Classifies `bytes` (one text message) with BNCWire's peek, so the feed and bnc-window
     /// agree on what a trade line, its symbol and its id are.
-    public static func inspect(_ bytes: UnsafeRawBufferPointer) -> TradeMessage {
+    package static func inspect(_ bytes: UnsafeRawBufferPointer) -> TradeMessage {
         let peek: TradeLinePeek
         do {
             peek = try TradeLinePeek(bytes)

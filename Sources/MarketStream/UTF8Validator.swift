@@ -1,7 +1,7 @@
 /// Strict UTF-8 validation (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF) over raw
 /// bytes, with an 8-bytes-at-a-time ASCII fast path since market data is almost all ASCII.
-public enum UTF8Validator {
-    public static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
+package enum UTF8Validator {
+    package static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let n = bytes.count
         var i = 0
@@ -41,5 +41,5 @@ public enum UTF8Validator {
         return true
     }
 
-    public static func isValid(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { isValid($0) } }
+    package static func isValid(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { isValid($0) } }
 }

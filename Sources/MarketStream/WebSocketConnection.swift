@@ -2,14 +2,14 @@ import CCurl
 import BNCCore
 
 /// TLS settings shared by the WebSocket and REST handles. Verification is always on.
-public struct TLSOptions: Sendable, Equatable {
+package struct TLSOptions: Sendable, Equatable {
     /// An extra CA certificate (PEM) trusted in addition to the system store.
-    public var extraCAFile: String?
+    package var extraCAFile: String?
     /// The system's hashed CA directory, kept next to `extraCAFile` so adding a CA does not
     /// replace the system trust (CURLOPT_CAINFO alone would).
-    public var systemCAPath: String
+    package var systemCAPath: String
 
-    public init(extraCAFile: String? = nil, systemCAPath: String = "/etc/ssl/certs") {
+    package init(extraCAFile: String? = nil, systemCAPath: String = "/etc/ssl/certs") {
         self.extraCAFile = extraCAFile
         self.systemCAPath = systemCAPath
     }

@@ -1,8 +1,8 @@
 /// Builds frames (RFC 6455 §5.2). Clients mask every frame they send (§5.3) with a fresh key.
-public enum WebSocketFrameEncoder {
+package enum WebSocketFrameEncoder {
     /// Appends one frame carrying `payload` to `out`, using the shortest length encoding
     /// (7, 16 or 64 bits) and masking the payload with `maskKey` when given.
-    public static func append(
+    package static func append(
         opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer, fin: Bool = true,
         maskKey: (UInt8, UInt8, UInt8, UInt8)?, to out: inout [UInt8]
     ) {
@@ -28,7 +28,7 @@ public enum WebSocketFrameEncoder {
     }
 
     /// One frame as a new array.
-    public static func frame(
+    package static func frame(
         opcode: WebSocketOpcode, payload: some Collection<UInt8>, fin: Bool = true,
         maskKey: (UInt8, UInt8, UInt8, UInt8)?
     ) -> [UInt8] {
@@ -40,7 +40,7 @@ public enum WebSocketFrameEncoder {
     }
 
     /// A client frame with a random masking key.
-    public static func clientFrame(opcode: WebSocketOpcode, payload: some Collection<UInt8>) -> [UInt8] {
+    package static func clientFrame(opcode: WebSocketOpcode, payload: some Collection<UInt8>) -> [UInt8] {
         var rng = SystemRandomNumberGenerator()
         let r = rng.next() as UInt32
         let key = (UInt8(r >> 24), UInt8((r >> 16) & 0xFF), UInt8((r >> 8) & 0xFF), UInt8(r & 0xFF))
@@ -48,7 +48,7 @@ public enum WebSocketFrameEncoder {
     }
 
     /// The payload of a close frame: a 2-byte status code and an optional UTF-8 reason.
-    public static func closePayload(code: UInt16, reason: String = "") -> [UInt8] {
+    package static func closePayload(code: UInt16, reason: String = "") -> [UInt8] {
         [UInt8(code >> 8), UInt8(code & 0xFF)] + Array(reason.utf8.prefix(123))
     }
 }

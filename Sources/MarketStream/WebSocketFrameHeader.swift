@@ -1,16 +1,16 @@
 /// The fixed part of one frame (RFC 6455 §5.2), parsed from the front of a byte buffer.
-public struct WebSocketFrameHeader: Sendable, Equatable {
-    public var fin: Bool
-    public var opcode: WebSocketOpcode
+package struct WebSocketFrameHeader: Sendable, Equatable {
+    package var fin: Bool
+    package var opcode: WebSocketOpcode
     /// The masking key as the four bytes appear on the wire, nil for an unmasked frame.
-    public var maskKey: (UInt8, UInt8, UInt8, UInt8)?
+    package var maskKey: (UInt8, UInt8, UInt8, UInt8)?
     /// Bytes of header before the payload: 2, 4 or 10, plus 4 when masked.
-    public var headerLength: Int
-    public var payloadLength: Int
+    package var headerLength: Int
+    package var payloadLength: Int
 
-    public var frameLength: Int { headerLength + payloadLength }
+    package var frameLength: Int { headerLength + payloadLength }
 
-    public init(fin: Bool, opcode: WebSocketOpcode, maskKey: (UInt8, UInt8, UInt8, UInt8)?, headerLength: Int, payloadLength: Int) {
+    package init(fin: Bool, opcode: WebSocketOpcode, maskKey: (UInt8, UInt8, UInt8, UInt8)?, headerLength: Int, payloadLength: Int) {
         self.fin = fin
         self.opcode = opcode
         self.maskKey = maskKey
@@ -18,7 +18,7 @@ public struct WebSocketFrameHeader: Sendable, Equatable {
         self.payloadLength = payloadLength
     }
 
-    public static func == (a: Self, b: Self) -> Bool {
+    package static func == (a: Self, b: Self) -> Bool {
         a.fin == b.fin && a.opcode == b.opcode && a.headerLength == b.headerLength && a.payloadLength == b.payloadLength
             && a.maskKey.map { [$0.0, $0.1, $0.2, $0.3] } == b.maskKey.map { [$0.0, $0.1, $0.2, $0.3] }
     }
@@ -26,7 +26,7 @@ public struct WebSocketFrameHeader: Sendable, Equatable {
     /// Parses the header at the start of `bytes`. Returns nil when `bytes` does not yet hold the
     /// whole header; throws when the header is invalid or announces a payload over `maxPayload`,
     /// which is checked before any payload byte is buffered, so a hostile length never allocates.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, maxPayload: Int) throws(WebSocketProtocolError) -> WebSocketFrameHeader? {
+    package static func parse(_ bytes: UnsafeRawBufferPointer, maxPayload: Int) throws(WebSocketProtocolError) -> WebSocketFrameHeader? {
         guard bytes.count >= 2 else { return nil }
         let b0 = bytes[0], b1 = bytes[1]
         guard b0 & 0x70 == 0 else { throw .reservedBitsSet }

@@ -2,7 +2,7 @@ import CCurl
 import BNCCore
 
 /// Why the HTTP upgrade did not produce a WebSocket (RFC 6455 §4.1).
-public enum HandshakeError: ToolError, Sendable, Equatable {
+package enum HandshakeError: ToolError, Sendable, Equatable {
     /// The server answered with a status other than 101; `retryAfter` in seconds when it said.
     case rejected(status: Int, retryAfter: Int?)
     case malformedResponse
@@ -10,7 +10,7 @@ public enum HandshakeError: ToolError, Sendable, Equatable {
     case missingUpgrade
     case badAccept(String?)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .rejected(let status, let retryAfter):
             return "upgrade refused with HTTP \(status)" + (retryAfter.map { " (Retry-After \($0) s)" } ?? "")
@@ -22,35 +22,35 @@ public enum HandshakeError: ToolError, Sendable, Equatable {
     }
 
     /// The exchange would not give us a stream.
-    public var exitStatus: ExitStatus { .unavailable }
+    package var exitStatus: ExitStatus { .unavailable }
 }
 
 /// The opening handshake: the client's upgrade request and the check of the server's answer.
-public struct WebSocketHandshake: Sendable {
-    public static let guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-    public static let maxResponseHeaderBytes = 16 << 10
+package struct WebSocketHandshake: Sendable {
+    package static let guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+    package static let maxResponseHeaderBytes = 16 << 10
 
     /// `host[:port]` as it goes into the Host header.
-    public var hostHeader: String
+    package var hostHeader: String
     /// Request target: path and query.
-    public var target: String
+    package var target: String
     /// Base64 of 16 random bytes.
-    public var key: String
+    package var key: String
 
-    public init(hostHeader: String, target: String, key: String = WebSocketHandshake.randomKey()) {
+    package init(hostHeader: String, target: String, key: String = WebSocketHandshake.randomKey()) {
         self.hostHeader = hostHeader
         self.target = target
         self.key = key
     }
 
-    public static func randomKey() -> String {
+    package static func randomKey() -> String {
         var rng = SystemRandomNumberGenerator()
         var bytes: [UInt8] = []
         for _ in 0..<16 { bytes.append(UInt8.random(in: 0...255, using: &rng)) }
         return Base64.encode(bytes)
     }
 
-    public var request: String {
+    package var request: String {
         "GET \(target) HTTP/1.1\r\n"
             + "Host: \(hostHeader)\r\n"
             + "Upgrade: websocket\r\n"
@@ -62,7 +62,7 @@ public struct WebSocketHandshake: Sendable {
     }
 
     /// base64(SHA-1(key + GUID)) — what the server must echo in Sec-WebSocket-Accept.
-    public static func acceptValue(forKey key: String) -> String {
+    package static func acceptValue(forKey key: String) -> String {
         let input = Array((key + guid).utf8)
         var digest = [UInt8](repeating: 0, count: 20)
         input.withUnsafeBytes { bnc_sha1($0.baseAddress, $0.count, &digest) }
@@ -70,16 +70,16 @@ public struct WebSocketHandshake: Sendable {
     }
 
     /// A parsed HTTP response head.
-    public struct Response: Sendable, Equatable {
-        public var status: Int
+    package struct Response: Sendable, Equatable {
+        package var status: Int
         /// Header names lower-cased; repeated headers joined with ", ".
-        public var headers: [String: String]
+        package var headers: [String: String]
         /// Bytes of the head including the blank line; what follows are frames.
-        public var headLength: Int
+        package var headLength: Int
     }
 
     /// Parses the response head from the front of `bytes`; nil while the blank line is missing.
-    public static func parseResponse(_ bytes: UnsafeRawBufferPointer) throws(HandshakeError) -> Response? {
+    package static func parseResponse(_ bytes: UnsafeRawBufferPointer) throws(HandshakeError) -> Response? {
         var headEnd: Int?
         if bytes.count >= 4 {
             for i in 0...(bytes.count - 4) where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 {
@@ -108,7 +108,7 @@ public struct WebSocketHandshake: Sendable {
     }
 
     /// Checks a response against this request: 101, the upgrade headers, and the accept value.
-    public func verify(_ response: Response) throws(HandshakeError) {
+    package func verify(_ response: Response) throws(HandshakeError) {
         guard response.status == 101 else {
             let retryAfter = response.headers["retry-after"].flatMap { Int($0.trimming(" ")) }
             throw .rejected(status: response.status, retryAfter: retryAfter)

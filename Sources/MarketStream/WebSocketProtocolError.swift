@@ -2,7 +2,7 @@ import BNCCore
 
 /// Why the byte stream from the peer is not acceptable WebSocket (RFC 6455 §5). Every case ends the
 /// connection: the feed reconnects instead of guessing.
-public enum WebSocketProtocolError: ToolError, Sendable, Equatable {
+package enum WebSocketProtocolError: ToolError, Sendable, Equatable {
     case reservedBitsSet
     case unknownOpcode(UInt8)
     case fragmentedControlFrame
@@ -17,7 +17,7 @@ public enum WebSocketProtocolError: ToolError, Sendable, Equatable {
     case invalidUTF8
     case invalidClosePayload
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .reservedBitsSet: return "frame with reserved bits set (no extension was negotiated)"
         case .unknownOpcode(let op): return "frame with unknown opcode 0x\(String(op, radix: 16))"
@@ -36,5 +36,5 @@ public enum WebSocketProtocolError: ToolError, Sendable, Equatable {
     }
 
     /// The peer does not speak WebSocket: the service is unusable.
-    public var exitStatus: ExitStatus { .unavailable }
+    package var exitStatus: ExitStatus { .unavailable }
 }

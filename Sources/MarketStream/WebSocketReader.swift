@@ -5,11 +5,11 @@
 ///
 /// The common case — an unfragmented unmasked text frame — is handed out in place, without a copy.
 /// One owner, one thread.
-public final class WebSocketReader {
-    public enum Role: Sendable { case client, server }
+package final class WebSocketReader {
+    package enum Role: Sendable { case client, server }
 
-    public let role: Role
-    public let maxMessageSize: Int
+    package let role: Role
+    package let maxMessageSize: Int
 
     private var storage: UnsafeMutableRawPointer
     private var capacity: Int
@@ -24,7 +24,7 @@ public final class WebSocketReader {
     /// - Parameters:
     ///   - role: `.client` expects unmasked frames (a masked one is an error), `.server` masked ones.
     ///   - maxMessageSize: cap for a frame payload and for a reassembled message (default 1 MiB).
-    public init(role: Role = .client, maxMessageSize: Int = 1 << 20, initialCapacity: Int = 256 << 10) {
+    package init(role: Role = .client, maxMessageSize: Int = 1 << 20, initialCapacity: Int = 256 << 10) {
         self.role = role
         self.maxMessageSize = maxMessageSize
         capacity = max(initialCapacity, 1024)
@@ -37,10 +37,10 @@ public final class WebSocketReader {
     }
 
     /// Bytes received but not yet consumed as frames.
-    public var bufferedByteCount: Int { end - start }
+    package var bufferedByteCount: Int { end - start }
 
     /// Room to receive at least `minimum` more bytes into; call `didWrite` with what was stored.
-    public func writableSpace(minimum: Int = 16 << 10) -> UnsafeMutableRawBufferPointer {
+    package func writableSpace(minimum: Int = 16 << 10) -> UnsafeMutableRawBufferPointer {
         if capacity - end < minimum {
             if start > 0 {
                 let live = end - start
@@ -61,23 +61,23 @@ public final class WebSocketReader {
         return UnsafeMutableRawBufferPointer(start: storage + end, count: capacity - end)
     }
 
-    public func didWrite(_ count: Int) {
+    package func didWrite(_ count: Int) {
         precondition(count >= 0 && end + count <= capacity)
         end += count
     }
 
     /// Copies `bytes` in (tests, and bytes that arrived together with the handshake response).
-    public func append(_ bytes: UnsafeRawBufferPointer) {
+    package func append(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.count > 0 else { return }
         let space = writableSpace(minimum: bytes.count)
         space.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
         didWrite(bytes.count)
     }
 
-    public func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
+    package func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
 
     /// The next complete message or control frame, nil when more bytes are needed.
-    public func nextMessage() throws(WebSocketProtocolError) -> WebSocketMessage? {
+    package func nextMessage() throws(WebSocketProtocolError) -> WebSocketMessage? {
         while true {
             let available = UnsafeRawBufferPointer(start: storage + start, count: end - start)
             guard let header = try WebSocketFrameHeader.parse(available, maxPayload: maxMessageSize) else { return nil }
@@ -132,7 +132,7 @@ public final class WebSocketReader {
     }
 
     /// Forgets everything buffered (after a protocol error the connection is dropped anyway).
-    public func reset() {
+    package func reset() {
         start = 0; end = 0; assemblyCount = 0; assemblyOpcode = nil
     }
 

@@ -1,16 +1,16 @@
 /// Binance's REST request weight limit (6000 per minute per IP), kept on our side so backfill
 /// never earns a 429 by itself: `delay` says how long to wait before spending `weight` more.
-public struct WeightBudget: Sendable {
-    public var perWindow: Int
-    public var windowMilliseconds: Int64
+package struct WeightBudget: Sendable {
+    package var perWindow: Int
+    package var windowMilliseconds: Int64
     private var spent: [(at: Int64, weight: Int)] = []
 
-    public init(perWindow: Int = 6000, windowMilliseconds: Int64 = 60_000) {
+    package init(perWindow: Int = 6000, windowMilliseconds: Int64 = 60_000) {
         self.perWindow = perWindow
         self.windowMilliseconds = windowMilliseconds
     }
 
-    public mutating func delay(now: Int64, weight: Int) -> Int64 {
+    package mutating func delay(now: Int64, weight: Int) -> Int64 {
         spent.removeAll { $0.at <= now - windowMilliseconds }
         var used = spent.reduce(0) { $0 + $1.weight }
         guard used + weight > perWindow else { return 0 }
@@ -22,5 +22,5 @@ public struct WeightBudget: Sendable {
         return windowMilliseconds
     }
 
-    public mutating func spend(now: Int64, weight: Int) { spent.append((now, weight)) }
+    package mutating func spend(now: Int64, weight: Int) { spent.append((now, weight)) }
 }

@@ -2,27 +2,27 @@
 /// Over the scored rows, threshold = mean + 2·std of `volatility`, the std with ddof 1 (pandas'
 /// `Series.std()` default); a row is a VOL anomaly when its volatility is strictly above the
 /// threshold, an IF anomaly when the model predicted −1.
-public struct BaselineAnalysis: Sendable {
-    public var scored: Int
-    public var volatilityMean: Double
-    public var volatilityStd: Double
-    public var threshold: Double
-    public var ifAnomalies: Int
-    public var volAnomalies: Int
-    public var both: Int
-    public var ifOnly: Int
-    public var volOnly: Int
-    public var neither: Int
+package struct BaselineAnalysis: Sendable {
+    package var scored: Int
+    package var volatilityMean: Double
+    package var volatilityStd: Double
+    package var threshold: Double
+    package var ifAnomalies: Int
+    package var volAnomalies: Int
+    package var both: Int
+    package var ifOnly: Int
+    package var volOnly: Int
+    package var neither: Int
     /// both / (IF ∪ VOL); NaN when neither flags anything.
-    public var jaccard: Double { let u = ifAnomalies + volAnomalies - both; return u > 0 ? Double(both) / Double(u) : .nan }
+    package var jaccard: Double { let u = ifAnomalies + volAnomalies - both; return u > 0 ? Double(both) / Double(u) : .nan }
     /// Share of IF anomalies that VOL also flags, and of VOL anomalies that IF also flags.
-    public var ifOverlap: Double { ifAnomalies > 0 ? Double(both) / Double(ifAnomalies) : .nan }
-    public var volOverlap: Double { volAnomalies > 0 ? Double(both) / Double(volAnomalies) : .nan }
+    package var ifOverlap: Double { ifAnomalies > 0 ? Double(both) / Double(ifAnomalies) : .nan }
+    package var volOverlap: Double { volAnomalies > 0 ? Double(both) / Double(volAnomalies) : .nan }
     /// Row indices (into the series) of IF-only windows, in time order.
-    public var ifOnlyRows: [Int]
+    package var ifOnlyRows: [Int]
     let series: ResultSeries
 
-    public init(_ s: ResultSeries) {
+    package init(_ s: ResultSeries) {
         series = s
         var vols: [Double] = []
         for i in 0..<s.count where s.isScored(i) { vols.append(s.volatility[i]) }
@@ -48,7 +48,7 @@ public struct BaselineAnalysis: Sendable {
         ifOnlyRows = rows
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("scored", .int(scored)),
             ("volatility_mean", .number(volatilityMean)),
@@ -77,7 +77,7 @@ public struct BaselineAnalysis: Sendable {
         ])
     }
 
-    public func text(limit: Int) -> String {
+    package func text(limit: Int) -> String {
         var out = "volatility threshold  \(Format.number(threshold))  (mean \(Format.number(volatilityMean)) + 2 × std \(Format.number(volatilityStd)), std ddof 1, over \(Format.count(scored)) scored windows)\n\n"
         var t = TextTable(["", "windows", "share of scored"])
         func add(_ name: String, _ n: Int) { t.add([name, Format.count(n), Format.percent(scored > 0 ? Double(n) / Double(scored) : .nan)]) }

@@ -4,15 +4,15 @@ import BNCCore
 /// from anywhere — with the score over time (anomalies marked), the score histogram, the hourly
 /// anomaly rate, the pre-move ratios across horizons and the summary tables. The markup is
 /// well-formed XML (XHTML-compatible), so it can be checked with any XML parser.
-public struct HTMLReport: Sendable {
-    public let summary: SummaryAnalysis
-    public let hourly: HourlyAnalysis
-    public let baseline: BaselineAnalysis
-    public let premove: PreMoveAnalysis
+package struct HTMLReport: Sendable {
+    package let summary: SummaryAnalysis
+    package let hourly: HourlyAnalysis
+    package let baseline: BaselineAnalysis
+    package let premove: PreMoveAnalysis
     let series: ResultSeries
     let inputs: [String]
 
-    public init(_ s: ResultSeries, inputs: [String], horizons: [DurationSpec], windowMilliseconds w: Double, bins: Int = 30) {
+    package init(_ s: ResultSeries, inputs: [String], horizons: [DurationSpec], windowMilliseconds w: Double, bins: Int = 30) {
         series = s
         self.inputs = inputs
         summary = SummaryAnalysis(s, bins: bins)
@@ -22,21 +22,21 @@ public struct HTMLReport: Sendable {
     }
 
     /// The analyses' figures as one JSON document (what `report --json` prints).
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([("summary", summary.json), ("hourly", hourly.json), ("baseline", baseline.json), ("premove", premove.json)])
     }
 
-    public enum WriteError: ToolError {
+    package enum WriteError: ToolError {
         case failed(String, errno: Int32)
-        public var description: String {
+        package var description: String {
             switch self { case .failed(let what, let e): return "\(what): \(String(cString: strerror(e)))" }
         }
-        public var exitStatus: ExitStatus { .ioError }
+        package var exitStatus: ExitStatus { .ioError }
     }
 
     /// Writes the page to a temporary file beside `path` and renames it into place, so a reader
     /// never sees half a report.
-    public func write(to path: String) throws(WriteError) {
+    package func write(to path: String) throws(WriteError) {
         var html = render()
         let temporary = path + ".tmp-\(getpid())"
         let fd = temporary.withCString { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
@@ -56,7 +56,7 @@ public struct HTMLReport: Sendable {
 
     // MARK: - Page
 
-    public func render() -> String {
+    package func render() -> String {
         let basis = series.timeBasis
         let span = (summary.first.map { Format.timestamp($0, basis) } ?? "—") + " → " + (summary.last.map { Format.timestamp($0, basis) } ?? "—")
         var page = """

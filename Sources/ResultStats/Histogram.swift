@@ -1,11 +1,11 @@
 /// `numpy.histogram(values, bins=n)` with equal-width bins: edges from `linspace(min, max, n+1)`
 /// (±0.5 when all values are equal), each value placed by NumPy's own index computation and edge
 /// corrections, the last bin closed on the right.
-public struct Histogram: Sendable, Equatable {
-    public var edges: [Double]
-    public var counts: [Int]
+package struct Histogram: Sendable, Equatable {
+    package var edges: [Double]
+    package var counts: [Int]
 
-    public init(_ values: [Double], bins: Int) {
+    package init(_ values: [Double], bins: Int) {
         precondition(bins > 0)
         guard var first = values.min(), var last = values.max() else {
             // NumPy uses the range (0, 1) for an empty array.
@@ -47,8 +47,8 @@ public struct Histogram: Sendable, Equatable {
 /// aggregations.pyx): Kahan-compensated adds and removes with separate compensation terms, and
 /// the "run of equal values" fix-up, so the sums carry the very bits pandas gives; NaN until a
 /// window holds `h` values.
-public enum RollingSum {
-    public static func fixed(_ values: [Double], window h: Int) -> [Double] {
+package enum RollingSum {
+    package static func fixed(_ values: [Double], window h: Int) -> [Double] {
         let n = values.count
         var output = [Double](repeating: .nan, count: n)
         guard h > 0, n > 0 else { return output }
@@ -91,7 +91,7 @@ public enum RollingSum {
 
     /// Σ of `values[i+1 … i+h]` for each i, NaN where fewer than h values follow: pandas'
     /// `rolling(h).sum().shift(-h)`.
-    public static func forward(_ values: [Double], window h: Int) -> [Double] {
+    package static func forward(_ values: [Double], window h: Int) -> [Double] {
         let rolled = fixed(values, window: h)
         let n = values.count
         var out = [Double](repeating: .nan, count: n)

@@ -1,20 +1,20 @@
 /// `hourly`: windows, scored windows, anomalies and the anomaly rate (anomalies / scored) per
 /// hour of the day, 0–23, over all days (pandas' `groupby(timestamp.dt.hour)`). The hour is UTC
 /// for our files and the wall-clock hour as written for the original's.
-public struct HourlyAnalysis: Sendable {
-    public struct Hour: Sendable {
-        public var hour: Int
-        public var windows: Int
-        public var scored: Int
-        public var anomalies: Int
-        public var anomalyRate: Double { scored > 0 ? Double(anomalies) / Double(scored) : .nan }
+package struct HourlyAnalysis: Sendable {
+    package struct Hour: Sendable {
+        package var hour: Int
+        package var windows: Int
+        package var scored: Int
+        package var anomalies: Int
+        package var anomalyRate: Double { scored > 0 ? Double(anomalies) / Double(scored) : .nan }
     }
 
     /// Only hours that have rows, ascending.
-    public var hours: [Hour]
-    public var timeBasis: TimeBasis
+    package var hours: [Hour]
+    package var timeBasis: TimeBasis
 
-    public init(_ s: ResultSeries) {
+    package init(_ s: ResultSeries) {
         var table = (0..<24).map { Hour(hour: $0, windows: 0, scored: 0, anomalies: 0) }
         for i in 0..<s.count {
             var h = Int((s.timestamp[i] / 3_600_000) % 24)
@@ -30,7 +30,7 @@ public struct HourlyAnalysis: Sendable {
         timeBasis = s.timeBasis
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("time_basis", .string(timeBasis.rawValue)),
             ("hours", .array(hours.map { h in
@@ -42,7 +42,7 @@ public struct HourlyAnalysis: Sendable {
         ])
     }
 
-    public func text() -> String {
+    package func text() -> String {
         let peak = hours.map(\.anomalyRate).filter(\.isFinite).max() ?? 0
         var table = TextTable([timeBasis == .utc ? "hour (UTC)" : "hour (local)", "windows", "scored", "anomalies", "rate", ""], leftAligned: [5])
         for h in hours {

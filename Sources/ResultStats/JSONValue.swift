@@ -1,6 +1,6 @@
 /// A JSON document built by the analyses for `--json`: objects keep their key order, doubles are
 /// written in Swift's shortest round-trip form, and NaN/∞ (pandas' NaN) become `null`.
-public indirect enum JSONValue: Sendable, Equatable {
+package indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
@@ -9,13 +9,13 @@ public indirect enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    public static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized() == b.serialized() }
+    package static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized() == b.serialized() }
 
     /// A double, or null when it is NaN or infinite.
-    public static func number(_ v: Double) -> JSONValue { v.isFinite ? .double(v) : .null }
-    public static func number(_ v: Double?) -> JSONValue { v.map { number($0) } ?? .null }
+    package static func number(_ v: Double) -> JSONValue { v.isFinite ? .double(v) : .null }
+    package static func number(_ v: Double?) -> JSONValue { v.map { number($0) } ?? .null }
 
-    public func serialized(pretty: Bool = true) -> String {
+    package func serialized(pretty: Bool = true) -> String {
         var out = ""
         write(into: &out, indent: pretty ? 0 : nil)
         return out

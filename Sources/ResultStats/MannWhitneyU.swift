@@ -5,22 +5,22 @@ import BNCCore
 /// **exact** null distribution when one sample has at most 8 values (not both more than 8) and
 /// there are no ties, and otherwise the **normal approximation** with the tie correction and the
 /// ½ continuity correction. The statistic reported is U₁, the one of the first sample `x`.
-public struct MannWhitneyU: Sendable, Equatable {
-    public enum Method: String, Sendable { case exact, asymptotic }
+package struct MannWhitneyU: Sendable, Equatable {
+    package enum Method: String, Sendable { case exact, asymptotic }
 
     /// U of the first sample (SciPy's `statistic`).
-    public var statistic: Double
-    public var pValue: Double
-    public var method: Method
+    package var statistic: Double
+    package var pValue: Double
+    package var method: Method
 
     /// Runs the test of `x` against `y`; nil when either sample is empty (SciPy raises).
-    public static func test(_ x: [Double], _ y: [Double]) -> MannWhitneyU? {
+    package static func test(_ x: [Double], _ y: [Double]) -> MannWhitneyU? {
         test(x, sortedY: RadixSort.sorted(y))
     }
 
     /// The same with `y` already sorted ascending (the pre-move study compares several groups
     /// with one large normal sample, sorted once). Ranks come from merging the two sorted samples.
-    public static func test(_ x: [Double], sortedY y: [Double]) -> MannWhitneyU? {
+    package static func test(_ x: [Double], sortedY y: [Double]) -> MannWhitneyU? {
         let n1 = x.count, n2 = y.count
         guard n1 > 0, n2 > 0 else { return nil }
         let n = n1 + n2
@@ -118,7 +118,7 @@ public struct MannWhitneyU: Sendable, Equatable {
     }
 
     /// The standard normal CDF the way Cephes' `ndtr` (SciPy's `special.ndtr`) evaluates it.
-    public static func normalCDF(_ a: Double) -> Double {
+    package static func normalCDF(_ a: Double) -> Double {
         if a.isNaN { return .nan }
         let x = a * 0.70710678118654752440
         let z = abs(x)

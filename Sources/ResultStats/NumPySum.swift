@@ -2,12 +2,12 @@
 /// for step: blocks of up to 128 values summed in eight interleaved accumulators, larger arrays
 /// split in halves rounded to a multiple of 8. pandas' `mean`/`std` sum this way, so using the
 /// same order gives the same bits, not just the same value within rounding.
-public enum NumPySum {
-    public static func sum(_ values: UnsafeBufferPointer<Double>) -> Double {
+package enum NumPySum {
+    package static func sum(_ values: UnsafeBufferPointer<Double>) -> Double {
         pairwise(values.baseAddress, values.count)
     }
 
-    public static func sum(_ values: [Double]) -> Double {
+    package static func sum(_ values: [Double]) -> Double {
         values.withUnsafeBufferPointer { sum($0) }
     }
 
@@ -37,13 +37,13 @@ public enum NumPySum {
     }
 
     /// pandas' `Series.mean()`: the pairwise sum over the count; NaN for no values.
-    public static func mean(_ values: [Double]) -> Double {
+    package static func mean(_ values: [Double]) -> Double {
         values.isEmpty ? .nan : sum(values) / Double(values.count)
     }
 
     /// pandas' `Series.std(ddof:)` (`nanops.nanvar`, two passes): mean by pairwise sum, then the
     /// pairwise sum of squared deviations over `n − ddof`; NaN when `n − ddof ≤ 0`.
-    public static func standardDeviation(_ values: [Double], ddof: Int = 1) -> Double {
+    package static func standardDeviation(_ values: [Double], ddof: Int = 1) -> Double {
         let n = values.count
         guard n - ddof > 0 else { return .nan }
         let avg = sum(values) / Double(n)

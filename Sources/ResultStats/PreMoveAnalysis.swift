@@ -8,40 +8,40 @@ import BNCCore
 /// left out. Scored rows with a future move are grouped normal / vol_only / if_only / both by
 /// the IF prediction and the volatility baseline (`BaselineAnalysis`), and each group is compared
 /// with normal: mean future move, ratio to normal, two-sided Mann–Whitney U (`MannWhitneyU`).
-public struct PreMoveAnalysis: Sendable {
-    public enum Group: String, CaseIterable, Sendable {
+package struct PreMoveAnalysis: Sendable {
+    package enum Group: String, CaseIterable, Sendable {
         case normal, volOnly = "vol_only", ifOnly = "if_only", both
         var index: Int { switch self { case .normal: 0; case .volOnly: 1; case .ifOnly: 2; case .both: 3 } }
     }
 
-    public struct GroupResult: Sendable {
-        public var group: Group
-        public var count: Int
-        public var meanFutureMove: Double
-        public var ratioToNormal: Double
+    package struct GroupResult: Sendable {
+        package var group: Group
+        package var count: Int
+        package var meanFutureMove: Double
+        package var ratioToNormal: Double
         /// nil for normal itself and for an empty group.
-        public var test: MannWhitneyU?
+        package var test: MannWhitneyU?
     }
 
-    public struct HorizonResult: Sendable {
-        public var horizon: DurationSpec
-        public var windows: Int
-        public var groups: [GroupResult]
-        public func group(_ g: Group) -> GroupResult { groups.first { $0.group == g }! }
+    package struct HorizonResult: Sendable {
+        package var horizon: DurationSpec
+        package var windows: Int
+        package var groups: [GroupResult]
+        package func group(_ g: Group) -> GroupResult { groups.first { $0.group == g }! }
     }
 
-    public var windowMilliseconds: Double
-    public var threshold: Double
-    public var horizons: [HorizonResult]
+    package var windowMilliseconds: Double
+    package var threshold: Double
+    package var horizons: [HorizonResult]
 
-    public static let defaultHorizons: [DurationSpec] = ["1m", "5m", "15m", "30m"].map { DurationSpec($0)! }
+    package static let defaultHorizons: [DurationSpec] = ["1m", "5m", "15m", "30m"].map { DurationSpec($0)! }
 
     /// Windows a horizon spans for a window size.
-    public static func windows(for horizon: DurationSpec, windowMilliseconds w: Double) -> Int {
+    package static func windows(for horizon: DurationSpec, windowMilliseconds w: Double) -> Int {
         max(1, Int((Double(horizon.milliseconds) / w).rounded(.toNearestOrEven)))
     }
 
-    public init(_ s: ResultSeries, horizons: [DurationSpec], windowMilliseconds w: Double) {
+    package init(_ s: ResultSeries, horizons: [DurationSpec], windowMilliseconds w: Double) {
         windowMilliseconds = w
         let baseline = BaselineAnalysis(s)
         threshold = baseline.threshold
@@ -72,7 +72,7 @@ public struct PreMoveAnalysis: Sendable {
         }
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("window_seconds", .number(windowMilliseconds / 1000)),
             ("volatility_threshold", .number(threshold)),
@@ -97,7 +97,7 @@ public struct PreMoveAnalysis: Sendable {
         ])
     }
 
-    public func text() -> String {
+    package func text() -> String {
         var out = "future move = Σ|return| over the next h windows (window \(Format.number(windowMilliseconds / 1000)) s); "
         out += "groups by IF prediction and volatility > \(Format.number(threshold))\n"
         out += "p: two-sided Mann–Whitney U of the group against normal (SciPy defaults)\n"

@@ -1,9 +1,9 @@
 /// Quantiles the way NumPy's `percentile(method="linear")` computes them, which is what pandas'
 /// `quantile()` and `describe()` call: virtual index `(n − 1)·q` (spelled as NumPy spells it),
 /// then NumPy's two-sided `_lerp` between the neighbours.
-public enum Quantile {
+package enum Quantile {
     /// `sorted` must be ascending and free of NaN; NaN for an empty array.
-    public static func linear(sorted: [Double], _ q: Double) -> Double {
+    package static func linear(sorted: [Double], _ q: Double) -> Double {
         let n = sorted.count
         guard n > 0 else { return .nan }
         // numpy: virtual = n*q + (alpha + q*(1 - alpha - beta)) - 1 with alpha = beta = 1.
@@ -25,17 +25,17 @@ public enum Quantile {
 
 /// pandas' `Series.describe()` for a float column: count, mean, std (ddof 1), min, 25 %, 50 %,
 /// 75 %, max. NaN where pandas gives NaN (std of one value, everything of no values).
-public struct DescribeStatistics: Sendable, Equatable {
-    public var count: Int
-    public var mean: Double
-    public var std: Double
-    public var min: Double
-    public var p25: Double
-    public var p50: Double
-    public var p75: Double
-    public var max: Double
+package struct DescribeStatistics: Sendable, Equatable {
+    package var count: Int
+    package var mean: Double
+    package var std: Double
+    package var min: Double
+    package var p25: Double
+    package var p50: Double
+    package var p75: Double
+    package var max: Double
 
-    public init(_ values: [Double]) {
+    package init(_ values: [Double]) {
         count = values.count
         mean = NumPySum.mean(values)
         std = NumPySum.standardDeviation(values, ddof: 1)

@@ -6,8 +6,8 @@
 /// The result is element for element what the standard library's stable `sorted()` returns for
 /// NaN-free input: the radix sort is stable, −0.0 and +0.0 get the same key (they compare
 /// equal), and their run keeps the signs in input order. Small arrays use `sorted()`.
-public enum RadixSort {
-    public static func sorted(_ values: [Double]) -> [Double] {
+package enum RadixSort {
+    package static func sorted(_ values: [Double]) -> [Double] {
         let n = values.count
         if n < 512 { return values.sorted() }
         let signBit: UInt64 = 1 << 63

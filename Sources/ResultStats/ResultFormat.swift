@@ -2,7 +2,7 @@ import BNCCore
 import BNCWire
 
 /// The inputs bnc-stats understands, told apart by their first line (DESIGN.md §3).
-public enum ResultFormat: String, Sendable, Equatable, CaseIterable {
+package enum ResultFormat: String, Sendable, Equatable, CaseIterable {
     /// bnc-score's CSV: the original's eight columns, then `symbol,window_end,complete,
     /// model_version,anomaly_score`; ISO 8601 UTC timestamps.
     case ourCSV = "bnc-csv"
@@ -15,7 +15,7 @@ public enum ResultFormat: String, Sendable, Equatable, CaseIterable {
     case tradeRateCSV = "trade-rate-csv"
 
     /// Tells the format from a file's first non-empty line; nil when it is none of them.
-    public static func detect(firstLine: UnsafeRawBufferPointer) -> ResultFormat? {
+    package static func detect(firstLine: UnsafeRawBufferPointer) -> ResultFormat? {
         var i = 0
         while i < firstLine.count, firstLine[i] == 0x20 || firstLine[i] == 0x09 || firstLine[i] == 0xEF
             || firstLine[i] == 0xBB || firstLine[i] == 0xBF { i += 1 }   // spaces, a UTF-8 BOM
@@ -31,10 +31,10 @@ public enum ResultFormat: String, Sendable, Equatable, CaseIterable {
 }
 
 /// A CSV header: column names in order (quotes and surrounding spaces removed).
-public struct CSVHeader: Sendable {
-    public let names: [String]
+package struct CSVHeader: Sendable {
+    package let names: [String]
 
-    public init(line: UnsafeRawBufferPointer) {
+    package init(line: UnsafeRawBufferPointer) {
         var names: [String] = []
         var start = 0
         for i in 0...line.count where i == line.count || line[i] == UInt8(ascii: ",") {
@@ -46,5 +46,5 @@ public struct CSVHeader: Sendable {
         self.names = names
     }
 
-    public func index(of name: String) -> Int? { names.firstIndex(of: name) }
+    package func index(of name: String) -> Int? { names.firstIndex(of: name) }
 }

@@ -1,7 +1,7 @@
 import BNCCore
 
 /// Why inputs could not be read; descriptions are what bnc-stats prints after `bnc-stats: `.
-public enum ResultReadError: ToolError, Sendable, Equatable {
+package enum ResultReadError: ToolError, Sendable, Equatable {
     case cannotOpen(file: String, reason: String)
     case readFailed(file: String, reason: String)
     /// The first line is neither a known CSV header nor a JSON object.
@@ -15,7 +15,7 @@ public enum ResultReadError: ToolError, Sendable, Equatable {
     /// Per-second trade-rate files where scored results are needed (only `cv` reads them).
     case tradeRatesNotAllowed(file: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .cannotOpen(let file, let reason): return "\(file): cannot open: \(reason)"
         case .readFailed(let file, let reason): return "\(file): \(reason)"
@@ -31,7 +31,7 @@ public enum ResultReadError: ToolError, Sendable, Equatable {
         }
     }
 
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .cannotOpen, .readFailed: return .ioError
         case .severalSymbols: return .usage

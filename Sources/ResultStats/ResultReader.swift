@@ -6,33 +6,33 @@ import BNCWire
 ///
 /// Rows that cannot be read are skipped and counted (`skippedRows`, first few in `skipped`);
 /// with `strict` the first one is an error instead.
-public struct ResultReader {
+package struct ResultReader {
     /// A row that was skipped, and why (named on stderr).
-    public struct SkippedRow: Sendable, Equatable {
-        public var file: String
-        public var line: Int
-        public var reason: String
+    package struct SkippedRow: Sendable, Equatable {
+        package var file: String
+        package var line: Int
+        package var reason: String
     }
 
-    public var strict = false
+    package var strict = false
     /// Which of the optional feature columns to parse; the others read as 0 (a subcommand that
     /// does not look at them skips their number parsing).
-    public var columns: ResultColumns = .all
-    public private(set) var series = ResultSeries()
-    public private(set) var tradeRates = TradeRateSeries()
-    public private(set) var skippedRows = 0
-    public private(set) var skipped: [SkippedRow] = []
+    package var columns: ResultColumns = .all
+    package private(set) var series = ResultSeries()
+    package private(set) var tradeRates = TradeRateSeries()
+    package private(set) var skippedRows = 0
+    package private(set) var skipped: [SkippedRow] = []
     /// Files read, with the format detected for each.
-    public private(set) var files: [(name: String, format: ResultFormat)] = []
+    package private(set) var files: [(name: String, format: ResultFormat)] = []
     private var sawOriginal = false, sawOurs = false
 
-    public init(strict: Bool = false, columns: ResultColumns = .all) {
+    package init(strict: Bool = false, columns: ResultColumns = .all) {
         self.strict = strict
         self.columns = columns
     }
 
     /// Reads every input and returns the merged, time-ordered series.
-    public static func read(_ inputs: [InputFile], strict: Bool = false, columns: ResultColumns = .all) throws(ResultReadError) -> ResultReader {
+    package static func read(_ inputs: [InputFile], strict: Bool = false, columns: ResultColumns = .all) throws(ResultReadError) -> ResultReader {
         var reader = ResultReader(strict: strict, columns: columns)
         for input in inputs { try reader.read(input) }
         reader.finish()
@@ -40,7 +40,7 @@ public struct ResultReader {
     }
 
     /// Reads one input (a path or stdin).
-    public mutating func read(_ input: InputFile) throws(ResultReadError) {
+    package mutating func read(_ input: InputFile) throws(ResultReadError) {
         let name = input.displayName
         let fd: Int32
         do { fd = try input.open() } catch {
@@ -196,7 +196,7 @@ public struct ResultReader {
     }
 
     /// Orders the merged rows by time (stable) once every file is in.
-    public mutating func finish() {
+    package mutating func finish() {
         series.sortByTime()
         tradeRates.sortByTime()
     }
@@ -577,12 +577,12 @@ public struct ResultReader {
 
 /// The feature columns a reader may skip: `premove` and `hourly` never look at trade counts,
 /// volumes or trade sizes.
-public struct ResultColumns: OptionSet, Sendable {
-    public let rawValue: Int
-    public init(rawValue: Int) { self.rawValue = rawValue }
-    public static let tradeCount = ResultColumns(rawValue: 1)
-    public static let volume = ResultColumns(rawValue: 2)
-    public static let avgTradeSize = ResultColumns(rawValue: 4)
-    public static let all: ResultColumns = [.tradeCount, .volume, .avgTradeSize]
-    public static let none: ResultColumns = []
+package struct ResultColumns: OptionSet, Sendable {
+    package let rawValue: Int
+    package init(rawValue: Int) { self.rawValue = rawValue }
+    package static let tradeCount = ResultColumns(rawValue: 1)
+    package static let volume = ResultColumns(rawValue: 2)
+    package static let avgTradeSize = ResultColumns(rawValue: 4)
+    package static let all: ResultColumns = [.tradeCount, .volume, .avgTradeSize]
+    package static let none: ResultColumns = []
 }

@@ -1,6 +1,6 @@
 /// What a row's `timestamp` means: our files carry UTC instants, the original project's carry
 /// the local wall clock of the machine that wrote them, without a zone.
-public enum TimeBasis: String, Sendable, Equatable {
+package enum TimeBasis: String, Sendable, Equatable {
     /// ISO 8601 with `Z` (our CSV and NDJSON).
     case utc
     /// `YYYY-MM-DD HH:MM:SS` as the original wrote it: read as a naive wall-clock time (no zone
@@ -14,31 +14,31 @@ public enum TimeBasis: String, Sendable, Equatable {
 /// Timestamps are epoch milliseconds; for `TimeBasis.naiveLocal` they are the wall-clock fields
 /// read as if they were UTC. A row without a score (the model's warm-up) has `score` NaN and
 /// `prediction` 0.
-public struct ResultSeries: Sendable {
-    public var timestamp: [Int64] = []
+package struct ResultSeries: Sendable {
+    package var timestamp: [Int64] = []
     /// `window_end` in ms, or `Int64.min` when the file has none (the original's CSV).
-    public var windowEnd: [Int64] = []
-    public var tradeCount: [Double] = []
-    public var volume: [Double] = []
-    public var avgTradeSize: [Double] = []
-    public var returns: [Double] = []
-    public var volatility: [Double] = []
+    package var windowEnd: [Int64] = []
+    package var tradeCount: [Double] = []
+    package var volume: [Double] = []
+    package var avgTradeSize: [Double] = []
+    package var returns: [Double] = []
+    package var volatility: [Double] = []
     /// scikit-learn's `decision_function`; NaN while the model is warming up.
-    public var score: [Double] = []
+    package var score: [Double] = []
     /// -1 anomaly, 1 normal, 0 none (warm-up).
-    public var prediction: [Int8] = []
+    package var prediction: [Int8] = []
     /// Index into `symbols`; 0 (`""`) when the file has no symbol column.
-    public var symbolIndex: [UInt16] = []
-    public var symbols: [String] = [""]
-    public var timeBasis: TimeBasis = .utc
+    package var symbolIndex: [UInt16] = []
+    package var symbols: [String] = [""]
+    package var timeBasis: TimeBasis = .utc
     /// The formats the rows came from, in the order first seen.
-    public var formats: [ResultFormat] = []
+    package var formats: [ResultFormat] = []
 
-    public init() {}
+    package init() {}
 
-    public var count: Int { timestamp.count }
+    package var count: Int { timestamp.count }
 
-    public mutating func reserveCapacity(_ n: Int) {
+    package mutating func reserveCapacity(_ n: Int) {
         timestamp.reserveCapacity(n); windowEnd.reserveCapacity(n)
         tradeCount.reserveCapacity(n); volume.reserveCapacity(n); avgTradeSize.reserveCapacity(n)
         returns.reserveCapacity(n); volatility.reserveCapacity(n); score.reserveCapacity(n)
@@ -46,27 +46,27 @@ public struct ResultSeries: Sendable {
     }
 
     /// The index of `symbol` in `symbols`, adding it when new.
-    public mutating func symbolIndex(for symbol: String) -> UInt16 {
+    package mutating func symbolIndex(for symbol: String) -> UInt16 {
         if let i = symbols.firstIndex(of: symbol) { return UInt16(i) }
         symbols.append(symbol)
         return UInt16(symbols.count - 1)
     }
 
     /// Symbols that occur in the rows (not the empty placeholder), sorted.
-    public var presentSymbols: [String] {
+    package var presentSymbols: [String] {
         var seen = [Bool](repeating: false, count: symbols.count)
         for i in symbolIndex { seen[Int(i)] = true }
         return symbols.indices.filter { seen[$0] && !symbols[$0].isEmpty }.map { symbols[$0] }.sorted()
     }
 
     /// Whether row `i` was scored (the model was past its warm-up).
-    @inline(__always) public func isScored(_ i: Int) -> Bool { !score[i].isNaN }
+    @inline(__always) package func isScored(_ i: Int) -> Bool { !score[i].isNaN }
 
     /// Whether row `i` was predicted anomalous.
-    @inline(__always) public func isAnomaly(_ i: Int) -> Bool { prediction[i] == -1 }
+    @inline(__always) package func isAnomaly(_ i: Int) -> Bool { prediction[i] == -1 }
 
     /// Appends every row of `other` (symbols remapped), keeping the combined formats.
-    public mutating func append(contentsOf other: ResultSeries) {
+    package mutating func append(contentsOf other: ResultSeries) {
         if count == 0 && symbols == [""] {
             // Nothing to merge with: take the other's columns as they are (no copy).
             var merged = formats
@@ -87,7 +87,7 @@ public struct ResultSeries: Sendable {
     }
 
     /// Whether the rows are already in non-decreasing time order.
-    public var isSorted: Bool {
+    package var isSorted: Bool {
         var i = 1
         while i < timestamp.count {
             if timestamp[i] < timestamp[i - 1] { return false }
@@ -98,7 +98,7 @@ public struct ResultSeries: Sendable {
 
     /// Puts the rows in time order; rows with equal timestamps keep their input order (a stable
     /// sort, as pandas' `sort_values(kind="stable")`).
-    public mutating func sortByTime() {
+    package mutating func sortByTime() {
         guard !isSorted else { return }
         let order = Array(0..<count).sorted { a, b in
             timestamp[a] != timestamp[b] ? timestamp[a] < timestamp[b] : a < b
@@ -107,7 +107,7 @@ public struct ResultSeries: Sendable {
     }
 
     /// The rows at `indices`, in that order.
-    public func selecting(_ indices: [Int]) -> ResultSeries {
+    package func selecting(_ indices: [Int]) -> ResultSeries {
         var out = ResultSeries()
         out.symbols = symbols
         out.timeBasis = timeBasis
@@ -126,7 +126,7 @@ public struct ResultSeries: Sendable {
     }
 
     /// Only the rows of `symbol` (upper-cased, as rows carry it).
-    public func filtered(symbol: String) -> ResultSeries {
+    package func filtered(symbol: String) -> ResultSeries {
         let wanted = symbol.uppercased()
         guard let idx = symbols.firstIndex(of: wanted) else { return selecting([]) }
         return selecting(symbolIndex.indices.filter { symbolIndex[$0] == UInt16(idx) })
@@ -135,7 +135,7 @@ public struct ResultSeries: Sendable {
     /// The window length in ms: the median of `window_end − timestamp` when the rows carry
     /// `window_end`, else the median spacing of consecutive timestamps (pandas'
     /// `timestamp.diff().median()`); nil when neither can be told (fewer than two rows).
-    public var inferredWindowMilliseconds: Double? {
+    package var inferredWindowMilliseconds: Double? {
         var spans: [Double] = []
         for i in 0..<count where windowEnd[i] != Int64.min {
             spans.append(Double(windowEnd[i] - timestamp[i]))

@@ -2,7 +2,7 @@ import BNCCore
 
 /// Why a `bnc-stats` analysis cannot run on the rows it was given (reading errors are
 /// `ResultReadError`).
-public enum StatsError: ToolError, Sendable, Equatable {
+package enum StatsError: ToolError, Sendable, Equatable {
     /// Nothing to analyse.
     case noRows
     /// Fewer than two rows and no `--window`: the window size is unknown.
@@ -10,7 +10,7 @@ public enum StatsError: ToolError, Sendable, Equatable {
     /// `cv` was given window rows and trade-rate files at once.
     case rowsAndTradeRates
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noRows: return "no result rows in the input"
         case .unknownWindowSize: return "cannot infer the window size from fewer than two rows: give --window"
@@ -18,7 +18,7 @@ public enum StatsError: ToolError, Sendable, Equatable {
         }
     }
 
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .noRows, .unknownWindowSize: return .dataError
         case .rowsAndTradeRates: return .usage

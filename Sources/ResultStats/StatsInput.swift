@@ -2,18 +2,18 @@ import BNCCore
 
 /// Everything a subcommand reads: the merged series (one symbol), the trade-rate rows if any,
 /// and what was skipped on the way, for the diagnostics.
-public struct StatsInput: Sendable {
-    public var series: ResultSeries
-    public var tradeRates: TradeRateSeries
-    public var skippedRows: Int
-    public var skipped: [ResultReader.SkippedRow]
-    public var files: [String]
+package struct StatsInput: Sendable {
+    package var series: ResultSeries
+    package var tradeRates: TradeRateSeries
+    package var skippedRows: Int
+    package var skipped: [ResultReader.SkippedRow]
+    package var files: [String]
 
     /// Reads `paths` (stdin when empty or `-`), merges them in time order and keeps one symbol:
     /// `symbol` if given, else the only one present (several without `symbol` is an error).
     /// Trade-rate files are accepted only when `allowTradeRates`; feature columns outside
     /// `columns` are not parsed (they read as 0).
-    public static func load(_ paths: [String], symbol: String?, strict: Bool, allowTradeRates: Bool = false,
+    package static func load(_ paths: [String], symbol: String?, strict: Bool, allowTradeRates: Bool = false,
                             columns: ResultColumns = .all) throws(ResultReadError) -> StatsInput {
         let inputs = InputFile.list(paths)
         let reader = try ResultReader.read(inputs, strict: strict, columns: columns)

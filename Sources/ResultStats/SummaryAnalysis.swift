@@ -3,33 +3,33 @@
 ///
 /// Warm-up rows (no score) count as windows but enter no score statistic; "normal" and
 /// "anomalous" are scored rows with prediction 1 and −1.
-public struct SummaryAnalysis: Sendable {
-    public struct FeatureComparison: Sendable {
-        public var feature: String
-        public var normalMean: Double
-        public var anomalousMean: Double
+package struct SummaryAnalysis: Sendable {
+    package struct FeatureComparison: Sendable {
+        package var feature: String
+        package var normalMean: Double
+        package var anomalousMean: Double
         /// anomalous / normal.
-        public var ratio: Double { anomalousMean / normalMean }
+        package var ratio: Double { anomalousMean / normalMean }
     }
 
-    public var windows: Int
-    public var scored: Int
-    public var anomalies: Int
-    public var warmup: Int { windows - scored }
+    package var windows: Int
+    package var scored: Int
+    package var anomalies: Int
+    package var warmup: Int { windows - scored }
     /// anomalies / scored; NaN without scored rows.
-    public var anomalyRate: Double { scored > 0 ? Double(anomalies) / Double(scored) : .nan }
-    public var first: Int64?
-    public var last: Int64?
-    public var timeBasis: TimeBasis
-    public var windowMilliseconds: Double?
-    public var score: DescribeStatistics
-    public var features: [FeatureComparison]
-    public var histogram: Histogram
+    package var anomalyRate: Double { scored > 0 ? Double(anomalies) / Double(scored) : .nan }
+    package var first: Int64?
+    package var last: Int64?
+    package var timeBasis: TimeBasis
+    package var windowMilliseconds: Double?
+    package var score: DescribeStatistics
+    package var features: [FeatureComparison]
+    package var histogram: Histogram
 
     /// The feature columns compared, in the original's order, plus |return|.
-    public static let featureNames = ["trade_count", "volume", "avg_trade_size", "return", "abs_return", "volatility"]
+    package static let featureNames = ["trade_count", "volume", "avg_trade_size", "return", "abs_return", "volatility"]
 
-    public init(_ s: ResultSeries, bins: Int = 20) {
+    package init(_ s: ResultSeries, bins: Int = 20) {
         windows = s.count
         timeBasis = s.timeBasis
         first = s.timestamp.first
@@ -67,7 +67,7 @@ public struct SummaryAnalysis: Sendable {
         }
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("windows", .int(windows)),
             ("scored", .int(scored)),
@@ -95,7 +95,7 @@ public struct SummaryAnalysis: Sendable {
     }
 
     /// The human-readable report: counts, describe() table, feature means, histogram.
-    public func text(histogramWidth: Int = 40) -> String {
+    package func text(histogramWidth: Int = 40) -> String {
         var out = ""
         let span = (first.map { Format.timestamp($0, timeBasis) } ?? "—") + " → " + (last.map { Format.timestamp($0, timeBasis) } ?? "—")
         out += "windows     \(Format.count(windows))  (\(span)\(timeBasis == .naiveLocal ? ", local wall clock" : " UTC"))\n"
@@ -117,7 +117,7 @@ public struct SummaryAnalysis: Sendable {
 }
 
 extension DescribeStatistics {
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("count", .int(count)), ("mean", .number(mean)), ("std", .number(std)), ("min", .number(min)),
             ("25%", .number(p25)), ("50%", .number(p50)), ("75%", .number(p75)), ("max", .number(max)),
@@ -125,7 +125,7 @@ extension DescribeStatistics {
     }
 
     /// Laid out as pandas prints `describe()`.
-    public func text(indent: String = "  ") -> String {
+    package func text(indent: String = "  ") -> String {
         let rows: [(String, String)] = [
             ("count", Format.fixed(Double(count), 6)), ("mean", Format.fixed(mean, 6)), ("std", Format.fixed(std, 6)),
             ("min", Format.fixed(min, 6)), ("25%", Format.fixed(p25, 6)), ("50%", Format.fixed(p50, 6)),
@@ -142,8 +142,8 @@ extension String {
 }
 
 /// Horizontal bars in the terminal, one line per bin: `[lo, hi)  count  ████`.
-public enum TerminalHistogram {
-    public static func render(_ h: Histogram, width: Int) -> String {
+package enum TerminalHistogram {
+    package static func render(_ h: Histogram, width: Int) -> String {
         let peak = h.counts.max() ?? 0
         var table = TextTable(["from", "to", "count", ""], leftAligned: [3])
         for (k, c) in h.counts.enumerated() {

@@ -4,8 +4,8 @@ import BNCCore
 /// `analysis/score_summary.txt`: a header line with the UTC time and the inputs, then the
 /// summary tables (without the histogram). Appended with one `write` on an `O_APPEND`
 /// descriptor, so concurrent appenders never interleave and a block is never torn.
-public enum SummaryBlock {
-    public static func render(_ summary: SummaryAnalysis, inputs: [String], at time: String) -> String {
+package enum SummaryBlock {
+    package static func render(_ summary: SummaryAnalysis, inputs: [String], at time: String) -> String {
         var out = "==== bnc-stats summary · \(time) ====\n"
         out += "inputs: \(inputs.isEmpty ? "<stdin>" : inputs.joined(separator: ", "))\n"
         let text = summary.text()
@@ -17,19 +17,19 @@ public enum SummaryBlock {
     }
 
     /// The current time, ISO 8601 UTC.
-    public static func now() -> String {
+    package static func now() -> String {
         UTCTime(epochMilliseconds: MonotonicClock.wallClockMilliseconds()).iso8601
     }
 
-    public enum AppendError: ToolError {
+    package enum AppendError: ToolError {
         case failed(errno: Int32)
-        public var description: String {
+        package var description: String {
             switch self { case .failed(let e): return String(cString: strerror(e)) }
         }
-        public var exitStatus: ExitStatus { .ioError }
+        package var exitStatus: ExitStatus { .ioError }
     }
 
-    public static func append(_ block: String, to path: String) throws(AppendError) {
+    package static func append(_ block: String, to path: String) throws(AppendError) {
         let fd = path.withCString { open($0, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644) }
         guard fd >= 0 else { throw .failed(errno: errno) }
         defer { close(fd) }

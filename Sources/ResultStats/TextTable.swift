@@ -1,19 +1,19 @@
 /// A plain-text table for the human-readable output: a header row, right-aligned numbers,
 /// left-aligned text, two spaces between columns.
-public struct TextTable: Sendable {
-    public var header: [String]
-    public var rows: [[String]] = []
+package struct TextTable: Sendable {
+    package var header: [String]
+    package var rows: [[String]] = []
     /// Columns that hold text (left-aligned); the rest are right-aligned.
-    public var leftAligned: Set<Int> = [0]
+    package var leftAligned: Set<Int> = [0]
 
-    public init(_ header: [String], leftAligned: Set<Int> = [0]) {
+    package init(_ header: [String], leftAligned: Set<Int> = [0]) {
         self.header = header
         self.leftAligned = leftAligned
     }
 
-    public mutating func add(_ row: [String]) { rows.append(row) }
+    package mutating func add(_ row: [String]) { rows.append(row) }
 
-    public func render(indent: String = "  ") -> String {
+    package func render(indent: String = "  ") -> String {
         var widths = header.map(\.count)
         for row in rows {
             for (k, cell) in row.enumerated() where k < widths.count { widths[k] = max(widths[k], cell.count) }
@@ -35,27 +35,27 @@ public struct TextTable: Sendable {
 }
 
 /// Number formatting for the text output (the JSON carries full precision).
-public enum Format {
+package enum Format {
     /// `%.{digits}g`-like: significant digits, no trailing zeros, `—` for NaN.
-    public static func number(_ v: Double, _ digits: Int = 6) -> String {
+    package static func number(_ v: Double, _ digits: Int = 6) -> String {
         guard v.isFinite else { return v.isNaN ? "—" : (v > 0 ? "inf" : "-inf") }
         return cFormat("%.\(digits)g", v)
     }
 
     /// Fixed decimals.
-    public static func fixed(_ v: Double, _ decimals: Int) -> String {
+    package static func fixed(_ v: Double, _ decimals: Int) -> String {
         guard v.isFinite else { return "—" }
         return cFormat("%.\(decimals)f", v)
     }
 
     /// A percentage with two decimals.
-    public static func percent(_ v: Double) -> String {
+    package static func percent(_ v: Double) -> String {
         guard v.isFinite else { return "—" }
         return cFormat("%.2f", v * 100) + " %"
     }
 
     /// Thousands separators for counts: 12,345.
-    public static func count(_ n: Int) -> String {
+    package static func count(_ n: Int) -> String {
         let s = String(n.magnitude)
         var out = ""
         for (k, c) in s.enumerated() {
@@ -73,7 +73,7 @@ public enum Format {
     }
 
     /// An epoch-ms timestamp as the input wrote it: ISO 8601 UTC, or the original's wall clock.
-    public static func timestamp(_ ms: Int64, _ basis: TimeBasis) -> String {
+    package static func timestamp(_ ms: Int64, _ basis: TimeBasis) -> String {
         let t = UTCTime(epochMilliseconds: ms)
         switch basis {
         case .utc: return t.iso8601

@@ -3,8 +3,8 @@ import BNCCore
 /// Timestamps straight from bytes, without building a `String`: ISO 8601
 /// `YYYY-MM-DDTHH:MM:SS(.fff)?Z?` (ours) and `YYYY-MM-DD HH:MM:SS` (the original's wall clock).
 /// Both come back as epoch milliseconds with the fields read as UTC.
-public enum TimestampParser {
-    public static func milliseconds(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int64? {
+package enum TimestampParser {
+    package static func milliseconds(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int64? {
         let s = range.lowerBound, n = range.count
         guard n >= 19 else { return nil }
         @inline(__always) func digits(_ at: Int, _ count: Int) -> Int? {

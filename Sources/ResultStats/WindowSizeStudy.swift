@@ -10,29 +10,29 @@ import BNCCore
 /// - from the original's `trade_rate*.csv` (one row per second in its own accounting, stamped at
 ///   irregular instants): runs of W consecutive rows from the first, the leftover tail dropped
 ///   (`x[:len(x)//W*W].reshape(-1, W).sum(axis=1)`).
-public struct WindowSizeStudy: Sendable {
-    public enum Source: String, Sendable { case windows, tradeRate = "trade-rate" }
+package struct WindowSizeStudy: Sendable {
+    package enum Source: String, Sendable { case windows, tradeRate = "trade-rate" }
 
-    public struct Size: Sendable {
-        public var seconds: DurationSpec
+    package struct Size: Sendable {
+        package var seconds: DurationSpec
         /// Whole windows found; 0 when W is not a multiple of the input window.
-        public var windows: Int
-        public var trades: (mean: Double, std: Double)
-        public var volume: (mean: Double, std: Double)?
-        public var tradesCV: Double { trades.std / trades.mean }
-        public var volumeCV: Double? { volume.map { $0.std / $0.mean } }
+        package var windows: Int
+        package var trades: (mean: Double, std: Double)
+        package var volume: (mean: Double, std: Double)?
+        package var tradesCV: Double { trades.std / trades.mean }
+        package var volumeCV: Double? { volume.map { $0.std / $0.mean } }
         /// Why the size was not studied (not a multiple of the input window), if so.
-        public var note: String?
+        package var note: String?
     }
 
-    public var source: Source
-    public var inputWindowMilliseconds: Double
-    public var sizes: [Size]
+    package var source: Source
+    package var inputWindowMilliseconds: Double
+    package var sizes: [Size]
 
-    public static let defaultSizes: [DurationSpec] = [1, 5, 10, 20, 30, 60].map { DurationSpec(milliseconds: Int64($0) * 1000) }
+    package static let defaultSizes: [DurationSpec] = [1, 5, 10, 20, 30, 60].map { DurationSpec(milliseconds: Int64($0) * 1000) }
 
     /// From result rows whose window is `inputWindowMilliseconds` long.
-    public init(rows s: ResultSeries, sizes: [DurationSpec], inputWindowMilliseconds w0: Double) {
+    package init(rows s: ResultSeries, sizes: [DurationSpec], inputWindowMilliseconds w0: Double) {
         source = .windows
         inputWindowMilliseconds = w0
         self.sizes = sizes.map { size in
@@ -60,7 +60,7 @@ public struct WindowSizeStudy: Sendable {
     }
 
     /// From the original's per-second trade counts.
-    public init(tradeRates r: TradeRateSeries, sizes: [DurationSpec]) {
+    package init(tradeRates r: TradeRateSeries, sizes: [DurationSpec]) {
         source = .tradeRate
         inputWindowMilliseconds = 1000
         self.sizes = sizes.map { size in
@@ -78,7 +78,7 @@ public struct WindowSizeStudy: Sendable {
         }
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("source", .string(source.rawValue)),
             ("input_window_seconds", .number(inputWindowMilliseconds / 1000)),
@@ -98,7 +98,7 @@ public struct WindowSizeStudy: Sendable {
         ])
     }
 
-    public func text() -> String {
+    package func text() -> String {
         var out = "coefficient of variation = std / mean per window (std ddof 1); whole windows only; source: "
         out += source == .tradeRate ? "per-second trade counts (runs of W rows)\n" : "\(Format.number(inputWindowMilliseconds / 1000)) s window rows (epoch-aligned W-second windows)\n"
         var t = TextTable(["window", "windows", "trades mean", "trades std", "trades CV", "volume CV", ""], leftAligned: [0, 6])

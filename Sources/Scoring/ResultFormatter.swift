@@ -7,25 +7,25 @@ import BNCWire
 /// digit; integral values are written as integers (`1529`, not `1529.0`), other numbers in Swift's
 /// shortest round-trip form (`2.45825`, `6.177236974542697e-07`), which Python and pandas read back
 /// to the same double.
-public struct ResultFormatter {
+package struct ResultFormatter {
     /// BNCWire's `ScoredResultColumn` names, in file order.
-    public static let csvColumns = ScoredResultColumn.allCases.map(\.name)
-    public static let csvHeader = ScoredResultColumn.csvHeader
+    package static let csvColumns = ScoredResultColumn.allCases.map(\.name)
+    package static let csvHeader = ScoredResultColumn.csvHeader
 
-    public let format: ResultFormat
+    package let format: ResultFormat
     /// The encoded row, `\n`-terminated, valid until the next `encode`.
-    public private(set) var bytes: [UInt8] = []
+    package private(set) var bytes: [UInt8] = []
     private static let ndjsonKeys: [[UInt8]] = csvColumns.map { Array("\"\($0)\":".utf8) }
 
-    public init(format: ResultFormat) {
+    package init(format: ResultFormat) {
         self.format = format
         bytes.reserveCapacity(1024)
     }
 
     /// The header for a new file (CSV only; NDJSON has none).
-    public var header: String? { format == .csv ? Self.csvHeader : nil }
+    package var header: String? { format == .csv ? Self.csvHeader : nil }
 
-    public mutating func encode(row: WindowRowReader.Fields, symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?) {
+    package mutating func encode(row: WindowRowReader.Fields, symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?) {
         bytes.removeAll(keepingCapacity: true)
         let json = format == .ndjson
         if json { bytes.append(UInt8(ascii: "{")) }

@@ -10,8 +10,8 @@ import BNCCore
 ///   written, never leave half of one.
 /// - `%Y`, `%m`, `%d` in the path are the window's UTC date: a new file per day of window time
 ///   (`data/window_results_%Y-%m-%d.csv`). The old file is fsynced on rotation, the last one at exit.
-public struct RotatingFileSink: ResultSink {
-    public let pattern: String
+package struct RotatingFileSink: ResultSink {
+    package let pattern: String
     private let header: [UInt8]?
     private let rotates: Bool
     private let gatherLimit: Int
@@ -22,7 +22,7 @@ public struct RotatingFileSink: ResultSink {
 
     /// - Parameters:
     ///   - gather: batch mode; several rows per `write`.
-    public init(pattern: String, header: String?, gather: Bool) {
+    package init(pattern: String, header: String?, gather: Bool) {
         self.pattern = pattern
         self.header = header.map { Array($0.utf8) }
         rotates = pattern.contains("%Y") || pattern.contains("%m") || pattern.contains("%d")
@@ -31,7 +31,7 @@ public struct RotatingFileSink: ResultSink {
     }
 
     /// The path for a window starting at `ms` (epoch milliseconds, UTC).
-    public static func path(pattern: String, windowStart ms: Int64) -> String {
+    package static func path(pattern: String, windowStart ms: Int64) -> String {
         let t = UTCTime(epochMilliseconds: ms)
         func pad(_ v: Int, _ w: Int) -> String {
             let s = String(v)
@@ -40,7 +40,7 @@ public struct RotatingFileSink: ResultSink {
         return pattern.replacingAll("%Y", pad(t.year, 4)).replacingAll("%m", pad(t.month, 2)).replacingAll("%d", pad(t.day, 2))
     }
 
-    public mutating func write(row: [UInt8], windowStart: Int64) throws(ResultSinkError) {
+    package mutating func write(row: [UInt8], windowStart: Int64) throws(ResultSinkError) {
         let day = rotates ? Self.floorDiv(windowStart, 86_400_000) : 0
         if fd < 0 || day != currentDay {
             try flush()
@@ -52,7 +52,7 @@ public struct RotatingFileSink: ResultSink {
         if pending.count > gatherLimit { try flush() }
     }
 
-    public mutating func flush() throws(ResultSinkError) {
+    package mutating func flush() throws(ResultSinkError) {
         guard fd >= 0, !pending.isEmpty else { return }
         var info = stat()
         if fstat(fd, &info) == 0, info.st_nlink == 0 {
@@ -66,7 +66,7 @@ public struct RotatingFileSink: ResultSink {
         pending.removeAll(keepingCapacity: true)
     }
 
-    public mutating func finish() throws(ResultSinkError) {
+    package mutating func finish() throws(ResultSinkError) {
         if fd < 0, !rotates {
             // No rows at all: still create the file (with its header) so the run leaves a valid CSV.
             try open(path: pattern)

@@ -16,26 +16,26 @@ import BNCWire
 ///
 /// Batch (`--batch`): rows are kept, each symbol trains once on all its complete windows at the end
 /// of input, then every row is written scored, in input order.
-public final class ScoringEngine {
-    public let options: ScoringOptions
+package final class ScoringEngine {
+    package let options: ScoringOptions
     private var parser: WindowRowReader
     private var row: WindowRowReader.Fields
     private var formatter: ResultFormatter
     private var sink: any ResultSink
-    public private(set) var collectors: [SymbolCollector] = []
+    package private(set) var collectors: [SymbolCollector] = []
     private var lastCollector = -1
     private let diagnostics = Diagnostics(tool: "bnc-score")
     private var progressLineOpen = false
     private var batch: BatchTable
 
     /// Counters for the closing summary and tests.
-    public private(set) var rowsRead = 0
-    public private(set) var rowsWritten = 0
-    public private(set) var badLines = 0
-    public private(set) var unscorableRows = 0
+    package private(set) var rowsRead = 0
+    package private(set) var rowsWritten = 0
+    package private(set) var badLines = 0
+    package private(set) var unscorableRows = 0
     private var firstBadLines: [Int] = []
 
-    public init(options: ScoringOptions, sink: any ResultSink) throws(ScoringError) {
+    package init(options: ScoringOptions, sink: any ResultSink) throws(ScoringError) {
         self.options = options
         parser = WindowRowReader(featureNames: options.featureNames)
         row = WindowRowReader.Fields(featureCount: options.featureNames.count)
@@ -62,7 +62,7 @@ public final class ScoringEngine {
     // MARK: Input
 
     /// Handles one input line (`lineNumber` and `source` for diagnostics).
-    public func process(line: LineReader.Line, lineNumber: Int, source: String) throws(ScoringError) {
+    package func process(line: LineReader.Line, lineNumber: Int, source: String) throws(ScoringError) {
         guard case .text(let bytes) = line else {
             rejected(lineNumber, source, "line longer than the \(WireLimits.maxLineLength >> 20) MiB cap")
             return
@@ -155,7 +155,7 @@ public final class ScoringEngine {
 
     /// Batch mode trains and writes here; both modes flush and fsync. Returns normally also after
     /// a stop signal: what was read is finished properly.
-    public func finish(interrupted: Bool = false) throws(ScoringError) {
+    package func finish(interrupted: Bool = false) throws(ScoringError) {
         endProgressLine()
         if options.batch && !interrupted { try finishBatch() }
         do { try sink.finish() } catch { throw .output(error) }

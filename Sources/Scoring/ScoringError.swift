@@ -2,7 +2,7 @@ import AnomalyModel
 import BNCCore
 
 /// Why a scoring run stops early; `exitStatus` maps it to DESIGN.md §6.
-public enum ScoringError: ToolError {
+package enum ScoringError: ToolError {
     /// The model file is unusable (wrong version, other features, damaged): exit 65.
     case model(path: String, ModelError)
     case output(ResultSinkError)
@@ -10,7 +10,7 @@ public enum ScoringError: ToolError {
     /// Every input line was rejected: this is not window-row input at all.
     case noUsableRows(badLines: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .model(let path, let error): return "\(path): \(error)"
         case .output(let error): return error.description
@@ -19,7 +19,7 @@ public enum ScoringError: ToolError {
         }
     }
 
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .model(_, .io): return .ioError
         case .model: return .dataError

@@ -2,30 +2,30 @@ import AnomalyModel
 import BNCWire
 
 /// Everything `bnc-score`'s command line decides, validated by the command before it gets here.
-public struct ScoringOptions: Sendable {
+package struct ScoringOptions: Sendable {
     /// The row keys that form the model's input vector, in order (DESIGN.md §2 numeric keys).
-    public var featureNames: [String]
+    package var featureNames: [String]
     /// Complete windows in the training buffer (first training when full; retraining window).
-    public var trainWindows: Int
+    package var trainWindows: Int
     /// Rows scored by one model before it is retrained on the buffer; 0 = train once, never again.
-    public var retrainEvery: Int
-    public var parameters: ModelParameters
-    public var seed: UInt64
+    package var retrainEvery: Int
+    package var parameters: ModelParameters
+    package var seed: UInt64
     /// Offline mode: read everything, train on every complete window, then score every row.
-    public var batch: Bool
-    public var format: ResultFormat
+    package var batch: Bool
+    package var format: ResultFormat
     /// `--output`: append to this file (with `%Y`, `%m`, `%d` from the window's UTC date) instead of stdout.
-    public var outputPath: String?
+    package var outputPath: String?
     /// `--model`: load at start, save after every training.
-    public var modelPath: String?
+    package var modelPath: String?
     /// No informational messages on stderr (warnings and errors still go there).
-    public var quiet: Bool
+    package var quiet: Bool
     /// Show the warm-up progress line (only ever true when stderr is a terminal).
-    public var showProgress: Bool
+    package var showProgress: Bool
 
-    public static let defaultFeatures = WindowRowKey.features.map(\.name)
+    package static let defaultFeatures = WindowRowKey.features.map(\.name)
 
-    public init(featureNames: [String] = ScoringOptions.defaultFeatures, trainWindows: Int = 500, retrainEvery: Int = 100,
+    package init(featureNames: [String] = ScoringOptions.defaultFeatures, trainWindows: Int = 500, retrainEvery: Int = 100,
                 parameters: ModelParameters = ModelParameters(), seed: UInt64 = 42, batch: Bool = false,
                 format: ResultFormat = .csv, outputPath: String? = nil, modelPath: String? = nil,
                 quiet: Bool = false, showProgress: Bool = false) {
@@ -44,12 +44,12 @@ public struct ScoringOptions: Sendable {
 
     /// The seed of a symbol's `version`-th training: `--seed` itself for the first, so a batch run
     /// with `--seed s` is `AnomalyDetector.train(seed: s)`; SplitMix64-mixed for later ones.
-    public func trainingSeed(version: Int) -> UInt64 {
+    package func trainingSeed(version: Int) -> UInt64 {
         version <= 1 ? seed : SplitMix64.mix(seed &+ UInt64(version) &* 0x9E37_79B9_7F4A_7C15)
     }
 }
 
 /// The output encodings of DESIGN.md §3.
-public enum ResultFormat: String, Sendable, CaseIterable {
+package enum ResultFormat: String, Sendable, CaseIterable {
     case csv, ndjson
 }

@@ -3,8 +3,8 @@ import BNCWire
 
 /// Runs a whole `bnc-score` invocation: opens the sink, feeds every input's lines to a
 /// `ScoringEngine`, stops cleanly on SIGINT/SIGTERM, and finishes (batch scoring, flush, fsync).
-public enum ScoringSession {
-    public static func run(options: ScoringOptions, inputs: [InputFile]) throws(ScoringError) {
+package enum ScoringSession {
+    package static func run(options: ScoringOptions, inputs: [InputFile]) throws(ScoringError) {
         let header = ResultFormatter(format: options.format).header
         let sink: any ResultSink
         if let path = options.outputPath {

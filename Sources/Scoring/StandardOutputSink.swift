@@ -1,17 +1,17 @@
 import BNCCore
 
 /// Rows to stdout through `OutputBuffer` (whole rows per write; EPIPE → quiet exit).
-public struct StandardOutputSink: ResultSink {
+package struct StandardOutputSink: ResultSink {
     private let buffer: OutputBuffer
     private var headerPending: String?
 
     /// - Parameter header: written once before the first row (CSV), or at `finish` if there were no rows.
-    public init(header: String?, fileDescriptor: Int32 = 1) {
+    package init(header: String?, fileDescriptor: Int32 = 1) {
         buffer = OutputBuffer(fileDescriptor: fileDescriptor)
         headerPending = header
     }
 
-    public mutating func write(row: [UInt8], windowStart: Int64) throws(ResultSinkError) {
+    package mutating func write(row: [UInt8], windowStart: Int64) throws(ResultSinkError) {
         do {
             if let header = headerPending {
                 headerPending = nil
@@ -21,11 +21,11 @@ public struct StandardOutputSink: ResultSink {
         } catch { throw Self.map(error) }
     }
 
-    public mutating func flush() throws(ResultSinkError) {
+    package mutating func flush() throws(ResultSinkError) {
         do { try buffer.flush() } catch { throw Self.map(error) }
     }
 
-    public mutating func finish() throws(ResultSinkError) {
+    package mutating func finish() throws(ResultSinkError) {
         do {
             if let header = headerPending {
                 headerPending = nil

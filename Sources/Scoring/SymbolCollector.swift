@@ -2,20 +2,20 @@ import AnomalyModel
 
 /// One symbol's life cycle state: its model, how often it was trained, and the ring buffer of the
 /// last `--train-windows` complete windows' raw features (DESIGN.md §4: one model per symbol).
-public final class SymbolCollector {
-    public let symbol: String
+package final class SymbolCollector {
+    package let symbol: String
     let symbolBytes: [UInt8]
-    public internal(set) var detector: AnomalyDetector?
+    package internal(set) var detector: AnomalyDetector?
     /// `model_version`: trainings so far.
-    public internal(set) var modelVersion: Int
+    package internal(set) var modelVersion: Int
     /// Rows the current model has scored; at `--retrain-every` the next row retrains first.
-    public internal(set) var rowsScoredSinceTraining: Int
+    package internal(set) var rowsScoredSinceTraining: Int
     let capacity: Int
     let featureCount: Int
     private var ring: [Double]
     private var head = 0
     /// Complete windows held (≤ capacity).
-    public private(set) var count = 0
+    package private(set) var count = 0
 
     init(symbol: String, capacity: Int, featureCount: Int) {
         self.symbol = symbol

@@ -4,7 +4,7 @@ import BNCCore
 /// `--window 20s`, `--idle-timeout 500ms`: a `DurationSpec` option parses with `DurationSpec(_:)`
 /// and shows its default in `--help` in the same shortest spelling it accepts.
 extension DurationSpec: ExpressibleByArgument {
-    public init?(argument: String) { self.init(argument) }
+    package init?(argument: String) { self.init(argument) }
 
-    public var defaultValueDescription: String { description }
+    package var defaultValueDescription: String { description }
 }

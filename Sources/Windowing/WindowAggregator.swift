@@ -7,21 +7,21 @@ import BNCWire
 /// See `SymbolWindows` for the exact rules on gaps, reordering, duplicates and late trades.
 /// `complete` is true only for a window with nothing missing that is neither the symbol's first
 /// (partial) window nor one flushed by `finish` (end of input or a stop signal).
-public struct WindowAggregator {
-    public let configuration: WindowConfiguration
-    public private(set) var totals = WindowTotals()
+package struct WindowAggregator {
+    package let configuration: WindowConfiguration
+    package private(set) var totals = WindowTotals()
     private var states: [SymbolWindows] = []
     private var indexBySymbol: [Symbol: Int] = [:]
     private var lastSymbol: Symbol?
     private var lastState = 0
 
-    public init(configuration: WindowConfiguration) {
+    package init(configuration: WindowConfiguration) {
         self.configuration = configuration
     }
 
     /// Adds one trade; `emit` receives every row that closes as a result, oldest first.
     @inline(__always)
-    public mutating func add<E: Error>(_ trade: Trade, emit: (WindowRow) throws(E) -> Void) throws(E) {
+    package mutating func add<E: Error>(_ trade: Trade, emit: (WindowRow) throws(E) -> Void) throws(E) {
         let time = configuration.timeField == .trade ? trade.tradeTime : trade.eventTime
         let state: Int
         if trade.symbol == lastSymbol {
@@ -45,7 +45,7 @@ public struct WindowAggregator {
 
     /// Emits every still-open window as `complete: false`, symbols in order of first appearance.
     /// The aggregator can keep going afterwards (windows then start again from the next trade).
-    public mutating func finish<E: Error>(emit: (WindowRow) throws(E) -> Void) throws(E) {
+    package mutating func finish<E: Error>(emit: (WindowRow) throws(E) -> Void) throws(E) {
         for i in states.indices {
             try states[i].flush(configuration: configuration, totals: &totals, emit: emit)
         }

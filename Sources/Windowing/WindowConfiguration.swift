@@ -1,5 +1,5 @@
 /// Which exchange timestamp places a trade in a window (DESIGN.md §2; the local clock is never used).
-public enum TimeField: String, Sendable, CaseIterable {
+package enum TimeField: String, Sendable, CaseIterable {
     /// `T`, the trade time (default).
     case trade
     /// `E`, the event time.
@@ -7,17 +7,17 @@ public enum TimeField: String, Sendable, CaseIterable {
 }
 
 /// How trades are cut into windows.
-public struct WindowConfiguration: Sendable, Equatable {
+package struct WindowConfiguration: Sendable, Equatable {
     /// Window length in milliseconds; windows are `[k·size, (k+1)·size)` since the Unix epoch.
-    public var windowMilliseconds: Int64
+    package var windowMilliseconds: Int64
     /// A window closes once a trade at or after `end + lateness` has arrived for its symbol.
-    public var latenessMilliseconds: Int64
-    public var timeField: TimeField
+    package var latenessMilliseconds: Int64
+    package var timeField: TimeField
 
     /// Windows a symbol may have open at once; more would mean an absurd lateness/window ratio.
-    public static let maxOpenWindows: Int64 = 1 << 20
+    package static let maxOpenWindows: Int64 = 1 << 20
 
-    public init(windowMilliseconds: Int64 = 20_000, latenessMilliseconds: Int64 = 1_000, timeField: TimeField = .trade) {
+    package init(windowMilliseconds: Int64 = 20_000, latenessMilliseconds: Int64 = 1_000, timeField: TimeField = .trade) {
         precondition(windowMilliseconds > 0 && latenessMilliseconds >= 0)
         self.windowMilliseconds = windowMilliseconds
         self.latenessMilliseconds = latenessMilliseconds

@@ -4,19 +4,19 @@ import BNCWire
 /// What `bnc-window` does, minus argument parsing: reads trade lines from each input in turn (one
 /// continuous stream across files), windows them, writes each row as soon as its window closes,
 /// and reports bad lines and a summary on stderr.
-public struct WindowRun {
-    public struct Options: Sendable {
-        public var configuration: WindowConfiguration
+package struct WindowRun {
+    package struct Options: Sendable {
+        package var configuration: WindowConfiguration
         /// Stop with exit 65 at the first bad line (open windows are then not flushed).
-        public var strict: Bool
+        package var strict: Bool
         /// No summary line on stderr (bad-line diagnostics still appear).
-        public var quiet: Bool
+        package var quiet: Bool
         /// How many bad lines are named individually on stderr; the rest are only counted.
-        public var maxErrorLines: Int
+        package var maxErrorLines: Int
         /// Read size; tests vary it.
-        public var chunkSize: Int
+        package var chunkSize: Int
 
-        public init(configuration: WindowConfiguration = WindowConfiguration(), strict: Bool = false,
+        package init(configuration: WindowConfiguration = WindowConfiguration(), strict: Bool = false,
                     quiet: Bool = false, maxErrorLines: Int = 10, chunkSize: Int = 1 << 20) {
             self.configuration = configuration
             self.strict = strict
@@ -27,19 +27,19 @@ public struct WindowRun {
     }
 
     /// Line counts of a run, for the summary.
-    public struct LineCounts: Sendable, Equatable {
-        public var lines = 0
-        public var badLines = 0
-        public init() {}
+    package struct LineCounts: Sendable, Equatable {
+        package var lines = 0
+        package var badLines = 0
+        package init() {}
     }
 
-    public let options: Options
-    public let output: OutputBuffer
-    public let diagnostics: Diagnostics
-    public private(set) var aggregator: WindowAggregator
-    public private(set) var lineCounts = LineCounts()
+    package let options: Options
+    package let output: OutputBuffer
+    package let diagnostics: Diagnostics
+    package private(set) var aggregator: WindowAggregator
+    package private(set) var lineCounts = LineCounts()
 
-    public init(options: Options, output: OutputBuffer = OutputBuffer(fileDescriptor: 1),
+    package init(options: Options, output: OutputBuffer = OutputBuffer(fileDescriptor: 1),
                 diagnostics: Diagnostics = Diagnostics(tool: "bnc-window")) {
         self.options = options
         self.output = output
@@ -50,7 +50,7 @@ public struct WindowRun {
     /// Processes `inputs` and returns the exit status (DESIGN.md §6): 0 also when stopped by a
     /// signal or when downstream closed the pipe, 65 for a bad line under `strict`, 74 when an
     /// input could not be read or stdout could not be written.
-    public mutating func run(_ inputs: [InputFile]) -> ExitStatus {
+    package mutating func run(_ inputs: [InputFile]) -> ExitStatus {
         var status = ExitStatus.success
         var stopped = false
         do throws(OutputError) {
@@ -171,7 +171,7 @@ public struct WindowRun {
     }
 
     /// `19904 trades in 17 rows (15 complete), 1 symbol; missing 0, duplicates 0, late 0; bad lines 0 of 19904`
-    public func summary(stopped: Bool = false) -> String {
+    package func summary(stopped: Bool = false) -> String {
         let t = aggregator.totals
         var text = "\(t.trades) trades in \(t.rows) rows (\(t.completeRows) complete), "
         text += "\(t.symbols) symbol\(t.symbols == 1 ? "" : "s"); "

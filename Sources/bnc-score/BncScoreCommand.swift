@@ -95,13 +95,13 @@ struct BncScoreCommand: ParsableCommand {
 }
 
 extension Contamination: ExpressibleByArgument {
-    public init?(argument: String) { self.init(argument) }
-    public var defaultValueDescription: String { description }
+    package init?(argument: String) { self.init(argument) }
+    package var defaultValueDescription: String { description }
 }
 
 extension ModelParameters.MaxSamples: ExpressibleByArgument {
-    public init?(argument: String) { self.init(argument) }
-    public var defaultValueDescription: String { description }
+    package init?(argument: String) { self.init(argument) }
+    package var defaultValueDescription: String { description }
 }
 
 extension ResultFormat: ExpressibleByArgument {}

@@ -3,10 +3,10 @@
 ///
 /// ASCII letters are upper-cased on the way in (symbols are case-insensitive on the command line
 /// and rows carry Binance's upper-case form, DESIGN.md §6).
-public struct Symbol: Hashable, Sendable, Comparable, CustomStringConvertible {
+package struct Symbol: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Longest symbol that fits inline: `WireLimits.maxSymbolLength`, the one symbol limit of
     /// the wire formats.
-    @inlinable public static var maxLength: Int { WireLimits.maxSymbolLength }
+    @inlinable package static var maxLength: Int { WireLimits.maxSymbolLength }
 
     /// Bytes 0…22 hold the symbol, byte 23 its length; unused bytes are zero so that
     /// equality and hashing can work on the words.
@@ -14,7 +14,7 @@ public struct Symbol: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Takes `bytes` (no quotes, no escapes); nil when empty or longer than `maxLength`.
     @inlinable
-    public init?(bytes: UnsafeRawBufferPointer) {
+    package init?(bytes: UnsafeRawBufferPointer) {
         let n = bytes.count
         guard n > 0, n <= Symbol.maxLength, let source = bytes.baseAddress else { return nil }
         words = (0, 0, 0)
@@ -77,39 +77,39 @@ public struct Symbol: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// From text such as `btcusdt`; nil when empty or longer than `maxLength` UTF-8 bytes.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         var text = text
         guard let symbol = text.withUTF8({ Symbol(bytes: UnsafeRawBufferPointer($0)) }) else { return nil }
         self = symbol
     }
 
     /// Number of UTF-8 bytes.
-    @inlinable public var count: Int { Int(words.2 >> 56) }
+    @inlinable package var count: Int { Int(words.2 >> 56) }
 
     /// Calls `body` with the symbol's UTF-8 bytes.
     @inlinable
-    public func withUTF8<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    package func withUTF8<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         var copy = words
         let n = count
         return try withUnsafeBytes(of: &copy) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
     }
 
-    public var description: String { withUTF8 { String(decoding: $0, as: UTF8.self) } }
+    package var description: String { withUTF8 { String(decoding: $0, as: UTF8.self) } }
 
     @inlinable
-    public static func == (a: Symbol, b: Symbol) -> Bool {
+    package static func == (a: Symbol, b: Symbol) -> Bool {
         a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2
     }
 
     @inlinable
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(words.0)
         hasher.combine(words.1)
         hasher.combine(words.2)
     }
 
     /// Byte-wise order of the text (so `BTCUSDT` < `ETHUSDT`).
-    public static func < (a: Symbol, b: Symbol) -> Bool {
+    package static func < (a: Symbol, b: Symbol) -> Bool {
         a.withUTF8 { x in b.withUTF8 { y in x.lexicographicallyPrecedes(y) } }
     }
 }

@@ -2,7 +2,7 @@ import BNCCore
 
 /// Why a line is not a trade. `description` is printed verbatim after `bnc-window: <file>:<line>: `.
 /// A line that is not a trade is bad input data: exit 65 when it ends a tool.
-public enum TradeLineError: ToolError, Sendable, Equatable {
+package enum TradeLineError: ToolError, Sendable, Equatable {
     /// Not well-formed JSON (or not an object).
     case syntax(JSONScanError)
     /// Longer than the line cap; the reader skipped it without buffering it.
@@ -16,7 +16,7 @@ public enum TradeLineError: ToolError, Sendable, Equatable {
     /// A key holds the right type but an unusable value.
     case invalidValue(field: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .syntax(let error): return error.description
         case .oversized(let length): return "line of \(length) bytes exceeds the \(WireLimits.maxLineLength >> 20) MiB limit"
@@ -29,7 +29,7 @@ public enum TradeLineError: ToolError, Sendable, Equatable {
         }
     }
 
-    public var exitStatus: ExitStatus { .dataError }
+    package var exitStatus: ExitStatus { .dataError }
 
     static func meaning(of key: String) -> String {
         switch key {

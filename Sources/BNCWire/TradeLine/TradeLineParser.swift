@@ -15,9 +15,9 @@ import BNCCore
 /// exactly the same lines with the same result: `TradeTemplateScanner` (Binance's exact layout),
 /// `CompactLineScanner` (any key order, no whitespace or escapes), and the general `Scanner`
 /// below, which also produces the precise error. No allocation on the success path.
-public enum TradeLineParser {
+package enum TradeLineParser {
     /// Parses `line` (without its `\n`) into a `Trade`, or throws why it is not one.
-    public static func parse(_ line: UnsafeRawBufferPointer) throws(TradeLineError) -> Trade {
+    package static func parse(_ line: UnsafeRawBufferPointer) throws(TradeLineError) -> Trade {
         guard let base = line.baseAddress, line.count > 0 else { throw .syntax(.empty) }
         // Offsets are kept in 32 bits; no trade line comes near (the reader caps lines at 1 MiB).
         guard line.count < Int(Int32.max) else { throw .oversized(length: line.count) }
@@ -34,7 +34,7 @@ public enum TradeLineParser {
     /// without the `\n`, exactly as `parse` would read that line. Nil for anything else (a CRLF
     /// line, another layout, a bad line, a line not complete within `available`): then split the
     /// line and call `parse`. Lets a reader parse and find the end of a line in one pass.
-    public static func parseLeadingLine(_ start: UnsafeRawPointer, available: Int) -> (trade: Trade, length: Int)? {
+    package static func parseLeadingLine(_ start: UnsafeRawPointer, available: Int) -> (trade: Trade, length: Int)? {
         guard available > 0, available < Int(Int32.max) else { return nil }
         guard let (trade, length) = TradeTemplateScanner.parseLeadingLine(start, available) else { return nil }
         return (trade, length)
@@ -75,7 +75,7 @@ public enum TradeLineParser {
     }
 
     /// The same, for text (tests, command-line values).
-    public static func parse(_ text: String) throws(TradeLineError) -> Trade {
+    package static func parse(_ text: String) throws(TradeLineError) -> Trade {
         var text = text
         let result: Result<Trade, TradeLineError> = text.withUTF8 { bytes in
             do throws(TradeLineError) { return .success(try parse(UnsafeRawBufferPointer(bytes))) } catch {

@@ -8,14 +8,14 @@ import BNCCore
 /// on the JSON, the envelope and every value they both look at: a symbol over
 /// `WireLimits.maxSymbolLength` is refused here as it is there. Values are checked only when
 /// asked for; nothing else of the line is judged (a peek at a `serverShutdown` event is fine).
-public struct TradeLinePeek {
+package struct TradeLinePeek {
     /// Byte range of the trade payload: the `data` object of a combined-stream envelope, else the
     /// whole line without surrounding whitespace. Stored or forwarded exactly as received.
-    public let payload: Range<Int>
+    package let payload: Range<Int>
     var fields: Fields
 
     /// Validates `line` (one JSON object, without its `\n`) and remembers where its values are.
-    public init(_ line: UnsafeRawBufferPointer) throws(JSONScanError) {
+    package init(_ line: UnsafeRawBufferPointer) throws(JSONScanError) {
         let (fields, envelope) = try TradeLineParser.scanGeneral(line)
         self.fields = fields
         if let envelope {
@@ -29,24 +29,24 @@ public struct TradeLinePeek {
     }
 
     /// Whether `e` is the string `name` (e.g. `serverShutdown`); false when `e` is absent or not a string.
-    public func isEvent(_ name: StaticString, in line: UnsafeRawBufferPointer) -> Bool {
+    package func isEvent(_ name: StaticString, in line: UnsafeRawBufferPointer) -> Bool {
         fields.e.kind == .string && !fields.e.escapes
             && JSONObjectScanner.bytes(line, fields.e.lower..<fields.e.upper, equal: name)
     }
 
     /// `e`: a trade or an aggTrade, or why the line is no trade.
-    public func kind(in line: UnsafeRawBufferPointer) throws(TradeLineError) -> Trade.Kind {
+    package func kind(in line: UnsafeRawBufferPointer) throws(TradeLineError) -> Trade.Kind {
         try fields.eventKind(line)
     }
 
     /// The byte range of `s`'s contents, checked as a full read checks it.
-    public func symbol(in line: UnsafeRawBufferPointer) throws(TradeLineError) -> Range<Int> {
+    package func symbol(in line: UnsafeRawBufferPointer) throws(TradeLineError) -> Range<Int> {
         _ = try fields.symbol(line)
         return fields.s.lower..<fields.s.upper
     }
 
     /// The consecutive id: `t` of a trade, `a` of an aggTrade (non-negative).
-    public func id(in line: UnsafeRawBufferPointer) throws(TradeLineError) -> Int64 {
+    package func id(in line: UnsafeRawBufferPointer) throws(TradeLineError) -> Int64 {
         switch try kind(in: line) {
         case .trade: return try Fields.integer(fields.t, "t", line)
         case .aggTrade: return try Fields.integer(fields.a, "a", line)
@@ -54,12 +54,12 @@ public struct TradeLinePeek {
     }
 
     /// `T` as written: epoch ms, or µs when ≥ `WireLimits.microsecondThreshold` (non-negative).
-    public func tradeTime(in line: UnsafeRawBufferPointer) throws(TradeLineError) -> Int64 {
+    package func tradeTime(in line: UnsafeRawBufferPointer) throws(TradeLineError) -> Int64 {
         try Fields.integer(fields.T, "T", line)
     }
 
     /// `E` as written; see `tradeTime`.
-    public func eventTime(in line: UnsafeRawBufferPointer) throws(TradeLineError) -> Int64 {
+    package func eventTime(in line: UnsafeRawBufferPointer) throws(TradeLineError) -> Int64 {
         try Fields.integer(fields.E, "E", line)
     }
 

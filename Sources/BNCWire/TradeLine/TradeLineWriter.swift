@@ -12,27 +12,27 @@ import BNCCore
 ///
 /// Limits are `WireLimits`': a caller rejects a symbol longer than `maxSymbolLength` or a decimal
 /// longer than `maxDecimalLength` before building (the writer clamps rather than overflow).
-public struct TradeLineWriter: ~Copyable {
+package struct TradeLineWriter: ~Copyable {
     private let storage: UnsafeMutableRawBufferPointer
     private var count = 0
 
-    public init() {
+    package init() {
         storage = .allocate(byteCount: 512, alignment: 16)
     }
 
     deinit { storage.deallocate() }
 
     /// The line built last, `\n` included; valid until the next build.
-    public var line: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<count]) }
+    package var line: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<count]) }
 
     /// The line built last without its `\n`.
-    public var lineWithoutNewline: UnsafeRawBufferPointer {
+    package var lineWithoutNewline: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: storage[0..<max(count - 1, 0)])
     }
 
     /// A `trade` line. `price` and `quantity` are copied verbatim (ASCII decimals, at most
     /// `WireLimits.maxDecimalLength` bytes each); `bestMatch` nil leaves `M` out (futures files have none).
-    public mutating func buildTrade(
+    package mutating func buildTrade(
         eventTime: Int64, symbol: UnsafeRawBufferPointer, tradeID: Int64,
         price: UnsafeRawBufferPointer, quantity: UnsafeRawBufferPointer,
         tradeTime: Int64, buyerIsMaker: Bool, bestMatch: Bool?
@@ -44,7 +44,7 @@ public struct TradeLineWriter: ~Copyable {
     }
 
     /// An `aggTrade` line; see `buildTrade`.
-    public mutating func buildAggTrade(
+    package mutating func buildAggTrade(
         eventTime: Int64, symbol: UnsafeRawBufferPointer, aggregateID: Int64,
         price: UnsafeRawBufferPointer, quantity: UnsafeRawBufferPointer,
         firstTradeID: Int64, lastTradeID: Int64,
@@ -60,7 +60,7 @@ public struct TradeLineWriter: ~Copyable {
 
     /// A `trade` line whose price and quantity are fixed-point integers in units of 10^-8
     /// (written with eight decimals, as Binance spot does: `67012.34000000`, `0.00150000`).
-    public mutating func buildTrade(
+    package mutating func buildTrade(
         eventTime: Int64, symbol: UnsafeRawBufferPointer, tradeID: Int64,
         priceE8: Int64, quantityE8: Int64,
         tradeTime: Int64, buyerIsMaker: Bool, bestMatch: Bool

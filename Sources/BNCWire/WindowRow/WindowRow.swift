@@ -1,36 +1,36 @@
 
 /// One closed window of one symbol (DESIGN.md §2). Optional fields are `null` for an empty window.
-public struct WindowRow: Sendable, Equatable {
-    public var symbol: Symbol
+package struct WindowRow: Sendable, Equatable {
+    package var symbol: Symbol
     /// `[start, end)` in epoch milliseconds.
-    public var start: Int64
-    public var end: Int64
-    public var tradeCount: Int64
-    public var volume: Double
+    package var start: Int64
+    package var end: Int64
+    package var tradeCount: Int64
+    package var volume: Double
     /// volume / trade_count, 0 when empty.
-    public var averageTradeSize: Double
+    package var averageTradeSize: Double
     /// (close − open) / open, 0 with fewer than 2 trades.
-    public var priceReturn: Double
+    package var priceReturn: Double
     /// Sample standard deviation (n − 1) of the trade prices, 0 with fewer than 2 trades.
-    public var priceVolatility: Double
-    public var open: Double?
-    public var high: Double?
-    public var low: Double?
-    public var close: Double?
+    package var priceVolatility: Double
+    package var open: Double?
+    package var high: Double?
+    package var low: Double?
+    package var close: Double?
     /// quote_volume / volume; null when the window is empty (or its volume is 0).
-    public var vwap: Double?
-    public var quoteVolume: Double
+    package var vwap: Double?
+    package var quoteVolume: Double
     /// Σ qty of taker buys (`m:false`).
-    public var buyVolume: Double
-    public var maxTradeSize: Double
-    public var firstTradeID: Int64?
-    public var lastTradeID: Int64?
-    public var missingTrades: Int64
-    public var duplicates: Int64
-    public var lateTrades: Int64
-    public var complete: Bool
+    package var buyVolume: Double
+    package var maxTradeSize: Double
+    package var firstTradeID: Int64?
+    package var lastTradeID: Int64?
+    package var missingTrades: Int64
+    package var duplicates: Int64
+    package var lateTrades: Int64
+    package var complete: Bool
 
-    public init(
+    package init(
         symbol: Symbol, start: Int64, end: Int64, tradeCount: Int64 = 0, volume: Double = 0,
         averageTradeSize: Double = 0, priceReturn: Double = 0, priceVolatility: Double = 0,
         open: Double? = nil, high: Double? = nil, low: Double? = nil, close: Double? = nil, vwap: Double? = nil,

@@ -2,12 +2,12 @@ import BNCCore
 
 /// Why a line is not a usable window row; the description is what diagnostics print after the
 /// line's place (`<file>:<line>: `). A bad row is bad input data: exit 65 when it ends a tool.
-public enum WindowRowError: ToolError, Sendable, Equatable {
+package enum WindowRowError: ToolError, Sendable, Equatable {
     case json(JSONScanError)
     case missingKey(String)
     case wrongType(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .json(let e): return e.description
         case .missingKey(let k): return "missing key \"\(k)\""
@@ -15,5 +15,5 @@ public enum WindowRowError: ToolError, Sendable, Equatable {
         }
     }
 
-    public var exitStatus: ExitStatus { .dataError }
+    package var exitStatus: ExitStatus { .dataError }
 }

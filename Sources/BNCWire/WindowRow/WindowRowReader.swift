@@ -4,30 +4,30 @@ import BNCCore
 /// `JSONObjectScanner` and `DecimalParser`, any key order, unknown keys ignored, into a reusable
 /// `Fields` value, so reading a row allocates nothing. Key names come from `WindowRowKey`; a
 /// symbol over `WireLimits.maxSymbolLength` bytes is refused, as the trade-line reader refuses it.
-public struct WindowRowReader {
+package struct WindowRowReader {
     /// What the scorer needs of one row, parsed in place: a reusable value whose buffers are sized
     /// once. (Not a `WindowRow`: the five columns and the features only, the symbol as a range.)
-    public struct Fields {
+    package struct Fields {
         /// Window start and end, epoch milliseconds.
-        public var start: Int64 = 0
-        public var end: Int64 = 0
-        public var complete = false
+        package var start: Int64 = 0
+        package var end: Int64 = 0
+        package var complete = false
         /// The five result columns (`WindowRowKey.features` order); NaN where the row lacks the
         /// key or holds null.
-        public var columns: (Double, Double, Double, Double, Double) = (.nan, .nan, .nan, .nan, .nan)
+        package var columns: (Double, Double, Double, Double, Double) = (.nan, .nan, .nan, .nan, .nan)
         /// The model's features, in `--features` order.
-        public var features: [Double]
+        package var features: [Double]
         /// False when a feature is null (an empty window's price, say): the row is written unscored.
-        public var featuresUsable = true
+        package var featuresUsable = true
         /// Byte range of the symbol inside the line being parsed.
-        public var symbolRange: Range<Int> = 0..<0
+        package var symbolRange: Range<Int> = 0..<0
 
-        public init(featureCount: Int) {
+        package init(featureCount: Int) {
             features = [Double](repeating: 0, count: featureCount)
         }
 
         @inline(__always)
-        public func column(_ index: Int) -> Double {
+        package func column(_ index: Int) -> Double {
             switch index {
             case 0: return columns.0
             case 1: return columns.1
@@ -38,7 +38,7 @@ public struct WindowRowReader {
         }
     }
 
-    public let featureNames: [String]
+    package let featureNames: [String]
     private let featureKeys: [[UInt8]]
     private let columnKeys: [[UInt8]]
     private let symbolKey = Array(WindowRowKey.symbol.name.utf8)
@@ -48,7 +48,7 @@ public struct WindowRowReader {
     /// Which features the current row has supplied.
     private var seen: [Bool]
 
-    public init(featureNames: [String]) {
+    package init(featureNames: [String]) {
         self.featureNames = featureNames
         featureKeys = featureNames.map { Array($0.utf8) }
         columnKeys = WindowRowKey.features.map { Array($0.name.utf8) }
@@ -56,7 +56,7 @@ public struct WindowRowReader {
     }
 
     /// Fills `row` from `line`. On error `row` holds garbage.
-    public mutating func parse(_ line: UnsafeRawBufferPointer, into row: inout Fields) throws(WindowRowError) {
+    package mutating func parse(_ line: UnsafeRawBufferPointer, into row: inout Fields) throws(WindowRowError) {
         var haveSymbol = false, haveStart = false, haveEnd = false, haveComplete = false
         var typeError: String? = nil
         row.columns = (.nan, .nan, .nan, .nan, .nan)

@@ -2,9 +2,9 @@ import BNCCore
 
 /// Writes rows as one JSON object per line in DESIGN.md §2's key order. Doubles print with
 /// Swift's shortest round-trip spelling, so a reader gets back exactly the value computed here.
-public enum WindowRowWriter {
+package enum WindowRowWriter {
     /// The row as a line (with `\n`). Key names come from `WindowRowKey`, in its order.
-    public static func line(_ row: WindowRow) -> String {
+    package static func line(_ row: WindowRow) -> String {
         var s = "{"
         for key in WindowRowKey.allCases {
             if key != .symbol { s += "," }
@@ -41,7 +41,7 @@ public enum WindowRowWriter {
     }
 
     /// Appends the row to `output` (the caller decides when to flush).
-    public static func write(_ row: WindowRow, to output: OutputBuffer) throws(OutputError) {
+    package static func write(_ row: WindowRow, to output: OutputBuffer) throws(OutputError) {
         try output.append(line(row))
     }
 
