@@ -86,20 +86,20 @@ let package = Package(
         .testTarget(name: "BNCWireTests", dependencies: ["BNCWire", "BNCCore", "TestSupport"]),
         .testTarget(name: "WindowingTests", dependencies: ["Windowing", "BNCWire", "BNCCore", "TestSupport"]),
         .testTarget(name: "AnomalyModelTests", dependencies: ["AnomalyModel", "TestSupport"]),
-        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "BNCWire", "AnomalyModel", "TestSupport"]),
-        .testTarget(name: "MarketStreamTests", dependencies: ["MarketStream", "TestSupport"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "BNCWire", "BNCCore", "AnomalyModel", "TestSupport"]),
+        .testTarget(name: "MarketStreamTests", dependencies: ["MarketStream", "BNCCore", "TestSupport"]),
         .testTarget(
             name: "MarketHistoryTests",
             dependencies: [
                 "MarketHistory", "BNCCore", "TestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
-        .testTarget(name: "ResultStatsTests", dependencies: ["ResultStats", "BNCCore", "TestSupport"]),
+        .testTarget(name: "ResultStatsTests", dependencies: ["ResultStats", "BNCCore"]),
         /// Runs the built executables connected by real pipes, on the fixtures in Tests/Fixtures.
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "BNCCore", "TestSupport", "bnc-stream", "bnc-window", "bnc-score", "bnc-stats",
+                "TestSupport", "bnc-stream", "bnc-window", "bnc-score", "bnc-stats",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         /// The integration tier, enabled by BNC_INTEGRATION=1: parity with scikit-learn / pandas /

@@ -23,7 +23,7 @@ struct ModelFileTests {
     @Test func saveAndLoadRoundTripScoresIdentically() throws {
         let dir = try ToolRunner.temporaryDirectory("bnc-model")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("model.bin").path
+        let path = dir.appendingPathComponent("model.bncmodel").path
         let file = try Self.sample()
         try file.save(path: path)
         let loaded = try #require(try ModelFile.load(path: path, expectedFeatures: Self.names))
@@ -33,7 +33,7 @@ struct ModelFileTests {
         let b = x.withUnsafeBufferPointer { loaded.entries[0].detector!.score($0) }
         #expect(a.scoreSample.bitPattern == b.scoreSample.bitPattern && a.decision.bitPattern == b.decision.bitPattern)
         // No temporary file is left behind by the atomic save.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["model.bin"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["model.bncmodel"])
         #expect(try ModelFile.load(path: dir.appendingPathComponent("absent").path, expectedFeatures: Self.names) == nil)
     }
 

@@ -51,6 +51,16 @@ struct DurationSpecTests {
 struct DecimalParserTests {
     static func parse(_ text: String) -> Double? { DecimalParser.double(text) }
 
+    /// Found by libFuzzer (Fuzz/regressions/DecimalParser-wrapped-integer-mantissa.bin): an integer
+    /// part of 20+ digits can wrap the 64-bit mantissa to exactly 0, which made the parser treat
+    /// the integer part as zero and read only the fraction.
+    @Test func integerPartThatWrapsTheMantissaToZero() {
+        for text in ["2" + String(repeating: "0", count: 99) + ".100e2", "1" + String(repeating: "0", count: 64) + ".5",
+                     "1" + String(repeating: "0", count: 64), "-" + "8" + String(repeating: "0", count: 70) + ".25e-3"] {
+            #expect(Self.parse(text) == Double(text), "\(text)")
+        }
+    }
+
     @Test func matchesSwiftsCorrectlyRoundedParsingOnRandomDecimals() {
         var g = SplitMix(seed: 42)
         for _ in 0..<20_000 {

@@ -34,7 +34,7 @@ struct ScoreEndToEndTests {
     @Test func restartWithModelScoresAtOnce() throws {
         let dir = try ToolRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let model = dir.appendingPathComponent("model.bin").path
+        let model = dir.appendingPathComponent("model.bncmodel").path
         let all = String(decoding: try Self.seedRunRows(), as: UTF8.self).split(separator: "\n")
         let first = Data((all[0..<150].joined(separator: "\n") + "\n").utf8)
         let second = Data((all[150..<160].joined(separator: "\n") + "\n").utf8)
@@ -109,7 +109,7 @@ struct ScoreSignalTests {
         let rows = dir.appendingPathComponent("rows.ndjson")
         try ScoreEndToEndTests.rows(150, from: try ScoreEndToEndTests.seedRunRows()).write(to: rows)
         let out = dir.appendingPathComponent("out.csv").path
-        let model = dir.appendingPathComponent("model.bin").path
+        let model = dir.appendingPathComponent("model.bncmodel").path
         let script = """
             { cat '\(rows.path)'; exec sleep 20; } 2>/dev/null | bnc-score --train-windows 100 --quiet --model '\(model)' --output '\(out)' &
             pid=$!

@@ -37,6 +37,9 @@ package struct LineSplitter: ~Copyable {
 
     deinit { carry.deallocate() }
 
+    /// Whether bytes of an unfinished line are waiting for their `\n` (false after `finish`).
+    package var hasPartialLine: Bool { partialLength > 0 }
+
     /// Calls `body` for every line completed by `chunk`, in order, with its line number.
     /// Returns false as soon as `body` does (the rest of the chunk is then dropped).
     @discardableResult

@@ -147,23 +147,25 @@ package enum DecimalParser {
         let negative = p[i] == UInt8(ascii: "-")
         if negative { i += 1 }
         var mantissa: UInt64 = 0
+        var integerIsZero = true     // not `mantissa == 0`: 20+ digits can wrap the mantissa to 0
         let integerStart = i
         while i < end {
             let d = p[i] &- UInt8(ascii: "0")
             if d >= 10 { break }
             mantissa = mantissa &* 10 &+ UInt64(d)
+            if d != 0 { integerIsZero = false }
             i += 1
         }
         guard i > integerStart else { return nil }
         // Digits taken into the mantissa, leading zeros of a zero integer part and of the
         // fraction after it not counted (leading zeros of a nonzero integer part are, which only
         // sends such rare text to the general parser).
-        var digits = mantissa == 0 ? 0 : i - integerStart
+        var digits = integerIsZero ? 0 : i - integerStart
         var fractionDigits = 0
         if i < end, p[i] == UInt8(ascii: ".") {
             i += 1
             let fractionStart = i
-            if mantissa == 0 { while i < end, p[i] == UInt8(ascii: "0") { i += 1 } }
+            if integerIsZero { while i < end, p[i] == UInt8(ascii: "0") { i += 1 } }
             let significantStart = i
             // Eight digits per word load while they last (shortest round-trip text has 15–17).
             while i + 8 <= end {
