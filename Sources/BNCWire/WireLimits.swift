@@ -11,6 +11,11 @@ package enum WireLimits {
     /// (DESIGN.md §1): 10^14 ms is the year 5138, 10^14 µs is 1973.
     @inlinable package static var microsecondThreshold: Int64 { 100_000_000_000_000 }
 
+    /// Most trades one aggTrade line may cover (`l − f + 1`). Binance's aggregates cover a few
+    /// thousand at most; a wider range is a corrupt line (its count could overflow every sum it
+    /// enters), refused by the trade-line reader as a bad line.
+    @inlinable package static var maxTradesPerAggTrade: Int64 { 1_000_000 }
+
     /// Longest line a reader accepts (1 MiB, without its `\n`); a longer one is skipped unbuffered.
     @inlinable package static var maxLineLength: Int { 1 << 20 }
 

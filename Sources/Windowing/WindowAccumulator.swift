@@ -25,6 +25,9 @@ struct WindowAccumulator {
 
     @inline(__always)
     mutating func add(price: Double, quantity: Double, firstID: Int64, lastID: Int64, count: Int64, takerBuy: Bool) {
+        // The first trade sets open and close whatever its ids: a sentinel comparison alone would
+        // miss an id of Int64.max (open stayed 0.0).
+        let first = tradeCount == 0
         let n = tradeCount + count
         let delta = price - mean
         mean += delta * Double(count) / Double(n)
@@ -36,8 +39,8 @@ struct WindowAccumulator {
         if quantity > maxTradeSize { maxTradeSize = quantity }
         if price > high { high = price }
         if price < low { low = price }
-        if firstID < firstTradeID { firstTradeID = firstID; open = price }
-        if lastID > lastTradeID { lastTradeID = lastID; close = price }
+        if first || firstID < firstTradeID { firstTradeID = firstID; open = price }
+        if first || lastID > lastTradeID { lastTradeID = lastID; close = price }
     }
 
     func row(symbol: Symbol, start: Int64, end: Int64, complete: Bool) -> WindowRow {

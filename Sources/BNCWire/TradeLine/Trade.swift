@@ -45,6 +45,14 @@ package struct Trade: Hashable, Sendable {
         self.tradeTimeMicrosecondRemainder = tradeTimeMicrosecondRemainder
     }
 
-    /// Trades this line stands for: `l − f + 1` for an aggTrade, 1 for a trade.
-    @inlinable package var tradeCount: Int64 { lastTradeID - firstTradeID + 1 }
+    /// Trades this line stands for: `l − f + 1` for an aggTrade, 1 for a trade. Never traps: the
+    /// reader refuses ranges wider than `WireLimits.maxTradesPerAggTrade` (and `l < f`), and the
+    /// windowing quarantines a `Trade` built in code with such a range (`hasPlausibleIDs`).
+    @inlinable package var tradeCount: Int64 { lastTradeID &- firstTradeID &+ 1 }
+
+    /// Whether the ids are what a reader would accept: `0 ≤ f ≤ l` and at most
+    /// `WireLimits.maxTradesPerAggTrade` trades.
+    @inlinable package var hasPlausibleIDs: Bool {
+        firstTradeID >= 0 && lastTradeID >= firstTradeID && lastTradeID - firstTradeID < WireLimits.maxTradesPerAggTrade
+    }
 }
