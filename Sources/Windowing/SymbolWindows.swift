@@ -3,27 +3,20 @@ import BNCWire
 /// One symbol's windowing state: the ring of open windows, the id bookkeeping that tells gaps,
 /// reordered trades and duplicates apart, and the symbol's event-time watermark.
 ///
-/// Trade-id rules (ids are consecutive per symbol on Binance; an aggTrade covers `f…l`):
-/// - ids above the highest seen are new; if they skip k ids, those k are *missing* and are charged
-///   to the window the jump lands in (the newest open window if the trade itself is late), and the
-///   skipped range is remembered as a gap (the 64 most recent gaps are kept);
-/// - ids inside a remembered gap are a reordered delivery: they are removed from the gap and, if
-///   the window the gap was charged to is still open, no longer counted missing there;
-/// - ids below the lowest seen are older than the input's start for this symbol: not repeats;
-/// - any other id at or below the highest seen is a *duplicate*: dropped and counted in the
-///   window holding the symbol's latest trade time (where the stream was when it arrived).
+/// Trade-id rules (ids are consecutive per symbol on Binance; an aggTrade covers `f…l`), kept
+/// exactly by `SeenTradeIDs` over every id the open windows can still take:
+/// - a trade any of whose ids was already delivered is a *duplicate*: dropped and counted in the
+///   window holding the symbol's latest trade time (where the stream was when it arrived);
+/// - when a window closes, the ids up to its highest that were never delivered (and were not
+///   charged to an earlier window) are its *missing* trades; a trade delivered before that, in
+///   any order, is never missing;
+/// - ids below those still remembered (older than the 1024 newest settled runs) cannot be told
+///   apart from repeats: such a trade is counted *late*, never a duplicate.
 /// Time rule: a trade whose window has already closed (or lies before the symbol's first window)
-/// is *late*: dropped and counted in that same newest window. A window `[s, e)` closes once an
-/// accepted trade at or after `e + lateness` arrives for the symbol, or at end of input.
+/// is *late*: dropped and counted in that same newest window (its ids count as delivered). A
+/// window `[s, e)` closes once an accepted trade at or after `e + lateness` arrives for the
+/// symbol, or at end of input.
 struct SymbolWindows {
-    struct Gap {
-        var lower: Int64
-        var upper: Int64
-        var windowIndex: Int64
-    }
-
-    static let rememberedGaps = 64
-
     let symbol: Symbol
     /// Index (start / size) of the symbol's first window: partial, never complete.
     let firstIndex: Int64
@@ -35,13 +28,11 @@ struct SymbolWindows {
     /// The window of the last trade seen: most trades fall in it, so most need no division.
     var cachedIndex: Int64 = -1
     var cachedStart: Int64 = .min / 2
-    var highestID: Int64
-    var lowestID: Int64
-    var gaps: [Gap] = []
+    var ids = SeenTradeIDs()
     /// Latest accepted trade time.
     var watermark: Int64
 
-    init(symbol: Symbol, firstIndex: Int64, firstID: Int64, time: Int64, capacity: Int) {
+    init(symbol: Symbol, firstIndex: Int64, time: Int64, capacity: Int) {
         self.symbol = symbol
         self.firstIndex = firstIndex
         nextClose = firstIndex
@@ -50,8 +41,6 @@ struct SymbolWindows {
         while size < capacity { size <<= 1 }
         ring = Array(repeating: WindowAccumulator(), count: size)
         ringMask = Int64(size - 1)
-        highestID = firstID - 1
-        lowestID = firstID
         watermark = time
     }
 
@@ -75,41 +64,23 @@ struct SymbolWindows {
         let size = configuration.windowMilliseconds
         let index = windowIndex(of: time, size: size)
         let count = trade.tradeCount
-        var gapCharge: Int64 = 0
-        var fillsOpenGapOf: Int64 = -1   // window index whose missing count the trade un-counts
 
         // 1. Ids.
-        if trade.firstTradeID > highestID {
-            gapCharge = trade.firstTradeID - highestID - 1
-            highestID = trade.lastTradeID
-        } else if trade.lastTradeID > highestID {
-            // Overlaps the newest ids (an aggTrade straddling them): take it as new, no gap.
-            highestID = trade.lastTradeID
-        } else if trade.lastTradeID < lowestID {
-            // Older than anything seen (the input started after it): not a repeat.
-            lowestID = trade.firstTradeID
-        } else if let g = gaps.firstIndex(where: { trade.firstTradeID >= $0.lower && trade.lastTradeID <= $0.upper }) {
-            let gap = gaps[g]
-            if gap.windowIndex >= nextClose { fillsOpenGapOf = gap.windowIndex }
-            // Cut the filled ids out of the gap.
-            var pieces: [Gap] = []
-            if trade.firstTradeID > gap.lower {
-                pieces.append(Gap(lower: gap.lower, upper: trade.firstTradeID - 1, windowIndex: gap.windowIndex))
-            }
-            if trade.lastTradeID < gap.upper {
-                pieces.append(Gap(lower: trade.lastTradeID + 1, upper: gap.upper, windowIndex: gap.windowIndex))
-            }
-            gaps.replaceSubrange(g...g, with: pieces)
-        } else {
+        switch ids.insert(trade.firstTradeID, trade.lastTradeID) {
+        case .new:
+            break
+        case .duplicate:
             ring[slot(newest)].duplicates += 1
             totals.duplicates += 1
             return
+        case .unknown:
+            ring[slot(newest)].lateTrades += 1
+            totals.lateTrades += 1
+            return
         }
-        if fillsOpenGapOf >= 0 { ring[slot(fillsOpenGapOf)].missingTrades -= count }
 
         // 2. Time.
         if index < nextClose {
-            if gapCharge > 0 { recordGap(gapCharge, before: trade.firstTradeID, window: newest) }
             ring[slot(newest)].lateTrades += 1
             totals.lateTrades += 1
             return
@@ -124,16 +95,9 @@ struct SymbolWindows {
             while i <= index { ring[slot(i)] = WindowAccumulator(); i += 1 }
             newest = index
         }
-        if gapCharge > 0 { recordGap(gapCharge, before: trade.firstTradeID, window: index) }
         ring[slot(index)].add(price: trade.price, quantity: trade.quantity, firstID: trade.firstTradeID,
                               lastID: trade.lastTradeID, count: count, takerBuy: !trade.buyerIsMaker)
         totals.trades += count
-    }
-
-    mutating func recordGap(_ count: Int64, before id: Int64, window: Int64) {
-        ring[slot(window)].missingTrades += count
-        if gaps.count == SymbolWindows.rememberedGaps { gaps.removeFirst() }
-        gaps.append(Gap(lower: id - count, upper: id - 1, windowIndex: window))
     }
 
     /// Emits every window whose `end + lateness ≤ watermark`, empty ones included.
@@ -165,6 +129,9 @@ struct SymbolWindows {
                              emit: (WindowRow) throws(E) -> Void) throws(E) {
         let row: WindowRow
         if index <= newest {
+            if ring[slot(index)].tradeCount > 0 {
+                ring[slot(index)].missingTrades = ids.settle(through: ring[slot(index)].lastTradeID)
+            }
             row = ring[slot(index)].row(symbol: symbol, start: index * size, end: (index + 1) * size,
                                         complete: wholeInsideInput)
             ring[slot(index)] = WindowAccumulator()
@@ -173,7 +140,8 @@ struct SymbolWindows {
         }
         totals.rows += 1
         if row.complete { totals.completeRows += 1 }
-        totals.missingTrades += row.missingTrades
+        totals.missingTrades = totals.missingTrades.addingReportingOverflow(row.missingTrades).overflow
+            ? .max : totals.missingTrades + row.missingTrades
         try emit(row)
     }
 }

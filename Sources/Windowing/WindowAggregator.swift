@@ -33,7 +33,7 @@ package struct WindowAggregator {
         } else {
             state = states.count
             states.append(SymbolWindows(symbol: trade.symbol, firstIndex: time / configuration.windowMilliseconds,
-                                        firstID: trade.firstTradeID, time: time,
+                                        time: time,
                                         capacity: configuration.openWindowCapacity))
             indexBySymbol[trade.symbol] = state
             lastSymbol = trade.symbol

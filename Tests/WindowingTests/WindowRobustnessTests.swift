@@ -62,3 +62,56 @@ extension WindowRobustnessTests {
         #expect(more.first?.open == 7 && more.first?.close == 9)
     }
 }
+
+extension WindowRobustnessTests {
+    /// A deterministic shuffle (xorshift), so the test is the same on every run.
+    static func shuffled<T>(_ items: [T], seed: UInt64) -> [T] {
+        var a = items, s = seed
+        for i in stride(from: a.count - 1, to: 0, by: -1) {
+            s ^= s << 13; s ^= s >> 7; s ^= s << 17
+            a.swapAt(i, Int(s % UInt64(i + 1)))
+        }
+        return a
+    }
+
+    @Test func shuffledCaptureHasNoFalseDuplicates() throws {
+        let trades = try Self.fixtureLines().map { try TradeLineParser.parse($0) }
+        for seed: UInt64 in [1, 7, 42] {
+            let (rows, totals) = Self.run(Self.shuffled(trades, seed: seed),
+                                          configuration: WindowConfiguration(windowMilliseconds: 20_000))
+            #expect(totals.duplicates == 0, "seed \(seed)")
+            // Every trade is either in a window or dropped as late, once.
+            #expect(totals.trades + totals.lateTrades == 1_000, "seed \(seed)")
+            #expect(rows.reduce(0) { $0 + $1.tradeCount } == totals.trades)
+            // A missing id is one no window took by the time it closed: never more than the late ones.
+            #expect(totals.missingTrades <= totals.lateTrades, "seed \(seed)")
+        }
+        // Reordered only locally (each trade at most 3 places away, within the lateness): nothing is
+        // lost, nothing is a duplicate, nothing is missing.
+        var local = trades
+        for i in stride(from: 0, to: local.count - 3, by: 4) { local.swapAt(i, i + 3); local.swapAt(i + 1, i + 2) }
+        let (_, totals) = Self.run(local, configuration: WindowConfiguration(windowMilliseconds: 20_000, latenessMilliseconds: 5_000))
+        #expect(totals.duplicates == 0 && totals.missingTrades == 0 && totals.lateTrades == 0 && totals.trades == 1_000)
+        // Real repeats are still found, however the input is ordered.
+        let (_, repeated) = Self.run(Self.shuffled(trades + trades[100..<110], seed: 3),
+                                     configuration: WindowConfiguration(windowMilliseconds: 20_000))
+        #expect(repeated.duplicates + repeated.lateTrades >= 10)
+        #expect(repeated.trades + repeated.lateTrades + repeated.duplicates == 1_010)
+    }
+
+    @Test func seenTradeIDsAreExact() {
+        var ids = SeenTradeIDs()
+        #expect(ids.insert(10, 10) == .new)
+        #expect(ids.insert(12, 14) == .new)
+        #expect(ids.insert(11, 11) == .new)          // joins both runs
+        #expect(ids.runs == [SeenTradeIDs.Run(lower: 10, upper: 14)])
+        #expect(ids.insert(13, 13) == .duplicate)
+        #expect(ids.insert(14, 20) == .duplicate)    // overlaps
+        #expect(ids.insert(5, 5) == .new)            // older than the input's start
+        #expect(ids.insert(Int64.max, Int64.max) == .new)
+        #expect(ids.settle(through: 20) == 6 + 4)    // 6…9 and 15…20
+        #expect(ids.insert(7, 7) == .new)            // settled but remembered: delivered late
+        #expect(ids.insert(7, 7) == .duplicate)
+        #expect(ids.settle(through: Int64.max) == Int64.max - 21)
+    }
+}
