@@ -115,3 +115,27 @@ extension WindowRobustnessTests {
         #expect(ids.settle(through: Int64.max) == Int64.max - 21)
     }
 }
+
+extension WindowRobustnessTests {
+    @Test func invalidUTF8SymbolIsABadLineInBncWindow() throws {
+        let dir = try ToolRunner.temporaryDirectory("window-robust")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var data = Data()
+        let lines = try Self.fixtureLines()
+        for (i, line) in lines.enumerated() {
+            if i == 500 {
+                data += Data(line.replacingOccurrences(of: "\"BTCUSDT\"", with: "\"BTC\u{1}\"").utf8)
+                    .map { $0 == 0x01 ? 0xFF : $0 }
+                data += Data("\n".utf8)
+            }
+            data += Data((line + "\n").utf8)
+        }
+        let input = dir.appendingPathComponent("in").path
+        try data.write(to: URL(fileURLWithPath: input))
+        let (status, rows, run) = try WindowRunTests.run([input])
+        #expect(status == .success)
+        #expect(run.lineCounts.badLines == 1)
+        #expect(rows.allSatisfy { ($0["symbol"] as? String) == "BTCUSDT" })
+        #expect(Self.sum(rows, "trade_count") == 1_000)
+    }
+}

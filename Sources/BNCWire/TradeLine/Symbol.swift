@@ -83,6 +83,28 @@ package struct Symbol: Hashable, Sendable, Comparable, CustomStringConvertible {
         self = symbol
     }
 
+    /// Whether every byte is ASCII (the bytes after the symbol and the length byte excluded).
+    @inlinable @inline(__always) package var isASCII: Bool {
+        (words.0 | words.1 | (words.2 & 0x00FF_FFFF_FFFF_FFFF)) & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// Whether the bytes are well-formed UTF-8 (a trade line's `s` must be: issue 11, where a
+    /// broken one became U+FFFD in the rows). No allocation.
+    package var isValidUTF8: Bool {
+        if isASCII { return true }
+        return withUTF8 { bytes in
+            var iterator = bytes.makeIterator()
+            var decoder = UTF8()
+            while true {
+                switch decoder.decode(&iterator) {
+                case .scalarValue: continue
+                case .emptyInput: return true
+                case .error: return false
+                }
+            }
+        }
+    }
+
     /// Number of UTF-8 bytes.
     @inlinable package var count: Int { Int(words.2 >> 56) }
 

@@ -230,7 +230,7 @@ struct Fields {
         throw .notATrade(eventType: text)
     }
 
-    /// `s`: a plain string of 1…`WireLimits.maxSymbolLength` bytes.
+    /// `s`: a plain string of 1…`WireLimits.maxSymbolLength` bytes of well-formed UTF-8.
     @inline(__always)
     func symbol(_ line: UnsafeRawBufferPointer) throws(TradeLineError) -> Symbol {
         guard let sKind = s.kind else { throw .missingField("s") }
@@ -240,6 +240,8 @@ struct Fields {
             throw .invalidValue(field: "s", reason: s.upper == s.lower
                                 ? "is empty" : "is longer than \(WireLimits.maxSymbolLength) bytes")
         }
+        // Refused here, where it enters, rather than turned into U+FFFD on the way out.
+        guard symbol.isValidUTF8 else { throw .invalidValue(field: "s", reason: "is not valid UTF-8") }
         return symbol
     }
 

@@ -86,7 +86,8 @@ enum TradeTemplateScanner {
             }
             afterSymbol = after
         }
-        guard key(p, afterSymbol, end, tradeIDKey, 5) else { return nil }
+        // Anything but ASCII goes the general way, which checks it is UTF-8.
+        guard symbol.isASCII, key(p, afterSymbol, end, tradeIDKey, 5) else { return nil }
         i = afterSymbol + 5
         guard let (tradeID, afterT) = integer(p, i, end), key(p, afterT, end, priceKey, 6) else { return nil }
         i = afterT + 6
