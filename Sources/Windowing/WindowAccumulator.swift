@@ -22,6 +22,7 @@ struct WindowAccumulator {
     var missingTrades: Int64 = 0
     var duplicates: Int64 = 0
     var lateTrades: Int64 = 0
+    var outlierTrades: Int64 = 0
 
     @inline(__always)
     mutating func add(price: Double, quantity: Double, firstID: Int64, lastID: Int64, count: Int64, takerBuy: Bool) {
@@ -43,10 +44,14 @@ struct WindowAccumulator {
         if first || lastID > lastTradeID { lastTradeID = lastID; close = price }
     }
 
+    /// Whether nothing at all happened in the window (no trade, nothing dropped or quarantined).
+    var isBlank: Bool { tradeCount == 0 && duplicates == 0 && lateTrades == 0 && outlierTrades == 0 }
+
     func row(symbol: Symbol, start: Int64, end: Int64, complete: Bool) -> WindowRow {
         var row = WindowRow(symbol: symbol, start: start, end: end, missingTrades: max(0, missingTrades),
                             duplicates: duplicates, lateTrades: lateTrades,
-                            complete: complete && missingTrades <= 0)
+                            complete: complete && missingTrades <= 0 && outlierTrades == 0,
+                            outlierTrades: outlierTrades)
         guard tradeCount > 0 else { return row }
         row.tradeCount = tradeCount
         row.volume = volume

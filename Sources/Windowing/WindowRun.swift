@@ -16,7 +16,9 @@ package struct WindowRun {
         /// Read size; tests vary it.
         package var chunkSize: Int
 
-        package init(configuration: WindowConfiguration = WindowConfiguration(), strict: Bool = false,
+        /// The default is bnc-window's: times outside `WindowConfiguration.exchangeEra` are quarantined.
+        package init(configuration: WindowConfiguration = WindowConfiguration(plausibleTimes: WindowConfiguration.exchangeEra),
+                    strict: Bool = false,
                     quiet: Bool = false, maxErrorLines: Int = 10, chunkSize: Int = 1 << 20) {
             self.configuration = configuration
             self.strict = strict
@@ -66,6 +68,7 @@ package struct WindowRun {
             // End of input (or a stop signal): the open windows are all we will ever see of them.
             try aggregator.finish { row throws(OutputError) in try WindowRowWriter.write(row, to: output) }
             try output.flush()
+            reportSilenceSkips()
         } catch .downstreamClosed {
             return .success
         } catch {
@@ -164,22 +167,40 @@ package struct WindowRun {
                 emitted = true
             }
             // A live consumer sits behind a pipe: hand it each row as its window closes.
-            if emitted { try output.flush() }
+            if emitted {
+                try output.flush()
+                if !aggregator.silenceSkips.isEmpty { reportSilenceSkips() }
+            }
         } catch {
             throw .output(error)
         }
     }
 
-    /// `19904 trades in 17 rows (15 complete), 1 symbol; missing 0, duplicates 0, late 0; bad lines 0 of 19904`
+    /// One stderr line per silence cut short by `--max-silence`.
+    private mutating func reportSilenceSkips() {
+        let minutes = options.configuration.maxSilenceMilliseconds / 60_000
+        for skip in aggregator.takeSilenceSkips() {
+            let hours = Double(skip.to - skip.from) / 3_600_000
+            let span = hours >= 1 ? "\((hours * 10).rounded() / 10) h" : "\((skip.to - skip.from) / 60_000) min"
+            diagnostics.report(skip.symbol.description,
+                               "no trades from \(UTCTime(epochMilliseconds: skip.from).iso8601) to "
+                               + "\(UTCTime(epochMilliseconds: skip.to).iso8601): \(skip.windows) empty windows (\(span)) "
+                               + "not written, beyond --max-silence (\(minutes) min)")
+        }
+    }
+
+    /// `19904 trades in 17 rows (15 complete), 1 symbol; missing 0, duplicates 0, late 0, outliers 0; bad lines 0 of 19904`
     package func summary(stopped: Bool = false) -> String {
         let t = aggregator.totals
         var text = "\(t.trades) trades in \(t.rows) rows (\(t.completeRows) complete), "
         text += "\(t.symbols) symbol\(t.symbols == 1 ? "" : "s"); "
-        text += "missing \(t.missingTrades), duplicates \(t.duplicates), late \(t.lateTrades); "
+        text += "missing \(t.missingTrades), duplicates \(t.duplicates), late \(t.lateTrades), outliers \(t.outlierTrades); "
         text += "bad lines \(lineCounts.badLines) of \(lineCounts.lines)"
         if lineCounts.badLines > options.maxErrorLines && !options.strict {
             text += " (first \(options.maxErrorLines) listed)"
         }
+        if t.jumps > 0 { text += "; \(t.jumps) jump\(t.jumps == 1 ? "" : "s") in time accepted" }
+        if t.skippedWindows > 0 { text += "; \(t.skippedWindows) empty windows not written (--max-silence)" }
         if stopped { text += "; stopped by signal, open windows flushed" }
         return text
     }

@@ -14,8 +14,10 @@ struct BncWindowCommand: ParsableCommand {
             window, as soon as the window closes. Windows are [start, end) aligned to multiples of \
             the window size since the Unix epoch, placed by the exchange's timestamps only. A window \
             closes when a trade of its symbol at or after end + lateness arrives, or at end of input. \
-            Bad lines are skipped and counted; SIGINT/SIGTERM flush the open windows \
-            (complete:false) and exit 0.
+            Bad lines are skipped and counted. A trade whose time is implausible (before 2017, \
+            from 2100) or far from its symbol's recent trades is quarantined (outlier_trades) unless \
+            the trades that follow confirm the jump; at most --max-silence of empty windows is \
+            written for one silence. SIGINT/SIGTERM flush the open windows (complete:false) and exit 0.
             """,
         version: ToolVersion.current)
 
@@ -31,6 +33,15 @@ struct BncWindowCommand: ParsableCommand {
     @Option(help: "Exchange timestamp that places a trade in a window: 'trade' (T) or 'event' (E).")
     var timeField: TimeField = .trade
 
+    @Option(help: "A trade further than this from its symbol's latest trade is held as a possible glitch.")
+    var maxJump = DurationSpec(milliseconds: 600_000)
+
+    @Option(help: "Far trades in a row (each within --max-jump of the one before) that confirm a jump in time.")
+    var jumpConfirmations = 5
+
+    @Option(help: "Longest run of empty windows written for one silence; the rest is skipped and reported.")
+    var maxSilence = DurationSpec(milliseconds: 3_600_000)
+
     @Flag(help: "Exit 65 at the first bad line instead of skipping it.")
     var strict = false
 
@@ -43,8 +54,20 @@ struct BncWindowCommand: ParsableCommand {
     func validate() throws {
         guard window.milliseconds > 0 else { throw ValidationError("--window must be longer than 0 ms.") }
         guard maxErrors >= 0 else { throw ValidationError("--max-errors must not be negative.") }
+        let longest = WindowConfiguration.maxDurationMilliseconds
+        for (name, value) in [("--window", window), ("--lateness", lateness), ("--max-jump", maxJump), ("--max-silence", maxSilence)]
+        where value.milliseconds > longest {
+            throw ValidationError("\(name) must be at most 366 days.")
+        }
         guard lateness.milliseconds / window.milliseconds < WindowConfiguration.maxOpenWindows else {
             throw ValidationError("--lateness is too long for a \(window) window.")
+        }
+        guard maxJump.milliseconds > lateness.milliseconds else {
+            throw ValidationError("--max-jump must be longer than --lateness (\(lateness)).")
+        }
+        guard maxSilence.milliseconds >= 0 else { throw ValidationError("--max-silence must not be negative.") }
+        guard (1...1_000).contains(jumpConfirmations) else {
+            throw ValidationError("--jump-confirmations must be between 1 and 1000.")
         }
     }
 
@@ -52,8 +75,11 @@ struct BncWindowCommand: ParsableCommand {
         ToolExit.run(tool: "bnc-window") {
             SignalTrap.install()
             let options = WindowRun.Options(
-                configuration: WindowConfiguration(windowMilliseconds: window.milliseconds,
-                                                   latenessMilliseconds: lateness.milliseconds, timeField: timeField),
+                configuration: WindowConfiguration(
+                    windowMilliseconds: window.milliseconds, latenessMilliseconds: lateness.milliseconds,
+                    timeField: timeField, maxJumpMilliseconds: maxJump.milliseconds,
+                    jumpConfirmations: jumpConfirmations, maxSilenceMilliseconds: maxSilence.milliseconds,
+                    plausibleTimes: WindowConfiguration.exchangeEra),
                 strict: strict, quiet: quiet, maxErrorLines: maxErrors)
             var job = WindowRun(options: options)
             ToolExit.exit(job.run(InputFile.list(files)))

@@ -202,13 +202,13 @@ struct WireFormatRoundTripTests {
             priceVolatility: 16.615340193318048, open: 61837.63, high: 61901.5, low: 61800.01, close: 61786.0,
             vwap: 61850.123456789, quoteVolume: 152_001.7, buyVolume: 1.2, maxTradeSize: 0.5,
             firstTradeID: 3_735_683_259, lastTradeID: 3_735_684_790, missingTrades: 3, duplicates: 2, lateTrades: 1,
-            complete: true)
+            complete: true, outlierTrades: 4)
         let expected: [WindowRowKey: Double] = [
             .tradeCount: 1529, .volume: row.volume, .averageTradeSize: row.averageTradeSize,
             .priceReturn: row.priceReturn, .priceVolatility: row.priceVolatility, .open: 61837.63, .high: 61901.5,
             .low: 61800.01, .close: 61786.0, .vwap: 61850.123456789, .quoteVolume: 152_001.7, .buyVolume: 1.2,
             .maxTradeSize: 0.5, .firstTradeID: 3_735_683_259, .lastTradeID: 3_735_684_790, .missingTrades: 3,
-            .duplicates: 2, .lateTrades: 1,
+            .duplicates: 2, .lateTrades: 1, .outlierTrades: 4,
         ]
         let line = WindowRowWriter.line(row)
         // Every key is written, once, in WindowRowKey's order.

@@ -222,12 +222,12 @@ struct WindowAggregatorTests {
         let (live, _, _) = Self.run([Self.trade(1, 1_000, price: 61837.63, qty: 0.00001), Self.trade(2, 25_000)])
         let first = WindowRowWriter.line(live[0])
         #expect(first.hasPrefix(#"{"symbol":"BTCUSDT","start":0,"end":10000,"trade_count":1,"volume":1e-05,"avg_trade_size":1e-05,"price_return":0.0,"price_volatility":0.0,"open":61837.63,"#))
-        #expect(first.hasSuffix(#""first_trade_id":1,"last_trade_id":1,"missing_trades":0,"duplicates":0,"late_trades":0,"complete":false}"# + "\n"))
+        #expect(first.hasSuffix(#""first_trade_id":1,"last_trade_id":1,"missing_trades":0,"duplicates":0,"late_trades":0,"complete":false,"outlier_trades":0}"# + "\n"))
         let empty = WindowRowWriter.line(live[1])
         #expect(empty.contains(#""open":null,"high":null,"low":null,"close":null,"vwap":null,"#))
         #expect(empty.contains(#""first_trade_id":null,"last_trade_id":null,"#))
         let object = try #require(JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])
-        #expect(object.count == 22)
+        #expect(object.count == 23)
         #expect((object["volume"] as? Double) == 0.00001)
     }
 }

@@ -139,3 +139,116 @@ extension WindowRobustnessTests {
         #expect(Self.sum(rows, "trade_count") == 1_000)
     }
 }
+
+// MARK: Time glitches and jumps
+extension WindowRobustnessTests {
+    /// `line` with `T` and `E` moved by `shift` ms (or set to `time`) and `t` moved by `idShift`.
+    static func retimed(_ line: String, shift: Int64 = 0, time: Int64? = nil, idShift: Int64 = 0) -> String {
+        var out = line
+        for key in ["T", "E", "t"] {
+            let range = out.range(of: "\"\(key)\":[0-9]+", options: .regularExpression)!
+            let value = Int64(out[range].dropFirst(key.count + 3))!
+            let new = key == "t" ? value + idShift : (time ?? value + shift)
+            out.replaceSubrange(range, with: "\"\(key)\":\(new)")
+        }
+        return out
+    }
+
+    static func emptyCompleteRows(_ rows: [[String: Any]]) -> Int {
+        rows.filter { ($0["trade_count"] as? Int) == 0 && ($0["complete"] as? Bool) == true }.count
+    }
+
+    @Test func tradeADayAheadMidCaptureIsQuarantined() throws {
+        let lines = try Self.fixtureLines()
+        let plain = try Self.runLines(lines)
+        var glitched = lines
+        glitched.insert(Self.retimed(lines[500], shift: 86_400_000, idShift: 10_000_000), at: 501)
+        let (status, rows, run) = try Self.runLines(glitched)
+        #expect(status == .success)
+        #expect(Self.emptyCompleteRows(rows) == 0)
+        #expect(Self.sum(rows, "late_trades") == 0)                 // later trades are not late
+        #expect(Self.sum(rows, "trade_count") == 1_000)
+        #expect(Self.sum(rows, "outlier_trades") == 1)
+        #expect(run.aggregator.totals.outlierTrades == 1)
+        #expect(rows.count == plain.rows.count)
+        // Only the row where it arrived changes: it counts the outlier and is not complete.
+        for (a, b) in zip(rows, plain.rows) where (a["outlier_trades"] as? Int) == 0 {
+            #expect(NSDictionary(dictionary: a) == NSDictionary(dictionary: b))
+        }
+        #expect(rows.first { ($0["outlier_trades"] as? Int) == 1 }?["complete"] as? Bool == false)
+    }
+
+    @Test func year2100TradeTimeGivesBoundedOutput() throws {
+        let lines = try Self.fixtureLines()
+        let plain = try Self.runLines(lines)
+        var glitched = lines
+        glitched.insert(Self.retimed(lines[300], time: 4_102_444_800_000 + 5_000), at: 301)   // 2100-01-01
+        glitched.insert(Self.retimed(lines[0], time: 4_102_444_800_000 * 3), at: 0)            // year ~2360, first line
+        // The same glitch seven times in a row cannot confirm an implausible time either.
+        for k in 0..<7 { glitched.insert(Self.retimed(lines[600], time: 4_200_000_000_000 + Int64(k), idShift: Int64(k + 1) * 100_000), at: 601) }
+        let (status, rows, run) = try Self.runLines(glitched)
+        #expect(status == .success)
+        #expect(rows.count == plain.rows.count)
+        #expect(Self.sum(rows, "trade_count") == 1_000)
+        #expect(run.aggregator.totals.outlierTrades == 9)
+        #expect(rows.allSatisfy { ($0["end"] as? Int64 ?? 0) < 4_102_444_800_000 })
+    }
+
+    @Test func firstLineWithTradeTimeInSecondsStartsNoWindows() throws {
+        let lines = try Self.fixtureLines()
+        let plain = try Self.runLines(lines)
+        let seconds = Self.retimed(lines[0], time: 1_723_161_255, idShift: -1)
+        let (status, rows, run) = try Self.runLines([seconds] + lines)
+        #expect(status == .success)
+        #expect(rows.count == plain.rows.count)
+        #expect(rows.first?["start"] as? Int64 == plain.rows.first?["start"] as? Int64)
+        #expect(run.aggregator.totals.outlierTrades == 1)
+        #expect(rows.first?["outlier_trades"] as? Int == 1)
+        // Even where any time is plausible (the library's default), the 1970 line cannot start
+        // 54 years of windows: the real trades confirm the jump and the silence is cut.
+        let trades = try ([seconds] + lines).map { try TradeLineParser.parse($0) }
+        let (anyTimeRows, totals) = Self.run(trades, configuration: WindowConfiguration())
+        #expect(anyTimeRows.count <= 2 + 180 + 4)
+        #expect(totals.skippedWindows > 1_000_000)
+        #expect(anyTimeRows.filter { $0.tradeCount == 0 && $0.complete }.isEmpty)
+    }
+
+    @Test func firstLineADayAheadIsCorrectedByTheTradesThatFollow() throws {
+        let lines = try Self.fixtureLines()
+        let plain = try Self.runLines(lines)
+        let ahead = Self.retimed(lines[0], shift: 86_400_000, idShift: -1)
+        let (_, rows, run) = try Self.runLines([ahead] + lines)
+        #expect(run.aggregator.totals.outlierTrades == 1)
+        #expect(rows.count == plain.rows.count)
+        #expect(Self.sum(rows, "trade_count") == 1_000)
+        #expect(Self.sum(rows, "late_trades") == 0)
+    }
+
+    @Test func confirmedThreeHourGapIsAcceptedWithBoundedSilence() throws {
+        let lines = try Self.fixtureLines()
+        let gap: Int64 = 3 * 3_600_000
+        let jumped = Array(lines[..<500]) + lines[500...].map { Self.retimed($0, shift: gap) }
+        let (status, rows, run) = try Self.runLines(jumped)
+        #expect(status == .success)
+        #expect(Self.sum(rows, "trade_count") == 1_000)
+        #expect(Self.sum(rows, "outlier_trades") == 0 && Self.sum(rows, "late_trades") == 0)
+        let empty = rows.filter { ($0["trade_count"] as? Int) == 0 }
+        #expect(empty.count <= 3_600_000 / 20_000)              // --max-silence 1h of 20 s windows
+        #expect(empty.count >= 170)
+        #expect(Self.emptyCompleteRows(rows) == 0)
+        #expect(run.aggregator.totals.jumps == 1)
+        #expect(run.aggregator.totals.skippedWindows > 0)
+        #expect(run.summary().contains("empty windows not written"))
+        // Rows stay in time order.
+        for (a, b) in zip(rows, rows.dropFirst()) { #expect((a["start"] as! Int64) < (b["start"] as! Int64)) }
+    }
+
+    @Test func glitchBurstShorterThanTheConfirmationsIsQuarantined() throws {
+        let lines = try Self.fixtureLines()
+        var glitched = lines
+        for k in 0..<4 { glitched.insert(Self.retimed(lines[500], shift: 86_400_000 + Int64(k), idShift: Int64(k + 1) * 1_000_000), at: 501 + k) }
+        let (_, rows, run) = try Self.runLines(glitched)
+        #expect(run.aggregator.totals.outlierTrades == 4 && run.aggregator.totals.jumps == 0)
+        #expect(Self.sum(rows, "trade_count") == 1_000 && Self.emptyCompleteRows(rows) == 0)
+    }
+}

@@ -29,6 +29,9 @@ package struct WindowRow: Sendable, Equatable {
     package var duplicates: Int64
     package var lateTrades: Int64
     package var complete: Bool
+    /// Trades quarantined while this window was the newest: a time implausible in itself or far
+    /// from the symbol's recent trades (bnc-window's jump rules), or impossible ids.
+    package var outlierTrades: Int64
 
     package init(
         symbol: Symbol, start: Int64, end: Int64, tradeCount: Int64 = 0, volume: Double = 0,
@@ -36,7 +39,8 @@ package struct WindowRow: Sendable, Equatable {
         open: Double? = nil, high: Double? = nil, low: Double? = nil, close: Double? = nil, vwap: Double? = nil,
         quoteVolume: Double = 0, buyVolume: Double = 0, maxTradeSize: Double = 0,
         firstTradeID: Int64? = nil, lastTradeID: Int64? = nil,
-        missingTrades: Int64 = 0, duplicates: Int64 = 0, lateTrades: Int64 = 0, complete: Bool = false
+        missingTrades: Int64 = 0, duplicates: Int64 = 0, lateTrades: Int64 = 0, complete: Bool = false,
+        outlierTrades: Int64 = 0
     ) {
         self.symbol = symbol; self.start = start; self.end = end; self.tradeCount = tradeCount
         self.volume = volume; self.averageTradeSize = averageTradeSize; self.priceReturn = priceReturn
@@ -44,6 +48,6 @@ package struct WindowRow: Sendable, Equatable {
         self.close = close; self.vwap = vwap; self.quoteVolume = quoteVolume; self.buyVolume = buyVolume
         self.maxTradeSize = maxTradeSize; self.firstTradeID = firstTradeID; self.lastTradeID = lastTradeID
         self.missingTrades = missingTrades; self.duplicates = duplicates; self.lateTrades = lateTrades
-        self.complete = complete
+        self.complete = complete; self.outlierTrades = outlierTrades
     }
 }

@@ -18,6 +18,8 @@ package enum WindowRowKey: String, CaseIterable, Sendable {
     case duplicates
     case lateTrades = "late_trades"
     case complete
+    /// Added last (issue 11) so older readers' key positions stay valid.
+    case outlierTrades = "outlier_trades"
 
     /// The original project's five model features, in its order; they are also the five feature
     /// columns of a scored result (DESIGN.md §3: `trade_count,volume,avg_trade_size,return,volatility`).

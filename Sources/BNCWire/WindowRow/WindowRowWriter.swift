@@ -34,6 +34,7 @@ package enum WindowRowWriter {
             case .duplicates: s += String(row.duplicates)
             case .lateTrades: s += String(row.lateTrades)
             case .complete: s += row.complete ? "true" : "false"
+            case .outlierTrades: s += String(row.outlierTrades)
             }
         }
         s += "}\n"
