@@ -128,6 +128,7 @@ if Context.environment["BNC_FUZZ"] == "1" {
         ("LineReader", ["BNCCore"]),
         ("LineSplitter", ["BNCCore"]),
         ("ModelFile", ["BNCCore", "AnomalyModel"]),
+        ("Pipeline", ["BNCCore", "BNCWire", "Windowing"]),
         ("PublicDataConverter", ["BNCCore", "BNCWire", "MarketHistory"]),
         ("ResultReader", ["BNCCore", "ResultStats"]),
         ("TradeLineParser", ["BNCCore", "BNCWire"]),

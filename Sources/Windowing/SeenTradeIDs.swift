@@ -29,7 +29,13 @@ struct SeenTradeIDs {
     /// Settled runs kept beyond the open span; pruned in batches when twice as many pile up.
     static let keptSettledRuns = 1024
 
-    private(set) var runs: [Run] = []
+    /// The runs below the top one, in order.
+    private var lower: [Run] = []
+    /// The highest run, kept out of the array so an in-order trade touches two integers only.
+    /// `topUpper` is `Int64.max` while there is no run yet (then every insert takes the slow path).
+    private var topLower: Int64 = .max
+    private var topUpper: Int64 = .max
+    private var hasTop = false
     /// Ids below this are forgotten.
     private(set) var knownFrom: Int64 = .min
     /// Ids at or below this have been charged to a closed window.
@@ -37,41 +43,72 @@ struct SeenTradeIDs {
     /// Lowest id ever delivered: ids below it are older than this symbol's input, never missing.
     private(set) var lowestSeen: Int64 = .max
 
+    /// All runs, in order (tests).
+    var runs: [Run] { hasTop ? lower + [Run(lower: topLower, upper: topUpper)] : lower }
+
     /// Records `first…last` (first ≤ last) unless any of them was seen.
     @inline(__always)
     mutating func insert(_ first: Int64, _ last: Int64) -> Insertion {
-        if let top = runs.last, first > top.upper {
-            if first - top.upper == 1 { runs[runs.count - 1].upper = last } else { runs.append(Run(lower: first, upper: last)) }
+        if first > topUpper {
+            // Both ≥ 0 here, so the difference cannot overflow.
+            if first - topUpper == 1 {
+                topUpper = last
+            } else {
+                lower.append(Run(lower: topLower, upper: topUpper))
+                topLower = first
+                topUpper = last
+            }
             return .new
         }
         return insertSlow(first, last)
     }
 
+    /// Moves the top run into the array (for the slow paths) and back.
+    private mutating func spill() {
+        if hasTop { lower.append(Run(lower: topLower, upper: topUpper)) }
+        hasTop = false
+        topLower = .max
+        topUpper = .max
+    }
+
+    private mutating func unspill() {
+        guard let top = lower.popLast() else { return }
+        hasTop = true
+        topLower = top.lower
+        topUpper = top.upper
+    }
+
     @inline(never)
     private mutating func insertSlow(_ first: Int64, _ last: Int64) -> Insertion {
-        if runs.isEmpty {
-            runs.append(Run(lower: first, upper: last))
+        spill()
+        defer { unspill() }
+        return insertInRuns(first, last)
+    }
+
+    private mutating func insertInRuns(_ first: Int64, _ last: Int64) -> Insertion {
+        if lower.isEmpty {
+            lower.append(Run(lower: first, upper: last))
             lowestSeen = first
             return .new
         }
         if first < knownFrom { return .unknown }
         // First run whose upper end reaches `first`.
-        var lo = 0, hi = runs.count
+        var lo = 0, hi = lower.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if runs[mid].upper < first { lo = mid + 1 } else { hi = mid }
+            if lower[mid].upper < first { lo = mid + 1 } else { hi = mid }
         }
-        if lo < runs.count && runs[lo].lower <= last { return .duplicate }
+        if lo < lower.count && lower[lo].lower <= last { return .duplicate }
         if first < lowestSeen { lowestSeen = first }
-        let joinsBelow = lo > 0 && first - runs[lo - 1].upper == 1
-        let joinsAbove = lo < runs.count && runs[lo].lower - last == 1
+        let joinsBelow = lo > 0 && first - lower[lo - 1].upper == 1
+        let joinsAbove = lo < lower.count && lower[lo].lower - last == 1
         switch (joinsBelow, joinsAbove) {
         case (true, true):
-            runs[lo - 1].upper = runs[lo].upper
-            runs.remove(at: lo)
-        case (true, false): runs[lo - 1].upper = last
-        case (false, true): runs[lo].lower = first
-        case (false, false): runs.insert(Run(lower: first, upper: last), at: lo)
+            lower[lo - 1].upper = lower[lo].upper
+            lower.remove(at: lo)
+        case (true, false): lower[lo - 1].upper = last
+        case (false, true): lower[lo].lower = first
+        case (false, false): lower.insert(Run(lower: first, upper: last), at: lo)
         }
         return .new
     }
@@ -84,25 +121,28 @@ struct SeenTradeIDs {
         // Ids in from…highest, less those delivered. (highest − from) fits: both are ≥ 0.
         var unseen = highest - from
         unseen = unseen == Int64.max ? Int64.max : unseen + 1
-        var i = runs.count
-        while i > 0 && runs[i - 1].upper >= from {
+        if hasTop {
+            let a = max(topLower, from), b = min(topUpper, highest)
+            if a <= b { unseen -= (b - a) + 1 }
+        }
+        var i = lower.count
+        while i > 0 && lower[i - 1].upper >= from {
             i -= 1
-            let a = max(runs[i].lower, from), b = min(runs[i].upper, highest)
+            let a = max(lower[i].lower, from), b = min(lower[i].upper, highest)
             if a <= b { unseen -= (b - a) + 1 }
         }
         settledThrough = highest
-        pruneSettled()
+        if lower.count > 2 * SeenTradeIDs.keptSettledRuns { pruneSettled() }
         return max(0, unseen)
     }
 
     /// Forgets the oldest settled runs once more than twice `keptSettledRuns` have piled up.
     private mutating func pruneSettled() {
-        guard runs.count > 2 * SeenTradeIDs.keptSettledRuns else { return }
         var settled = 0
-        while settled < runs.count && runs[settled].upper <= settledThrough { settled += 1 }
+        while settled < lower.count && lower[settled].upper <= settledThrough { settled += 1 }
         let drop = settled - SeenTradeIDs.keptSettledRuns
         guard drop > 0 else { return }
-        knownFrom = runs[drop - 1].upper + 1
-        runs.removeFirst(drop)
+        knownFrom = lower[drop - 1].upper + 1
+        lower.removeFirst(drop)
     }
 }

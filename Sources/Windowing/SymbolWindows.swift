@@ -52,11 +52,11 @@ struct SymbolWindows {
     /// Latest accepted trade time.
     var watermark: Int64
     /// Far trades that agree with each other: a jump waiting for confirmation.
-    var held: [Held] = []
+    var held: [Held] = [] { didSet { holding = !held.isEmpty } }
+    /// `!held.isEmpty`, as one stored flag for the hot path.
+    var holding = false
     /// Trade lines taken into windows (for the "young" rule).
     var acceptedLines = 0
-    /// Σ trade counts taken (given back to the totals if a young symbol starts again).
-    var acceptedTrades: Int64 = 0
     /// Empty windows written in a row since the last window with trades.
     var silentRun: Int64 = 0
     /// Windows cut from the current silence, not yet reported.
@@ -96,7 +96,9 @@ struct SymbolWindows {
     ) throws(E) {
         let maxJump = configuration.maxJumpMilliseconds
         // Times are within `plausibleTimes` ⊂ 0…2^53 once a symbol exists: no overflow.
-        if time - watermark > maxJump || watermark - time > maxJump || !held.isEmpty || !trade.hasPlausibleIDs {
+        // |time − watermark| > maxJump in one unsigned comparison.
+        let far = UInt64(bitPattern: time &- watermark &+ maxJump) > UInt64(bitPattern: maxJump &* 2)
+        if far || holding || !trade.hasPlausibleIDs {
             try addUnusual(trade, time: time, configuration: configuration, totals: &totals, skips: &skips, emit: emit)
             return
         }
@@ -170,8 +172,11 @@ struct SymbolWindows {
     /// `time`. Nothing was written for it yet, so nothing written is contradicted.
     mutating func startAgain(at time: Int64, configuration: WindowConfiguration, totals: inout WindowTotals) {
         var carried = WindowAccumulator()
+        // Young: no window has closed, so every trade taken is in the open ones.
+        var acceptedTrades: Int64 = 0
         var i = nextClose
         while i <= newest {
+            acceptedTrades += ring[slot(i)].tradeCount
             carried.duplicates += ring[slot(i)].duplicates
             carried.lateTrades += ring[slot(i)].lateTrades
             carried.outlierTrades += ring[slot(i)].outlierTrades
@@ -181,6 +186,7 @@ struct SymbolWindows {
         carried.outlierTrades += Int64(acceptedLines)
         totals.outlierTrades += Int64(acceptedLines)
         totals.trades -= acceptedTrades
+        totals.tradeLines -= Int64(acceptedLines)
         let jumps = jumpSpan
         self = SymbolWindows(symbol: symbol, time: time, configuration: configuration)
         jumpSpan = jumps
@@ -230,7 +236,7 @@ struct SymbolWindows {
         ring[slot(index)].add(price: trade.price, quantity: trade.quantity, firstID: trade.firstTradeID,
                               lastID: trade.lastTradeID, count: count, takerBuy: !trade.buyerIsMaker)
         totals.trades += count
-        acceptedTrades += count
+        totals.tradeLines += 1
         acceptedLines += 1
     }
 

@@ -2,6 +2,8 @@
 package struct WindowTotals: Sendable, Equatable {
     /// Trades that entered a window (an aggTrade counts `l − f + 1`).
     package var trades: Int64 = 0
+    /// Trade lines that entered a window (each is exactly one of: taken, duplicate, late, outlier).
+    package var tradeLines: Int64 = 0
     /// Trade lines dropped as repeats of an already-seen id.
     package var duplicates: Int64 = 0
     /// Trade lines dropped because their window had already closed.
