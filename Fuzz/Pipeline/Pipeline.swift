@@ -126,10 +126,16 @@ public func fuzzPipeline(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         default: time = Int64(bitPattern: p.word() % 200_000_000_000_000)   // up to µs range
         }
         text = line(&p, symbol, agg, id, last, time)
-        if p.byte() == 0x7E { text = text.replacingOccurrences(of: symbol, with: "BT\u{FFFD}C") }
+        let breakSymbol = p.byte() == 0x7E
         s.lastID = id
         if time < WireLimits.microsecondThreshold { s.lastTime = time }
         var utf8 = Array(text.utf8)
+        if breakSymbol {      // a byte that is never UTF-8 inside the symbol
+            let key = Array(#""s":""#.utf8)
+            if let at = (0..<(utf8.count - key.count)).first(where: { Array(utf8[$0..<$0 + key.count]) == key }) {
+                utf8[at + key.count] = 0xFF
+            }
+        }
         if op & 0xF0 == 0xF0, !utf8.isEmpty {      // one byte of the line replaced
             let at = Int(p.byte()) % utf8.count
             utf8[at] = p.byte()

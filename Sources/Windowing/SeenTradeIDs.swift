@@ -116,6 +116,8 @@ struct SeenTradeIDs {
     /// Settles every id up to `highest` (the highest id of a closing window) and returns how many
     /// of the not yet settled ones were never delivered (from this symbol's lowest id on).
     mutating func settle(through highest: Int64) -> Int64 {
+        // Everything is settled once Int64.max is (found by Fuzz/Pipeline: the + 1 overflowed).
+        guard settledThrough != .max else { return 0 }
         let from = max(settledThrough == .min ? Int64.min : settledThrough + 1, lowestSeen)
         guard highest >= from else { return 0 }
         // Ids in from…highest, less those delivered. (highest − from) fits: both are ≥ 0.

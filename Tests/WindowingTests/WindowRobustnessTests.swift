@@ -252,3 +252,15 @@ extension WindowRobustnessTests {
         #expect(Self.sum(rows, "trade_count") == 1_000 && Self.emptyCompleteRows(rows) == 0)
     }
 }
+
+// MARK: Found by Fuzz/Pipeline
+extension WindowRobustnessTests {
+    @Test func windowClosingAfterTradeIDInt64MaxDoesNotOverflow() {
+        // The window holding id Int64.max closes (everything is settled), then another closes.
+        let (rows, totals) = Self.run([Self.trade(Int64.max, 1_000), Self.trade(5, 11_000), Self.trade(6, 25_000),
+                                       Self.trade(7, 36_000)])
+        #expect(rows.count == 4)
+        #expect(totals.trades == 4)
+        #expect(rows.allSatisfy { $0.missingTrades >= 0 })
+    }
+}
