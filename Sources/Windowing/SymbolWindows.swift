@@ -98,7 +98,9 @@ struct SymbolWindows {
         // Times are within `plausibleTimes` ⊂ 0…2^53 once a symbol exists: no overflow.
         // |time − watermark| > maxJump in one unsigned comparison.
         let far = UInt64(bitPattern: time &- watermark &+ maxJump) > UInt64(bitPattern: maxJump &* 2)
-        if far || holding || !trade.hasPlausibleIDs {
+        // (The plausible range is checked here too: near the watermark is not enough at its edges,
+        // found by Fuzz/Pipeline: a 2100 trade minutes after a trade late on 2099-12-31.)
+        if far || holding || !trade.hasPlausibleIDs || !configuration.plausibleTimes.contains(time) {
             try addUnusual(trade, time: time, configuration: configuration, totals: &totals, skips: &skips, emit: emit)
             return
         }

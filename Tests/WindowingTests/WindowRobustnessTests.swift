@@ -264,3 +264,14 @@ extension WindowRobustnessTests {
         #expect(rows.allSatisfy { $0.missingTrades >= 0 })
     }
 }
+
+extension WindowRobustnessTests {
+    @Test func tradeJustPastTheEraNearTheWatermarkIsQuarantined() {
+        let end = WindowConfiguration.exchangeEra.upperBound     // 2099-12-31T23:59:59.999Z
+        let configuration = WindowConfiguration(windowMilliseconds: 10_000, plausibleTimes: WindowConfiguration.exchangeEra)
+        let (rows, totals) = Self.run([Self.trade(1, end - 60_000), Self.trade(2, end + 60_000), Self.trade(3, end - 50_000)],
+                                      configuration: configuration)
+        #expect(totals.outlierTrades == 1)
+        #expect(rows.allSatisfy { $0.end <= end + 1 })
+    }
+}
