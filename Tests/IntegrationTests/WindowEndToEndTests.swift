@@ -43,9 +43,9 @@ struct WindowEndToEndTests {
     static let keys = ["symbol", "start", "end", "trade_count", "volume", "avg_trade_size", "price_return",
                        "price_volatility", "open", "high", "low", "close", "vwap", "quote_volume", "buy_volume",
                        "max_trade_size", "first_trade_id", "last_trade_id", "missing_trades", "duplicates",
-                       "late_trades", "complete"]
+                       "late_trades", "complete", "outlier_trades"]
     static let exactKeys: Set = ["symbol", "start", "end", "trade_count", "first_trade_id", "last_trade_id",
-                                 "missing_trades", "duplicates", "late_trades", "complete", "open", "high",
+                                 "missing_trades", "duplicates", "late_trades", "complete", "outlier_trades", "open", "high",
                                  "low", "close", "max_trade_size"]
 
     /// Same rows, same order; counts, ids, flags and prices exact, sums and ratios within 1e-9.

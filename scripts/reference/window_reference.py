@@ -79,7 +79,7 @@ def row(symbol, index, size, window, complete):
             first_trade_id=trades[0][0], last_trade_id=max(t[1] for t in trades))
     missing = max(0, window.missing)
     out.update(missing_trades=missing, duplicates=window.duplicates, late_trades=window.late,
-               complete=bool(complete and missing == 0))
+               complete=bool(complete and missing == 0), outlier_trades=0)
     return out
 
 
