@@ -19,7 +19,8 @@ public func fuzzTradeLineParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
         precondition(trade.price > 0 && trade.price.isFinite, "non-positive price accepted")
         precondition(trade.quantity >= 0 && trade.quantity.isFinite, "negative quantity accepted")
         precondition(trade.tradeID >= 0 && trade.firstTradeID <= trade.lastTradeID)
-        precondition(trade.tradeCount >= 1)
+        precondition(trade.tradeCount >= 1 && trade.hasPlausibleIDs, "an impossible id range accepted")
+        precondition(trade.symbol.isValidUTF8, "a symbol that is not UTF-8 accepted")
         precondition(trade.tradeTime >= 0 && trade.eventTime >= 0, "negative time accepted")
         _ = trade.hashValue
     } catch {
