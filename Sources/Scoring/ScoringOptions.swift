@@ -25,6 +25,24 @@ package struct ScoringOptions: Sendable {
 
     package static let defaultFeatures = WindowRowKey.features.map(\.name)
 
+    // The ranges of the numeric options (docs/score.md#options). Each bound is far beyond what any
+    // input could use, and keeps what the value sizes finite: buffers grow with the data, never
+    // with the option, but a count no input can reach is a mistake worth a usage error (exit 64).
+
+    /// `--train-windows`: up to a million windows (11.6 days of 1 s windows; 40 MB of buffer with
+    /// five features, reached only when that many windows arrive).
+    package static let trainWindowsRange = 1...1_000_000
+    /// `--retrain-every`: 0 (never) up to 10^8 rows (three years of 1 s windows).
+    package static let retrainEveryRange = 0...100_000_000
+    /// `--trees`: each tree holds at most 2·max-samples − 1 nodes, all of them kept in memory and
+    /// in the model file.
+    package static let treesRange = 1...10_000
+    /// `--max-samples n`: a count is capped at the training rows anyway; above 10^6 a tree alone
+    /// would need tens of megabytes.
+    package static let maxSamplesRange = 1...1_000_000
+    /// `--features`: distinct keys per row vector.
+    package static let featureCountRange = 1...64
+
     package init(featureNames: [String] = ScoringOptions.defaultFeatures, trainWindows: Int = 500, retrainEvery: Int = 100,
                 parameters: ModelParameters = ModelParameters(), seed: UInt64 = 42, batch: Bool = false,
                 format: ResultFormat = .csv, outputPath: String? = nil, modelPath: String? = nil,
