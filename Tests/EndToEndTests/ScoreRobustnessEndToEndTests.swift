@@ -42,4 +42,20 @@ struct ScoreRobustnessEndToEndTests {
                                                   "--seed", "18446744073709551615", "--quiet"], stdin: Data())
         #expect(ok.status == 0)
     }
+
+    /// Rows with `trade_count` −5 or `volume` 1e308 were scored as normal: they are bad rows,
+    /// skipped and counted, and the good rows around them are scored as before.
+    @Test func impossibleWindowValuesAreSkippedAndCounted() throws {
+        var lines = String(decoding: try Self.rows(30), as: UTF8.self).split(separator: "\n").map(String.init)
+        lines[3] = lines[3].replacingOccurrences(of: #""trade_count":"#, with: #""trade_count":-5,"x":"#)
+        lines[7] = lines[7].replacingOccurrences(of: #""volume":"#, with: #""volume":1e308,"y":"#)
+        lines[9] = lines[9].replacingOccurrences(of: #""price_volatility":"#, with: #""price_volatility":1e400,"z":"#)
+        let r = try ToolRunner.run("bnc-score", ["--train-windows", "10"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        #expect(r.status == 0)
+        #expect(r.stdoutLines.count == 1 + 27)
+        #expect(!r.stdoutText.contains("-5,") && !r.stdoutText.contains("e+308"))
+        #expect(r.stderrText.contains(#"<stdin>:4: skipped: key "trade_count" is -5"#), "\(r.stderrText)")
+        #expect(r.stderrText.contains(#"key "volume" is 1e308"#))
+        #expect(r.stderrText.contains("skipped 3 bad line(s) (first at line 4, 8, 10)"))
+    }
 }
