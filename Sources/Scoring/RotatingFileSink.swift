@@ -25,9 +25,14 @@ package struct RotatingFileSink: ResultSink {
     package init(pattern: String, header: String?, gather: Bool) {
         self.pattern = pattern
         self.header = header.map { Array($0.utf8) }
-        rotates = pattern.contains("%Y") || pattern.contains("%m") || pattern.contains("%d")
+        rotates = Self.isPattern(pattern)
         gatherLimit = gather ? 1 << 16 : 0
         pending.reserveCapacity(gatherLimit + 1024)
+    }
+
+    /// Whether `path` holds `%Y`, `%m` or `%d` (one file per UTC day).
+    package static func isPattern(_ path: String) -> Bool {
+        path.contains("%Y") || path.contains("%m") || path.contains("%d")
     }
 
     /// The path for a window starting at `ms` (epoch milliseconds, UTC).

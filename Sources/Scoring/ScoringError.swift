@@ -9,6 +9,10 @@ package enum ScoringError: ToolError {
     case input(String)
     /// Every input line was rejected: this is not window-row input at all.
     case noUsableRows(badLines: Int)
+    /// `--output` and `--model` name one file (by device and inode): exit 64.
+    case sameFile(output: String, model: String)
+    /// A file we must write cannot be written (its folder is missing, read-only…): exit 73.
+    case cannotCreate(path: String, reason: String)
 
     package var description: String {
         switch self {
@@ -16,6 +20,9 @@ package enum ScoringError: ToolError {
         case .output(let error): return error.description
         case .input(let message): return message
         case .noUsableRows(let n): return "none of the \(n) input lines is a window row (DESIGN.md §2); is this bnc-window output?"
+        case .sameFile(let output, let model):
+            return "--output \(output) and --model \(model) are the same file; saving the model would replace every row written to it"
+        case .cannotCreate(let path, let reason): return "\(path): \(reason)"
         }
     }
 
@@ -27,6 +34,8 @@ package enum ScoringError: ToolError {
         case .output: return .ioError
         case .input: return .ioError
         case .noUsableRows: return .dataError
+        case .sameFile: return .usage
+        case .cannotCreate: return .cannotCreate
         }
     }
 }

@@ -5,6 +5,7 @@ import BNCWire
 /// `ScoringEngine`, stops cleanly on SIGINT/SIGTERM, and finishes (batch scoring, flush, fsync).
 package enum ScoringSession {
     package static func run(options: ScoringOptions, inputs: [InputFile]) throws(ScoringError) {
+        try OutputPreflight.check(options: options)
         let header = ResultFormatter(format: options.format).header
         let sink: any ResultSink
         if let path = options.outputPath {

@@ -82,6 +82,7 @@ struct BncScoreCommand: ParsableCommand {
         }
         if let output, output.isEmpty { throw ValidationError("--output needs a path") }
         if let model, model.isEmpty { throw ValidationError("--model needs a path") }
+        // Two spellings of one file (./m.bin and m.bin, a symlink) are caught at start by device and inode.
         if let output, let model, output == model { throw ValidationError("--output and --model must be different files") }
     }
 

@@ -58,4 +58,56 @@ struct ScoreRobustnessEndToEndTests {
         #expect(r.stderrText.contains(#"key "volume" is 1e308"#))
         #expect(r.stderrText.contains("skipped 3 bad line(s) (first at line 4, 8, 10)"))
     }
+
+    /// `--output ./m.bin --model m.bin` (or a symlink to the model) lost every CSV row when the
+    /// model was saved over it: one file by device and inode is refused at start (exit 64).
+    @Test func outputAndModelAsOneFileByTwoSpellingsAreRefused() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = try Self.rows(150)
+        let d = dir.path
+        let spellings: [(String, String)] = [
+            ("\(d)/m.bin", "\(d)/./m.bin"),            // neither exists yet
+            ("\(d)/m.bin", "\(d)//m.bin"),
+            ("\(d)/link.csv", "\(d)/m.bin"),           // a dangling symlink to the model path
+        ]
+        try FileManager.default.createSymbolicLink(atPath: "\(d)/link.csv", withDestinationPath: "m.bin")
+        for (output, model) in spellings {
+            let r = try ToolRunner.run("bnc-score", ["--train-windows", "100", "--output", output, "--model", model], stdin: input)
+            #expect(r.status == 64, "\(output) \(model)")
+            #expect(r.stderrText.contains("are the same file"), "\(r.stderrText)")
+            #expect(!FileManager.default.fileExists(atPath: "\(d)/m.bin"))
+        }
+        // An existing file and a hard link to it.
+        try Data("x".utf8).write(to: dir.appendingPathComponent("model.bncmodel"))
+        try FileManager.default.linkItem(atPath: "\(d)/model.bncmodel", toPath: "\(d)/hard.csv")
+        let hard = try ToolRunner.run("bnc-score", ["--output", "\(d)/hard.csv", "--model", "\(d)/model.bncmodel"], stdin: input)
+        #expect(hard.status == 64)
+        #expect(try String(contentsOfFile: "\(d)/hard.csv", encoding: .utf8) == "x")
+        // Relative spellings from the working directory, through the shell as users type them.
+        let shell = try ToolRunner.shell("cd '\(d)' && bnc-score --output ./m2.bin --model m2.bin < /dev/null")
+        #expect(shell.status == 64)
+    }
+
+    /// `--model nodir/m.bin` failed only at the first training, hours into a live run: the model
+    /// and output paths are checked at start (exit 73), before any row is read or written.
+    @Test func unwritableModelOrOutputPathIsRefusedAtStart() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let d = dir.path
+        let input = try Self.rows(20)
+        let model = try ToolRunner.run("bnc-score", ["--model", "\(d)/nodir/m.bncmodel"], stdin: input)
+        #expect(model.status == 73)
+        #expect(model.stderrText.contains("nodir/m.bncmodel: --model: folder \(d)/nodir does not exist"), "\(model.stderrText)")
+        #expect(model.stdout.isEmpty)
+        let output = try ToolRunner.run("bnc-score", ["--output", "\(d)/nodir/out.csv"], stdin: input)
+        #expect(output.status == 73)
+        let pattern = try ToolRunner.run("bnc-score", ["--output", "\(d)/nodir/out_%Y-%m-%d.csv"], stdin: input)
+        #expect(pattern.status == 73)
+        let folder = try ToolRunner.run("bnc-score", ["--model", d], stdin: input)
+        #expect(folder.status == 73 && folder.stderrText.contains("is a directory"))
+        // A model file next to an existing folder is fine.
+        let ok = try ToolRunner.run("bnc-score", ["--quiet", "--model", "\(d)/m.bncmodel", "--output", "\(d)/out.csv"], stdin: input)
+        #expect(ok.status == 0)
+    }
 }
