@@ -59,6 +59,12 @@ package final class ScoringEngine {
         }
     }
 
+    /// Opens and checks the output before the first input line (a foreign `--output` file is
+    /// refused here, untouched).
+    package func prepareOutput() throws(ScoringError) {
+        do { try sink.prepare() } catch { throw .output(error) }
+    }
+
     // MARK: Input
 
     /// Handles one input line (`lineNumber` and `source` for diagnostics).
@@ -162,6 +168,9 @@ package final class ScoringEngine {
         // Streaming: save the buffers and counters too, so a restart carries on exactly where this
         // run stopped (retraining on the same windows at the same row) instead of where it last trained.
         if !options.batch, collectors.contains(where: { $0.count > 0 || $0.detector != nil }) { try saveModel() }
+        if sink.windowsAlreadyPresent > 0 {
+            diagnostics.report(options.outputPath, "\(sink.windowsAlreadyPresent) window(s) already in the file were not written again (same symbol and start)")
+        }
         if badLines > 0 {
             let lines = firstBadLines.map(String.init).joined(separator: ", ")
             diagnostics.report(nil, "skipped \(badLines) bad line(s) (first at line \(lines))")

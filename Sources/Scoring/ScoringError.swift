@@ -30,8 +30,7 @@ package enum ScoringError: ToolError {
         switch self {
         case .model(_, .io): return .ioError
         case .model: return .dataError
-        case .output(.downstreamClosed): return .success
-        case .output: return .ioError
+        case .output(let error): return error.exitStatus
         case .input: return .ioError
         case .noUsableRows: return .dataError
         case .sameFile: return .usage

@@ -18,6 +18,8 @@ package struct ScoringOptions: Sendable {
     package var outputPath: String?
     /// `--model`: load at start, save after every training.
     package var modelPath: String?
+    /// `--append-foreign`: append to an existing `--output` even when its first line is not our header.
+    package var appendForeign: Bool
     /// No informational messages on stderr (warnings and errors still go there).
     package var quiet: Bool
     /// Show the warm-up progress line (only ever true when stderr is a terminal).
@@ -46,7 +48,7 @@ package struct ScoringOptions: Sendable {
     package init(featureNames: [String] = ScoringOptions.defaultFeatures, trainWindows: Int = 500, retrainEvery: Int = 100,
                 parameters: ModelParameters = ModelParameters(), seed: UInt64 = 42, batch: Bool = false,
                 format: ResultFormat = .csv, outputPath: String? = nil, modelPath: String? = nil,
-                quiet: Bool = false, showProgress: Bool = false) {
+                quiet: Bool = false, showProgress: Bool = false, appendForeign: Bool = false) {
         self.featureNames = featureNames
         self.trainWindows = trainWindows
         self.retrainEvery = retrainEvery
@@ -58,6 +60,7 @@ package struct ScoringOptions: Sendable {
         self.modelPath = modelPath
         self.quiet = quiet
         self.showProgress = showProgress
+        self.appendForeign = appendForeign
     }
 
     /// The seed of a symbol's `version`-th training: `--seed` itself for the first, so a batch run

@@ -9,11 +9,13 @@ package enum ScoringSession {
         let header = ResultFormatter(format: options.format).header
         let sink: any ResultSink
         if let path = options.outputPath {
-            sink = RotatingFileSink(pattern: path, header: header, gather: options.batch)
+            sink = RotatingFileSink(pattern: path, header: header, gather: options.batch, format: options.format,
+                                    appendForeign: options.appendForeign)
         } else {
             sink = StandardOutputSink(header: header)
         }
         let engine = try ScoringEngine(options: options, sink: sink)
+        try engine.prepareOutput()
         var interrupted = false
         for input in inputs {
             do throws(LineInputError<ScoringError>) {

@@ -51,6 +51,9 @@ struct BncScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Append results to this file instead of stdout (header only when the file is new or empty); %Y, %m, %d are the window's UTC date, giving one file per day.", valueName: "path"))
     var output: String?
 
+    @Flag(help: "Append to an existing --output file even when its first line is not this format's header (by default such a file is refused, untouched, with exit 73).")
+    var appendForeign = false
+
     @Option(help: ArgumentHelp("Model file: loaded at start (so a restart scores at once), saved atomically after every training and at exit. With --batch an existing file is used as is.", valueName: "path"))
     var model: String?
 
@@ -82,6 +85,7 @@ struct BncScoreCommand: ParsableCommand {
         }
         if let output, output.isEmpty { throw ValidationError("--output needs a path") }
         if let model, model.isEmpty { throw ValidationError("--model needs a path") }
+        if appendForeign && output == nil { throw ValidationError("--append-foreign applies to --output only") }
         // Two spellings of one file (./m.bin and m.bin, a symlink) are caught at start by device and inode.
         if let output, let model, output == model { throw ValidationError("--output and --model must be different files") }
     }
@@ -98,7 +102,8 @@ struct BncScoreCommand: ParsableCommand {
             featureNames: featureNames, trainWindows: trainWindows ?? 500, retrainEvery: retrainEvery ?? 100,
             parameters: ModelParameters(treeCount: trees, maxSamples: maxSamples, contamination: contamination),
             seed: seed, batch: batch, format: format, outputPath: output, modelPath: model, quiet: quiet,
-            showProgress: !quiet && !batch && Diagnostics.stderrIsTerminal)
+            showProgress: !quiet && !batch && Diagnostics.stderrIsTerminal,
+            appendForeign: appendForeign)
         ToolExit.run(tool: "bnc-score") {
             try ScoringSession.run(options: options, inputs: InputFile.list(inputs))
         }

@@ -110,4 +110,76 @@ struct ScoreRobustnessEndToEndTests {
         let ok = try ToolRunner.run("bnc-score", ["--quiet", "--model", "\(d)/m.bncmodel", "--output", "\(d)/out.csv"], stdin: input)
         #expect(ok.status == 0)
     }
+
+    /// `--output old.csv` on the original project's eight-column file appended 13-column UTC rows
+    /// under its header: a file whose first line is not our header is refused (exit 73) and left
+    /// byte for byte as it was, unless `--append-foreign`.
+    @Test func appendingToAFileWithAForeignHeaderIsRefused() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("old.csv").path
+        let original = "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction\n"
+            + "2026-02-19 16:14:39,890,7.3032299999999655,0.008205876404494343,-0.00015695237210292424,3.9314249245057087,,\n"
+        try original.write(toFile: path, atomically: false, encoding: .utf8)
+        let input = try Self.rows(20)
+        let refused = try ToolRunner.run("bnc-score", ["--output", path], stdin: input)
+        #expect(refused.status == 73)
+        #expect(refused.stderrText.contains("old.csv: not a bnc-score results file"), "\(refused.stderrText)")
+        #expect(refused.stderrText.contains("--append-foreign"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == original)
+        // NDJSON into our own CSV is foreign too; so is a CSV into an NDJSON file.
+        let ndjson = try ToolRunner.run("bnc-score", ["--output", path, "--format", "ndjson"], stdin: input)
+        #expect(ndjson.status == 73)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == original)
+        let forced = try ToolRunner.run("bnc-score", ["--quiet", "--output", path, "--append-foreign"], stdin: input)
+        #expect(forced.status == 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count == 2 + 20)
+        // Our own file (and an empty one) is appended to as before.
+        let ours = dir.appendingPathComponent("ours.csv").path
+        FileManager.default.createFile(atPath: ours, contents: Data())
+        #expect(try ToolRunner.run("bnc-score", ["--quiet", "--output", ours], stdin: Self.rows(10)).status == 0)
+        #expect(try ToolRunner.run("bnc-score", ["--quiet", "--output", ours], stdin: input).status == 0)
+        #expect(try String(contentsOfFile: ours, encoding: .utf8).split(separator: "\n").count == 1 + 20)
+    }
+
+    /// Re-running over the same data (`replay.sh --output`, `record.sh`) appended every window a
+    /// second time: windows the file already holds (same symbol and start) are skipped and counted.
+    @Test func appendingTheSameWindowsTwiceWritesThemOnce() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let all = String(decoding: try Self.rows(30), as: UTF8.self).split(separator: "\n")
+        func part(_ r: Range<Int>) -> Data { Data((all[r].joined(separator: "\n") + "\n").utf8) }
+        for format in ["csv", "ndjson"] {
+            let path = dir.appendingPathComponent("out.\(format)").path
+            let first = try ToolRunner.run("bnc-score", ["--train-windows", "10", "--format", format, "--output", path], stdin: part(0..<20))
+            #expect(first.status == 0)
+            #expect(!first.stderrText.contains("already in the file"))
+            let again = try ToolRunner.run("bnc-score", ["--train-windows", "10", "--format", format, "--output", path], stdin: part(10..<30))
+            #expect(again.status == 0)
+            #expect(again.stderrText.contains("out.\(format): 10 window(s) already in the file were not written again (same symbol and start)"),
+                    "\(again.stderrText)")
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == (format == "csv" ? 31 : 30))
+            let starts = lines.dropFirst(format == "csv" ? 1 : 0).map { $0.prefix(40) }
+            #expect(Set(starts).count == starts.count)
+        }
+    }
+
+    /// A row torn by a crash is not a window the file holds: the re-run writes that window whole.
+    @Test func aTornLastRowIsWrittenAgainWhole() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("out.csv").path
+        let input = try Self.rows(5)
+        #expect(try ToolRunner.run("bnc-score", ["--quiet", "--output", path], stdin: input).status == 0)
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text.removeLast(6)  // the last row loses its end: still holds its timestamp and symbol
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        let r = try ToolRunner.run("bnc-score", ["--output", path], stdin: input)
+        #expect(r.status == 0)
+        #expect(r.stderrText.contains("4 window(s) already in the file"), "\(r.stderrText)")
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1 + 5 + 1)
+        #expect(lines.last!.split(separator: ",", omittingEmptySubsequences: false).count == 13)
+    }
 }
