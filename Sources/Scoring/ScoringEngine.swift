@@ -77,6 +77,11 @@ package final class ScoringEngine {
         do {
             try parser.parse(bytes, into: &row)
         } catch {
+            // The first window row tells whether `--features` fits the input at all: a key it
+            // lacks would make every row a bad line, so stop now instead of at the end.
+            if rowsRead == 0, case .missingKey(let key) = error, options.featureNames.contains(key) {
+                throw .unknownFeature(key: key, location: "\(source):\(lineNumber)", available: Self.numericKeys(bytes))
+            }
             rejected(lineNumber, source, error.description)
             return
         }
@@ -88,6 +93,17 @@ package final class ScoringEngine {
             return
         }
         try handleStreaming(collectors[index], symbol: symbol)
+    }
+
+    /// The keys of a row's numbers (and nulls), in row order, except the window times.
+    static func numericKeys(_ line: UnsafeRawBufferPointer) -> [String] {
+        var keys: [String] = []
+        try? JSONObjectScanner.scan(line) { (member: JSONMember) throws(JSONScanError) in
+            guard member.kind == .number || member.kind == .null, keys.count < 64 else { return }
+            let key = String(decoding: UnsafeRawBufferPointer(rebasing: line[member.keyRange]), as: UTF8.self)
+            if key != WindowRowKey.start.name && key != WindowRowKey.end.name { keys.append(key) }
+        }
+        return keys
     }
 
     private func rejected(_ lineNumber: Int, _ source: String, _ why: String) {

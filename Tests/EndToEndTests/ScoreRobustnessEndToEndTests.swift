@@ -182,4 +182,24 @@ struct ScoreRobustnessEndToEndTests {
         #expect(lines.count == 1 + 5 + 1)
         #expect(lines.last!.split(separator: ",", omittingEmptySubsequences: false).count == 13)
     }
+
+    /// `--features nosuchkey` accepted every row, dropped them all and failed only at the end: the
+    /// first window row is checked at once (exit 64), naming the key and the keys the row has.
+    @Test func unknownFeatureKeyStopsAtTheFirstRow() throws {
+        // Junk before the first window row stays an ordinary bad line.
+        var input = Data("not json\n".utf8)
+        input.append(try Self.rows(600))
+        let r = try ToolRunner.run("bnc-score", ["--features", "trade_count,nosuchkey"], stdin: input)
+        #expect(r.status == 64)
+        #expect(r.stderrText.contains(#"--features: the first window row (<stdin>:2) has no key "nosuchkey"; its numeric keys are: trade_count, volume, avg_trade_size, price_return, price_volatility"#),
+                "\(r.stderrText)")
+        #expect(r.stdoutLines.count <= 1)  // at most the header
+        let batch = try ToolRunner.run("bnc-score", ["--batch", "--features", "nosuchkey"], stdin: input)
+        #expect(batch.status == 64)
+        // A row later on that lacks a known feature is only a bad line.
+        var lines = String(decoding: try Self.rows(20), as: UTF8.self).split(separator: "\n").map(String.init)
+        lines[5] = lines[5].replacingOccurrences(of: #""volume":"#, with: #""vol":"#)
+        let later = try ToolRunner.run("bnc-score", ["--quiet"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        #expect(later.status == 0 && later.stdoutLines.count == 1 + 19)
+    }
 }
