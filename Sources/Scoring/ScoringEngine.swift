@@ -25,7 +25,6 @@ package final class ScoringEngine {
     package private(set) var collectors: [SymbolCollector] = []
     private var lastCollector = -1
     private let diagnostics = Diagnostics(tool: "bnc-score")
-    private var progressLineOpen = false
     private var batch: BatchTable
 
     /// Counters for the closing summary and tests.
@@ -33,6 +32,8 @@ package final class ScoringEngine {
     package private(set) var rowsWritten = 0
     package private(set) var badLines = 0
     package private(set) var unscorableRows = 0
+    /// Rows written with a score.
+    package private(set) var rowsScored = 0
     private var firstBadLines: [Int] = []
 
     package init(options: ScoringOptions, sink: any ResultSink) throws(ScoringError) {
@@ -110,7 +111,6 @@ package final class ScoringEngine {
         badLines += 1
         if firstBadLines.count < 5 {
             firstBadLines.append(lineNumber)
-            endProgressLine()
             diagnostics.report("\(source):\(lineNumber)", "skipped: \(why)")
         }
     }
@@ -131,7 +131,8 @@ package final class ScoringEngine {
 
     private func handleStreaming(_ c: SymbolCollector, symbol: UnsafeRawBufferPointer) throws(ScoringError) {
         let usable = row.featuresUsable
-        if usable && row.complete { c.append(row.features) }
+        let buffered = usable && row.complete
+        if buffered { c.append(row.features) }
         if c.detector == nil {
             if c.isFull { try train(c) }
         } else if options.retrainEvery > 0, c.rowsScoredSinceTraining >= options.retrainEvery, c.isFull {
@@ -144,9 +145,9 @@ package final class ScoringEngine {
         } else if !usable {
             unscorableRows += 1
         }
-        if c.detector == nil, options.showProgress {
-            Diagnostics.writeStderr("\rbnc-score: \(c.symbol): warm-up \(c.count)/\(options.trainWindows) complete windows")
-            progressLineOpen = true
+        if c.detector == nil, buffered, options.showProgress, Self.isProgressStep(c.count, of: options.trainWindows) {
+            // Whole lines only: a line left open would get the next tool's message glued onto it.
+            info("\(c.symbol): warm-up \(c.count)/\(options.trainWindows) complete windows; scoring starts at \(options.trainWindows)")
         }
         try emit(symbol: symbol, modelVersion: c.modelVersion, score: score)
         do { try sink.flush() } catch { throw .output(error) }
@@ -156,13 +157,20 @@ package final class ScoringEngine {
         formatter.encode(row: row, symbol: symbol, modelVersion: modelVersion, score: score)
         do { try sink.write(row: formatter.bytes, windowStart: row.start) } catch { throw .output(error) }
         rowsWritten += 1
+        if score != nil { rowsScored += 1 }
+    }
+
+    /// Warm-up progress (a terminal only): the first complete window, then every tenth of the buffer.
+    static func isProgressStep(_ count: Int, of total: Int) -> Bool {
+        guard count < total else { return false }
+        let step = max(1, total / 10)
+        return count == 1 || count % step == 0
     }
 
     private func train(_ c: SymbolCollector) throws(ScoringError) {
         do { try c.train(options: options) } catch {
             throw .model(path: options.modelPath ?? c.symbol, error)
         }
-        endProgressLine()
         info("\(c.symbol): model \(c.modelVersion) trained on \(c.count) complete windows")
         try saveModel()
     }
@@ -178,7 +186,6 @@ package final class ScoringEngine {
     /// Batch mode trains and writes here; both modes flush and fsync. Returns normally also after
     /// a stop signal: what was read is finished properly.
     package func finish(interrupted: Bool = false) throws(ScoringError) {
-        endProgressLine()
         if options.batch && !interrupted { try finishBatch() }
         do { try sink.finish() } catch { throw .output(error) }
         // Streaming: save the buffers and counters too, so a restart carries on exactly where this
@@ -191,9 +198,7 @@ package final class ScoringEngine {
             let lines = firstBadLines.map(String.init).joined(separator: ", ")
             diagnostics.report(nil, "skipped \(badLines) bad line(s) (first at line \(lines))")
         }
-        if unscorableRows > 0 {
-            info("\(unscorableRows) row(s) with a null feature written unscored")
-        }
+        reportScored()
         if rowsRead == 0 && badLines > 0 { throw .noUsableRows(badLines: badLines) }
     }
 
@@ -264,15 +269,32 @@ package final class ScoringEngine {
 
     private func info(_ message: String) {
         guard !options.quiet else { return }
-        endProgressLine()
         diagnostics.report(nil, message)
     }
 
-    private func endProgressLine() {
-        if progressLineOpen {
-            Diagnostics.writeStderr("\n")
-            progressLineOpen = false
+    /// The closing account: how many rows were scored and why not more (a model still in its
+    /// warm-up, null features). Informational, except when rows came and none was scored: then
+    /// it is said even with `--quiet`, since the output holds no scores at all.
+    private func reportScored() {
+        guard rowsWritten > 0 else { return }
+        var why: [String] = []
+        if unscorableRows > 0 { why.append("\(unscorableRows) with a null feature") }
+        let waiting = rowsWritten - rowsScored - unscorableRows
+        if waiting > 0 { why.append(options.batch ? "\(waiting) of symbols without a model" : "\(waiting) before their symbol's model was trained") }
+        let summary = "scored \(rowsScored) of \(rowsWritten) window rows" + (why.isEmpty ? "" : " (" + why.joined(separator: ", ") + ")")
+        let untrained = collectors.filter { $0.detector == nil }
+        let loud = rowsScored == 0
+        func say(_ location: String?, _ message: String) {
+            if loud || !options.quiet { diagnostics.report(location, message) }
         }
+        say(nil, summary)
+        // (Batch mode has named its symbols without complete windows already.)
+        guard !options.batch else { return }
+        for c in untrained.prefix(10) {
+            say(c.symbol, "model not trained: \(c.count) of \(options.trainWindows) complete windows — "
+                + "use --train-windows \(max(1, c.count)) or less, or --batch")
+        }
+        if untrained.count > 10 { say(nil, "\(untrained.count - 10) more symbol(s) without a model") }
     }
 }
 

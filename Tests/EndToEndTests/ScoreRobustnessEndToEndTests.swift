@@ -202,4 +202,51 @@ struct ScoreRobustnessEndToEndTests {
         let later = try ToolRunner.run("bnc-score", ["--quiet"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
         #expect(later.status == 0 && later.stdoutLines.count == 1 + 19)
     }
+
+    /// The quick start scored nothing and said nothing: at exit bnc-score says how many rows it
+    /// scored and why not more — even with --quiet when it scored none.
+    @Test func exitSummarySaysWhyRowsWereNotScored() throws {
+        let input = try Self.rows(64)
+        for quiet in [false, true] {
+            let r = try ToolRunner.run("bnc-score", quiet ? ["--quiet"] : [], stdin: input)
+            #expect(r.status == 0 && r.stdoutLines.count == 65)
+            #expect(r.stderrText.contains("scored 0 of 64 window rows (64 before their symbol's model was trained)"), "\(r.stderrText)")
+            #expect(r.stderrText.contains("BTCUSDT: model not trained: 64 of 500 complete windows — use --train-windows 64 or less, or --batch"))
+        }
+        let some = try ToolRunner.run("bnc-score", ["--train-windows", "50"], stdin: input)
+        #expect(some.stderrText.contains("scored 15 of 64 window rows (49 before their symbol's model was trained)"), "\(some.stderrText)")
+        #expect(!some.stderrText.contains("not trained"))
+        let quiet = try ToolRunner.run("bnc-score", ["--train-windows", "50", "--quiet"], stdin: input)
+        #expect(quiet.stderrText.isEmpty)
+    }
+
+    /// On a terminal the warm-up progress was one line rewritten with `\r` and never ended, so the
+    /// next tool's summary was glued onto it: progress now comes as whole lines.
+    @Test func warmUpProgressLinesEndCleanlyOnATerminal() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rows = dir.appendingPathComponent("rows.ndjson")
+        try Self.rows(40).write(to: rows)
+        var master: Int32 = -1, slave: Int32 = -1
+        var name = [CChar](repeating: 0, count: 256)
+        try #require(openpty(&master, &slave, &name, nil, nil) == 0)
+        // The slave stays open here too, so what the tool wrote stays readable after it exits.
+        defer { close(slave); close(master) }
+        let slaveName = String(cString: name)
+        let r = try ToolRunner.shell("bnc-score --train-windows 30 '\(rows.path)' 2>'\(slaveName)' >/dev/null; echo 'bnc-window: next tool' >'\(slaveName)'")
+        #expect(r.status == 0)
+        _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = read(master, &chunk, chunk.count)
+            if n <= 0 { break }
+            bytes += chunk[0..<n]
+        }
+        let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(text.contains("bnc-score: BTCUSDT: warm-up 3/30 complete windows"), "\(text)")
+        #expect(!text.contains("\r"), "\(text)")
+        #expect(text.contains("\nbnc-window: next tool\n"))
+        for line in text.split(separator: "\n") { #expect(line.hasPrefix("bnc-"), "\(line)") }
+    }
 }
