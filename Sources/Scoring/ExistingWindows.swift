@@ -88,6 +88,10 @@ struct ExistingWindows {
             } catch { return nil }
             guard let symbol, let timestamp else { return nil }
             return (symbol, timestamp)
+        case .original:
+            // No symbol column: the window is its timestamp (cell 0) alone.
+            guard let comma = line[0..<end].firstIndex(of: UInt8(ascii: ",")), comma > 0 else { return nil }
+            return (0..<0, 0..<comma)
         case .csv:
             // timestamp is cell 0, symbol cell 8 (formats.md §3); our cells are never quoted.
             var cell = 0, start = 0

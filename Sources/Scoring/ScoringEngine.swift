@@ -123,6 +123,10 @@ package final class ScoringEngine {
         }
         collectors.append(SymbolCollector(symbol: String(decoding: symbol, as: UTF8.self),
                                           capacity: options.trainWindows, featureCount: options.featureNames.count))
+        if options.format == .original, collectors.count == 2 {
+            diagnostics.report(nil, "warning: --format original has no symbol column; the rows of "
+                               + "\(collectors[0].symbol) and \(collectors[1].symbol) cannot be told apart (use one symbol per file)")
+        }
         lastCollector = collectors.count - 1
         return lastCollector
     }

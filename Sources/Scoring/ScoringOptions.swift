@@ -73,4 +73,8 @@ package struct ScoringOptions: Sendable {
 /// The output encodings of DESIGN.md §3.
 package enum ResultFormat: String, Sendable, CaseIterable {
     case csv, ndjson
+    /// The original project's CSV, for its users' pandas code: its eight columns only
+    /// (`timestamp … prediction`) and its timestamps, the window start as local wall-clock time
+    /// `YYYY-MM-DD HH:MM:SS` (formats.md §3).
+    case original
 }

@@ -45,7 +45,7 @@ struct BncScoreCommand: ParsableCommand {
     @Flag(help: "Offline mode: read all input, train each symbol once on all its complete windows, then score every row.")
     var batch = false
 
-    @Option(help: "Output format.")
+    @Option(help: ArgumentHelp("Output format: csv, ndjson, or original — the original project's eight columns with local-time timestamps (YYYY-MM-DD HH:MM:SS), for its pandas code and data/window_results.csv.", valueName: "csv|ndjson|original"))
     var format: ResultFormat = .csv
 
     @Option(help: ArgumentHelp("Append results to this file instead of stdout (header only when the file is new or empty); %Y, %m, %d are the window's UTC date, giving one file per day.", valueName: "path"))

@@ -249,4 +249,50 @@ struct ScoreRobustnessEndToEndTests {
         #expect(text.contains("\nbnc-window: next tool\n"))
         for line in text.split(separator: "\n") { #expect(line.hasPrefix("bnc-"), "\(line)") }
     }
+
+    /// For the original project's users: `--format original` writes its eight columns with
+    /// local-time `YYYY-MM-DD HH:MM:SS` timestamps, appends to its `data/window_results.csv`
+    /// (its header is ours in this format), and bnc-stats reads the result as the original's CSV.
+    @Test func originalFormatWritesTheOriginalColumnsInLocalTime() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var env = ProcessInfo.processInfo.environment
+        env["TZ"] = "XYZ-9"  // POSIX rule for UTC+9: no time-zone database needed
+        let input = try Self.rows(30)
+        let stdout = try ToolRunner.run("bnc-score", ["--format", "original", "--train-windows", "10", "--quiet"], stdin: input, environment: env)
+        #expect(stdout.status == 0)
+        let lines = stdout.stdoutLines
+        #expect(lines.count == 31)
+        #expect(lines[0] == "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction")
+        // The first row's window starts at 1772315087000 ms = 2026-02-28T21:44:47Z = 06:44:47 at UTC+9.
+        #expect(lines[1] == "2026-03-01 06:44:47,640,16.534890000000093,0.025835765625000146,0.00038393798578575,11.387942531156778,,")
+        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 8 })
+        #expect(lines[30].split(separator: ",", omittingEmptySubsequences: false)[7] == "1"
+                || lines[30].split(separator: ",", omittingEmptySubsequences: false)[7] == "-1")
+
+        // Appending to the original's own file under its own name.
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("data/window_results.csv").path
+        let old = "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction\n"
+            + "2026-02-19 16:14:39,890,7.3032299999999655,0.008205876404494343,-0.00015695237210292424,3.9314249245057087,,\n"
+        try old.write(toFile: file, atomically: false, encoding: .utf8)
+        try input.write(to: dir.appendingPathComponent("rows.ndjson"))
+        let run = "cd '\(dir.path)' && bnc-score --format original --train-windows 10 --output data/window_results.csv < rows.ndjson"
+        let first = try ToolRunner.shell(run, environment: ["TZ": "XYZ-9"])
+        #expect(first.status == 0 && !first.stderrText.contains("already in the file"), "\(first.stderrText)")
+        let again = try ToolRunner.shell(run, environment: ["TZ": "XYZ-9"])
+        #expect(again.status == 0)
+        #expect(again.stderrText.contains("data/window_results.csv: 30 window(s) already in the file"), "\(again.stderrText)")
+        let written = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(written.hasPrefix(old))
+        #expect(written.split(separator: "\n").count == 2 + 30)
+        // bnc-stats reads it as the original's CSV (local wall clock).
+        let stats = try ToolRunner.run("bnc-stats", ["summary", file])
+        #expect(stats.status == 0, "\(stats.stderrText)")
+        #expect(stats.stdoutText.contains("windows     31"), "\(stats.stdoutText)")
+        #expect(stats.stdoutText.contains("local wall clock"))
+        // Our own CSV is foreign to the original format and the other way round.
+        let ours = try ToolRunner.run("bnc-score", ["--output", file], stdin: input)
+        #expect(ours.status == 73)
+    }
 }
