@@ -262,7 +262,7 @@ struct ScoreRobustnessEndToEndTests {
         let stdout = try ToolRunner.run("bnc-score", ["--format", "original", "--train-windows", "10", "--quiet"], stdin: input, environment: env)
         #expect(stdout.status == 0)
         let lines = stdout.stdoutLines
-        #expect(lines.count == 31)
+        try #require(lines.count == 31)
         #expect(lines[0] == "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction")
         // The first row's window starts at 1772315087000 ms = 2026-02-28T21:44:47Z = 06:44:47 at UTC+9.
         #expect(lines[1] == "2026-03-01 06:44:47,640,16.534890000000093,0.025835765625000146,0.00038393798578575,11.387942531156778,,")
