@@ -3,8 +3,9 @@ import BNCCore
 /// Checks made before the first input line is read, so that a run that cannot keep what it
 /// computes stops at once instead of at its first training, hours into a live run:
 ///
-/// - the model file and the output file can be written: their folder exists and is writable, and
-///   neither path is a folder (exit 73);
+/// - the model file and the output file can be written (exit 73): neither is a folder, an existing
+///   one is writable, and the folder exists and is writable where a file is created — always for
+///   the model (saved through a rename), for the output only when it does not exist yet;
 /// - `--output` and `--model` are not one file, compared by device and inode — `./m.bin` and
 ///   `m.bin`, a symlink and its target, a hard link — not by spelling (exit 64): the model's
 ///   atomic save would replace every CSV row written before it.
@@ -12,13 +13,13 @@ import BNCCore
 /// An output path with `%Y`/`%m`/`%d` is checked through its folder when that has no pattern in it.
 package enum OutputPreflight {
     package static func check(options: ScoringOptions) throws(ScoringError) {
-        if let model = options.modelPath { try writable(model, what: "--model") }
+        if let model = options.modelPath { try writable(model, what: "--model", replaced: true) }
         if let output = options.outputPath {
             if RotatingFileSink.isPattern(output) {
                 let folder = directory(of: output)
                 if !RotatingFileSink.isPattern(folder) { try folderWritable(folder, for: output, what: "--output") }
             } else {
-                try writable(output, what: "--output")
+                try writable(output, what: "--output", replaced: false)
             }
         }
         if let output = options.outputPath, let model = options.modelPath, !RotatingFileSink.isPattern(output),
@@ -27,13 +28,15 @@ package enum OutputPreflight {
         }
     }
 
-    /// A file path we will create or replace: an existing non-folder we may write, or a new name
-    /// in a writable folder.
-    static func writable(_ path: String, what: String) throws(ScoringError) {
+    /// A file path we will write: an existing non-folder we may write, or a new name in a
+    /// writable folder. `replaced`: the file is replaced by a rename (the model), so its folder
+    /// must be writable even when the file exists; an output file is only appended to.
+    static func writable(_ path: String, what: String, replaced: Bool) throws(ScoringError) {
         var info = stat()
         if stat(path, &info) == 0 {
             if info.st_mode & S_IFMT == S_IFDIR { throw .cannotCreate(path: path, reason: "\(what): is a directory") }
             if access(path, W_OK) != 0 { throw .cannotCreate(path: path, reason: "\(what): \(String(cString: strerror(errno)))") }
+            if !replaced { return }
         }
         try folderWritable(directory(of: path), for: path, what: what)
     }
