@@ -86,9 +86,12 @@ package final class ScoringEngine {
             rejected(lineNumber, source, error.description)
             return
         }
-        rowsRead += 1
         let symbol = UnsafeRawBufferPointer(rebasing: bytes[row.symbolRange])
-        let index = collectorIndex(symbol)
+        guard let index = collectorIndex(symbol) else {
+            rejected(lineNumber, source, "a symbol beyond the first \(ScoringOptions.maxSymbols) (each has its own model)")
+            return
+        }
+        rowsRead += 1
         if options.batch {
             batch.append(row, symbol: index)
             return
@@ -115,12 +118,14 @@ package final class ScoringEngine {
         }
     }
 
-    private func collectorIndex(_ symbol: UnsafeRawBufferPointer) -> Int {
+    /// The symbol's collector, created on its first row; nil beyond `ScoringOptions.maxSymbols`.
+    private func collectorIndex(_ symbol: UnsafeRawBufferPointer) -> Int? {
         if lastCollector >= 0, collectors[lastCollector].symbolBytes.elementsEqual(symbol) { return lastCollector }
         for (i, c) in collectors.enumerated() where c.symbolBytes.elementsEqual(symbol) {
             lastCollector = i
             return i
         }
+        guard collectors.count < ScoringOptions.maxSymbols else { return nil }
         collectors.append(SymbolCollector(symbol: String(decoding: symbol, as: UTF8.self),
                                           capacity: options.trainWindows, featureCount: options.featureNames.count))
         if options.format == .original, collectors.count == 2 {

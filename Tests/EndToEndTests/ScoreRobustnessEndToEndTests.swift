@@ -295,4 +295,19 @@ struct ScoreRobustnessEndToEndTests {
         let ours = try ToolRunner.run("bnc-score", ["--output", file], stdin: input)
         #expect(ours.status == 73)
     }
+
+    /// Every row with a new symbol made a new model, without limit (and each row searched them
+    /// all): rows of symbols beyond the first 1024 are bad lines, skipped and counted.
+    @Test func symbolsBeyondTheLimitAreSkippedAndCounted() throws {
+        var text = ""
+        for i in 0..<1030 {
+            let start = 1_772_315_087_000 + Int64(i) * 20_000
+            text += #"{"symbol":"S\#(i)","start":\#(start),"end":\#(start + 20_000),"trade_count":5,"volume":1,"avg_trade_size":0.2,"price_return":0,"price_volatility":0,"complete":true}"# + "\n"
+        }
+        let r = try ToolRunner.run("bnc-score", ["--quiet"], stdin: Data(text.utf8))
+        #expect(r.status == 0)
+        #expect(r.stdoutLines.count == 1 + 1024)
+        #expect(r.stderrText.contains("<stdin>:1025: skipped: a symbol beyond the first 1024"), "\(r.stderrText)")
+        #expect(r.stderrText.contains("skipped 6 bad line(s)"))
+    }
 }
