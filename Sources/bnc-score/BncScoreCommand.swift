@@ -48,7 +48,7 @@ struct BncScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output format: csv, ndjson, or original — the original project's eight columns with local-time timestamps (YYYY-MM-DD HH:MM:SS), for its pandas code and data/window_results.csv.", valueName: "csv|ndjson|original"))
     var format: ResultFormat = .csv
 
-    @Option(help: ArgumentHelp("Append results to this file instead of stdout (header only when the file is new or empty); %Y, %m, %d are the window's UTC date, giving one file per day.", valueName: "path"))
+    @Option(help: ArgumentHelp("Append results to this file instead of stdout (header only when the file is new or empty; windows it already holds are skipped); %Y, %m, %d are the window's UTC date, giving one file per day.", valueName: "path"))
     var output: String?
 
     @Flag(help: "Append to an existing --output file even when its first line is not this format's header (by default such a file is refused, untouched, with exit 73).")
