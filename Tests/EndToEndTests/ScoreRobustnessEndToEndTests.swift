@@ -136,7 +136,7 @@ struct ScoreRobustnessEndToEndTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count == 2 + 20)
         // Our own file (and an empty one) is appended to as before.
         let ours = dir.appendingPathComponent("ours.csv").path
-        FileManager.default.createFile(atPath: ours, contents: Data())
+        #expect(FileManager.default.createFile(atPath: ours, contents: Data()))
         #expect(try ToolRunner.run("bnc-score", ["--quiet", "--output", ours], stdin: Self.rows(10)).status == 0)
         #expect(try ToolRunner.run("bnc-score", ["--quiet", "--output", ours], stdin: input).status == 0)
         #expect(try String(contentsOfFile: ours, encoding: .utf8).split(separator: "\n").count == 1 + 20)
@@ -232,7 +232,7 @@ struct ScoreRobustnessEndToEndTests {
         try #require(openpty(&master, &slave, &name, nil, nil) == 0)
         // The slave stays open here too, so what the tool wrote stays readable after it exits.
         defer { close(slave); close(master) }
-        let slaveName = String(cString: name)
+        let slaveName = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let r = try ToolRunner.shell("bnc-score --train-windows 30 '\(rows.path)' 2>'\(slaveName)' >/dev/null; echo 'bnc-window: next tool' >'\(slaveName)'")
         #expect(r.status == 0)
         _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
