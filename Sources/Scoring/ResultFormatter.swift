@@ -22,11 +22,24 @@ package struct ResultFormatter {
         bytes.reserveCapacity(1024)
     }
 
+    /// The original project's header (`--format original`).
+    package static let originalHeader = ScoredResultColumn.originalColumns.map(\.name).joined(separator: ",") + "\n"
+
     /// The header for a new file (CSV only; NDJSON has none).
-    package var header: String? { format == .csv ? Self.csvHeader : nil }
+    package var header: String? {
+        switch format {
+        case .csv: return Self.csvHeader
+        case .original: return Self.originalHeader
+        case .ndjson: return nil
+        }
+    }
 
     package mutating func encode(row: WindowRowReader.Fields, symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?) {
         bytes.removeAll(keepingCapacity: true)
+        if format == .original {
+            encodeOriginal(row: row, score: score)
+            return
+        }
         let json = format == .ndjson
         if json { bytes.append(UInt8(ascii: "{")) }
         var field = 0
@@ -55,6 +68,48 @@ package struct ResultFormatter {
         if let score { number(score.anomalyScore, json: json) } else if json { null() }
         if json { bytes.append(UInt8(ascii: "}")) }
         bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// `--format original`: `timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction`
+    /// with the window start as local time, as the original project wrote its rows.
+    private mutating func encodeOriginal(row: WindowRowReader.Fields, score: AnomalyScore?) {
+        localTime(row.start)
+        for c in 0..<5 {
+            bytes.append(UInt8(ascii: ","))
+            number(row.column(c), json: false)
+        }
+        bytes.append(UInt8(ascii: ","))
+        if let score { number(score.decision, json: false) }
+        bytes.append(UInt8(ascii: ","))
+        if let score {
+            if score.isAnomaly { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(UInt8(ascii: "1"))
+        }
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// `2026-02-28 16:01:20`: epoch milliseconds (floored to the second) in the process's local
+    /// time zone (`TZ`), like Python's `datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M:%S")`.
+    private mutating func localTime(_ ms: Int64) {
+        var seconds = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
+        var parts = tm()
+        guard localtime_r(&seconds, &parts) != nil else {
+            // No local time for it (cannot happen for window times): UTC rather than nothing.
+            let t = UTCTime(epochMilliseconds: ms)
+            civil(t.year, t.month, t.day, t.hour, t.minute, t.second)
+            return
+        }
+        civil(Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+              Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+    }
+
+    private mutating func civil(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int) {
+        digits(year, width: 4); bytes.append(UInt8(ascii: "-"))
+        digits(month, width: 2); bytes.append(UInt8(ascii: "-"))
+        digits(day, width: 2); bytes.append(UInt8(ascii: " "))
+        digits(hour, width: 2); bytes.append(UInt8(ascii: ":"))
+        digits(minute, width: 2); bytes.append(UInt8(ascii: ":"))
+        digits(second, width: 2)
     }
 
     private static let trueBytes = Array("true".utf8)

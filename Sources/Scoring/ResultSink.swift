@@ -8,17 +8,32 @@ package protocol ResultSink {
     mutating func flush() throws(ResultSinkError)
     /// Final flush (and fsync for files) at exit.
     mutating func finish() throws(ResultSinkError)
+    /// Called once before any input is read: a sink that can fail on its destination (a foreign
+    /// file, a missing folder) fails here rather than after the first row.
+    mutating func prepare() throws(ResultSinkError)
+    /// Rows not written because the destination already held their window.
+    var windowsAlreadyPresent: Int { get }
+}
+
+extension ResultSink {
+    package mutating func prepare() throws(ResultSinkError) {}
+    package var windowsAlreadyPresent: Int { 0 }
 }
 
 /// Why output failed; `downstreamClosed` is a quiet, successful exit (DESIGN.md §6).
 package enum ResultSinkError: ToolError, Sendable, Equatable {
     case downstreamClosed
     case io(path: String, operation: String, errno: Int32)
+    /// An existing output file whose first line is not our header: left untouched.
+    case foreignFile(path: String, firstLine: String)
 
     package var description: String {
         switch self {
         case .downstreamClosed: return "downstream closed the pipe"
         case .io(let path, let operation, let code): return "\(path): \(operation) failed: \(String(cString: strerror(code)))"
+        case .foreignFile(let path, let line):
+            return "\(path): not a bnc-score results file of this format (its first line is \"\(line)\"); "
+                + "refusing to append to it — choose a new --output, or pass --append-foreign"
         }
     }
 
@@ -26,6 +41,7 @@ package enum ResultSinkError: ToolError, Sendable, Equatable {
         switch self {
         case .downstreamClosed: return .success
         case .io: return .ioError
+        case .foreignFile: return .cannotCreate
         }
     }
 }

@@ -10,6 +10,11 @@ import BNCCore
 ///   written, never leave half of one.
 /// - `%Y`, `%m`, `%d` in the path are the window's UTC date: a new file per day of window time
 ///   (`data/window_results_%Y-%m-%d.csv`). The old file is fsynced on rotation, the last one at exit.
+/// - A non-empty file must be ours: its first line is the header of the format written (for
+///   NDJSON, a row starting `{"timestamp":`). Another file (the original project's eight columns
+///   under CSV, a log, a model) is left untouched and refused — unless `appendForeign`.
+/// - Windows the file already holds (same symbol and start: `ExistingWindows`) are not written
+///   again; `windowsAlreadyPresent` counts them.
 package struct RotatingFileSink: ResultSink {
     package let pattern: String
     private let header: [UInt8]?
@@ -19,15 +24,31 @@ package struct RotatingFileSink: ResultSink {
     private var currentDay: Int64 = .min
     private var currentPath = ""
     private var pending: [UInt8] = []
+    /// The encoding of the rows (what a file's first line and its rows must look like); nil: any.
+    private let format: ResultFormat?
+    private let appendForeign: Bool
+    private var existing: ExistingWindows?
+    /// Rows not written because their file already held that window.
+    package private(set) var windowsAlreadyPresent = 0
 
     /// - Parameters:
     ///   - gather: batch mode; several rows per `write`.
-    package init(pattern: String, header: String?, gather: Bool) {
+    ///   - format: the rows' encoding; with it, an existing file's first line is checked and the
+    ///     windows it holds are not written again.
+    ///   - appendForeign: append even to a file whose first line is not our header.
+    package init(pattern: String, header: String?, gather: Bool, format: ResultFormat? = nil, appendForeign: Bool = false) {
         self.pattern = pattern
         self.header = header.map { Array($0.utf8) }
-        rotates = pattern.contains("%Y") || pattern.contains("%m") || pattern.contains("%d")
+        self.format = format
+        self.appendForeign = appendForeign
+        rotates = Self.isPattern(pattern)
         gatherLimit = gather ? 1 << 16 : 0
         pending.reserveCapacity(gatherLimit + 1024)
+    }
+
+    /// Whether `path` holds `%Y`, `%m` or `%d` (one file per UTC day).
+    package static func isPattern(_ path: String) -> Bool {
+        path.contains("%Y") || path.contains("%m") || path.contains("%d")
     }
 
     /// The path for a window starting at `ms` (epoch milliseconds, UTC).
@@ -48,6 +69,10 @@ package struct RotatingFileSink: ResultSink {
             try open(path: rotates ? Self.path(pattern: pattern, windowStart: windowStart) : pattern)
             currentDay = day
         }
+        if let existing, existing.contains(row: row) {
+            windowsAlreadyPresent += 1
+            return
+        }
         pending.append(contentsOf: row)
         if pending.count > gatherLimit { try flush() }
     }
@@ -64,6 +89,13 @@ package struct RotatingFileSink: ResultSink {
         }
         try Self.writeAll(fd, pending, path: currentPath)
         pending.removeAll(keepingCapacity: true)
+    }
+
+    /// A single output file is opened (and checked) before any input is read.
+    package mutating func prepare() throws(ResultSinkError) {
+        guard !rotates, fd < 0 else { return }
+        try open(path: pattern)
+        currentDay = 0
     }
 
     package mutating func finish() throws(ResultSinkError) {
@@ -84,22 +116,61 @@ package struct RotatingFileSink: ResultSink {
             close(descriptor)
             throw .io(path: path, operation: "stat", errno: code)
         }
+        existing = nil
+        guard info.st_size > 0 else {
+            fd = descriptor
+            currentPath = path
+            if let header { try Self.writeAll(descriptor, header, path: path) }
+            return
+        }
+        let readFd = posixOpen(path, O_RDONLY | O_CLOEXEC)
+        guard readFd >= 0 else {
+            let code = errno
+            close(descriptor)
+            throw .io(path: path, operation: "open", errno: code)
+        }
+        defer { close(readFd) }
+        if !appendForeign, let firstLine = Self.firstLine(readFd), !isOurs(firstLine: firstLine) {
+            close(descriptor)
+            var shown = String(decoding: firstLine.prefix(80), as: UTF8.self)
+            if firstLine.count > 80 { shown += "…" }
+            throw .foreignFile(path: path, firstLine: shown)
+        }
         fd = descriptor
         currentPath = path
-        if info.st_size == 0 {
-            if let header { try Self.writeAll(descriptor, header, path: path) }
-        } else {
-            // Terminate a row torn by a previous writer's crash so ours start on a fresh line.
-            var last: UInt8 = 0
-            let readFd = posixOpen(path, O_RDONLY | O_CLOEXEC)
-            if readFd >= 0 {
-                if pread(readFd, &last, 1, off_t(info.st_size - 1)) == 1, last != UInt8(ascii: "\n") {
-                    try Self.writeAll(descriptor, [UInt8(ascii: "\n")], path: path)
-                }
-                close(readFd)
+        // Terminate a row torn by a previous writer's crash so ours start on a fresh line.
+        var last: UInt8 = 0
+        let torn = pread(readFd, &last, 1, off_t(info.st_size - 1)) == 1 && last != UInt8(ascii: "\n")
+        if let format {
+            var windows = ExistingWindows(format: format)
+            if let code = windows.load(readDescriptor: readFd, endsWithNewline: !torn) {
+                throw .io(path: path, operation: "read", errno: code)
             }
+            existing = windows
         }
+        if torn { try Self.writeAll(descriptor, [UInt8(ascii: "\n")], path: path) }
     }
+
+    /// The file's first line (without `\n`/`\r\n`; at most 64 KiB), read with `pread`.
+    private static func firstLine(_ fd: Int32) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard n > 0 else { return nil }
+        var line = buffer[0..<n]
+        if let newline = line.firstIndex(of: UInt8(ascii: "\n")) { line = line[..<newline] }
+        if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+        return Array(line)
+    }
+
+    /// Whether an existing file's first line is what this sink writes first: its header, or for
+    /// a header-less encoding (NDJSON) one of our rows.
+    private func isOurs(firstLine: [UInt8]) -> Bool {
+        if let header { return firstLine == Array(header.prefix { $0 != UInt8(ascii: "\n") }) }
+        if format == .ndjson { return firstLine.starts(with: Self.ndjsonRowStart) }
+        return true
+    }
+
+    private static let ndjsonRowStart = Array(#"{"timestamp":"#.utf8)
 
     private mutating func closeCurrent() throws(ResultSinkError) {
         guard fd >= 0 else { return }

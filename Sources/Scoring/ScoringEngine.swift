@@ -25,7 +25,6 @@ package final class ScoringEngine {
     package private(set) var collectors: [SymbolCollector] = []
     private var lastCollector = -1
     private let diagnostics = Diagnostics(tool: "bnc-score")
-    private var progressLineOpen = false
     private var batch: BatchTable
 
     /// Counters for the closing summary and tests.
@@ -33,6 +32,8 @@ package final class ScoringEngine {
     package private(set) var rowsWritten = 0
     package private(set) var badLines = 0
     package private(set) var unscorableRows = 0
+    /// Rows written with a score.
+    package private(set) var rowsScored = 0
     private var firstBadLines: [Int] = []
 
     package init(options: ScoringOptions, sink: any ResultSink) throws(ScoringError) {
@@ -59,6 +60,12 @@ package final class ScoringEngine {
         }
     }
 
+    /// Opens and checks the output before the first input line (a foreign `--output` file is
+    /// refused here, untouched).
+    package func prepareOutput() throws(ScoringError) {
+        do { try sink.prepare() } catch { throw .output(error) }
+    }
+
     // MARK: Input
 
     /// Handles one input line (`lineNumber` and `source` for diagnostics).
@@ -71,12 +78,20 @@ package final class ScoringEngine {
         do {
             try parser.parse(bytes, into: &row)
         } catch {
+            // The first window row tells whether `--features` fits the input at all: a key it
+            // lacks would make every row a bad line, so stop now instead of at the end.
+            if rowsRead == 0, case .missingKey(let key) = error, options.featureNames.contains(key) {
+                throw .unknownFeature(key: key, location: "\(source):\(lineNumber)", available: Self.numericKeys(bytes))
+            }
             rejected(lineNumber, source, error.description)
             return
         }
-        rowsRead += 1
         let symbol = UnsafeRawBufferPointer(rebasing: bytes[row.symbolRange])
-        let index = collectorIndex(symbol)
+        guard let index = collectorIndex(symbol) else {
+            rejected(lineNumber, source, "a symbol beyond the first \(ScoringOptions.maxSymbols) (each has its own model)")
+            return
+        }
+        rowsRead += 1
         if options.batch {
             batch.append(row, symbol: index)
             return
@@ -84,23 +99,39 @@ package final class ScoringEngine {
         try handleStreaming(collectors[index], symbol: symbol)
     }
 
+    /// The keys of a row's numbers (and nulls), in row order, except the window times.
+    static func numericKeys(_ line: UnsafeRawBufferPointer) -> [String] {
+        var keys: [String] = []
+        try? JSONObjectScanner.scan(line) { (member: JSONMember) throws(JSONScanError) in
+            guard member.kind == .number || member.kind == .null, keys.count < 64 else { return }
+            let key = String(decoding: UnsafeRawBufferPointer(rebasing: line[member.keyRange]), as: UTF8.self)
+            if key != WindowRowKey.start.name && key != WindowRowKey.end.name { keys.append(key) }
+        }
+        return keys
+    }
+
     private func rejected(_ lineNumber: Int, _ source: String, _ why: String) {
         badLines += 1
         if firstBadLines.count < 5 {
             firstBadLines.append(lineNumber)
-            endProgressLine()
             diagnostics.report("\(source):\(lineNumber)", "skipped: \(why)")
         }
     }
 
-    private func collectorIndex(_ symbol: UnsafeRawBufferPointer) -> Int {
+    /// The symbol's collector, created on its first row; nil beyond `ScoringOptions.maxSymbols`.
+    private func collectorIndex(_ symbol: UnsafeRawBufferPointer) -> Int? {
         if lastCollector >= 0, collectors[lastCollector].symbolBytes.elementsEqual(symbol) { return lastCollector }
         for (i, c) in collectors.enumerated() where c.symbolBytes.elementsEqual(symbol) {
             lastCollector = i
             return i
         }
+        guard collectors.count < ScoringOptions.maxSymbols else { return nil }
         collectors.append(SymbolCollector(symbol: String(decoding: symbol, as: UTF8.self),
                                           capacity: options.trainWindows, featureCount: options.featureNames.count))
+        if options.format == .original, collectors.count == 2 {
+            diagnostics.report(nil, "warning: --format original has no symbol column; the rows of "
+                               + "\(collectors[0].symbol) and \(collectors[1].symbol) cannot be told apart (use one symbol per file)")
+        }
         lastCollector = collectors.count - 1
         return lastCollector
     }
@@ -109,7 +140,8 @@ package final class ScoringEngine {
 
     private func handleStreaming(_ c: SymbolCollector, symbol: UnsafeRawBufferPointer) throws(ScoringError) {
         let usable = row.featuresUsable
-        if usable && row.complete { c.append(row.features) }
+        let buffered = usable && row.complete
+        if buffered { c.append(row.features) }
         if c.detector == nil {
             if c.isFull { try train(c) }
         } else if options.retrainEvery > 0, c.rowsScoredSinceTraining >= options.retrainEvery, c.isFull {
@@ -122,9 +154,9 @@ package final class ScoringEngine {
         } else if !usable {
             unscorableRows += 1
         }
-        if c.detector == nil, options.showProgress {
-            Diagnostics.writeStderr("\rbnc-score: \(c.symbol): warm-up \(c.count)/\(options.trainWindows) complete windows")
-            progressLineOpen = true
+        if c.detector == nil, buffered, options.showProgress, Self.isProgressStep(c.count, of: options.trainWindows) {
+            // Whole lines only: a line left open would get the next tool's message glued onto it.
+            info("\(c.symbol): warm-up \(c.count)/\(options.trainWindows) complete windows; scoring starts at \(options.trainWindows)")
         }
         try emit(symbol: symbol, modelVersion: c.modelVersion, score: score)
         do { try sink.flush() } catch { throw .output(error) }
@@ -134,13 +166,20 @@ package final class ScoringEngine {
         formatter.encode(row: row, symbol: symbol, modelVersion: modelVersion, score: score)
         do { try sink.write(row: formatter.bytes, windowStart: row.start) } catch { throw .output(error) }
         rowsWritten += 1
+        if score != nil { rowsScored += 1 }
+    }
+
+    /// Warm-up progress (a terminal only): the first complete window, then every tenth of the buffer.
+    static func isProgressStep(_ count: Int, of total: Int) -> Bool {
+        guard count < total else { return false }
+        let step = max(1, total / 10)
+        return count == 1 || count % step == 0
     }
 
     private func train(_ c: SymbolCollector) throws(ScoringError) {
         do { try c.train(options: options) } catch {
             throw .model(path: options.modelPath ?? c.symbol, error)
         }
-        endProgressLine()
         info("\(c.symbol): model \(c.modelVersion) trained on \(c.count) complete windows")
         try saveModel()
     }
@@ -156,19 +195,19 @@ package final class ScoringEngine {
     /// Batch mode trains and writes here; both modes flush and fsync. Returns normally also after
     /// a stop signal: what was read is finished properly.
     package func finish(interrupted: Bool = false) throws(ScoringError) {
-        endProgressLine()
         if options.batch && !interrupted { try finishBatch() }
         do { try sink.finish() } catch { throw .output(error) }
         // Streaming: save the buffers and counters too, so a restart carries on exactly where this
         // run stopped (retraining on the same windows at the same row) instead of where it last trained.
         if !options.batch, collectors.contains(where: { $0.count > 0 || $0.detector != nil }) { try saveModel() }
+        if sink.windowsAlreadyPresent > 0 {
+            diagnostics.report(options.outputPath, "\(sink.windowsAlreadyPresent) window(s) already in the file were not written again (same symbol and start)")
+        }
         if badLines > 0 {
             let lines = firstBadLines.map(String.init).joined(separator: ", ")
             diagnostics.report(nil, "skipped \(badLines) bad line(s) (first at line \(lines))")
         }
-        if unscorableRows > 0 {
-            info("\(unscorableRows) row(s) with a null feature written unscored")
-        }
+        reportScored()
         if rowsRead == 0 && badLines > 0 { throw .noUsableRows(badLines: badLines) }
     }
 
@@ -239,15 +278,32 @@ package final class ScoringEngine {
 
     private func info(_ message: String) {
         guard !options.quiet else { return }
-        endProgressLine()
         diagnostics.report(nil, message)
     }
 
-    private func endProgressLine() {
-        if progressLineOpen {
-            Diagnostics.writeStderr("\n")
-            progressLineOpen = false
+    /// The closing account: how many rows were scored and why not more (a model still in its
+    /// warm-up, null features). Informational, except when rows came and none was scored: then
+    /// it is said even with `--quiet`, since the output holds no scores at all.
+    private func reportScored() {
+        guard rowsWritten > 0 else { return }
+        var why: [String] = []
+        if unscorableRows > 0 { why.append("\(unscorableRows) with a null feature") }
+        let waiting = rowsWritten - rowsScored - unscorableRows
+        if waiting > 0 { why.append(options.batch ? "\(waiting) of symbols without a model" : "\(waiting) before their symbol's model was trained") }
+        let summary = "scored \(rowsScored) of \(rowsWritten) window rows" + (why.isEmpty ? "" : " (" + why.joined(separator: ", ") + ")")
+        let untrained = collectors.filter { $0.detector == nil }
+        let loud = rowsScored == 0
+        func say(_ location: String?, _ message: String) {
+            if loud || !options.quiet { diagnostics.report(location, message) }
         }
+        say(nil, summary)
+        // (Batch mode has named its symbols without complete windows already.)
+        guard !options.batch else { return }
+        for c in untrained.prefix(10) {
+            say(c.symbol, "model not trained: \(c.count) of \(options.trainWindows) complete windows — "
+                + "use --train-windows \(max(1, c.count)) or less, or --batch")
+        }
+        if untrained.count > 10 { say(nil, "\(untrained.count - 10) more symbol(s) without a model") }
     }
 }
 

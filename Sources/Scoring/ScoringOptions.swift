@@ -18,6 +18,8 @@ package struct ScoringOptions: Sendable {
     package var outputPath: String?
     /// `--model`: load at start, save after every training.
     package var modelPath: String?
+    /// `--append-foreign`: append to an existing `--output` even when its first line is not our header.
+    package var appendForeign: Bool
     /// No informational messages on stderr (warnings and errors still go there).
     package var quiet: Bool
     /// Show the warm-up progress line (only ever true when stderr is a terminal).
@@ -25,10 +27,32 @@ package struct ScoringOptions: Sendable {
 
     package static let defaultFeatures = WindowRowKey.features.map(\.name)
 
+    // The ranges of the numeric options (docs/score.md#options). Each bound is far beyond what any
+    // input could use, and keeps what the value sizes finite: buffers grow with the data, never
+    // with the option, but a count no input can reach is a mistake worth a usage error (exit 64).
+
+    /// `--train-windows`: up to a million windows (11.6 days of 1 s windows; 40 MB of buffer with
+    /// five features, reached only when that many windows arrive).
+    package static let trainWindowsRange = 1...1_000_000
+    /// `--retrain-every`: 0 (never) up to 10^8 rows (three years of 1 s windows).
+    package static let retrainEveryRange = 0...100_000_000
+    /// `--trees`: each tree holds at most 2·max-samples − 1 nodes, all of them kept in memory and
+    /// in the model file.
+    package static let treesRange = 1...10_000
+    /// `--max-samples n`: a count is capped at the training rows anyway; above 10^6 a tree alone
+    /// would need tens of megabytes.
+    package static let maxSamplesRange = 1...1_000_000
+    /// Symbols per run (and per model file): each has its own forest (about a megabyte trained),
+    /// so a stream of made-up symbols must not grow memory without end. 1024 is Binance's limit of
+    /// streams per connection; rows of further symbols are bad lines, skipped and counted.
+    package static let maxSymbols = 1024
+    /// `--features`: distinct keys per row vector.
+    package static let featureCountRange = 1...64
+
     package init(featureNames: [String] = ScoringOptions.defaultFeatures, trainWindows: Int = 500, retrainEvery: Int = 100,
                 parameters: ModelParameters = ModelParameters(), seed: UInt64 = 42, batch: Bool = false,
                 format: ResultFormat = .csv, outputPath: String? = nil, modelPath: String? = nil,
-                quiet: Bool = false, showProgress: Bool = false) {
+                quiet: Bool = false, showProgress: Bool = false, appendForeign: Bool = false) {
         self.featureNames = featureNames
         self.trainWindows = trainWindows
         self.retrainEvery = retrainEvery
@@ -40,6 +64,7 @@ package struct ScoringOptions: Sendable {
         self.modelPath = modelPath
         self.quiet = quiet
         self.showProgress = showProgress
+        self.appendForeign = appendForeign
     }
 
     /// The seed of a symbol's `version`-th training: `--seed` itself for the first, so a batch run
@@ -52,4 +77,8 @@ package struct ScoringOptions: Sendable {
 /// The output encodings of DESIGN.md §3.
 package enum ResultFormat: String, Sendable, CaseIterable {
     case csv, ndjson
+    /// The original project's CSV, for its users' pandas code: its eight columns only
+    /// (`timestamp … prediction`) and its timestamps, the window start as local wall-clock time
+    /// `YYYY-MM-DD HH:MM:SS` (formats.md §3).
+    case original
 }

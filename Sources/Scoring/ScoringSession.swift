@@ -5,14 +5,17 @@ import BNCWire
 /// `ScoringEngine`, stops cleanly on SIGINT/SIGTERM, and finishes (batch scoring, flush, fsync).
 package enum ScoringSession {
     package static func run(options: ScoringOptions, inputs: [InputFile]) throws(ScoringError) {
+        try OutputPreflight.check(options: options)
         let header = ResultFormatter(format: options.format).header
         let sink: any ResultSink
         if let path = options.outputPath {
-            sink = RotatingFileSink(pattern: path, header: header, gather: options.batch)
+            sink = RotatingFileSink(pattern: path, header: header, gather: options.batch, format: options.format,
+                                    appendForeign: options.appendForeign)
         } else {
             sink = StandardOutputSink(header: header)
         }
         let engine = try ScoringEngine(options: options, sink: sink)
+        try engine.prepareOutput()
         var interrupted = false
         for input in inputs {
             do throws(LineInputError<ScoringError>) {

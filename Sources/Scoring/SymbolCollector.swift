@@ -12,7 +12,9 @@ package final class SymbolCollector {
     package internal(set) var rowsScoredSinceTraining: Int
     let capacity: Int
     let featureCount: Int
-    private var ring: [Double]
+    /// Row-major windows; grows with the windows that arrive (never sized by `--train-windows`
+    /// up front) until it holds `capacity` rows, then is overwritten oldest first.
+    private var ring: [Double] = []
     private var head = 0
     /// Complete windows held (≤ capacity).
     package private(set) var count = 0
@@ -24,7 +26,6 @@ package final class SymbolCollector {
         self.featureCount = featureCount
         modelVersion = 0
         rowsScoredSinceTraining = 0
-        ring = [Double](repeating: 0, count: capacity * featureCount)
     }
 
     /// Restores a symbol from a model file; keeps the newest `capacity` buffered rows.
@@ -41,12 +42,20 @@ package final class SymbolCollector {
 
     var isFull: Bool { count >= capacity }
 
+    /// Values the buffer holds storage for (tests: it follows the data, not the option).
+    var storedValues: Int { ring.count }
+
     /// Adds one complete window's features, dropping the oldest when full.
     func append<C: Collection<Double>>(_ features: C) where C.Index == Int {
-        var k = head * featureCount
-        for v in features {
-            ring[k] = v
-            k += 1
+        if ring.count < capacity * featureCount {
+            // Still filling: `head` is the end of the stored rows.
+            ring.append(contentsOf: features)
+        } else {
+            var k = head * featureCount
+            for v in features {
+                ring[k] = v
+                k += 1
+            }
         }
         head = (head + 1) % capacity
         count = min(count + 1, capacity)

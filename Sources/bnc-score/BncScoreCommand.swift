@@ -21,22 +21,22 @@ struct BncScoreCommand: ParsableCommand {
     @Argument(help: "Window-row files (NDJSON); none or '-' reads stdin.")
     var inputs: [String] = []
 
-    @Option(help: ArgumentHelp("Complete windows in the training buffer: the first model trains when it is full, later ones on its newest windows. (default: 500)", valueName: "n"))
+    @Option(help: ArgumentHelp("Complete windows in the training buffer (1…1000000): the first model trains when it is full, later ones on its newest windows. (default: 500)", valueName: "n"))
     var trainWindows: Int?
 
-    @Option(help: ArgumentHelp("Retrain after a model has scored this many rows; 0 trains once and never again. (default: 100)", valueName: "n"))
+    @Option(help: ArgumentHelp("Retrain after a model has scored this many rows (0…100000000); 0 trains once and never again. (default: 100)", valueName: "n"))
     var retrainEvery: Int?
 
     @Option(help: ArgumentHelp("Share of training windows called anomalous, in (0, 0.5], or 'auto' (threshold s(x) = 0.5).", valueName: "fraction|auto"))
     var contamination: Contamination = .fraction(0.05)
 
-    @Option(help: ArgumentHelp("Trees in the forest.", valueName: "n"))
+    @Option(help: ArgumentHelp("Trees in the forest (1…10000).", valueName: "n"))
     var trees: Int = 100
 
-    @Option(help: ArgumentHelp("Rows per tree: 'auto' = min(256, training rows), or a count (capped at the training rows).", valueName: "auto|n"))
+    @Option(help: ArgumentHelp("Rows per tree: 'auto' = min(256, training rows), or a count 1…1000000 (capped at the training rows).", valueName: "auto|n"))
     var maxSamples: ModelParameters.MaxSamples = .auto
 
-    @Option(help: ArgumentHelp("Seed of the model's random generator (xoshiro256**); the same input and seed give byte-identical output.", valueName: "n"))
+    @Option(help: ArgumentHelp("Seed of the model's random generator (xoshiro256**), 0…18446744073709551615; the same input and seed give byte-identical output.", valueName: "n"))
     var seed: UInt64 = 42
 
     @Option(help: ArgumentHelp("Comma-separated numeric row keys the model uses.", valueName: "keys"))
@@ -45,11 +45,14 @@ struct BncScoreCommand: ParsableCommand {
     @Flag(help: "Offline mode: read all input, train each symbol once on all its complete windows, then score every row.")
     var batch = false
 
-    @Option(help: "Output format.")
+    @Option(help: ArgumentHelp("Output format: csv, ndjson, or original — the original project's eight columns with local-time timestamps (YYYY-MM-DD HH:MM:SS), for its pandas code and data/window_results.csv.", valueName: "csv|ndjson|original"))
     var format: ResultFormat = .csv
 
-    @Option(help: ArgumentHelp("Append results to this file instead of stdout (header only when the file is new or empty); %Y, %m, %d are the window's UTC date, giving one file per day.", valueName: "path"))
+    @Option(help: ArgumentHelp("Append results to this file instead of stdout (header only when the file is new or empty; windows it already holds are skipped); %Y, %m, %d are the window's UTC date, giving one file per day.", valueName: "path"))
     var output: String?
+
+    @Flag(help: "Append to an existing --output file even when its first line is not this format's header (by default such a file is refused, untouched, with exit 73).")
+    var appendForeign = false
 
     @Option(help: ArgumentHelp("Model file: loaded at start (so a restart scores at once), saved atomically after every training and at exit. With --batch an existing file is used as is.", valueName: "path"))
     var model: String?
@@ -70,15 +73,27 @@ struct BncScoreCommand: ParsableCommand {
         for reserved in [WindowRowKey.symbol, .start, .end, .complete].map(\.name) where names.contains(reserved) {
             throw ValidationError("--features: '\(reserved)' is not a numeric feature")
         }
-        if let n = trainWindows, n < 1 { throw ValidationError("--train-windows must be at least 1") }
-        if let n = retrainEvery, n < 0 { throw ValidationError("--retrain-every must be 0 (never) or more") }
-        if trees < 1 { throw ValidationError("--trees must be at least 1") }
+        if !ScoringOptions.featureCountRange.contains(names.count) {
+            throw ValidationError("--features names \(names.count) keys; at most \(ScoringOptions.featureCountRange.upperBound)")
+        }
+        if let n = trainWindows { try Self.check("--train-windows", n, ScoringOptions.trainWindowsRange) }
+        if let n = retrainEvery { try Self.check("--retrain-every", n, ScoringOptions.retrainEveryRange, note: " (0 = never)") }
+        try Self.check("--trees", trees, ScoringOptions.treesRange)
+        if case .count(let n) = maxSamples { try Self.check("--max-samples", n, ScoringOptions.maxSamplesRange, note: " (or auto)") }
         if batch && (trainWindows != nil || retrainEvery != nil) {
             throw ValidationError("--batch trains once on all complete windows; --train-windows and --retrain-every apply to streaming only")
         }
         if let output, output.isEmpty { throw ValidationError("--output needs a path") }
         if let model, model.isEmpty { throw ValidationError("--model needs a path") }
+        if appendForeign && output == nil { throw ValidationError("--append-foreign applies to --output only") }
+        // Two spellings of one file (./m.bin and m.bin, a symlink) are caught at start by device and inode.
         if let output, let model, output == model { throw ValidationError("--output and --model must be different files") }
+    }
+
+    /// A numeric option outside its documented range is a usage error that names the range.
+    private static func check(_ option: String, _ value: Int, _ range: ClosedRange<Int>, note: String = "") throws {
+        guard !range.contains(value) else { return }
+        throw ValidationError("\(option) must be from \(range.lowerBound) to \(range.upperBound)\(note), not \(value)")
     }
 
     mutating func run() {
@@ -87,7 +102,8 @@ struct BncScoreCommand: ParsableCommand {
             featureNames: featureNames, trainWindows: trainWindows ?? 500, retrainEvery: retrainEvery ?? 100,
             parameters: ModelParameters(treeCount: trees, maxSamples: maxSamples, contamination: contamination),
             seed: seed, batch: batch, format: format, outputPath: output, modelPath: model, quiet: quiet,
-            showProgress: !quiet && !batch && Diagnostics.stderrIsTerminal)
+            showProgress: !quiet && !batch && Diagnostics.stderrIsTerminal,
+            appendForeign: appendForeign)
         ToolExit.run(tool: "bnc-score") {
             try ScoringSession.run(options: options, inputs: InputFile.list(inputs))
         }

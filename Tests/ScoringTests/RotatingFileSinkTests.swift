@@ -41,3 +41,38 @@ struct RotatingFileSinkTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "h\n1,2\n3,\n5,6\n")
     }
 }
+
+@Suite("Result files: only ours, each window once")
+struct ResultFileOwnershipTests {
+    static let csvRow = "2026-02-28T16:01:20.000Z,1529,2.45,0.0016,-0.0008,16.6,,,BTCUSDT,2026-02-28T16:01:40.000Z,true,0,\n"
+
+    /// Rotation: each day's file is checked when it is opened; a foreign one stops the run
+    /// before anything is written to it.
+    @Test func aForeignDayFileIsRefusedUntouched() throws {
+        let dir = try RotatingFileSinkTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pattern = dir.appendingPathComponent("r_%Y-%m-%d.csv").path
+        let day = dir.appendingPathComponent("r_2026-02-28.csv").path
+        try "some,other,file\n1,2,3\n".write(toFile: day, atomically: false, encoding: .utf8)
+        var sink = RotatingFileSink(pattern: pattern, header: ResultFormatter.csvHeader, gather: false, format: .csv)
+        #expect(throws: ResultSinkError.foreignFile(path: day, firstLine: "some,other,file")) {
+            try sink.write(row: Array(Self.csvRow.utf8), windowStart: 1_772_294_480_000)
+        }
+        #expect(try String(contentsOfFile: day, encoding: .utf8) == "some,other,file\n1,2,3\n")
+    }
+
+    @Test func windowsTheFileHoldsAreSkippedAndCounted() throws {
+        let dir = try RotatingFileSinkTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("r.csv").path
+        try (ResultFormatter.csvHeader + Self.csvRow).write(toFile: path, atomically: false, encoding: .utf8)
+        var sink = RotatingFileSink(pattern: path, header: ResultFormatter.csvHeader, gather: false, format: .csv)
+        try sink.prepare()
+        let other = Self.csvRow.replacingOccurrences(of: "BTCUSDT", with: "ETHUSDT")
+        try sink.write(row: Array(Self.csvRow.utf8), windowStart: 0)   // same symbol and start: skipped
+        try sink.write(row: Array(other.utf8), windowStart: 0)         // another symbol: written
+        try sink.finish()
+        #expect(sink.windowsAlreadyPresent == 1)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == ResultFormatter.csvHeader + Self.csvRow + other)
+    }
+}

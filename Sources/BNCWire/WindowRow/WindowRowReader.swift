@@ -3,7 +3,8 @@ import BNCCore
 /// The one reader of window rows (DESIGN.md §2), for bnc-score: straight from line bytes with
 /// `JSONObjectScanner` and `DecimalParser`, any key order, unknown keys ignored, into a reusable
 /// `Fields` value, so reading a row allocates nothing. Key names come from `WindowRowKey`; a
-/// symbol over `WireLimits.maxSymbolLength` bytes is refused, as the trade-line reader refuses it.
+/// symbol over `WireLimits.maxSymbolLength` bytes is refused, as the trade-line reader refuses it,
+/// and so is every number outside `WindowRowLimits` (a negative count, `1e308`, `1e400`).
 package struct WindowRowReader {
     /// What the scorer needs of one row, parsed in place: a reusable value whose buffers are sized
     /// once. (Not a `WindowRow`: the five columns and the features only, the symbol as a range.)
@@ -41,6 +42,8 @@ package struct WindowRowReader {
     package let featureNames: [String]
     private let featureKeys: [[UInt8]]
     private let columnKeys: [[UInt8]]
+    private let featureRules: [WindowRowLimits.Rule]
+    private let columnRules: [WindowRowLimits.Rule]
     private let symbolKey = Array(WindowRowKey.symbol.name.utf8)
     private let startKey = Array(WindowRowKey.start.name.utf8)
     private let endKey = Array(WindowRowKey.end.name.utf8)
@@ -52,6 +55,8 @@ package struct WindowRowReader {
         self.featureNames = featureNames
         featureKeys = featureNames.map { Array($0.utf8) }
         columnKeys = WindowRowKey.features.map { Array($0.name.utf8) }
+        featureRules = featureNames.map(WindowRowLimits.rule(for:))
+        columnRules = WindowRowKey.features.map { WindowRowLimits.rule(for: $0.name) }
         seen = [Bool](repeating: false, count: featureNames.count)
     }
 
@@ -59,15 +64,17 @@ package struct WindowRowReader {
     package mutating func parse(_ line: UnsafeRawBufferPointer, into row: inout Fields) throws(WindowRowError) {
         var haveSymbol = false, haveStart = false, haveEnd = false, haveComplete = false
         var typeError: String? = nil
+        var rangeError: (key: String, value: Range<Int>, rule: WindowRowLimits.Rule)? = nil
         row.columns = (.nan, .nan, .nan, .nan, .nan)
         row.featuresUsable = true
         for i in seen.indices { seen[i] = false }
         let featureKeys = self.featureKeys, columnKeys = self.columnKeys
+        let featureRules = self.featureRules, columnRules = self.columnRules
         let symbolKey = self.symbolKey, startKey = self.startKey, endKey = self.endKey, completeKey = self.completeKey
         do {
             try JSONObjectScanner.scan(line) { (member: JSONMember) throws(JSONScanError) in
                 let key = member.keyRange
-                if typeError != nil { return }
+                if typeError != nil || rangeError != nil { return }
                 switch key.count {
                 case 3 where Self.equal(line, key, endKey):
                     guard member.kind == .number, let v = DecimalParser.int64(line, member.valueRange) else { typeError = WindowRowKey.end.name; return }
@@ -107,6 +114,10 @@ package struct WindowRowReader {
                 }
                 for c in 0..<columnKeys.count where Self.equal(line, key, columnKeys[c]) {
                     let v = number() ?? .nan
+                    if member.kind == .number, !columnRules[c].allows(v) {
+                        rangeError = (String(decoding: columnKeys[c], as: UTF8.self), member.valueRange, columnRules[c])
+                        return
+                    }
                     switch c {
                     case 0: row.columns.0 = v
                     case 1: row.columns.1 = v
@@ -117,6 +128,10 @@ package struct WindowRowReader {
                     break
                 }
                 for f in 0..<featureKeys.count where Self.equal(line, key, featureKeys[f]) {
+                    if member.kind == .number, !featureRules[f].allows(number() ?? .nan) {
+                        rangeError = (String(decoding: featureKeys[f], as: UTF8.self), member.valueRange, featureRules[f])
+                        return
+                    }
                     if let v = number(), v.isFinite {
                         row.features[f] = v
                     } else if isNull {
@@ -132,10 +147,19 @@ package struct WindowRowReader {
             throw .json(error)
         }
         if let typeError { throw .wrongType(typeError) }
+        if let (key, range, rule) = rangeError {
+            let shown = range.prefix(40)
+            var value = String(decoding: UnsafeRawBufferPointer(rebasing: line[shown]), as: UTF8.self)
+            if shown.count < range.count { value += "…" }
+            throw .outOfRange(key: key, value: value, rule: rule.description)
+        }
         if !haveSymbol { throw .missingKey(WindowRowKey.symbol.name) }
         if !haveStart { throw .missingKey(WindowRowKey.start.name) }
         if !haveEnd { throw .missingKey(WindowRowKey.end.name) }
         if !haveComplete { throw .missingKey(WindowRowKey.complete.name) }
+        guard row.start >= 0, row.start < row.end, row.end <= WindowRowLimits.latestTime else {
+            throw .badTimes(start: row.start, end: row.end)
+        }
         for f in seen.indices where !seen[f] { throw .missingKey(featureNames[f]) }
     }
 
