@@ -155,7 +155,7 @@ package struct HTMLReport: Sendable {
         } else {
             var mins = [Double](repeating: .infinity, count: columns + 1), maxs = [Double](repeating: -.infinity, count: columns + 1)
             for p in points {
-                let col = Int((x(p.0) - c.left).rounded(.down))
+                let col = min(max(Int((x(p.0) - c.left).rounded(.down)), 0), columns)
                 mins[col] = min(mins[col], p.1); maxs[col] = max(maxs[col], p.1)
             }
             var first = true
@@ -170,7 +170,7 @@ package struct HTMLReport: Sendable {
         var dots = ""
         for p in points where p.2 {
             let px = x(p.0), py = y(p.1)
-            guard seen.insert(Int(px) << 16 | Int(py)).inserted else { continue }
+            guard px.isFinite, py.isFinite, seen.insert(Int(px.rounded(.down)) << 16 | Int(min(max(py, -1e6), 1e6))).inserted else { continue }
             dots += "<circle cx=\"\(n(px))\" cy=\"\(n(py))\" r=\"2.2\"/>"
         }
         c.add("<g fill=\"#d1495b\" opacity=\"0.8\">\(dots)</g>")

@@ -458,6 +458,8 @@ package struct ResultReader {
             if row.timestamp == nil { failure = "no timestamp" }
             else if row.tradeCount.isNaN || row.volume.isNaN || row.avgTradeSize.isNaN || row.ret.isNaN || row.volatility.isNaN {
                 failure = "missing or non-numeric feature"
+            } else {
+                failure = Self.impossibleValue(row)
             }
         }
         if let failure { try reject(&state, number, failure); return }
@@ -475,6 +477,40 @@ package struct ResultReader {
         state.part!.score.append(score)
         state.part!.prediction.append(prediction)
         state.part!.symbolIndex.append(row.symbol)
+    }
+
+    /// Timestamps a row may carry: years 0000–9999, what the ISO 8601 form can spell (numeric
+    /// NDJSON times outside it would overflow the arithmetic on spans).
+    package static let timestampRange: ClosedRange<Int64> = -62_167_219_200_000 ... 253_402_300_799_999
+
+    /// Why a parsed row holds values no window can have, or nil. Such a row is a bad row like an
+    /// unreadable one: a non-finite number (`1e400` parses to infinity), a negative count, size or
+    /// volatility, a return below −1 (the price fell below zero), a score outside [−1, 1]
+    /// (`decision_function` = s − offset with s and the offset in [−1, 0]), a time outside years
+    /// 0000–9999, a `window_end` not after the start.
+    @inline(__always)
+    private static func impossibleValue(_ row: Row) -> String? {
+        // No arrays here: this runs for every row on the reader's fast path.
+        if !row.tradeCount.isFinite { return "trade_count is not finite" }
+        if row.tradeCount < 0 { return "trade_count is negative" }
+        if !row.volume.isFinite { return "volume is not finite" }
+        if row.volume < 0 { return "volume is negative" }
+        if !row.avgTradeSize.isFinite { return "avg_trade_size is not finite" }
+        if row.avgTradeSize < 0 { return "avg_trade_size is negative" }
+        if !row.volatility.isFinite { return "volatility is not finite" }
+        if row.volatility < 0 { return "volatility is negative" }
+        if !row.ret.isFinite { return "return is not finite" }
+        if row.ret < -1 { return "return below -1 (a price below zero)" }
+        if !row.score.isNaN {
+            guard row.score.isFinite else { return "score is not finite" }
+            guard abs(row.score) <= 1 else { return "score outside [-1, 1]" }
+        }
+        guard let t = row.timestamp, timestampRange.contains(t) else { return "timestamp outside years 0000-9999" }
+        if row.windowEnd != Int64.min {
+            guard timestampRange.contains(row.windowEnd) else { return "window_end outside years 0000-9999" }
+            guard row.windowEnd > t else { return "window_end is not after timestamp" }
+        }
+        return nil
     }
 
     private func symbolIndex(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ state: inout FileState) -> UInt16 {

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import BNCCore
+@testable import ResultStats
+
+/// Result files written by an attacker or a broken tool (issue 11): every such row is a bad row
+/// (skipped and counted, `--strict` → an error), and every Double → Int conversion an analysis
+/// makes survives whatever values get through.
+@Suite("Hostile result input")
+struct HostileInputTests {
+    static let header = "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,symbol,window_end,complete,model_version,anomaly_score\n"
+
+    /// One of our CSV rows at minute `minute` past 16:00 with the given cells.
+    static func row(_ minute: Int, count: String = "10", volume: String = "1", size: String = "0.1", ret: String = "0.001",
+                    vol: String = "1", score: String = "0.1", prediction: String = "1", start: String? = nil, end: String? = nil) -> String {
+        let m = minute < 10 ? "0\(minute)" : "\(minute)"
+        let t = start ?? "2026-02-28T16:\(m):00.000Z", e = end ?? "2026-02-28T16:\(m):20.000Z"
+        return "\(t),\(count),\(volume),\(size),\(ret),\(vol),\(score),\(prediction),BTCUSDT,\(e),true,1,\n"
+    }
+
+    static func read(_ text: String, strict: Bool = false) throws -> ResultReader {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString).csv")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        return try ResultReader.read([InputFile(url.path)], strict: strict)
+    }
+
+    @Test("a score of 1e400 or -1e400 is a bad row, skipped and counted; the analyses then run")
+    func infiniteScoreIsABadRow() throws {
+        let text = Self.header + Self.row(1) + Self.row(2, score: "1e400") + Self.row(3, score: "-1e400", prediction: "-1") + Self.row(4, score: "-0.2", prediction: "-1")
+        let reader = try Self.read(text)
+        #expect(reader.series.count == 2)
+        #expect(reader.skippedRows == 2)
+        #expect(reader.skipped.map(\.reason) == ["score is not finite", "score is not finite"])
+        let summary = SummaryAnalysis(reader.series)
+        #expect(summary.scored == 2 && summary.histogram.counts.reduce(0, +) == 2)
+        #expect(throws: ResultReadError.self) { try Self.read(text, strict: true) }
+    }
+
+    @Test("non-finite, negative and impossible features are bad rows")
+    func impossibleFeaturesAreBadRows() throws {
+        let cases: [(String, String)] = [
+            (Self.row(1, count: "1e400"), "trade_count is not finite"),
+            (Self.row(1, volume: "-1e400"), "volume is not finite"),
+            (Self.row(1, size: "-0.5"), "avg_trade_size is negative"),
+            (Self.row(1, ret: "1e999"), "return is not finite"),
+            (Self.row(1, ret: "-1.5"), "return below -1 (a price below zero)"),
+            (Self.row(1, vol: "-3"), "volatility is negative"),
+            (Self.row(1, count: "-5"), "trade_count is negative"),
+            (Self.row(1, score: "1.5"), "score outside [-1, 1]"),
+            (Self.row(1, end: "2026-02-28T16:00:59.000Z"), "window_end is not after timestamp"),
+        ]
+        for (row, reason) in cases {
+            let reader = try Self.read(Self.header + Self.row(0) + row)
+            #expect(reader.series.count == 1, "\(reason)")
+            #expect(reader.skipped.first?.reason == reason)
+        }
+    }
+
+    @Test("numeric NDJSON times outside years 0000-9999 are bad rows (no overflow on spans)")
+    func extremeNumericTimestampsAreBadRows() throws {
+        let line = { (start: String, end: String) in
+            "{\"start\":\(start),\"end\":\(end),\"trade_count\":1,\"volume\":1,\"avg_trade_size\":1,\"price_return\":0,\"price_volatility\":0,\"score\":0.1,\"prediction\":1}\n"
+        }
+        let text = line("1772294400000", "1772294420000") + line("9223372036854775807", "1") + line("1772294420000", "9223372036854775807")
+        let reader = try Self.read(text)
+        #expect(reader.series.count == 1)
+        #expect(reader.skipped.map(\.reason) == ["timestamp outside years 0000-9999", "window_end outside years 0000-9999"])
+    }
+
+    @Test("histogram bins stay in range for a span wider than the largest double and for NaN")
+    func histogramSurvivesExtremeRanges() {
+        let h = Histogram([-Double.greatestFiniteMagnitude, 0, Double.greatestFiniteMagnitude], bins: 10)
+        #expect(h.counts.reduce(0, +) == 3)
+        let g = Histogram([0, .nan, 1], bins: 4)
+        #expect(g.counts.reduce(0, +) == 3)
+    }
+
+    @Test("SVG coordinates and ticks survive huge and tiny ranges")
+    func svgCoordinatesSurviveExtremeValues() {
+        #expect(n(1e300) == "1000000000")
+        #expect(n(-1e300) == "-1000000000")
+        #expect(n(.nan) == "0")
+        #expect(SVGChart.niceTicks(-Double.greatestFiniteMagnitude, Double.greatestFiniteMagnitude).count <= 12)
+        // One ulp apart at 1e20: `t += step` never advanced here.
+        #expect(SVGChart.niceTicks(1e20, 1e20 + 16384).count <= 12)
+        #expect(SVGChart.niceTicks(0, 1e-300).count >= 2)
+        #expect(PreMoveAnalysis.windows(for: DurationSpec(milliseconds: 999_999_999_999_999), windowMilliseconds: 1e-300) > 1)
+    }
+
+    @Test("extreme finite values through every analysis and the HTML report")
+    func extremeFiniteValuesThroughEveryAnalysis() throws {
+        var text = Self.header
+        for k in 0..<40 {
+            let anomalous = k % 3 == 0
+            text += Self.row(k + 10, count: "1e308", volume: "1e308", size: "1e308", ret: anomalous ? "5e-324" : "1e308",
+                             vol: anomalous ? "0" : "1e308", score: anomalous ? "-1" : "1", prediction: anomalous ? "-1" : "1")
+        }
+        let s = try Self.read(text).series
+        #expect(s.count == 40)
+        let report = HTMLReport(s, inputs: ["x"], horizons: PreMoveAnalysis.defaultHorizons, windowMilliseconds: 20_000)
+        #expect(report.render().contains("</html>"))
+        _ = HourlyAnalysis(s).text()
+        _ = BaselineAnalysis(s).text(limit: 0)
+        _ = WindowSizeStudy(rows: s, sizes: WindowSizeStudy.defaultSizes, inputWindowMilliseconds: 20_000)
+    }
+}
