@@ -10,7 +10,7 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "The HTML file to write (replaced atomically).")
+    @Option(help: "The HTML file to write (a regular file is replaced atomically; a device, FIFO or symlink target is written through).")
     var html: String
 
     @Option(help: "Pre-move horizons, comma-separated durations.")
@@ -33,7 +33,7 @@ struct ReportCommand: ParsableCommand {
             try requireRows(loaded)
             let w = try windowMilliseconds(window, loaded.series)
             let report = HTMLReport(loaded.series, inputs: loaded.files, horizons: horizons.values, windowMilliseconds: w, bins: bins)
-            do throws(HTMLReport.WriteError) { try report.write(to: html) } catch { throw error.at(html) }
+            do throws(ReportFile.WriteError) { try report.write(to: html) } catch { throw error.at(html) }
             if input.json { try emit(report.json) }
         }
     }

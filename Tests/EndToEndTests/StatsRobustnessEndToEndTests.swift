@@ -33,4 +33,65 @@ struct StatsRobustnessEndToEndTests {
         #expect(report.status == 0)
         #expect(try ToolRunner.run("bnc-stats", ["summary", "--strict", file]).status == 65)
     }
+
+    static func fileType(_ path: String) -> mode_t {
+        var info = stat()
+        return lstat(path, &info) == 0 ? info.st_mode & S_IFMT : 0
+    }
+
+    @Test("report --html never replaces a symlink, FIFO or device node; a regular file is still replaced atomically")
+    func reportHtmlDoesNotReplaceDeviceFifoOrSymlink() throws {
+        let dir = try ToolRunner.temporaryDirectory("stats-html")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var rows = Self.header
+        for k in 0..<30 { rows += Self.row(k, score: k % 5 == 0 ? "-0.1" : "0.1", prediction: k % 5 == 0 ? "-1" : "1") }
+        let input = try Self.write(rows, "in.csv", in: dir)
+        // A symlink onto a regular file: the target gets the page (mode kept), the link stays a link.
+        let target = try Self.write("old", "target.html", in: dir)
+        chmod(target, 0o600)
+        let link = dir.appendingPathComponent("link.html").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "target.html")
+        let viaLink = try ToolRunner.run("bnc-stats", ["report", "--html", link, input])
+        #expect(viaLink.status == 0)
+        #expect(Self.fileType(link) == S_IFLNK)
+        #expect(try String(contentsOfFile: target, encoding: .utf8).hasSuffix("</html>\n"))
+        var info = stat()
+        #expect(stat(target, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        // A dangling symlink: its target is created, the link stays.
+        let dangling = dir.appendingPathComponent("dangling.html").path
+        try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: "created.html")
+        #expect(try ToolRunner.run("bnc-stats", ["report", "--html", dangling, input]).status == 0)
+        #expect(Self.fileType(dangling) == S_IFLNK)
+        #expect(Self.fileType(dir.appendingPathComponent("created.html").path) == S_IFREG)
+        // A FIFO: written through to its reader, still a FIFO afterwards.
+        let fifo = dir.appendingPathComponent("pipe.html").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let out = dir.appendingPathComponent("from-fifo.html").path
+        let piped = try ToolRunner.shell("timeout 20 cat '\(fifo)' > '\(out)' & bnc-stats report --html '\(fifo)' '\(input)'; s=$?; wait; exit $s")
+        #expect(piped.status == 0)
+        #expect(Self.fileType(fifo) == S_IFIFO)
+        #expect(try String(contentsOfFile: out, encoding: .utf8).hasSuffix("</html>\n"))
+        // A character device (a /dev/null of our own, where the container allows mknod).
+        let device = dir.appendingPathComponent("null").path
+        if mknod(device, S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0 {   // makedev(1, 3)
+            #expect(try ToolRunner.run("bnc-stats", ["report", "--html", device, input]).status == 0)
+            #expect(Self.fileType(device) == S_IFCHR)
+        }
+        // A regular file: replaced, no temporary left behind.
+        let plain = try Self.write("old", "plain.html", in: dir)
+        #expect(try ToolRunner.run("bnc-stats", ["report", "--html", plain, input]).status == 0)
+        #expect(try String(contentsOfFile: plain, encoding: .utf8).hasSuffix("</html>\n"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains(".tmp-") })
+    }
+
+    @Test("an uncreatable report file is exit 73 (missing folder, a directory)")
+    func uncreatableReportFileIsExit73() throws {
+        let dir = try ToolRunner.temporaryDirectory("stats-html73")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = try Self.write(Self.header + Self.row(1) + Self.row(2), "in.csv", in: dir)
+        let missing = try ToolRunner.run("bnc-stats", ["report", "--html", dir.appendingPathComponent("no/such/r.html").path, input])
+        #expect(missing.status == 73)
+        #expect(missing.stderrText.hasPrefix("bnc-stats: "))
+        #expect(try ToolRunner.run("bnc-stats", ["report", "--html", dir.path, input]).status == 73)
+    }
 }

@@ -26,32 +26,10 @@ package struct HTMLReport: Sendable {
         .object([("summary", summary.json), ("hourly", hourly.json), ("baseline", baseline.json), ("premove", premove.json)])
     }
 
-    package enum WriteError: ToolError {
-        case failed(String, errno: Int32)
-        package var description: String {
-            switch self { case .failed(let what, let e): return "\(what): \(String(cString: strerror(e)))" }
-        }
-        package var exitStatus: ExitStatus { .ioError }
-    }
-
-    /// Writes the page to a temporary file beside `path` and renames it into place, so a reader
-    /// never sees half a report.
-    package func write(to path: String) throws(WriteError) {
-        var html = render()
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = temporary.withCString { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
-        guard fd >= 0 else { throw .failed("cannot create", errno: errno) }
-        let error: Int32? = html.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let k = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if k > 0 { offset += k } else if k < 0 && errno == EINTR { continue } else { return errno }
-            }
-            return nil
-        }
-        close(fd)
-        if let error { unlink(temporary); throw .failed("write failed", errno: error) }
-        guard rename(temporary, path) == 0 else { let e = errno; unlink(temporary); throw .failed("cannot rename into place", errno: e) }
+    /// Writes the page to `path` (`ReportFile`'s rules: atomically onto a new path or a regular
+    /// file, straight through to a device or FIFO, a symlink followed and never replaced).
+    package func write(to path: String) throws(ReportFile.WriteError) {
+        try ReportFile.write(render(), to: path)
     }
 
     // MARK: - Page
