@@ -105,3 +105,47 @@ struct HostileInputTests {
         _ = WindowSizeStudy(rows: s, sizes: WindowSizeStudy.defaultSizes, inputWindowMilliseconds: 20_000)
     }
 }
+
+/// Impossible dates and rows wider than the header (issue 11).
+@Suite("Result rows: impossible dates, extra fields")
+struct ResultRowShapeTests {
+    @Test("a results CSV with 2024-02-30 is a bad row, not 2024-03-01, on the fast and the general path")
+    func impossibleDateIsABadRow() throws {
+        let h = HostileInputTests.self
+        // The fast path reads our 24-byte timestamps; the quoted field takes the general one.
+        let text = h.header + h.row(1) + h.row(2, start: "2024-02-30T16:02:00.000Z", end: "2024-02-30T16:02:20.000Z")
+            + h.row(3, start: "\"2023-02-29T16:03:00.000Z\"") + h.row(4, start: "2024-03-01T12:30:60.000Z")
+            + h.row(5, end: "2026-02-31T00:00:00.000Z")
+        let reader = try h.read(text)
+        #expect(reader.series.count == 1)
+        #expect(reader.skippedRows == 4)
+        #expect(reader.skipped.map(\.reason) == ["bad timestamp", "bad timestamp", "bad timestamp", "bad window_end"])
+        do {
+            _ = try h.read(text, strict: true)
+            Issue.record("--strict accepted 2024-02-30")
+        } catch let error as ResultReadError {
+            #expect(error.exitStatus == .dataError)
+            #expect(error.description.hasSuffix(":3: bad timestamp"))
+        }
+        func ms(_ s: String) -> Int64? {
+            var s = s
+            return s.withUTF8 { TimestampParser.milliseconds(UnsafeRawBufferPointer($0), 0..<$0.count) }
+        }
+        #expect(ms("2024-02-30 10:00:00") == nil)   // the original's wall-clock form
+        #expect(ms("2024-02-29 10:00:00") != nil)
+    }
+
+    @Test("a row with more fields than the header is a bad row")
+    func extraFieldsAreABadRow() throws {
+        let h = HostileInputTests.self
+        let text = h.header + h.row(1) + h.row(2).dropLast() + ",surprise\n" + h.row(3).dropLast() + ",\n"
+        let reader = try h.read(text)
+        #expect(reader.series.count == 1)
+        #expect(reader.skipped.map(\.reason) == ["14 fields, the header has 13", "14 fields, the header has 13"])
+        let original = "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction\n"
+            + "2026-02-28 16:01:20,12,1.25,0.1,-0.002,3,0.1,1\n2026-02-28 16:01:40,10,1.5,0.15,0.001,2.5,0.12,1,9\n"
+        let o = try h.read(original)
+        #expect(o.series.count == 1)
+        #expect(o.skipped.first?.reason == "9 fields, the header has 8")
+    }
+}

@@ -369,7 +369,7 @@ package struct ResultReader {
             i += 1
             if failure != nil { break }
         }
-        if failure == nil && field < columns.count { failure = "\(field) fields, the header has \(columns.count)" }
+        if failure == nil && field != columns.count { failure = "\(field) fields, the header has \(columns.count)" }
         try finishRow(row, failure, number, &state)
     }
 
@@ -434,8 +434,7 @@ package struct ResultReader {
                 next = FieldScanner.fieldEnd(p, position, n)
                 row.symbol = symbolIndex(bytes, position..<next, &state)
             case .eventTime, .tradesPerSec, .other:
-                if k == count - 1 { next = n; break }   // the last column: nothing to read
-                next = FieldScanner.fieldEnd(p, position, n)
+                next = FieldScanner.fieldEnd(p, position, n)   // also the last: a comma after it is an extra field
             }
             k += 1
             if next < n {
@@ -443,7 +442,10 @@ package struct ResultReader {
             } else if k < count {
                 return false          // fewer fields than the header: the general parser says so
             }
-            if k == count { break }   // further fields are ignored, as by the general parser
+            if k == count {
+                if next < n { return false }   // more fields than the header: the general parser says so
+                break
+            }
             position = next + 1
         }
         guard row.timestamp != nil, !row.tradeCount.isNaN, !row.volume.isNaN, !row.avgTradeSize.isNaN,
