@@ -25,6 +25,12 @@ struct InputOptions: ParsableArguments {
             diagnostics.report(nil, "skipped \(input.skippedRows) unreadable row(s)")
             for p in input.skipped { diagnostics.report("\(p.file):\(p.line)", p.reason) }
         }
+        if input.repeatedRows > 0 {
+            diagnostics.report(nil, "dropped \(input.repeatedRows) exact repeat row(s) (same symbol, start and values: a file given twice, or windows appended twice?)")
+        }
+        if input.conflictingRows > 0 {
+            diagnostics.report(nil, "\(input.conflictingRows) row(s) repeat a window (same symbol and start) with other values; kept")
+        }
         return input
     }
 }

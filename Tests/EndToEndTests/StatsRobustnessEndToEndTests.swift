@@ -94,4 +94,18 @@ struct StatsRobustnessEndToEndTests {
         #expect(missing.stderrText.hasPrefix("bnc-stats: "))
         #expect(try ToolRunner.run("bnc-stats", ["report", "--html", dir.path, input]).status == 73)
     }
+
+    @Test("summary f.csv f.csv counts every row once and says how many repeats it dropped")
+    func summaryOfTheSameFileTwiceCountsRowsOnce() throws {
+        let dir = try ToolRunner.temporaryDirectory("stats-twice")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var rows = Self.header
+        for k in 0..<10 { rows += Self.row(k, score: k % 4 == 0 ? "-0.1" : "0.1", prediction: k % 4 == 0 ? "-1" : "1") }
+        let file = try Self.write(rows, "f.csv", in: dir)
+        let r = try ToolRunner.run("bnc-stats", ["summary", "--json", file, file])
+        #expect(r.status == 0)
+        #expect(r.stdoutText.contains("\"windows\": 10,"))
+        #expect(r.stdoutText.contains("\"anomalies\": 3,"))
+        #expect(r.stderrText.contains("bnc-stats: dropped 10 exact repeat row(s)"))
+    }
 }

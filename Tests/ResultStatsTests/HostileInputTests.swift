@@ -149,3 +149,27 @@ struct ResultRowShapeTests {
         #expect(o.skipped.first?.reason == "9 fields, the header has 8")
     }
 }
+
+/// The same windows read twice (issue 11): `summary f.csv f.csv` counted every row twice.
+@Suite("Exact repeats")
+struct ExactRepeatTests {
+    @Test("the same file given twice counts each row once; a repeat with other values is kept and counted")
+    func sameFileTwiceCountsEachRowOnce() throws {
+        let h = HostileInputTests.self
+        let text = h.header + h.row(1) + h.row(2, score: "", prediction: "") + h.row(3, score: "-0.2", prediction: "-1")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("repeat-\(UUID().uuidString).csv")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let twice = try ResultReader.read([InputFile(url.path), InputFile(url.path)])
+        #expect(twice.series.count == 3)
+        #expect(twice.repeatedRows == 3 && twice.conflictingRows == 0)
+        #expect(twice.series.timestamp == (try ResultReader.read([InputFile(url.path)])).series.timestamp)
+        #expect(SummaryAnalysis(twice.series).anomalies == 1)
+        // Same symbol and start, another score: kept (which one is right cannot be told), counted.
+        let clash = try h.read(text + h.row(1, score: "0.3"))
+        #expect(clash.series.count == 4 && clash.repeatedRows == 0 && clash.conflictingRows == 1)
+        // Same start, another symbol: not a repeat.
+        let other = try h.read(text + h.row(1).replacingOccurrences(of: "BTCUSDT", with: "ETHUSDT"))
+        #expect(other.series.count == 4 && other.repeatedRows == 0 && other.conflictingRows == 0)
+    }
+}

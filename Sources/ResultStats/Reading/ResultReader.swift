@@ -22,6 +22,10 @@ package struct ResultReader {
     package private(set) var tradeRates = TradeRateSeries()
     package private(set) var skippedRows = 0
     package private(set) var skipped: [SkippedRow] = []
+    /// Rows dropped as exact repeats of an earlier row (same symbol, start and values).
+    package private(set) var repeatedRows = 0
+    /// Rows kept that share symbol and start with an earlier row but differ from it.
+    package private(set) var conflictingRows = 0
     /// Files read, with the format detected for each.
     package private(set) var files: [(name: String, format: ResultFormat)] = []
     private var sawOriginal = false, sawOurs = false
@@ -195,9 +199,11 @@ package struct ResultReader {
         let bytes: UnsafeRawBufferPointer
     }
 
-    /// Orders the merged rows by time (stable) once every file is in.
+    /// Orders the merged rows by time (stable) once every file is in, and drops exact repeats
+    /// (`ResultSeries.removeExactRepeats`): a file given twice, windows appended twice.
     package mutating func finish() {
         series.sortByTime()
+        (repeatedRows, conflictingRows) = series.removeExactRepeats()
         tradeRates.sortByTime()
     }
 

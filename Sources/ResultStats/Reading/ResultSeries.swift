@@ -106,6 +106,48 @@ package struct ResultSeries: Sendable {
         self = selecting(order)
     }
 
+    /// Drops every row that repeats an earlier one exactly — same symbol, same start, same values
+    /// in every column read (a file given twice, windows appended twice) — keeping the first.
+    /// Rows must be in time order (`sortByTime`). Returns how many were dropped, and how many
+    /// rows share a symbol and start with an earlier row but differ from it (kept: which one is
+    /// right cannot be told).
+    package mutating func removeExactRepeats() -> (dropped: Int, conflicting: Int) {
+        var tied = false
+        for i in 1..<max(count, 1) where timestamp[i] == timestamp[i - 1] { tied = true; break }
+        guard tied else { return (0, 0) }   // the common case: every start differs
+        var keep: [Int] = []
+        keep.reserveCapacity(count)
+        var dropped = 0, conflicting = 0
+        var start = 0
+        while start < count {
+            var end = start + 1
+            while end < count && timestamp[end] == timestamp[start] { end += 1 }
+            let groupStart = keep.count
+            for j in start..<end {
+                var repeatsOne = false, clashes = false
+                for k in keep[groupStart...] where symbolIndex[k] == symbolIndex[j] {
+                    if sameValues(j, k) { repeatsOne = true; break }
+                    clashes = true
+                }
+                if repeatsOne { dropped += 1; continue }
+                if clashes { conflicting += 1 }
+                keep.append(j)
+            }
+            start = end
+        }
+        if dropped > 0 { self = selecting(keep) }
+        return (dropped, conflicting)
+    }
+
+    /// Rows `a` and `b` hold the same values (NaN — no score — equal to NaN).
+    private func sameValues(_ a: Int, _ b: Int) -> Bool {
+        @inline(__always) func same(_ x: Double, _ y: Double) -> Bool { x == y || (x.isNaN && y.isNaN) }
+        return timestamp[a] == timestamp[b] && windowEnd[a] == windowEnd[b] && symbolIndex[a] == symbolIndex[b]
+            && prediction[a] == prediction[b] && same(score[a], score[b]) && same(tradeCount[a], tradeCount[b])
+            && same(volume[a], volume[b]) && same(avgTradeSize[a], avgTradeSize[b]) && same(returns[a], returns[b])
+            && same(volatility[a], volatility[b])
+    }
+
     /// The rows at `indices`, in that order.
     package func selecting(_ indices: [Int]) -> ResultSeries {
         var out = ResultSeries()

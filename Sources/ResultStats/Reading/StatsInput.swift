@@ -7,6 +7,8 @@ package struct StatsInput: Sendable {
     package var tradeRates: TradeRateSeries
     package var skippedRows: Int
     package var skipped: [ResultReader.SkippedRow]
+    /// Exact repeats dropped, and rows that repeat a window with other values (kept).
+    package var repeatedRows = 0, conflictingRows = 0
     package var files: [String]
 
     /// Reads `paths` (stdin when empty or `-`), merges them in time order and keeps one symbol:
@@ -28,6 +30,7 @@ package struct StatsInput: Sendable {
             if present.count > 1 { throw .severalSymbols(present) }
         }
         return StatsInput(series: series, tradeRates: reader.tradeRates, skippedRows: reader.skippedRows,
-                          skipped: reader.skipped, files: reader.files.map { "\($0.name) (\($0.format.rawValue))" })
+                          skipped: reader.skipped, repeatedRows: reader.repeatedRows, conflictingRows: reader.conflictingRows,
+                          files: reader.files.map { "\($0.name) (\($0.format.rawValue))" })
     }
 }
