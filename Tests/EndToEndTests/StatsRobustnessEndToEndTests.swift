@@ -108,4 +108,37 @@ struct StatsRobustnessEndToEndTests {
         #expect(r.stdoutText.contains("\"anomalies\": 3,"))
         #expect(r.stderrText.contains("bnc-stats: dropped 10 exact repeat row(s)"))
     }
+
+    @Test("trade lines instead of results are exit 65 with a hint to run bnc-window | bnc-score first")
+    func tradeLinesAreExit65WithAHint() throws {
+        let dir = try ToolRunner.temporaryDirectory("stats-trades")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bare = try Self.write("""
+            {"e":"trade","E":1771000000123,"s":"BTCUSDT","t":5800000001,"p":"67012.34000000","q":"0.00150000","T":1771000000122,"m":true,"M":true}
+            {"e":"trade","E":1771000000124,"s":"BTCUSDT","t":5800000002,"p":"67012.35000000","q":"0.00150000","T":1771000000123,"m":true,"M":true}
+
+            """, "trades.ndjson", in: dir)
+        for file in [bare, Fixture.path(Fixture.trades2023)] {
+            let r = try ToolRunner.run("bnc-stats", ["summary", file])
+            #expect(r.status == 65)
+            #expect(r.stderrText.contains("looks like trade lines (bnc-stream output)"))
+            #expect(r.stderrText.contains("bnc-window | bnc-score"))
+        }
+    }
+
+    @Test("an absent --symbol is exit 65 naming the symbols present; an empty input is exit 65")
+    func absentSymbolIsExit65NamingThePresentOnes() throws {
+        let dir = try ToolRunner.temporaryDirectory("stats-symbol")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = try Self.write(Self.header + Self.row(1) + Self.row(2), "f.csv", in: dir)
+        let r = try ToolRunner.run("bnc-stats", ["summary", "--symbol", "XRPUSDT", file])
+        #expect(r.status == 65)
+        #expect(r.stderrText == "bnc-stats: symbol XRPUSDT not in the input; symbols present: BTCUSDT\n")
+        for command in ["summary", "hourly", "baseline", "premove"] {
+            #expect(try ToolRunner.run("bnc-stats", [command, "--symbol", "xrpusdt", file]).status == 65, "\(command)")
+        }
+        let headerOnly = try Self.write(Self.header, "h.csv", in: dir)
+        #expect(try ToolRunner.run("bnc-stats", ["summary", headerOnly]).status == 65)
+        #expect(try ToolRunner.run("bnc-stats", ["summary"], stdin: Data()).status == 65)
+    }
 }

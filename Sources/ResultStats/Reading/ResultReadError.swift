@@ -14,6 +14,8 @@ package enum ResultReadError: ToolError, Sendable, Equatable {
     case severalSymbols([String])
     /// Per-second trade-rate files where scored results are needed (only `cv` reads them).
     case tradeRatesNotAllowed(file: String)
+    /// Not one row to analyse; the text says what the input looks like instead.
+    case noUsableRows(String)
 
     package var description: String {
         switch self {
@@ -28,6 +30,7 @@ package enum ResultReadError: ToolError, Sendable, Equatable {
             return "the input holds several symbols (\(symbols.joined(separator: ", "))): choose one with --symbol"
         case .tradeRatesNotAllowed(let file):
             return "\(file): per-second trade counts (event_time,trades_per_sec) are read only by `cv`"
+        case .noUsableRows(let hint): return hint
         }
     }
 
@@ -35,7 +38,7 @@ package enum ResultReadError: ToolError, Sendable, Equatable {
         switch self {
         case .cannotOpen, .readFailed: return .ioError
         case .severalSymbols: return .usage
-        case .unknownFormat, .badRow, .mixedTimeBases, .tradeRatesNotAllowed: return .dataError
+        case .unknownFormat, .badRow, .mixedTimeBases, .tradeRatesNotAllowed, .noUsableRows: return .dataError
         }
     }
 }

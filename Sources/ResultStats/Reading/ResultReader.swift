@@ -26,6 +26,9 @@ package struct ResultReader {
     package private(set) var repeatedRows = 0
     /// Rows kept that share symbol and start with an earlier row but differ from it.
     package private(set) var conflictingRows = 0
+    /// Files whose first line is a trade (bnc-stream's output, a Binance capture), not a result:
+    /// named in the hint when nothing could be read.
+    package private(set) var tradeLineFiles: [String] = []
     /// Files read, with the format detected for each.
     package private(set) var files: [(name: String, format: ResultFormat)] = []
     private var sawOriginal = false, sawOurs = false
@@ -255,6 +258,7 @@ package struct ResultReader {
             part.reserveCapacity(max(1024, state.sizeHint / 64))
             state.part = part
             if format == .ourNDJSON {
+                if Self.looksLikeTradeLine(bytes) { tradeLineFiles.append(state.name) }
                 try consumeJSON(bytes, number, &state)
             } else {
                 var start = bytes.startIndex
@@ -604,6 +608,20 @@ package struct ResultReader {
         }
         if let symbolRange { row.symbol = symbolIndex(bytes, symbolRange, &state) }
         try finishRow(row, failure, number, &state)
+    }
+
+    /// A trade line (formats.md §1): a JSON object with the event-type key `e`, or the
+    /// combined-stream envelope `{"stream":…,"data":{…}}`.
+    static func looksLikeTradeLine(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var event = false, stream = false, data = false
+        do {
+            try JSONObjectScanner.scan(bytes) { (m: JSONMember) throws(JSONScanError) in
+                if JSONObjectScanner.bytes(bytes, m.keyRange, equal: "e") { event = true }
+                if JSONObjectScanner.bytes(bytes, m.keyRange, equal: "stream") { stream = true }
+                if JSONObjectScanner.bytes(bytes, m.keyRange, equal: "data") && m.kind == .object { data = true }
+            }
+        } catch { return false }
+        return event || (stream && data)
     }
 
     private static func jsonColumn(_ b: UnsafeRawBufferPointer, _ k: Range<Int>) -> Column {
