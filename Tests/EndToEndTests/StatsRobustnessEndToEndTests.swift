@@ -141,4 +141,22 @@ struct StatsRobustnessEndToEndTests {
         #expect(try ToolRunner.run("bnc-stats", ["summary", headerOnly]).status == 65)
         #expect(try ToolRunner.run("bnc-stats", ["summary"], stdin: Data()).status == 65)
     }
+
+    @Test("summary with no scored rows says they are all in the warm-up instead of a histogram of zeros")
+    func summaryWithNoScoredRowsSaysSo() throws {
+        let dir = try ToolRunner.temporaryDirectory("stats-warmup")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var rows = Self.header
+        for k in 0..<12 { rows += Self.row(k, score: "", prediction: "") }
+        let file = try Self.write(rows, "warmup.csv", in: dir)
+        let r = try ToolRunner.run("bnc-stats", ["summary", file])
+        #expect(r.status == 0)
+        #expect(r.stdoutText.contains("no scored windows: all 12 are in the model's warm-up"))
+        #expect(r.stdoutText.contains("--train-windows"))
+        #expect(!r.stdoutText.contains("score histogram"))
+        #expect(!r.stdoutText.contains("pandas describe"))
+        // The JSON keeps pandas' figures for an empty column (NaN → null), as the reference gives them.
+        let json = try ToolRunner.run("bnc-stats", ["summary", "--json", file])
+        #expect(json.status == 0 && json.stdoutText.contains("\"scored\": 0,"))
+    }
 }
