@@ -180,10 +180,16 @@ package struct HTMLReport: Sendable {
     }
 
     func hourlyChart() -> String {
-        var c = SVGChart(width: 560, height: 300, left: 56)
+        // Room above the plot for the "overall" key, so it never sits on a bar.
+        var c = SVGChart(width: 560, height: 300, left: 56, top: 30)
         let g = c
+        guard summary.scored > 0 else {
+            c.add("<text class=\"legend\" x=\"280\" y=\"150\" text-anchor=\"middle\">no scored windows</text>")
+            return c.svg(title: "Anomaly rate by hour")
+        }
         let rates = hourly.hours.map(\.anomalyRate).filter(\.isFinite)
-        let peak = max(rates.max() ?? 0, 1e-9) * 1.1
+        // At least 0–1 %: with no anomalies at all the axis still reads as percentages.
+        let peak = max(rates.max() ?? 0, 0.01) * 1.1
         let y = { (v: Double) in g.top + (1 - v / peak) * g.plotHeight }
         c.yAxis(SVGChart.niceTicks(0, peak), label: { Format.number($0 * 100, 3) + "%" }, y: y, title: "anomaly rate")
         let slot = c.plotWidth / 24
@@ -195,7 +201,9 @@ package struct HTMLReport: Sendable {
         }
         if summary.anomalyRate.isFinite {
             c.add("<line class=\"zero\" x1=\"\(n(c.left))\" x2=\"\(n(c.width - c.right))\" y1=\"\(n(y(summary.anomalyRate)))\" y2=\"\(n(y(summary.anomalyRate)))\"/>")
-            c.add("<text class=\"tick\" x=\"\(n(c.width - c.right - 4))\" y=\"\(n(y(summary.anomalyRate) - 5))\" text-anchor=\"end\">overall \(Format.percent(summary.anomalyRate))</text>")
+            // The key sits in the margin above the plot, right-aligned: a dashed sample, then the text.
+            let keyRight = c.width - c.right
+            c.add("<g class=\"legend\"><line class=\"zero\" x1=\"\(n(keyRight - 150))\" x2=\"\(n(keyRight - 128))\" y1=\"12\" y2=\"12\"/><text x=\"\(n(keyRight - 122))\" y=\"16\">overall \(xmlEscape(Format.percent(summary.anomalyRate)))</text></g>")
         }
         return c.svg(title: "Anomaly rate by hour")
     }
@@ -218,6 +226,9 @@ package struct HTMLReport: Sendable {
         c.xTitle("horizon")
         c.add("<line class=\"zero\" x1=\"\(n(c.left))\" x2=\"\(n(c.width - c.right))\" y1=\"\(n(y(1)))\" y2=\"\(n(y(1)))\"/>")
         c.add("<text class=\"tick\" x=\"\(n(c.left + 6))\" y=\"\(n(y(1) - 5))\">normal = 1×</text>")
+        if values.count == 1 {   // only the normal line: no group to compare
+            c.add("<text class=\"legend\" x=\"\(n(c.left + c.plotWidth / 2))\" y=\"\(n(c.top + c.plotHeight / 2 + 30))\" text-anchor=\"middle\">\(summary.scored > 0 ? "no flagged windows to compare with normal ones" : "no scored windows")</text>")
+        }
         for (gi, g) in groups.enumerated() {
             var path = ""
             var markers = ""
