@@ -16,6 +16,10 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Stop at the first row that cannot be read (exit 65) instead of skipping and counting it.")
     var strict = false
 
+    func validate() throws {
+        if let symbol, let problem = StatsOptionLimits.symbolProblem(symbol) { throw ValidationError(problem) }
+    }
+
     /// Loads the input, reporting skipped rows on stderr.
     func load(allowTradeRates: Bool = false, columns: ResultColumns = .all) throws(ResultReadError) -> StatsInput {
         SignalTrap.install()

@@ -24,7 +24,9 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         guard bins > 0, bins <= 1000 else { throw ValidationError("--bins must be between 1 and 1000") }
-        guard horizons.values.allSatisfy({ $0.milliseconds > 0 }) else { throw ValidationError("horizons must be positive durations") }
+        if let problem = StatsOptionLimits.listProblem("--horizons", horizons.values) { throw ValidationError(problem) }
+        if let window, let problem = StatsOptionLimits.durationProblem("--window", window) { throw ValidationError(problem) }
+        if let problem = StatsOptionLimits.pathProblem("--html", html) { throw ValidationError(problem) }
     }
 
     func run() {

@@ -17,6 +17,7 @@ struct SummaryCommand: ParsableCommand {
 
     func validate() throws {
         guard bins > 0, bins <= 1000 else { throw ValidationError("--bins must be between 1 and 1000") }
+        if let append, let problem = StatsOptionLimits.pathProblem("--append", append) { throw ValidationError(problem) }
     }
 
     func run() {

@@ -159,4 +159,34 @@ struct StatsRobustnessEndToEndTests {
         let json = try ToolRunner.run("bnc-stats", ["summary", "--json", file])
         #expect(json.status == 0 && json.stdoutText.contains("\"scored\": 0,"))
     }
+
+    @Test("option values no input could use are usage errors (exit 64), without echoing a huge value")
+    func outOfRangeOptionsAreUsageErrors() throws {
+        let dir = try ToolRunner.temporaryDirectory("stats-options")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var rows = Self.header
+        for k in 0..<20 { rows += Self.row(k, score: k % 4 == 0 ? "-0.1" : "0.1", prediction: k % 4 == 0 ? "-1" : "1") }
+        let file = try Self.write(rows, "f.csv", in: dir)
+        let html = dir.appendingPathComponent("r.html").path
+        let tooLong = "999999999999s"   // 31,688 years: longer than timestamps can span (0000-9999)
+        let huge = String(repeating: "A", count: 100_000)
+        let cases: [[String]] = [
+            ["premove", "--horizons", tooLong, file], ["premove", "--window", tooLong, file],
+            ["cv", "--sizes", "1m,\(tooLong)", file], ["cv", "--window", tooLong, file],
+            ["report", "--html", html, "--horizons", tooLong, file], ["report", "--html", html, "--window", tooLong, file],
+            ["premove", "--horizons", Array(repeating: "1m", count: 101).joined(separator: ","), file],
+            ["summary", "--symbol", huge, file], ["hourly", "--symbol", "BTC,USDT", file],
+            ["summary", "--append", String(repeating: "a", count: 5000), file], ["report", "--html", "", file],
+            ["summary", "--bins", "1001", file], ["report", "--html", html, "--bins", "0", file],
+        ]
+        for arguments in cases {
+            let r = try ToolRunner.run("bnc-stats", arguments)
+            #expect(r.status == 64, "\(arguments.map { $0.prefix(40) })")
+            #expect(r.stderr.count < 4000, "\(arguments.map { $0.prefix(40) }): \(r.stderr.count) bytes on stderr")
+        }
+        // Values at the edge of the ranges are still fine.
+        #expect(try ToolRunner.run("bnc-stats", ["premove", "--horizons", "1ms,1m,8760h", file]).status == 0)
+        #expect(try ToolRunner.run("bnc-stats", ["baseline", "--limit", "9223372036854775807", file]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: html))
+    }
 }
