@@ -27,7 +27,7 @@ struct InputOptions: ParsableArguments {
         let input = try StatsInput.load(files, symbol: symbol, strict: strict, allowTradeRates: allowTradeRates, columns: columns)
         if input.skippedRows > 0 {
             diagnostics.report(nil, "skipped \(input.skippedRows) unreadable row(s)")
-            for p in input.skipped { diagnostics.report("\(p.file):\(p.line)", p.reason) }
+            for p in input.skipped { diagnostics.report(p.line > 0 ? "\(p.file):\(p.line)" : p.file, p.reason) }
         }
         if input.repeatedRows > 0 {
             diagnostics.report(nil, "dropped \(input.repeatedRows) exact repeat row(s) (same symbol, start and values: a file given twice, or windows appended twice?)")

@@ -173,3 +173,51 @@ struct ExactRepeatTests {
         #expect(other.series.count == 4 && other.repeatedRows == 0 && other.conflictingRows == 0)
     }
 }
+
+/// Symbols in result rows (issue 11, found while hunting): 70,000 distinct symbols trapped the
+/// `UInt16` symbol index ("Not enough bits") after a quadratic search.
+@Suite("Result rows: symbols")
+struct ResultSymbolTests {
+    static func rows(_ symbols: Range<Int>) -> String {
+        var text = HostileInputTests.header
+        for i in symbols { text += HostileInputTests.row(1).replacingOccurrences(of: "BTCUSDT", with: "S\(i)") }
+        return text
+    }
+
+    @Test("thousands of distinct symbols (70,000 crashed) are capped: rows past the 10,000th symbol are bad rows")
+    func seventyThousandSymbolsDoNotCrash() throws {
+        let reader = try HostileInputTests.read(Self.rows(0..<12_000))
+        #expect(reader.series.count == ResultSeries.maxSymbols)
+        #expect(reader.skippedRows == 12_000 - ResultSeries.maxSymbols)
+        #expect(reader.skipped.first?.reason == "more than 10000 distinct symbols")
+        #expect(reader.series.presentSymbols.count == ResultSeries.maxSymbols)
+    }
+
+    @Test("across files the symbols are capped as well")
+    func symbolsAcrossFilesAreCapped() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("syms-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a.csv"), b = dir.appendingPathComponent("b.csv")
+        try Self.rows(0..<6_000).write(to: a, atomically: true, encoding: .utf8)
+        try Self.rows(6_000..<12_000).write(to: b, atomically: true, encoding: .utf8)
+        let reader = try ResultReader.read([InputFile(a.path), InputFile(b.path)])
+        #expect(reader.series.count == ResultSeries.maxSymbols)
+        #expect(reader.skippedRows == 12_000 - ResultSeries.maxSymbols)
+        #expect(throws: ResultReadError.self) { try ResultReader.read([InputFile(a.path), InputFile(b.path)], strict: true) }
+    }
+
+    @Test("a symbol that is too long or holds a space, quote or control byte is a bad row")
+    func malformedSymbolIsABadRow() throws {
+        let h = HostileInputTests.self
+        let long = String(repeating: "A", count: 24)
+        let text = h.header + h.row(1) + h.row(2).replacingOccurrences(of: "BTCUSDT", with: long)
+            + h.row(3).replacingOccurrences(of: "BTCUSDT", with: "BTC USDT") + h.row(4).replacingOccurrences(of: "BTCUSDT", with: "BTC\u{7F}")
+        let reader = try h.read(text)
+        #expect(reader.series.count == 1)
+        #expect(reader.skipped.map(\.reason) == ["symbol longer than 23 bytes", "symbol holds a byte that is not printable ASCII (or , \" \\ space)",
+                                                 "symbol holds a byte that is not printable ASCII (or , \" \\ space)"])
+        let json = "{\"timestamp\":\"2026-02-28T16:01:20.000Z\",\"trade_count\":1,\"volume\":1,\"avg_trade_size\":1,\"return\":0,\"volatility\":0,\"score\":0.1,\"prediction\":1,\"symbol\":\"\(long)\"}\n"
+        #expect(try h.read(json).skipped.first?.reason == "symbol longer than 23 bytes")
+    }
+}

@@ -23,7 +23,7 @@ package enum ResultReadError: ToolError, Sendable, Equatable {
         case .readFailed(let file, let reason): return "\(file): \(reason)"
         case .unknownFormat(let file):
             return "\(file): not a results file (expected a bnc-score CSV/NDJSON or the original's window_results CSV header)"
-        case .badRow(let file, let line, let reason): return "\(file):\(line): \(reason)"
+        case .badRow(let file, let line, let reason): return line > 0 ? "\(file):\(line): \(reason)" : "\(file): \(reason)"
         case .mixedTimeBases:
             return "the original project's local-time CSV cannot be merged with UTC results; analyse them separately"
         case .severalSymbols(let symbols):

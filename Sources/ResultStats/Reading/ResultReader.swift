@@ -76,9 +76,20 @@ package struct ResultReader {
             if case .body(let error) = error { throw error }
             throw .readFailed(file: name, reason: error.description)
         }
-        if let part = fileState.part, fileState.format != .tradeRateCSV { series.append(contentsOf: part) }
+        if let part = fileState.part, fileState.format != .tradeRateCSV { try appendPart(part, name) }
         tradeRates.append(contentsOf: fileState.rates)
         if let format = fileState.format { files.append((name, format)) }
+    }
+
+    /// Appends one file's rows; rows whose symbol would pass `ResultSeries.maxSymbols` in the
+    /// merged series are bad rows (counted, or the error under `strict`).
+    private mutating func appendPart(_ part: ResultSeries, _ name: String) throws(ResultReadError) {
+        let left = series.append(contentsOf: part)
+        guard left > 0 else { return }
+        let reason = "more than \(ResultSeries.maxSymbols) distinct symbols in all the inputs"
+        if strict { throw .badRow(file: name, line: 0, reason: reason) }
+        skippedRows += left
+        if skipped.count < 5 { skipped.append(SkippedRow(file: name, line: 0, reason: "\(left) row(s): " + reason)) }
     }
 
     /// Files at least this large are mapped and parsed in two halves on two threads.
@@ -109,7 +120,7 @@ package struct ResultReader {
             try consume(Self.line(bytes, position, end), lineNumber, &state)
             position = end + 1
         }
-        guard position < size else { finishFile(state, name); return }
+        guard position < size else { try finishFile(state, name); return }
         var middle = position + (size - position) / 2
         middle = min(Self.lineEnd(bytes, from: middle) + 1, size)
         let job = ParseJob(reader: ResultReader(strict: strict, columns: columns), state: state, bytes: MappedBytes(bytes: bytes), range: middle..<size)
@@ -132,9 +143,9 @@ package struct ResultReader {
             }
             throw error
         }
-        finishFile(state, name)
+        try finishFile(state, name)
         // Append the second half's rows and its skipped-row accounting (line numbers shifted).
-        if let part = second.state.part, state.format != .tradeRateCSV { series.append(contentsOf: part) }
+        if let part = second.state.part, state.format != .tradeRateCSV { try appendPart(part, name) }
         tradeRates.append(contentsOf: second.state.rates)
         skippedRows += second.reader.skippedRows
         for var p in second.reader.skipped where skipped.count < 5 {
@@ -143,8 +154,8 @@ package struct ResultReader {
         }
     }
 
-    private mutating func finishFile(_ state: FileState, _ name: String) {
-        if let part = state.part, state.format != .tradeRateCSV { series.append(contentsOf: part) }
+    private mutating func finishFile(_ state: FileState, _ name: String) throws(ResultReadError) {
+        if let part = state.part, state.format != .tradeRateCSV { try appendPart(part, name) }
         tradeRates.append(contentsOf: state.rates)
         if let format = state.format { files.append((name, format)) }
     }
@@ -369,7 +380,8 @@ package struct ResultReader {
                         row.prediction = v < 0 ? -1 : 1
                     }
                 case .symbol:
-                    row.symbol = symbolIndex(bytes, range, &state)
+                    guard let v = symbolIndex(bytes, range, &state) else { failure = Self.symbolFailure(bytes, range); break }
+                    row.symbol = v
                 case .eventTime, .tradesPerSec, .other:
                     break
                 }
@@ -442,7 +454,8 @@ package struct ResultReader {
                 }
             case .symbol:
                 next = FieldScanner.fieldEnd(p, position, n)
-                row.symbol = symbolIndex(bytes, position..<next, &state)
+                guard let v = symbolIndex(bytes, position..<next, &state) else { return false }
+                row.symbol = v
             case .eventTime, .tradesPerSec, .other:
                 next = FieldScanner.fieldEnd(p, position, n)   // also the last: a comma after it is an extra field
             }
@@ -525,17 +538,37 @@ package struct ResultReader {
         return nil
     }
 
-    private func symbolIndex(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ state: inout FileState) -> UInt16 {
+    /// Why the bytes cannot be a symbol, or nil: formats.md's rule for symbols (1–23 bytes of
+    /// printable ASCII without `,` `"` `\` or space); an empty field means "no symbol".
+    private static func symbolProblem(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> String? {
+        guard range.count <= WireLimits.maxSymbolLength else { return "symbol longer than \(WireLimits.maxSymbolLength) bytes" }
+        for k in range {
+            let b = bytes[k]
+            if b <= 0x20 || b >= 0x7F || b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+                return "symbol holds a byte that is not printable ASCII (or , \" \\ space)"
+            }
+        }
+        return nil
+    }
+
+    /// The symbol's index in the file's part; nil for a bad symbol or one past `maxSymbols`
+    /// (`symbolFailure` words which).
+    private func symbolIndex(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ state: inout FileState) -> UInt16? {
         if range.count == state.lastSymbolBytes.count {
             var same = true
             for k in 0..<range.count where bytes[range.lowerBound + k] != state.lastSymbolBytes[k] { same = false; break }
             if same { return state.lastSymbolIndex }
         }
+        guard Self.symbolProblem(bytes, range) == nil else { return nil }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self).uppercased()
-        let index = state.part!.symbolIndex(for: text)
+        guard let index = state.part!.symbolIndex(for: text) else { return nil }
         state.lastSymbolBytes = Array(UnsafeRawBufferPointer(rebasing: bytes[range]))
         state.lastSymbolIndex = index
         return index
+    }
+
+    private static func symbolFailure(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
+        symbolProblem(bytes, range) ?? "more than \(ResultSeries.maxSymbols) distinct symbols"
     }
 
     private mutating func consumeTradeRate(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
@@ -606,7 +639,9 @@ package struct ResultReader {
             try reject(&state, number, error.description)
             return
         }
-        if let symbolRange { row.symbol = symbolIndex(bytes, symbolRange, &state) }
+        if let symbolRange, failure == nil {
+            if let v = symbolIndex(bytes, symbolRange, &state) { row.symbol = v } else { failure = Self.symbolFailure(bytes, symbolRange) }
+        }
         try finishRow(row, failure, number, &state)
     }
 
