@@ -93,6 +93,10 @@ struct StatsRobustnessEndToEndTests {
         #expect(missing.status == 73)
         #expect(missing.stderrText.hasPrefix("bnc-stats: "))
         #expect(try ToolRunner.run("bnc-stats", ["report", "--html", dir.path, input]).status == 73)
+        // The same for summary --append's log file.
+        let append = try ToolRunner.run("bnc-stats", ["summary", "--append", dir.appendingPathComponent("no/such/log.txt").path, input])
+        #expect(append.status == 73)
+        #expect(append.stderrText.contains("cannot create"))
     }
 
     @Test("summary f.csv f.csv counts every row once and says how many repeats it dropped")

@@ -221,3 +221,13 @@ struct ResultSymbolTests {
         #expect(try h.read(json).skipped.first?.reason == "symbol longer than 23 bytes")
     }
 }
+
+@Suite("Trade-rate rows")
+struct TradeRateRowTests {
+    @Test("a negative or non-finite trades_per_sec is a bad row")
+    func negativeTradeRateIsABadRow() throws {
+        let reader = try HostileInputTests.read("event_time,trades_per_sec\n1.0,5\n2.0,-3\n3.0,1e400\n4.0,7\n")
+        #expect(reader.tradeRates.count == 2)
+        #expect(reader.skipped.map(\.reason) == ["trades_per_sec is negative", "bad event_time or trades_per_sec"])
+    }
+}

@@ -587,6 +587,7 @@ package struct ResultReader {
             start = i + 1
         }
         guard time.isFinite, rate.isFinite else { try reject(&state, number, "bad event_time or trades_per_sec"); return }
+        guard rate >= 0 else { try reject(&state, number, "trades_per_sec is negative"); return }
         state.rates.eventTime.append(time)
         state.rates.tradesPerSecond.append(rate)
     }
