@@ -5,7 +5,8 @@ import BNCCore
 ///
 /// * a **new path** or a **regular file**: written to a fresh temporary file beside it (created
 ///   with `O_EXCL`, so a planted name is never followed), synced, and renamed into place, so a
-///   reader sees the old page or the new one, never half of one; a replaced file keeps its mode;
+///   reader sees the old page or the new one, never half of one; a replaced file keeps its mode
+///   (a writable file in a folder that is not writable is truncated and written in place);
 /// * a **symlink** is followed, never replaced: onto a regular file, that file (the link's final
 ///   target) is replaced atomically as above and the link stays; onto anything else, the same rules
 ///   apply to the target; a dangling link gets its target created (like a shell's `>`);
@@ -77,6 +78,12 @@ package enum ReportFile {
             temporary = path + ".tmp-\(getpid())" + (attempt == 0 ? "" : "-\(attempt)")
             fd = temporary.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644) }
             if fd >= 0 || errno != EEXIST { break }
+        }
+        if fd < 0, mode != nil, errno == EACCES || errno == EPERM {
+            // An existing file in a folder we may not write to (no temporary possible): replaced
+            // in place, as a shell's `>` would — not atomic, but not refused either.
+            try writeThrough(text, path, flags: O_WRONLY | O_TRUNC)
+            return
         }
         guard fd >= 0 else { throw .cannotCreate("cannot create", errno: errno) }
         if let mode { _ = fchmod(fd, mode) }
