@@ -27,6 +27,9 @@ struct ReportCommand: ParsableCommand {
         if let problem = StatsOptionLimits.listProblem("--horizons", horizons.values) { throw ValidationError(problem) }
         if let window, let problem = StatsOptionLimits.durationProblem("--window", window) { throw ValidationError(problem) }
         if let problem = StatsOptionLimits.pathProblem("--html", html) { throw ValidationError(problem) }
+        if let clash = StatsOptionLimits.input(namedBy: html, among: input.files) {
+            throw ValidationError("--html names the input \(clash): the report would overwrite the results it reads")
+        }
     }
 
     func run() {

@@ -193,4 +193,21 @@ struct StatsRobustnessEndToEndTests {
         #expect(try ToolRunner.run("bnc-stats", ["baseline", "--limit", "9223372036854775807", file]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: html))
     }
+
+    @Test("report --html or summary --append naming an input (another spelling, a symlink) is refused; the input is intact")
+    func reportOntoItsOwnInputIsRefused() throws {
+        let dir = try ToolRunner.temporaryDirectory("stats-self")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = Self.header + Self.row(1) + Self.row(2)
+        let file = try Self.write(text, "r.csv", in: dir)
+        let link = dir.appendingPathComponent("link.csv").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "r.csv")
+        let twin = dir.path + "/./r.csv"
+        for arguments in [["report", "--html", twin, file], ["report", "--html", link, file], ["summary", "--append", twin, file]] {
+            let r = try ToolRunner.run("bnc-stats", arguments)
+            #expect(r.status == 64, "\(arguments)")
+            #expect(r.stderrText.contains("names the input"))
+        }
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == text)
+    }
 }

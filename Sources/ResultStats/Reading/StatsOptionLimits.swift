@@ -38,4 +38,17 @@ package enum StatsOptionLimits {
         if path.utf8.count > maxPathBytes { return "\(option): a path of \(path.utf8.count) bytes is longer than the system allows (\(maxPathBytes))" }
         return nil
     }
+
+    /// The input among `inputs` that `path` names too — the same file by device and inode, so
+    /// `./r.csv`, a hard link or a symlink count — or nil. Writing the report or the summary
+    /// block there would destroy the results being read.
+    package static func input(namedBy path: String, among inputs: [String]) -> String? {
+        var target = stat()
+        guard stat(path, &target) == 0, (target.st_mode & S_IFMT) == S_IFREG else { return nil }
+        for input in inputs where input != "-" {
+            var info = stat()
+            if stat(input, &info) == 0 && info.st_dev == target.st_dev && info.st_ino == target.st_ino { return input }
+        }
+        return nil
+    }
 }
