@@ -21,7 +21,17 @@ public func fuzzResultReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
         do throws(ResultReadError) {
             let reader = try ResultReader.read([InputFile(path)], strict: strict)
             precondition(!strict || reader.skippedRows == 0)
-            _ = reader.series
+            // Every analysis and the report on whatever rows got through: none may trap
+            // (issue 11: a score of 1e400 killed summary's histogram).
+            let s = reader.series
+            if !strict && s.count > 0 {
+                _ = SummaryAnalysis(s).text()
+                _ = HourlyAnalysis(s).text()
+                _ = BaselineAnalysis(s).text(limit: 0)
+                let w = s.inferredWindowMilliseconds.flatMap { $0 > 0 ? $0 : nil } ?? 20_000
+                _ = HTMLReport(s, inputs: ["fuzz"], horizons: PreMoveAnalysis.defaultHorizons, windowMilliseconds: w).render()
+                _ = WindowSizeStudy(rows: s, sizes: WindowSizeStudy.defaultSizes, inputWindowMilliseconds: w).text()
+            }
         } catch {
             _ = error.description
         }

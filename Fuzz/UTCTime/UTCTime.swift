@@ -9,6 +9,9 @@ public func fuzzUTCTime(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let parsed = UTCTime(parsing: Substring(text)) {
         precondition((1...12).contains(parsed.month) && (1...31).contains(parsed.day))
         precondition(parsed.hour < 24 && parsed.minute < 60 && parsed.second <= 60 && parsed.millisecond < 1000)
+        // A date that does not exist is refused, never rolled over (issue 11: 2024-02-30).
+        precondition(parsed.day <= UTCTime.daysInMonth(year: parsed.year, month: parsed.month))
+        precondition(parsed.second < 60 || (parsed.hour == 23 && parsed.minute == 59))
         _ = parsed.epochMilliseconds
         _ = parsed.iso8601
     }

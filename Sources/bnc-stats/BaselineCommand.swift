@@ -9,6 +9,7 @@ struct BaselineCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    /// Any count is usable: one above the number of rows lists them all.
     @Option(help: "IF-only windows listed in the table (0 = all; --json always lists all).")
     var limit = 20
 

@@ -16,6 +16,10 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Stop at the first row that cannot be read (exit 65) instead of skipping and counting it.")
     var strict = false
 
+    func validate() throws {
+        if let symbol, let problem = StatsOptionLimits.symbolProblem(symbol) { throw ValidationError(problem) }
+    }
+
     /// Loads the input, reporting skipped rows on stderr.
     func load(allowTradeRates: Bool = false, columns: ResultColumns = .all) throws(ResultReadError) -> StatsInput {
         SignalTrap.install()
@@ -23,7 +27,13 @@ struct InputOptions: ParsableArguments {
         let input = try StatsInput.load(files, symbol: symbol, strict: strict, allowTradeRates: allowTradeRates, columns: columns)
         if input.skippedRows > 0 {
             diagnostics.report(nil, "skipped \(input.skippedRows) unreadable row(s)")
-            for p in input.skipped { diagnostics.report("\(p.file):\(p.line)", p.reason) }
+            for p in input.skipped { diagnostics.report(p.line > 0 ? "\(p.file):\(p.line)" : p.file, p.reason) }
+        }
+        if input.repeatedRows > 0 {
+            diagnostics.report(nil, "dropped \(input.repeatedRows) exact repeat row(s) (same symbol, start and values: a file given twice, or windows appended twice?)")
+        }
+        if input.conflictingRows > 0 {
+            diagnostics.report(nil, "\(input.conflictingRows) row(s) repeat a window (same symbol and start) with other values; kept")
         }
         return input
     }

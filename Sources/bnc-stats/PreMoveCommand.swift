@@ -17,8 +17,8 @@ struct PreMoveCommand: ParsableCommand {
     var window: DurationSpec?
 
     func validate() throws {
-        guard horizons.values.allSatisfy({ $0.milliseconds > 0 }) else { throw ValidationError("horizons must be positive durations") }
-        if let window, window.milliseconds <= 0 { throw ValidationError("--window must be positive") }
+        if let problem = StatsOptionLimits.listProblem("--horizons", horizons.values) { throw ValidationError(problem) }
+        if let window, let problem = StatsOptionLimits.durationProblem("--window", window) { throw ValidationError(problem) }
     }
 
     func run() {

@@ -10,7 +10,7 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "The HTML file to write (replaced atomically).")
+    @Option(help: "The HTML file to write (a regular file is replaced atomically; a device, FIFO or symlink target is written through).")
     var html: String
 
     @Option(help: "Pre-move horizons, comma-separated durations.")
@@ -24,7 +24,12 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         guard bins > 0, bins <= 1000 else { throw ValidationError("--bins must be between 1 and 1000") }
-        guard horizons.values.allSatisfy({ $0.milliseconds > 0 }) else { throw ValidationError("horizons must be positive durations") }
+        if let problem = StatsOptionLimits.listProblem("--horizons", horizons.values) { throw ValidationError(problem) }
+        if let window, let problem = StatsOptionLimits.durationProblem("--window", window) { throw ValidationError(problem) }
+        if let problem = StatsOptionLimits.pathProblem("--html", html) { throw ValidationError(problem) }
+        if let clash = StatsOptionLimits.input(namedBy: html, among: input.files) {
+            throw ValidationError("--html names the input \(clash): the report would overwrite the results it reads")
+        }
     }
 
     func run() {
@@ -33,7 +38,7 @@ struct ReportCommand: ParsableCommand {
             try requireRows(loaded)
             let w = try windowMilliseconds(window, loaded.series)
             let report = HTMLReport(loaded.series, inputs: loaded.files, horizons: horizons.values, windowMilliseconds: w, bins: bins)
-            do throws(HTMLReport.WriteError) { try report.write(to: html) } catch { throw error.at(html) }
+            do throws(ReportFile.WriteError) { try report.write(to: html) } catch { throw error.at(html) }
             if input.json { try emit(report.json) }
         }
     }

@@ -17,6 +17,10 @@ struct SummaryCommand: ParsableCommand {
 
     func validate() throws {
         guard bins > 0, bins <= 1000 else { throw ValidationError("--bins must be between 1 and 1000") }
+        if let append, let problem = StatsOptionLimits.pathProblem("--append", append) { throw ValidationError(problem) }
+        if let append, let clash = StatsOptionLimits.input(namedBy: append, among: input.files) {
+            throw ValidationError("--append names the input \(clash): the summary block would be written into the results it reads")
+        }
     }
 
     func run() {

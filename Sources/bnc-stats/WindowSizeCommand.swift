@@ -18,7 +18,8 @@ struct WindowSizeCommand: ParsableCommand {
     var window: DurationSpec?
 
     func validate() throws {
-        guard sizes.values.allSatisfy({ $0.milliseconds > 0 }) else { throw ValidationError("sizes must be positive durations") }
+        if let problem = StatsOptionLimits.listProblem("--sizes", sizes.values) { throw ValidationError(problem) }
+        if let window, let problem = StatsOptionLimits.durationProblem("--window", window) { throw ValidationError(problem) }
     }
 
     func run() {

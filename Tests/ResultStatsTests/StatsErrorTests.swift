@@ -29,9 +29,10 @@ struct StatsErrorTests {
     }
 
     @Test func writeErrorsNameTheFile() {
-        let error = HTMLReport.WriteError.failed("cannot create", errno: EACCES).at("report.html")
-        #expect(error.exitStatus == .ioError)
+        let error = ReportFile.WriteError.cannotCreate("cannot create", errno: EACCES).at("report.html")
+        #expect(error.exitStatus == .cannotCreate)
         #expect(error.description == "report.html: cannot create: \(String(cString: strerror(EACCES)))")
+        #expect(ReportFile.WriteError.writeFailed(errno: ENOSPC).exitStatus == .ioError)
         #expect(SummaryBlock.AppendError.failed(errno: ENOSPC).exitStatus == .ioError)
     }
 }

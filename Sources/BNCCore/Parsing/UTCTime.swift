@@ -53,12 +53,12 @@ package struct UTCTime: Sendable, Hashable, Comparable {
             return v
         }
         guard b.count >= 10, let y = num(0, 4), b[4] == 45, let mo = num(5, 2), b[7] == 45, let d = num(8, 2),
-              (1...12).contains(mo), (1...31).contains(d)
+              UTCTime.isValidDate(year: y, month: mo, day: d)
         else { return nil }
         self.init(year: y, month: mo, day: d)
         if b.count == 10 { return }
         guard b.count >= 19, b[10] == 84 || b[10] == 32, let h = num(11, 2), b[13] == 58, let mi = num(14, 2),
-              b[16] == 58, let s = num(17, 2), h < 24, mi < 60, s < 61
+              b[16] == 58, let s = num(17, 2), UTCTime.isValidTime(hour: h, minute: mi, second: s)
         else { return nil }
         hour = h; minute = mi; second = s
         var i = 19
@@ -75,6 +75,32 @@ package struct UTCTime: Sendable, Hashable, Comparable {
         }
         if i < b.count, b[i] == 90 { i += 1 }
         guard i == b.count else { return nil }
+    }
+
+    /// Whether `year-month-day` is a day of the proleptic Gregorian calendar: `2024-02-30` and
+    /// `2023-02-29` are not (`days(fromCivil:)` would silently roll them into March).
+    @inline(__always)
+    package static func isValidDate(year: Int, month: Int, day: Int) -> Bool {
+        guard (1...12).contains(month), day >= 1 else { return false }
+        return day <= daysInMonth(year: year, month: month)
+    }
+
+    /// 28–31; `month` must be 1–12.
+    @inline(__always)
+    package static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Whether `hour:minute:second` is a time of a UTC day: second 60 only as the leap second
+    /// 23:59:60 (read as the next day's 00:00:00); anything else that would roll over is not.
+    @inline(__always)
+    package static func isValidTime(hour: Int, minute: Int, second: Int) -> Bool {
+        hour >= 0 && hour < 24 && minute >= 0 && minute < 60 && second >= 0
+            && (second < 60 || (second == 60 && hour == 23 && minute == 59))
     }
 
     package static func days(fromCivil y: Int, _ m: Int, _ d: Int) -> Int64 {

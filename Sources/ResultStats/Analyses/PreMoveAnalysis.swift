@@ -38,7 +38,10 @@ package struct PreMoveAnalysis: Sendable {
 
     /// Windows a horizon spans for a window size.
     package static func windows(for horizon: DurationSpec, windowMilliseconds w: Double) -> Int {
-        max(1, Int((Double(horizon.milliseconds) / w).rounded(.toNearestOrEven)))
+        let h = (Double(horizon.milliseconds) / w).rounded(.toNearestOrEven)
+        // Beyond any series length (a tiny inferred window): capped before it becomes an Int.
+        guard h < 1e15 else { return 1_000_000_000_000_000 }
+        return max(1, Int(h))
     }
 
     package init(_ s: ResultSeries, horizons: [DurationSpec], windowMilliseconds w: Double) {

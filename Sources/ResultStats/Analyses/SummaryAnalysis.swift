@@ -56,6 +56,16 @@ package struct SummaryAnalysis: Sendable {
         }
     }
 
+    /// What `summary` says when no row has a score: every window is in the model's warm-up.
+    package static func noScoredRowsNote(windows: Int) -> String {
+        """
+        no scored windows: all \(Format.count(windows)) are in the model's warm-up (no score yet), so there is
+        no score distribution, feature comparison or histogram. bnc-score scores a symbol's windows
+        once its model is trained on --train-windows complete windows (default 500); use a smaller
+        --train-windows, or --batch to train on the whole file and score every window.
+        """
+    }
+
     static func column(_ name: String, _ s: ResultSeries) -> [Double] {
         switch name {
         case "trade_count": return s.tradeCount
@@ -102,6 +112,11 @@ package struct SummaryAnalysis: Sendable {
         out += "scored      \(Format.count(scored))  (warm-up \(Format.count(warmup)))\n"
         out += "anomalies   \(Format.count(anomalies))  (\(Format.percent(anomalyRate)) of scored)\n"
         if let w = windowMilliseconds { out += "window      \(Format.number(w / 1000)) s\n" }
+        guard scored > 0 else {
+            // Nothing to describe: say why instead of a table of dashes and a histogram of zeros.
+            out += "\n" + Self.noScoredRowsNote(windows: windows) + "\n"
+            return out
+        }
         out += "\nscore (pandas describe)\n"
         out += score.text()
         var table = TextTable(["feature", "normal", "anomalous", "anom/normal"])

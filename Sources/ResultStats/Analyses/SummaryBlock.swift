@@ -22,16 +22,29 @@ package enum SummaryBlock {
     }
 
     package enum AppendError: ToolError {
+        /// The file could not be created or opened (exit 73).
+        case cannotCreate(errno: Int32)
+        /// Writing the block failed (exit 74).
         case failed(errno: Int32)
         package var description: String {
-            switch self { case .failed(let e): return String(cString: strerror(e)) }
+            switch self {
+            case .cannotCreate(let e): return "cannot create: " + String(cString: strerror(e))
+            case .failed(let e): return String(cString: strerror(e))
+            }
         }
-        package var exitStatus: ExitStatus { .ioError }
+        package var exitStatus: ExitStatus {
+            switch self {
+            case .cannotCreate: return .cannotCreate
+            case .failed: return .ioError
+            }
+        }
     }
 
+    /// Appends `block` in one write. Opening with `O_APPEND` never replaces what is there: a
+    /// regular file grows, a FIFO or device is written to, a symlink is followed.
     package static func append(_ block: String, to path: String) throws(AppendError) {
-        let fd = path.withCString { open($0, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644) }
-        guard fd >= 0 else { throw .failed(errno: errno) }
+        let fd = path.withCString { open($0, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0o644) }
+        guard fd >= 0 else { throw .cannotCreate(errno: errno) }
         defer { close(fd) }
         var block = block
         let error: Int32? = block.withUTF8 { bytes in

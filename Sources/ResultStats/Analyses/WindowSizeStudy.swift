@@ -38,7 +38,7 @@ package struct WindowSizeStudy: Sendable {
         self.sizes = sizes.map { size in
             let W = size.milliseconds
             let ratio = Double(W) / w0
-            guard W > 0, ratio >= 1, ratio == ratio.rounded() else {
+            guard W > 0, ratio >= 1, ratio < 1e15, ratio == ratio.rounded() else {   // < 1e15: an Int, and finite
                 return Size(seconds: size, windows: 0, trades: (.nan, .nan), volume: (.nan, .nan),
                             note: "not a multiple of the input window (\(Format.number(w0 / 1000)) s)")
             }

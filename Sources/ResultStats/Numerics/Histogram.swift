@@ -19,9 +19,12 @@ package struct Histogram: Sendable, Equatable {
         let denominator = last - first
         let nb = Double(bins)
         for v in values {
-            var index = Int((v - first) / denominator * nb)
+            // NumPy's index, kept in 0..<bins before it becomes an Int: a range wider than the
+            // largest double (`max − min` overflows) or a NaN must not trap.
+            let position = (v - first) / denominator * nb
+            var index = position >= 0 ? (position < nb ? Int(position) : bins - 1) : 0
             if index == bins { index -= 1 }
-            if v < edges[index] { index -= 1 }
+            if index > 0 && v < edges[index] { index -= 1 }
             if index != bins - 1 && v >= edges[index + 1] { index += 1 }
             counts[index] += 1
         }

@@ -26,32 +26,10 @@ package struct HTMLReport: Sendable {
         .object([("summary", summary.json), ("hourly", hourly.json), ("baseline", baseline.json), ("premove", premove.json)])
     }
 
-    package enum WriteError: ToolError {
-        case failed(String, errno: Int32)
-        package var description: String {
-            switch self { case .failed(let what, let e): return "\(what): \(String(cString: strerror(e)))" }
-        }
-        package var exitStatus: ExitStatus { .ioError }
-    }
-
-    /// Writes the page to a temporary file beside `path` and renames it into place, so a reader
-    /// never sees half a report.
-    package func write(to path: String) throws(WriteError) {
-        var html = render()
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = temporary.withCString { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
-        guard fd >= 0 else { throw .failed("cannot create", errno: errno) }
-        let error: Int32? = html.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let k = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if k > 0 { offset += k } else if k < 0 && errno == EINTR { continue } else { return errno }
-            }
-            return nil
-        }
-        close(fd)
-        if let error { unlink(temporary); throw .failed("write failed", errno: error) }
-        guard rename(temporary, path) == 0 else { let e = errno; unlink(temporary); throw .failed("cannot rename into place", errno: e) }
+    /// Writes the page to `path` (`ReportFile`'s rules: atomically onto a new path or a regular
+    /// file, straight through to a device or FIFO, a symlink followed and never replaced).
+    package func write(to path: String) throws(ReportFile.WriteError) {
+        try ReportFile.write(render(), to: path)
     }
 
     // MARK: - Page
@@ -155,7 +133,7 @@ package struct HTMLReport: Sendable {
         } else {
             var mins = [Double](repeating: .infinity, count: columns + 1), maxs = [Double](repeating: -.infinity, count: columns + 1)
             for p in points {
-                let col = Int((x(p.0) - c.left).rounded(.down))
+                let col = min(max(Int((x(p.0) - c.left).rounded(.down)), 0), columns)
                 mins[col] = min(mins[col], p.1); maxs[col] = max(maxs[col], p.1)
             }
             var first = true
@@ -170,7 +148,7 @@ package struct HTMLReport: Sendable {
         var dots = ""
         for p in points where p.2 {
             let px = x(p.0), py = y(p.1)
-            guard seen.insert(Int(px) << 16 | Int(py)).inserted else { continue }
+            guard px.isFinite, py.isFinite, seen.insert(Int(px.rounded(.down)) << 16 | Int(min(max(py, -1e6), 1e6))).inserted else { continue }
             dots += "<circle cx=\"\(n(px))\" cy=\"\(n(py))\" r=\"2.2\"/>"
         }
         c.add("<g fill=\"#d1495b\" opacity=\"0.8\">\(dots)</g>")
@@ -202,10 +180,16 @@ package struct HTMLReport: Sendable {
     }
 
     func hourlyChart() -> String {
-        var c = SVGChart(width: 560, height: 300, left: 56)
+        // Room above the plot for the "overall" key, so it never sits on a bar.
+        var c = SVGChart(width: 560, height: 300, left: 56, top: 30)
         let g = c
+        guard summary.scored > 0 else {
+            c.add("<text class=\"legend\" x=\"280\" y=\"150\" text-anchor=\"middle\">no scored windows</text>")
+            return c.svg(title: "Anomaly rate by hour")
+        }
         let rates = hourly.hours.map(\.anomalyRate).filter(\.isFinite)
-        let peak = max(rates.max() ?? 0, 1e-9) * 1.1
+        // At least 0–1 %: with no anomalies at all the axis still reads as percentages.
+        let peak = max(rates.max() ?? 0, 0.01) * 1.1
         let y = { (v: Double) in g.top + (1 - v / peak) * g.plotHeight }
         c.yAxis(SVGChart.niceTicks(0, peak), label: { Format.number($0 * 100, 3) + "%" }, y: y, title: "anomaly rate")
         let slot = c.plotWidth / 24
@@ -217,7 +201,9 @@ package struct HTMLReport: Sendable {
         }
         if summary.anomalyRate.isFinite {
             c.add("<line class=\"zero\" x1=\"\(n(c.left))\" x2=\"\(n(c.width - c.right))\" y1=\"\(n(y(summary.anomalyRate)))\" y2=\"\(n(y(summary.anomalyRate)))\"/>")
-            c.add("<text class=\"tick\" x=\"\(n(c.width - c.right - 4))\" y=\"\(n(y(summary.anomalyRate) - 5))\" text-anchor=\"end\">overall \(Format.percent(summary.anomalyRate))</text>")
+            // The key sits in the margin above the plot, right-aligned: a dashed sample, then the text.
+            let keyRight = c.width - c.right
+            c.add("<g class=\"legend\"><line class=\"zero\" x1=\"\(n(keyRight - 150))\" x2=\"\(n(keyRight - 128))\" y1=\"12\" y2=\"12\"/><text x=\"\(n(keyRight - 122))\" y=\"16\">overall \(xmlEscape(Format.percent(summary.anomalyRate)))</text></g>")
         }
         return c.svg(title: "Anomaly rate by hour")
     }
@@ -240,6 +226,9 @@ package struct HTMLReport: Sendable {
         c.xTitle("horizon")
         c.add("<line class=\"zero\" x1=\"\(n(c.left))\" x2=\"\(n(c.width - c.right))\" y1=\"\(n(y(1)))\" y2=\"\(n(y(1)))\"/>")
         c.add("<text class=\"tick\" x=\"\(n(c.left + 6))\" y=\"\(n(y(1) - 5))\">normal = 1×</text>")
+        if values.count == 1 {   // only the normal line: no group to compare
+            c.add("<text class=\"legend\" x=\"\(n(c.left + c.plotWidth / 2))\" y=\"\(n(c.top + c.plotHeight / 2 + 30))\" text-anchor=\"middle\">\(summary.scored > 0 ? "no flagged windows to compare with normal ones" : "no scored windows")</text>")
+        }
         for (gi, g) in groups.enumerated() {
             var path = ""
             var markers = ""

@@ -45,16 +45,24 @@ struct SVGChart {
     /// "Nice" tick values (1, 2, 5 × 10^k steps) covering [lo, hi].
     static func niceTicks(_ lo: Double, _ hi: Double, count: Int = 5) -> [Double] {
         guard lo.isFinite, hi.isFinite, hi > lo else { return lo.isFinite ? [lo] : [] }
-        let raw = (hi - lo) / Double(count)
+        let raw = hi / Double(count) - lo / Double(count)   // no overflow for a range wider than the largest double
+        guard raw.isFinite, raw > 0 else { return [lo] }
         let magnitude = pow10(floorLog10(raw))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
-        var t = (lo / step).rounded(.up) * step
+        let first = (lo / step).rounded(.up)
         var out: [Double] = []
-        while t <= hi + step * 1e-9 { out.append(abs(t) < step * 1e-9 ? 0 : t); t += step }
+        // By index, not `t += step`: at magnitudes where step is below one ulp that never advances.
+        for k in 0...(2 * count + 2) {
+            let t = (first + Double(k)) * step
+            guard t.isFinite, t <= hi + step * 1e-9 else { break }
+            if let last = out.last, t <= last { break }
+            out.append(abs(t) < step * 1e-9 ? 0 : t)
+        }
         return out
     }
 
     static func floorLog10(_ v: Double) -> Int {
+        guard v.isFinite, v > 0 else { return 0 }
         var e = 0, x = v
         while x >= 10 { x /= 10; e += 1 }
         while x < 1 { x *= 10; e -= 1 }
@@ -71,7 +79,8 @@ struct SVGChart {
 /// A coordinate with at most two decimals, as SVG wants it.
 func n(_ v: Double) -> String {
     guard v.isFinite else { return "0" }
-    let r = (v * 100).rounded() / 100
+    // Far outside any viewBox, but an Int: a huge ratio or value must not trap the conversion.
+    let r = (min(max(v, -1e9), 1e9) * 100).rounded() / 100
     if r == r.rounded() { return String(Int(r)) }
     return String(r)
 }

@@ -29,8 +29,8 @@ enum FieldScanner {
                   p[s + 4] == UInt8(ascii: "-"), p[s + 7] == UInt8(ascii: "-"),
                   p[s + 10] == UInt8(ascii: "T") || p[s + 10] == UInt8(ascii: " ") else { return nil }
             let month = m0 * 10 + m1, day = d0 * 10 + d1
-            guard (1...12).contains(month), (1...31).contains(day) else { return nil }
             let year = ((y0 * 10 + y1) * 10 + y2) * 10 + y3
+            guard UTCTime.isValidDate(year: year, month: month, day: day) else { return nil }
             cache = DateCache(head: head, tail: tail, days: UTCTime.days(fromCivil: year, month, day), valid: true)
         }
         let h0 = digit(11), h1 = digit(12), n0 = digit(14), n1 = digit(15), s0 = digit(17), s1 = digit(18)
@@ -39,7 +39,7 @@ enum FieldScanner {
               p[s + 13] == UInt8(ascii: ":"), p[s + 16] == UInt8(ascii: ":"), p[s + 19] == UInt8(ascii: "."),
               p[s + 23] == UInt8(ascii: "Z") else { return nil }
         let hour = h0 * 10 + h1, minute = n0 * 10 + n1, second = s0 * 10 + s1
-        guard hour < 24, minute < 60, second < 61 else { return nil }
+        guard UTCTime.isValidTime(hour: hour, minute: minute, second: second) else { return nil }
         let millis = (f0 * 10 + f1) * 10 + f2
         return cache.days * 86_400_000 + Int64(hour * 3_600_000 + minute * 60_000 + second * 1000 + millis)
     }

@@ -14,6 +14,8 @@ package enum ResultReadError: ToolError, Sendable, Equatable {
     case severalSymbols([String])
     /// Per-second trade-rate files where scored results are needed (only `cv` reads them).
     case tradeRatesNotAllowed(file: String)
+    /// Not one row to analyse; the text says what the input looks like instead.
+    case noUsableRows(String)
 
     package var description: String {
         switch self {
@@ -21,13 +23,14 @@ package enum ResultReadError: ToolError, Sendable, Equatable {
         case .readFailed(let file, let reason): return "\(file): \(reason)"
         case .unknownFormat(let file):
             return "\(file): not a results file (expected a bnc-score CSV/NDJSON or the original's window_results CSV header)"
-        case .badRow(let file, let line, let reason): return "\(file):\(line): \(reason)"
+        case .badRow(let file, let line, let reason): return line > 0 ? "\(file):\(line): \(reason)" : "\(file): \(reason)"
         case .mixedTimeBases:
             return "the original project's local-time CSV cannot be merged with UTC results; analyse them separately"
         case .severalSymbols(let symbols):
             return "the input holds several symbols (\(symbols.joined(separator: ", "))): choose one with --symbol"
         case .tradeRatesNotAllowed(let file):
             return "\(file): per-second trade counts (event_time,trades_per_sec) are read only by `cv`"
+        case .noUsableRows(let hint): return hint
         }
     }
 
@@ -35,7 +38,7 @@ package enum ResultReadError: ToolError, Sendable, Equatable {
         switch self {
         case .cannotOpen, .readFailed: return .ioError
         case .severalSymbols: return .usage
-        case .unknownFormat, .badRow, .mixedTimeBases, .tradeRatesNotAllowed: return .dataError
+        case .unknownFormat, .badRow, .mixedTimeBases, .tradeRatesNotAllowed, .noUsableRows: return .dataError
         }
     }
 }

@@ -22,6 +22,13 @@ package struct ResultReader {
     package private(set) var tradeRates = TradeRateSeries()
     package private(set) var skippedRows = 0
     package private(set) var skipped: [SkippedRow] = []
+    /// Rows dropped as exact repeats of an earlier row (same symbol, start and values).
+    package private(set) var repeatedRows = 0
+    /// Rows kept that share symbol and start with an earlier row but differ from it.
+    package private(set) var conflictingRows = 0
+    /// Files whose first line is a trade (bnc-stream's output, a Binance capture), not a result:
+    /// named in the hint when nothing could be read.
+    package private(set) var tradeLineFiles: [String] = []
     /// Files read, with the format detected for each.
     package private(set) var files: [(name: String, format: ResultFormat)] = []
     private var sawOriginal = false, sawOurs = false
@@ -69,9 +76,20 @@ package struct ResultReader {
             if case .body(let error) = error { throw error }
             throw .readFailed(file: name, reason: error.description)
         }
-        if let part = fileState.part, fileState.format != .tradeRateCSV { series.append(contentsOf: part) }
+        if let part = fileState.part, fileState.format != .tradeRateCSV { try appendPart(part, name) }
         tradeRates.append(contentsOf: fileState.rates)
         if let format = fileState.format { files.append((name, format)) }
+    }
+
+    /// Appends one file's rows; rows whose symbol would pass `ResultSeries.maxSymbols` in the
+    /// merged series are bad rows (counted, or the error under `strict`).
+    private mutating func appendPart(_ part: ResultSeries, _ name: String) throws(ResultReadError) {
+        let left = series.append(contentsOf: part)
+        guard left > 0 else { return }
+        let reason = "more than \(ResultSeries.maxSymbols) distinct symbols in all the inputs"
+        if strict { throw .badRow(file: name, line: 0, reason: reason) }
+        skippedRows += left
+        if skipped.count < 5 { skipped.append(SkippedRow(file: name, line: 0, reason: "\(left) row(s): " + reason)) }
     }
 
     /// Files at least this large are mapped and parsed in two halves on two threads.
@@ -102,7 +120,7 @@ package struct ResultReader {
             try consume(Self.line(bytes, position, end), lineNumber, &state)
             position = end + 1
         }
-        guard position < size else { finishFile(state, name); return }
+        guard position < size else { try finishFile(state, name); return }
         var middle = position + (size - position) / 2
         middle = min(Self.lineEnd(bytes, from: middle) + 1, size)
         let job = ParseJob(reader: ResultReader(strict: strict, columns: columns), state: state, bytes: MappedBytes(bytes: bytes), range: middle..<size)
@@ -125,9 +143,9 @@ package struct ResultReader {
             }
             throw error
         }
-        finishFile(state, name)
+        try finishFile(state, name)
         // Append the second half's rows and its skipped-row accounting (line numbers shifted).
-        if let part = second.state.part, state.format != .tradeRateCSV { series.append(contentsOf: part) }
+        if let part = second.state.part, state.format != .tradeRateCSV { try appendPart(part, name) }
         tradeRates.append(contentsOf: second.state.rates)
         skippedRows += second.reader.skippedRows
         for var p in second.reader.skipped where skipped.count < 5 {
@@ -136,8 +154,8 @@ package struct ResultReader {
         }
     }
 
-    private mutating func finishFile(_ state: FileState, _ name: String) {
-        if let part = state.part, state.format != .tradeRateCSV { series.append(contentsOf: part) }
+    private mutating func finishFile(_ state: FileState, _ name: String) throws(ResultReadError) {
+        if let part = state.part, state.format != .tradeRateCSV { try appendPart(part, name) }
         tradeRates.append(contentsOf: state.rates)
         if let format = state.format { files.append((name, format)) }
     }
@@ -195,9 +213,11 @@ package struct ResultReader {
         let bytes: UnsafeRawBufferPointer
     }
 
-    /// Orders the merged rows by time (stable) once every file is in.
+    /// Orders the merged rows by time (stable) once every file is in, and drops exact repeats
+    /// (`ResultSeries.removeExactRepeats`): a file given twice, windows appended twice.
     package mutating func finish() {
         series.sortByTime()
+        (repeatedRows, conflictingRows) = series.removeExactRepeats()
         tradeRates.sortByTime()
     }
 
@@ -249,6 +269,7 @@ package struct ResultReader {
             part.reserveCapacity(max(1024, state.sizeHint / 64))
             state.part = part
             if format == .ourNDJSON {
+                if Self.looksLikeTradeLine(bytes) { tradeLineFiles.append(state.name) }
                 try consumeJSON(bytes, number, &state)
             } else {
                 var start = bytes.startIndex
@@ -359,7 +380,8 @@ package struct ResultReader {
                         row.prediction = v < 0 ? -1 : 1
                     }
                 case .symbol:
-                    row.symbol = symbolIndex(bytes, range, &state)
+                    guard let v = symbolIndex(bytes, range, &state) else { failure = Self.symbolFailure(bytes, range); break }
+                    row.symbol = v
                 case .eventTime, .tradesPerSec, .other:
                     break
                 }
@@ -369,7 +391,7 @@ package struct ResultReader {
             i += 1
             if failure != nil { break }
         }
-        if failure == nil && field < columns.count { failure = "\(field) fields, the header has \(columns.count)" }
+        if failure == nil && field != columns.count { failure = "\(field) fields, the header has \(columns.count)" }
         try finishRow(row, failure, number, &state)
     }
 
@@ -432,10 +454,10 @@ package struct ResultReader {
                 }
             case .symbol:
                 next = FieldScanner.fieldEnd(p, position, n)
-                row.symbol = symbolIndex(bytes, position..<next, &state)
+                guard let v = symbolIndex(bytes, position..<next, &state) else { return false }
+                row.symbol = v
             case .eventTime, .tradesPerSec, .other:
-                if k == count - 1 { next = n; break }   // the last column: nothing to read
-                next = FieldScanner.fieldEnd(p, position, n)
+                next = FieldScanner.fieldEnd(p, position, n)   // also the last: a comma after it is an extra field
             }
             k += 1
             if next < n {
@@ -443,7 +465,10 @@ package struct ResultReader {
             } else if k < count {
                 return false          // fewer fields than the header: the general parser says so
             }
-            if k == count { break }   // further fields are ignored, as by the general parser
+            if k == count {
+                if next < n { return false }   // more fields than the header: the general parser says so
+                break
+            }
             position = next + 1
         }
         guard row.timestamp != nil, !row.tradeCount.isNaN, !row.volume.isNaN, !row.avgTradeSize.isNaN,
@@ -458,6 +483,8 @@ package struct ResultReader {
             if row.timestamp == nil { failure = "no timestamp" }
             else if row.tradeCount.isNaN || row.volume.isNaN || row.avgTradeSize.isNaN || row.ret.isNaN || row.volatility.isNaN {
                 failure = "missing or non-numeric feature"
+            } else {
+                failure = Self.impossibleValue(row)
             }
         }
         if let failure { try reject(&state, number, failure); return }
@@ -477,17 +504,71 @@ package struct ResultReader {
         state.part!.symbolIndex.append(row.symbol)
     }
 
-    private func symbolIndex(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ state: inout FileState) -> UInt16 {
+    /// Timestamps a row may carry: years 0000–9999, what the ISO 8601 form can spell (numeric
+    /// NDJSON times outside it would overflow the arithmetic on spans).
+    package static let timestampRange: ClosedRange<Int64> = -62_167_219_200_000 ... 253_402_300_799_999
+
+    /// Why a parsed row holds values no window can have, or nil. Such a row is a bad row like an
+    /// unreadable one: a non-finite number (`1e400` parses to infinity), a negative count, size or
+    /// volatility, a return below −1 (the price fell below zero), a score outside [−1, 1]
+    /// (`decision_function` = s − offset with s and the offset in [−1, 0]), a time outside years
+    /// 0000–9999, a `window_end` not after the start.
+    @inline(__always)
+    private static func impossibleValue(_ row: Row) -> String? {
+        // No arrays here: this runs for every row on the reader's fast path.
+        if !row.tradeCount.isFinite { return "trade_count is not finite" }
+        if row.tradeCount < 0 { return "trade_count is negative" }
+        if !row.volume.isFinite { return "volume is not finite" }
+        if row.volume < 0 { return "volume is negative" }
+        if !row.avgTradeSize.isFinite { return "avg_trade_size is not finite" }
+        if row.avgTradeSize < 0 { return "avg_trade_size is negative" }
+        if !row.volatility.isFinite { return "volatility is not finite" }
+        if row.volatility < 0 { return "volatility is negative" }
+        if !row.ret.isFinite { return "return is not finite" }
+        if row.ret < -1 { return "return below -1 (a price below zero)" }
+        if !row.score.isNaN {
+            guard row.score.isFinite else { return "score is not finite" }
+            guard abs(row.score) <= 1 else { return "score outside [-1, 1]" }
+        }
+        guard let t = row.timestamp, timestampRange.contains(t) else { return "timestamp outside years 0000-9999" }
+        if row.windowEnd != Int64.min {
+            guard timestampRange.contains(row.windowEnd) else { return "window_end outside years 0000-9999" }
+            guard row.windowEnd > t else { return "window_end is not after timestamp" }
+        }
+        return nil
+    }
+
+    /// Why the bytes cannot be a symbol, or nil: formats.md's rule for symbols (1–23 bytes of
+    /// printable ASCII without `,` `"` `\` or space); an empty field means "no symbol".
+    private static func symbolProblem(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> String? {
+        guard range.count <= WireLimits.maxSymbolLength else { return "symbol longer than \(WireLimits.maxSymbolLength) bytes" }
+        for k in range {
+            let b = bytes[k]
+            if b <= 0x20 || b >= 0x7F || b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+                return "symbol holds a byte that is not printable ASCII (or , \" \\ space)"
+            }
+        }
+        return nil
+    }
+
+    /// The symbol's index in the file's part; nil for a bad symbol or one past `maxSymbols`
+    /// (`symbolFailure` words which).
+    private func symbolIndex(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ state: inout FileState) -> UInt16? {
         if range.count == state.lastSymbolBytes.count {
             var same = true
             for k in 0..<range.count where bytes[range.lowerBound + k] != state.lastSymbolBytes[k] { same = false; break }
             if same { return state.lastSymbolIndex }
         }
+        guard Self.symbolProblem(bytes, range) == nil else { return nil }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self).uppercased()
-        let index = state.part!.symbolIndex(for: text)
+        guard let index = state.part!.symbolIndex(for: text) else { return nil }
         state.lastSymbolBytes = Array(UnsafeRawBufferPointer(rebasing: bytes[range]))
         state.lastSymbolIndex = index
         return index
+    }
+
+    private static func symbolFailure(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
+        symbolProblem(bytes, range) ?? "more than \(ResultSeries.maxSymbols) distinct symbols"
     }
 
     private mutating func consumeTradeRate(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
@@ -506,6 +587,7 @@ package struct ResultReader {
             start = i + 1
         }
         guard time.isFinite, rate.isFinite else { try reject(&state, number, "bad event_time or trades_per_sec"); return }
+        guard rate >= 0 else { try reject(&state, number, "trades_per_sec is negative"); return }
         state.rates.eventTime.append(time)
         state.rates.tradesPerSecond.append(rate)
     }
@@ -558,8 +640,24 @@ package struct ResultReader {
             try reject(&state, number, error.description)
             return
         }
-        if let symbolRange { row.symbol = symbolIndex(bytes, symbolRange, &state) }
+        if let symbolRange, failure == nil {
+            if let v = symbolIndex(bytes, symbolRange, &state) { row.symbol = v } else { failure = Self.symbolFailure(bytes, symbolRange) }
+        }
         try finishRow(row, failure, number, &state)
+    }
+
+    /// A trade line (formats.md §1): a JSON object with the event-type key `e`, or the
+    /// combined-stream envelope `{"stream":…,"data":{…}}`.
+    static func looksLikeTradeLine(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var event = false, stream = false, data = false
+        do {
+            try JSONObjectScanner.scan(bytes) { (m: JSONMember) throws(JSONScanError) in
+                if JSONObjectScanner.bytes(bytes, m.keyRange, equal: "e") { event = true }
+                if JSONObjectScanner.bytes(bytes, m.keyRange, equal: "stream") { stream = true }
+                if JSONObjectScanner.bytes(bytes, m.keyRange, equal: "data") && m.kind == .object { data = true }
+            }
+        } catch { return false }
+        return event || (stream && data)
     }
 
     private static func jsonColumn(_ b: UnsafeRawBufferPointer, _ k: Range<Int>) -> Column {

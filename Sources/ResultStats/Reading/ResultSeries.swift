@@ -45,11 +45,21 @@ package struct ResultSeries: Sendable {
         prediction.reserveCapacity(n); symbolIndex.reserveCapacity(n)
     }
 
-    /// The index of `symbol` in `symbols`, adding it when new.
-    package mutating func symbolIndex(for symbol: String) -> UInt16 {
-        if let i = symbols.firstIndex(of: symbol) { return UInt16(i) }
+    /// At most this many distinct symbols in one series (Binance lists a few thousand); a row
+    /// with one more is a bad row. Keeps the index in `UInt16` and the lookups cheap.
+    package static let maxSymbols = 10_000
+
+    /// `symbols` by name, for `symbolIndex(for:)`.
+    private var symbolLookup: [String: UInt16] = ["": 0]
+
+    /// The index of `symbol` in `symbols`, adding it when new; nil when `maxSymbols` are taken.
+    package mutating func symbolIndex(for symbol: String) -> UInt16? {
+        if let i = symbolLookup[symbol] { return i }
+        guard symbols.count <= Self.maxSymbols else { return nil }
         symbols.append(symbol)
-        return UInt16(symbols.count - 1)
+        let index = UInt16(symbols.count - 1)
+        symbolLookup[symbol] = index
+        return index
     }
 
     /// Symbols that occur in the rows (not the empty placeholder), sorted.
@@ -65,8 +75,10 @@ package struct ResultSeries: Sendable {
     /// Whether row `i` was predicted anomalous.
     @inline(__always) package func isAnomaly(_ i: Int) -> Bool { prediction[i] == -1 }
 
-    /// Appends every row of `other` (symbols remapped), keeping the combined formats.
-    package mutating func append(contentsOf other: ResultSeries) {
+    /// Appends every row of `other` (symbols remapped), keeping the combined formats; returns how
+    /// many rows were left out because their symbol would exceed `maxSymbols`.
+    @discardableResult
+    package mutating func append(contentsOf other: ResultSeries) -> Int {
         if count == 0 && symbols == [""] {
             // Nothing to merge with: take the other's columns as they are (no copy).
             var merged = formats
@@ -75,15 +87,23 @@ package struct ResultSeries: Sendable {
             self = other
             timeBasis = basis
             formats = merged
-            return
+            return 0
         }
         let remap = other.symbols.map { symbolIndex(for: $0) }
-        timestamp += other.timestamp; windowEnd += other.windowEnd
-        tradeCount += other.tradeCount; volume += other.volume; avgTradeSize += other.avgTradeSize
-        returns += other.returns; volatility += other.volatility; score += other.score
-        prediction += other.prediction
-        symbolIndex += other.symbolIndex.map { remap[Int($0)] }
         for f in other.formats where !formats.contains(f) { formats.append(f) }
+        var source = other, left = 0
+        if remap.contains(nil) {
+            // Too many symbols in all: the rows of the ones that do not fit are left out.
+            let fits = other.symbolIndex.indices.filter { remap[Int(other.symbolIndex[$0])] != nil }
+            left = other.count - fits.count
+            source = other.selecting(fits)
+        }
+        timestamp += source.timestamp; windowEnd += source.windowEnd
+        tradeCount += source.tradeCount; volume += source.volume; avgTradeSize += source.avgTradeSize
+        returns += source.returns; volatility += source.volatility; score += source.score
+        prediction += source.prediction
+        symbolIndex += source.symbolIndex.map { remap[Int($0)]! }
+        return left
     }
 
     /// Whether the rows are already in non-decreasing time order.
@@ -106,10 +126,59 @@ package struct ResultSeries: Sendable {
         self = selecting(order)
     }
 
+    /// Drops every row that repeats an earlier one exactly — same symbol, same start, same values
+    /// in every column read (a file given twice, windows appended twice) — keeping the first.
+    /// Rows must be in time order (`sortByTime`). Returns how many were dropped, and how many
+    /// rows share a symbol and start with an earlier row but differ from it (kept: which one is
+    /// right cannot be told).
+    package mutating func removeExactRepeats() -> (dropped: Int, conflicting: Int) {
+        var tied = false
+        for i in 1..<max(count, 1) where timestamp[i] == timestamp[i - 1] { tied = true; break }
+        guard tied else { return (0, 0) }   // the common case: every start differs
+        var keep: [Int] = []
+        keep.reserveCapacity(count)
+        var dropped = 0, conflicting = 0
+        var start = 0
+        // Hash sets per group of equal starts: linear even when a million rows share one start.
+        var seenRows = Set<RowValues>(), seenSymbols = Set<UInt16>()
+        while start < count {
+            var end = start + 1
+            while end < count && timestamp[end] == timestamp[start] { end += 1 }
+            if end - start == 1 {
+                keep.append(start)
+            } else {
+                seenRows.removeAll(keepingCapacity: true)
+                seenSymbols.removeAll(keepingCapacity: true)
+                for j in start..<end {
+                    if !seenRows.insert(values(j)).inserted { dropped += 1; continue }
+                    if !seenSymbols.insert(symbolIndex[j]).inserted { conflicting += 1 }
+                    keep.append(j)
+                }
+            }
+            start = end
+        }
+        if dropped > 0 { self = selecting(keep) }
+        return (dropped, conflicting)
+    }
+
+    /// One row's values as hashable bits (the timestamp is the group's): NaN (no score) equal
+    /// to NaN, −0 equal to 0, as `==` would have them.
+    private struct RowValues: Hashable {
+        var symbol: UInt16, prediction: Int8, windowEnd: Int64
+        var bits: [UInt64]
+    }
+
+    private func values(_ i: Int) -> RowValues {
+        @inline(__always) func key(_ x: Double) -> UInt64 { x.isNaN ? UInt64.max : (x == 0 ? 0 : x.bitPattern) }
+        return RowValues(symbol: symbolIndex[i], prediction: prediction[i], windowEnd: windowEnd[i],
+                         bits: [key(score[i]), key(tradeCount[i]), key(volume[i]), key(avgTradeSize[i]), key(returns[i]), key(volatility[i])])
+    }
+
     /// The rows at `indices`, in that order.
     package func selecting(_ indices: [Int]) -> ResultSeries {
         var out = ResultSeries()
         out.symbols = symbols
+        out.symbolLookup = symbolLookup
         out.timeBasis = timeBasis
         out.formats = formats
         out.timestamp = indices.map { timestamp[$0] }

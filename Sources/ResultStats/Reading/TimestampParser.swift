@@ -2,7 +2,8 @@ import BNCCore
 
 /// Timestamps straight from bytes, without building a `String`: ISO 8601
 /// `YYYY-MM-DDTHH:MM:SS(.fff)?Z?` (ours) and `YYYY-MM-DD HH:MM:SS` (the original's wall clock).
-/// Both come back as epoch milliseconds with the fields read as UTC.
+/// Both come back as epoch milliseconds with the fields read as UTC. A date or time that does
+/// not exist (`2024-02-30`, `12:30:60`) is nil, never rolled over into the next day or minute.
 package enum TimestampParser {
     package static func milliseconds(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int64? {
         let s = range.lowerBound, n = range.count
@@ -20,7 +21,8 @@ package enum TimestampParser {
               let day = digits(8, 2), b[s + 10] == 84 || b[s + 10] == 32,
               let hour = digits(11, 2), b[s + 13] == 58, let minute = digits(14, 2), b[s + 16] == 58,
               let second = digits(17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+              UTCTime.isValidDate(year: year, month: month, day: day),
+              UTCTime.isValidTime(hour: hour, minute: minute, second: second)
         else { return nil }
         var i = 19
         var millis = 0
