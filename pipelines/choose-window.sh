@@ -32,13 +32,12 @@ while (($#)); do
         --*=*) set -- "${1%%=*}" "${1#*=}" "${@:2}"; continue ;;
         -h | --help) bnc_print_help < <(sed -n '2,/^set -euo/p' "$0" | sed '$d'); exit 0 ;;
         --sizes)
-            IFS=, read -r -a sizes <<<"${2:?--sizes needs a list}"
+            bnc_need_value "$@"
+            IFS=, read -r -a sizes <<<"$2"
             for size in "${sizes[@]}"; do bnc_check_duration --sizes "$size"; done
             shift 2 ;;
         --json) stats_args+=(--json); shift ;;
-        --symbol)
-            [[ ${2:-} =~ ^[A-Za-z0-9_]+$ ]] || bnc_usage_error "--symbol needs a symbol"
-            BNC_PUBLIC_DATA_ARGS="--symbol $2"; shift 2 ;;
+        --symbol) bnc_need_value "$@"; bnc_check_symbol "$1" "$2"; BNC_PUBLIC_DATA_ARGS="--symbol $2"; shift 2 ;;
         --) shift; files+=("$@"); break ;;
         -) files+=(-); shift ;;
         -*) bnc_usage_error "unknown option $1" ;;

@@ -44,17 +44,15 @@ while (($#)); do
     case $1 in
         --*=*) set -- "${1%%=*}" "${1#*=}" "${@:2}"; continue ;;
         -h | --help) bnc_print_help < <(sed -n '2,/^set -euo/p' "$0" | sed '$d'); exit 0 ;;
-        --window) window=${2:-}; bnc_check_duration --window "$window"; shift 2 ;;
-        --lateness) bnc_check_duration --lateness "${2:-}"; window_args+=(--lateness "$2"); shift 2 ;;
-        --output) output=${2:?--output needs a file}; shift 2 ;;
+        --window) bnc_check_duration "$@"; window=$2; shift 2 ;;
+        --lateness) bnc_check_duration "$@"; window_args+=(--lateness "$2"); shift 2 ;;
+        --output) bnc_need_value "$@"; output=$2; shift 2 ;;
         --batch) score_args+=(--batch); shift ;;
-        --symbol)
-            [[ ${2:-} =~ ^[A-Za-z0-9_]+$ ]] || bnc_usage_error "--symbol needs a symbol"
-            BNC_PUBLIC_DATA_ARGS="--symbol $2"; shift 2 ;;
+        --symbol) bnc_need_value "$@"; bnc_check_symbol "$1" "$2"; BNC_PUBLIC_DATA_ARGS="--symbol $2"; shift 2 ;;
         --train-windows | --retrain-every | --contamination | --trees | --max-samples | --seed | --features | --format | --model)
-            score_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
-        --score-opt) score_args+=("${2?--score-opt needs a value}"); shift 2 ;;
-        --window-opt) window_args+=("${2?--window-opt needs a value}"); shift 2 ;;
+            bnc_need_value "$@"; score_args+=("$1" "$2"); shift 2 ;;
+        --score-opt) bnc_need_word "$@"; score_args+=("$2"); shift 2 ;;
+        --window-opt) bnc_need_word "$@"; window_args+=("$2"); shift 2 ;;
         --) shift; files+=("$@"); break ;;
         -) files+=(-); shift ;;
         -*) bnc_usage_error "unknown option $1" ;;

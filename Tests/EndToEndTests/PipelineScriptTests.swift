@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The `pipelines/*.sh` scripts' command lines and honest output, run with the tools of this build
+/// (`BNC_BIN`) on synthetic data or the small real fixtures — nothing from ../shared, no Python,
+/// so they belong to the fast tier. The heavier pipeline tests are in
+/// `IntegrationTests/PipelineEndToEndTests`.
+@Suite("pipelines/*.sh: options and output", .serialized)
+struct PipelineScriptTests {
+    var environment: [String: String] { ["BNC_BIN": ToolRunner.productsDirectory.path] }
+
+    /// A shell-quoted path.
+    static func q(_ path: String) -> String { "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    func contents(_ url: URL) -> String? { try? String(contentsOf: url, encoding: .utf8) }
+
+    // MARK: Case: demo.sh --out DIR replaced an existing window_results.csv
+
+    @Test("demo.sh refuses to replace an existing window_results.csv (exit 73, file untouched) unless --force")
+    func demoRefusesToReplaceExistingResults() throws {
+        let dir = try ToolRunner.temporaryDirectory("pipes-demo-keep")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let results = dir.appendingPathComponent("window_results.csv")
+        try Data("precious,old,results\n".utf8).write(to: results)
+
+        let refused = try ToolRunner.shell("pipelines/demo.sh --out \(Self.q(dir.path)) --hours 0.1", environment: environment)
+        #expect(refused.status == 73, "\(refused.stderrText)")
+        #expect(refused.stderrText.contains("demo.sh: ") && refused.stderrText.contains("--force"))
+        #expect(contents(results) == "precious,old,results\n")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("labels.json").path))
+
+        let forced = try ToolRunner.shell("pipelines/demo.sh --out \(Self.q(dir.path)) --hours 0.1 --force", environment: environment)
+        #expect(forced.status == 0, "\(forced.stderrText)")
+        #expect(contents(results)?.hasPrefix("timestamp,trade_count,") == true)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".demo.") }
+        #expect(leftovers.isEmpty, "the staging folder was left behind: \(leftovers)")
+    }
+
+    // MARK: Case: demo.sh --hours (no value) exited 1 with no message
+
+    @Test("demo.sh --hours without a value is a usage error (64) with a message")
+    func demoHoursWithoutValueIsUsageError() throws {
+        let r = try ToolRunner.shell("pipelines/demo.sh --hours", environment: environment)
+        #expect(r.status == 64)
+        #expect(r.stderrText.contains("demo.sh: --hours needs a value"), "\(r.stderrText)")
+    }
+
+    // MARK: Case: demo.sh --hours 0 deleted the old output before failing
+
+    @Test("demo.sh --hours 0 --force fails before touching anything: the previous output stays", arguments: ["0", "-1", "9000", "1e3", "x"])
+    func demoInvalidHoursKeepsPreviousOutput(hours: String) throws {
+        let dir = try ToolRunner.temporaryDirectory("pipes-demo-bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let names = ["labels.json", "window_results.csv", "summary.txt", "report.html"]
+        for name in names { try Data("old \(name)\n".utf8).write(to: dir.appendingPathComponent(name)) }
+        let r = try ToolRunner.shell("pipelines/demo.sh --out \(Self.q(dir.path)) --force --hours \(Self.q(hours))", environment: environment)
+        #expect(r.status == 64, "\(r.stderrText)")
+        #expect(r.stderrText.contains("demo.sh: --hours"), "\(r.stderrText)")
+        for name in names { #expect(contents(dir.appendingPathComponent(name)) == "old \(name)\n", "\(name) was touched") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == names.sorted())
+    }
+
+    // MARK: Case: the same class of bug in every script — an option without its value
+
+    static let valueOptions: [(String, String)] = [
+        ("demo.sh", "--out"), ("demo.sh", "--seed"), ("demo.sh", "--data-dir"),
+        ("replay.sh", "--window"), ("replay.sh", "--output"), ("replay.sh", "--train-windows"), ("replay.sh", "--symbol"),
+        ("replay.sh", "--score-opt"), ("choose-window.sh", "--sizes"), ("choose-window.sh", "--symbol"),
+        ("record.sh", "--dir"), ("record.sh", "--from"), ("record.sh", "--compress"), ("record.sh", "--stream"),
+        ("live.sh", "--data-dir"), ("live.sh", "--model"), ("live.sh", "--compress"), ("live.sh", "--score-opt"),
+        ("collector.sh", "--data-dir"),
+    ]
+
+    @Test("an option given without its value is a usage error (64) naming the option, in every script",
+          arguments: valueOptions.map { "\($0.0) \($0.1)" })
+    func optionWithoutValueIsUsageError(command: String) throws {
+        let parts = command.split(separator: " ")
+        let (script, option) = (String(parts[0]), String(parts[1]))
+        let r = try ToolRunner.shell("pipelines/\(command)", environment: environment)
+        #expect(r.status == 64, "\(command): \(r.status) \(r.stderrText)")
+        #expect(r.stderrText.contains("\(script): \(option) needs a value"), "\(command): \(r.stderrText)")
+    }
+
+    @Test("an option followed by another option instead of its value is a usage error, not a file named --batch")
+    func optionValueThatIsAnOptionIsUsageError() throws {
+        let r = try ToolRunner.shell("pipelines/replay.sh --output --batch Tests/Fixtures/btcusdt-trades-20240808.ndjson", environment: environment)
+        #expect(r.status == 64)
+        #expect(r.stderrText.contains("replay.sh: --output needs a value, not the option '--batch'"), "\(r.stderrText)")
+        #expect(!FileManager.default.fileExists(atPath: ToolRunner.packageRoot.appendingPathComponent("--batch").path))
+    }
+
+    @Test("collector.sh start checks live.sh's options before it creates the folder, a pid file or a log")
+    func collectorStartChecksOptionsFirst() throws {
+        let dir = try ToolRunner.temporaryDirectory("pipes-collector-opts")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("data")
+        let r = try ToolRunner.shell("pipelines/collector.sh --data-dir \(Self.q(data.path)) start --window", environment: environment)
+        #expect(r.status == 64, "\(r.stderrText)")
+        #expect(r.stderrText.contains("live.sh: --window needs a value"), "\(r.stderrText)")
+        #expect(!FileManager.default.fileExists(atPath: data.path), "start created \(data.path) for a bad command line")
+        let status = try ToolRunner.shell("pipelines/collector.sh --data-dir \(Self.q(data.path)) status", environment: environment)
+        #expect(status.status == 3 && status.stdoutText.contains("stopped"))
+        #expect(!FileManager.default.fileExists(atPath: data.path), "status created \(data.path)")
+    }
+
+    @Test("record.sh --from with live-stream options is a usage error, not silently ignored")
+    func recordFromRejectsStreamOptions() throws {
+        let dir = try ToolRunner.temporaryDirectory("pipes-record-opts")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try ToolRunner.shell(
+            "pipelines/record.sh --dir \(Self.q(dir.path + "/t")) --endpoint ws://127.0.0.1:1 --from Tests/Fixtures/btcusdt-trades-20240808.ndjson",
+            environment: environment)
+        #expect(r.status == 64, "\(r.stderrText)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/t"))
+    }
+}
