@@ -114,4 +114,44 @@ struct PipelineScriptTests {
         #expect(r.status == 64, "\(r.stderrText)")
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/t"))
     }
+
+    // MARK: Case: demo.sh printed 17 "model N trained" lines and "2160 windows scored", its summary 1,660
+
+    /// The first whole number after `label` at the start of a line of `text` (thousands commas allowed).
+    static func figure(after label: String, in text: String) -> Int? {
+        for line in text.split(separator: "\n") {
+            let trimmed = line.drop { $0 == " " }
+            guard trimmed.hasPrefix(label) else { continue }
+            let digits = trimmed.dropFirst(label.count).drop { $0 == " " }.prefix { $0.isNumber || $0 == "," }
+            return Int(digits.filter(\.isNumber))
+        }
+        return nil
+    }
+
+    @Test("demo.sh gives one account of the windows: its own line agrees with bnc-stats summary, no training chatter")
+    func demoPrintsOneConsistentSummary() throws {
+        let dir = try ToolRunner.temporaryDirectory("pipes-demo-summary")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try ToolRunner.shell("pipelines/demo.sh --out \(Self.q(dir.path)) --hours 3", environment: environment)
+        #expect(r.status == 0, "\(r.stderrText)")
+        #expect(!r.stderrText.contains("trained"), "training notices without --verbose:\n\(r.stderrText)")
+        #expect(!r.stdoutText.contains("windows scored"), "the old, wrong count line is back")
+        let out = r.stdoutText
+        // bnc-stats summary's lines: "windows     540  (…)" and "scored      40  (warm-up 500)".
+        let windows = try #require(Self.figure(after: "windows ", in: out))
+        let scored = try #require(Self.figure(after: "scored ", in: out))
+        let warmUp = try #require(Self.figure(after: "(warm-up", in: out.replacingOccurrences(of: "  (warm-up", with: "\n(warm-up")))
+        #expect(windows == 540 && scored + warmUp == windows && scored > 0)
+        // The demo's own line: "540 windows: 40 scored, 500 unscored (…)", the same figures.
+        #expect(out.contains("\(windows) windows: \(scored) scored, \(warmUp) unscored"), "\(out)")
+        // The CSV says the same.
+        let rows = try #require(contents(dir.appendingPathComponent("window_results.csv"))).split(separator: "\n").dropFirst()
+        #expect(rows.count == windows)
+        #expect(rows.filter { !$0.split(separator: ",", omittingEmptySubsequences: false)[6].isEmpty }.count == scored)
+
+        let verbose = try ToolRunner.shell("pipelines/demo.sh --out \(Self.q(dir.path)) --hours 3 --force --verbose", environment: environment)
+        #expect(verbose.status == 0)
+        #expect(verbose.stderrText.contains("model 1 trained"), "--verbose shows the training notices on stderr")
+        #expect(!verbose.stdoutText.contains("trained"))
+    }
 }
