@@ -17,13 +17,20 @@
 #   --window DURATION      window size (default 20s)
 #   --lateness DURATION    how long a window waits for late trades (default 1s)
 #   --output FILE          append the CSV to FILE (a %Y-%m-%d in it rotates daily) instead of stdout
-#   --batch                train on all complete windows first, then score every row
-#                          (otherwise: the live life cycle — warm-up buffer, then rolling retrains)
+#   --batch                train on all complete windows of the input first, then score every
+#                          row: the default, since files end (see below)
+#   --life-cycle           score as live.sh would instead: no score until the model's buffer of
+#                          --train-windows (500) complete windows is full, then rolling retrains
+#                          (implied by --train-windows or --retrain-every)
 #   --symbol SYMBOL        symbol for public-data files whose name does not carry it
 #   --train-windows N, --retrain-every N, --contamination C, --trees N, --max-samples N,
 #   --seed N, --features LIST, --format csv|ndjson, --model FILE   passed to bnc-score
 #   --score-opt ARG, --window-opt ARG   any other option for bnc-score / bnc-window (repeat)
 #   -h, --help             this text
+#
+# By default every row is scored (bnc-score --batch): a replay has the whole input at hand, so
+# the model is trained on all of its complete windows first. The live life cycle would leave the
+# first 500 windows unscored — with 10 s windows, the first 83 minutes, more than many files hold.
 #
 # Examples:
 #   pipelines/replay.sh --window 10s ../shared/data/hftbacktest_spot_btcusdt_2024080{8,9}.gz
@@ -38,6 +45,7 @@ window_args=()
 score_args=()
 files=()
 output=""
+mode=""
 BNC_PUBLIC_DATA_ARGS=""
 
 while (($#)); do
@@ -47,7 +55,8 @@ while (($#)); do
         --window) bnc_check_duration "$@"; window=$2; shift 2 ;;
         --lateness) bnc_check_duration "$@"; window_args+=(--lateness "$2"); shift 2 ;;
         --output) bnc_need_value "$@"; output=$2; shift 2 ;;
-        --batch) score_args+=(--batch); shift ;;
+        --batch) mode="batch"; shift ;;
+        --life-cycle) mode="life-cycle"; shift ;;
         --symbol) bnc_need_value "$@"; bnc_check_symbol "$1" "$2"; BNC_PUBLIC_DATA_ARGS="--symbol $2"; shift 2 ;;
         --train-windows | --retrain-every | --contamination | --trees | --max-samples | --seed | --features | --format | --model)
             bnc_need_value "$@"; score_args+=("$1" "$2"); shift 2 ;;
@@ -61,6 +70,11 @@ while (($#)); do
 done
 ((${#files[@]})) || bnc_usage_error "no input files (use - for stdin)"
 for f in "${files[@]}"; do [[ $f == - || -r $f ]] || bnc_usage_error "$f: cannot read"; done
+# Training options belong to the life cycle; with --batch they are bnc-score's usage error.
+for arg in "${score_args[@]}"; do
+    case $arg in --train-windows | --train-windows=* | --retrain-every | --retrain-every=*) [[ -n $mode ]] || mode=life-cycle ;; esac
+done
+[[ $mode == life-cycle ]] || score_args=(--batch "${score_args[@]}")
 export BNC_PUBLIC_DATA_ARGS
 
 bnc_setup_tools bnc-stream bnc-window bnc-score

@@ -154,4 +154,36 @@ struct PipelineScriptTests {
         #expect(verbose.stderrText.contains("model 1 trained"), "--verbose shows the training notices on stderr")
         #expect(!verbose.stdoutText.contains("trained"))
     }
+
+    // MARK: Case: the quick-start replay.sh printed 66 rows and scored none (the 500-window warm-up)
+
+    static let fixtureTrades = "Tests/Fixtures/btcusdt-trades-20240808.ndjson"
+
+    /// (rows, scored rows) of a results CSV.
+    static func scoredRows(_ csv: String) -> (rows: Int, scored: Int) {
+        let rows = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        return (rows.count, rows.filter { $0.count == 13 && !$0[6].isEmpty && ($0[7] == "1" || $0[7] == "-1") }.count)
+    }
+
+    @Test("replay.sh on files scores every row by default (the README's quick start), the live life cycle on request")
+    func replayOfFilesScoresByDefault() throws {
+        // The README's command, on the real fixture (1,000 trades, 6 rows of 10 s) instead of the full captures.
+        let r = try ToolRunner.shell("pipelines/replay.sh --window 10s \(Self.fixtureTrades)", environment: environment)
+        #expect(r.status == 0, "\(r.stderrText)")
+        let counts = Self.scoredRows(r.stdoutText)
+        #expect(counts.rows == 6 && counts.scored == counts.rows, "\(counts.scored) of \(counts.rows) rows scored:\n\(r.stdoutText)")
+
+        // Identical to asking for --batch explicitly.
+        let batch = try ToolRunner.shell("pipelines/replay.sh --window 10s --batch \(Self.fixtureTrades)", environment: environment)
+        #expect(batch.stdout == r.stdout)
+
+        // --life-cycle (or a training option) gives the live warm-up: nothing scored in 6 windows.
+        let life = try ToolRunner.shell("pipelines/replay.sh --window 10s --life-cycle \(Self.fixtureTrades)", environment: environment)
+        #expect(life.status == 0, "\(life.stderrText)")
+        #expect(Self.scoredRows(life.stdoutText) == (6, 0))
+        let small = try ToolRunner.shell("pipelines/replay.sh --window 1s --train-windows 10 \(Self.fixtureTrades)", environment: environment)
+        #expect(small.status == 0, "\(small.stderrText)")
+        let smallCounts = Self.scoredRows(small.stdoutText)
+        #expect(smallCounts.scored > 0 && smallCounts.scored < smallCounts.rows, "--train-windows selects the life cycle: \(smallCounts)")
+    }
 }
