@@ -186,4 +186,39 @@ struct PipelineScriptTests {
         let smallCounts = Self.scoredRows(small.stdoutText)
         #expect(smallCounts.scored > 0 && smallCounts.scored < smallCounts.rows, "--train-windows selects the life cycle: \(smallCounts)")
     }
+
+    // MARK: Case: choose-window.sh printed the CV table but never said which window it recommends
+
+    @Test("choose-window.sh ends its table with the recommended window and the rule that chose it")
+    func chooseWindowRecommendsAWindowWithItsRule() throws {
+        let r = try ToolRunner.shell("pipelines/choose-window.sh --min-windows 2 --sizes 1s,2s,5s,10s \(Self.fixtureTrades)", environment: environment)
+        #expect(r.status == 0, "\(r.stderrText)")
+        // On the fixture: CV 1.03, 0.68, 0.46, 0.22 → 5 s is the shortest at most 0.6.
+        let last = try #require(r.stdoutLines.last)
+        #expect(last.hasPrefix("recommended window: 5s (trade-count CV 0.458 over 9 windows); rule: the shortest size whose trade-count CV is at most 0.6"), "\(last)")
+        // The threshold and the minimum are options.
+        let strict = try ToolRunner.shell("pipelines/choose-window.sh --min-windows 2 --max-cv 0.3 --sizes 1s,2s,5s,10s \(Self.fixtureTrades)", environment: environment)
+        #expect(strict.stdoutLines.last?.hasPrefix("recommended window: 10s") == true, "\(strict.stdoutText)")
+        // None steady enough: the steadiest, said as such.
+        let none = try ToolRunner.shell("pipelines/choose-window.sh --max-cv 0.1 --sizes 1s,2s \(Self.fixtureTrades)", environment: environment)
+        #expect(none.stdoutLines.last?.hasPrefix("recommended window: 2s, the steadiest size") == true, "\(none.stdoutText)")
+        // Too little data for any size: no recommendation, and why.
+        let short = try ToolRunner.shell("pipelines/choose-window.sh --sizes 1m \(Self.fixtureTrades)", environment: environment)
+        #expect(short.status == 0)
+        #expect(short.stdoutLines.last?.hasPrefix("no recommendation: no candidate size has 10 whole windows") == true, "\(short.stdoutText)")
+        // --json: stdout stays pure JSON, the recommendation goes to stderr.
+        let json = try ToolRunner.shell("pipelines/choose-window.sh --json --min-windows 2 --sizes 1s,2s,5s,10s \(Self.fixtureTrades)", environment: environment)
+        #expect(json.status == 0)
+        #expect((try? JSONSerialization.jsonObject(with: json.stdout)) != nil, "stdout is not JSON: \(json.stdoutText)")
+        #expect(json.stderrText.contains("choose-window.sh: recommended window: 5s"), "\(json.stderrText)")
+    }
+
+    @Test("choose-window.sh --sizes reaches bnc-stats as one comma-separated list (it used to fail with 'cannot open 5s')")
+    func chooseWindowSizesOptionIsPassedAsOneList() throws {
+        let r = try ToolRunner.shell("pipelines/choose-window.sh --sizes 1s,5s \(Self.fixtureTrades)", environment: environment)
+        #expect(r.status == 0, "\(r.stderrText)")
+        let sizes = r.stdoutLines.dropFirst(2).prefix { !$0.hasPrefix("recommended") && !$0.hasPrefix("no recommendation") }
+            .compactMap { $0.split(separator: " ").first }
+        #expect(sizes == ["1s", "5s"], "\(r.stdoutText)")
+    }
 }

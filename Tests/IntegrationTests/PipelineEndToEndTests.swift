@@ -259,6 +259,14 @@ struct PipelineEndToEndTests {
         #expect(viaScript.stdout == direct.stdout)
     }
 
+    @Test("choose-window.sh recommends 20 s on the original's trade_rate.csv, the size the original chose, and says why")
+    func chooseWindowRecommendsTheOriginalsChoice() throws {
+        let file = ToolRunner.sharedData.appendingPathComponent("seed-run/trade_rate.csv").path
+        let r = try ToolRunner.shell("pipelines/choose-window.sh '\(file)'", environment: environment)
+        #expect(r.status == 0, "\(r.stderrText)")
+        #expect(r.stdoutLines.last == "recommended window: 20s (trade-count CV 0.524 over 12 windows); rule: the shortest size whose trade-count CV is at most 0.6, among sizes with at least 10 whole windows")
+    }
+
     @Test("choose-window.sh on the real captures goes through 1 s windows")
     func chooseWindowTrades() throws {
         let paths = Self.capturePaths()
