@@ -221,4 +221,27 @@ struct PipelineScriptTests {
             .compactMap { $0.split(separator: " ").first }
         #expect(sizes == ["1s", "5s"], "\(r.stdoutText)")
     }
+
+    // MARK: Case: no README section for users of the original project
+
+    @Test("the README maps the original's four scripts to bnc commands that exist, and stays under 400 lines")
+    func readmeMapsTheOriginalScripts() throws {
+        let readme = try String(contentsOf: ToolRunner.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.split(separator: "\n", omittingEmptySubsequences: false).count < 400)
+        let start = try #require(readme.range(of: "\n## Coming from the original project\n"))
+        let section = readme[start.upperBound...].components(separatedBy: "\n## ").first ?? ""
+        for script in ["collector.py", "analyze_results.py", "check_scores.py", "save_score_summary.py"] {
+            let row = section.split(separator: "\n").first { $0.hasPrefix("| `\(script)`") }
+            #expect(row?.contains("bnc-stats") == true || row?.contains("pipelines/") == true, "no bnc command for \(script)")
+        }
+        // The commands it names exist with the options it names.
+        for sub in ["summary", "hourly", "baseline", "premove", "report"] {
+            let help = try ToolRunner.run("bnc-stats", [sub, "--help"])
+            #expect(help.status == 0, "bnc-stats \(sub)")
+        }
+        #expect(try ToolRunner.run("bnc-stats", ["summary", "--help"]).stdoutText.contains("--append"))
+        for script in ["live.sh", "collector.sh", "replay.sh", "choose-window.sh"] {
+            #expect(FileManager.default.isExecutableFile(atPath: ToolRunner.packageRoot.appendingPathComponent("pipelines/\(script)").path))
+        }
+    }
 }
