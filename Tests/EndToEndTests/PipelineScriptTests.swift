@@ -244,4 +244,24 @@ struct PipelineScriptTests {
             #expect(FileManager.default.isExecutableFile(atPath: ToolRunner.packageRoot.appendingPathComponent("pipelines/\(script)").path))
         }
     }
+
+    // MARK: Case: the security doc did not state the limits and what happens at each
+
+    @Test("docs/security.md has a Limits section: line size, symbol, timestamps, options, output, each with its outcome and tool")
+    func securityDocStatesTheLimits() throws {
+        let doc = try String(contentsOf: ToolRunner.packageRoot.appendingPathComponent("docs/security.md"), encoding: .utf8)
+        let start = try #require(doc.range(of: "\n## Limits\n"))
+        let section = doc[start.upperBound...].components(separatedBy: "\n## ").first ?? ""
+        for needle in ["1 MiB", "1–23 bytes", "timestamps", "`--max-silence`", "`outlier_trades`", "exit 64", "exit 65", "exit 73",
+                       "**Options.**", "**Output.**", "`--train-windows`"] {
+            #expect(section.contains(needle), "the Limits section does not mention \(needle)")
+        }
+        // Every table row names what happens and the tool (the last column is never empty).
+        let rows = section.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| limit ") && !$0.hasPrefix("| option ") && !$0.hasPrefix("| output ") }
+        #expect(rows.count >= 20)
+        for row in rows {
+            let cells = row.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            #expect(cells.count >= 4 && !(cells[cells.count - 2]).isEmpty, "row without a tool: \(row)")
+        }
+    }
 }
