@@ -75,7 +75,7 @@ if ((dry_run)); then
 fi
 
 bnc_setup_tools bnc-stream bnc-window bnc-score
-mkdir -p "$data_dir"
+mkdir -p "$data_dir" || BNC_EXIT=73 bnc_die "cannot create $data_dir"
 if [[ -z $model ]]; then
     joined=$(IFS=-; echo "${symbols[*]}")
     model=$data_dir/model-${joined^^}-$window.bncmodel

@@ -60,10 +60,11 @@ done
 ((${#inputs[@]} == 0 || ${#symbols[@]} == 0)) || bnc_usage_error "give symbols (live) or --from files, not both"
 ((${#inputs[@]} == 0 || ${#stream_args[@]} == 0)) || bnc_usage_error "--endpoint, --ca-file, --stream and --stream-opt are for the live stream, not --from files"
 for s in "${symbols[@]}"; do bnc_check_symbol symbol "$s"; done
+for f in "${inputs[@]}"; do [[ $f == - || -r $f ]] || bnc_usage_error "--from $f: cannot read"; done
 [[ -n $dir ]] || dir=$data_dir/trades
 
 bnc_setup_tools bnc-stream
-mkdir -p "$dir"
+mkdir -p "$dir" || BNC_EXIT=73 bnc_die "cannot create $dir"
 
 if ((${#inputs[@]})); then
     bnc_trades_from_files "${inputs[@]}" | bnc-stream record --dir "$dir" "${record_args[@]}"

@@ -115,6 +115,17 @@ struct PipelineScriptTests {
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/t"))
     }
 
+    @Test("record.sh --from an unreadable file is a usage error that creates no trades folder")
+    func recordUnreadableInputCreatesNothing() throws {
+        let dir = try ToolRunner.temporaryDirectory("pipes-record-missing")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try ToolRunner.shell("pipelines/record.sh --dir \(Self.q(dir.path + "/t")) --from \(Self.q(dir.path + "/no-such-file.ndjson"))",
+                                     environment: environment)
+        #expect(r.status == 64, "\(r.stderrText)")
+        #expect(r.stderrText.contains("record.sh: --from"), "\(r.stderrText)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/t"))
+    }
+
     // MARK: Case: demo.sh printed 17 "model N trained" lines and "2160 windows scored", its summary 1,660
 
     /// The first whole number after `label` at the start of a line of `text` (thousands commas allowed).
