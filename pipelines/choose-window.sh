@@ -63,7 +63,7 @@ export BNC_PUBLIC_DATA_ARGS
 rates=()
 trades=()
 for f in "${files[@]}"; do
-    [[ $f == - || -r $f ]] || bnc_usage_error "$f: cannot read"
+    bnc_check_inputs "$f"
     if [[ $f != - && $(bnc_first_line "$f") == event_time,trades_per_sec* ]]; then rates+=("$f"); else trades+=("$f"); fi
 done
 ((${#rates[@]} == 0 || ${#trades[@]} == 0)) || bnc_usage_error "give either trade files or trade_rate CSVs, not both"

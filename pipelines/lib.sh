@@ -62,6 +62,18 @@ bnc_check_symbol() {
     [[ $2 =~ ^[A-Za-z0-9_]{1,23}$ ]] || bnc_usage_error "$1: '${2:0:40}' is not a symbol (1–23 letters, digits or _)"
 }
 
+# Checks that every input FILE… can be read as a file (`-` is stdin); a folder or an unreadable
+# path is a usage error, before anything is created.
+bnc_check_inputs() {
+    local f
+    for f in "$@"; do
+        [[ $f == - ]] && continue
+        [[ -e $f ]] || bnc_usage_error "$f: no such file"
+        [[ ! -d $f ]] || bnc_usage_error "$f: is a folder, not a file"
+        [[ -r $f ]] || bnc_usage_error "$f: cannot read (permission)"
+    done
+}
+
 # Refuses (exit 73, "cannot create") to replace an existing FILE unless FORCE ($2) is 1.
 bnc_refuse_overwrite() {
     local file=$1 force=$2

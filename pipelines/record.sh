@@ -60,7 +60,7 @@ done
 ((${#inputs[@]} == 0 || ${#symbols[@]} == 0)) || bnc_usage_error "give symbols (live) or --from files, not both"
 ((${#inputs[@]} == 0 || ${#stream_args[@]} == 0)) || bnc_usage_error "--endpoint, --ca-file, --stream and --stream-opt are for the live stream, not --from files"
 for s in "${symbols[@]}"; do bnc_check_symbol symbol "$s"; done
-for f in "${inputs[@]}"; do [[ $f == - || -r $f ]] || bnc_usage_error "--from $f: cannot read"; done
+bnc_check_inputs "${inputs[@]}"
 [[ -n $dir ]] || dir=$data_dir/trades
 
 bnc_setup_tools bnc-stream

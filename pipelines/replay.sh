@@ -69,7 +69,7 @@ while (($#)); do
     esac
 done
 ((${#files[@]})) || bnc_usage_error "no input files (use - for stdin)"
-for f in "${files[@]}"; do [[ $f == - || -r $f ]] || bnc_usage_error "$f: cannot read"; done
+bnc_check_inputs "${files[@]}"
 # Training options belong to the life cycle; with --batch they are bnc-score's usage error.
 for arg in "${score_args[@]}"; do
     case $arg in --train-windows | --train-windows=* | --retrain-every | --retrain-every=*) [[ -n $mode ]] || mode=life-cycle ;; esac

@@ -122,8 +122,16 @@ struct PipelineScriptTests {
         let r = try ToolRunner.shell("pipelines/record.sh --dir \(Self.q(dir.path + "/t")) --from \(Self.q(dir.path + "/no-such-file.ndjson"))",
                                      environment: environment)
         #expect(r.status == 64, "\(r.stderrText)")
-        #expect(r.stderrText.contains("record.sh: --from"), "\(r.stderrText)")
+        #expect(r.stderrText.contains("record.sh: \(dir.path)/no-such-file.ndjson: no such file"), "\(r.stderrText)")
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/t"))
+    }
+
+    @Test("a folder given as an input file is a usage error in replay.sh, choose-window.sh and record.sh",
+          arguments: ["replay.sh", "choose-window.sh", "record.sh --dir /nonexistent/x --from"])
+    func folderAsInputIsUsageError(command: String) throws {
+        let r = try ToolRunner.shell("pipelines/\(command) Tests/Fixtures", environment: environment)
+        #expect(r.status == 64, "\(command): \(r.status) \(r.stderrText)")
+        #expect(r.stderrText.contains("Tests/Fixtures: is a folder, not a file"), "\(r.stderrText)")
     }
 
     // MARK: Case: demo.sh printed 17 "model N trained" lines and "2160 windows scored", its summary 1,660
