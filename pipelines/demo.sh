@@ -75,6 +75,7 @@ read -r rows scored < <(awk -F, 'NR > 1 { rows++; if ($7 != "") scored++ } END {
 episodes=$(grep -o '"kind"' "$work/labels.json" | wc -l || true)
 thousands() { sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta' <<<"$1"; }
 echo "  $(thousands "$rows") windows: $(thousands "$scored") scored, $(thousands $((rows - scored))) unscored (the model's warm-up: it trains once 500 complete windows are buffered)"
+((scored > 0)) || echo "  nothing scored: the model needs 500 complete 20 s windows (2 h 47 min) before its first training; give --hours 3 or more"
 echo "  $episodes anomaly episodes planted (labels: $out/labels.json)"
 echo
 bnc-stats summary "$work/window_results.csv" | tee "$work/summary.txt"

@@ -168,6 +168,13 @@ struct PipelineScriptTests {
         #expect(rows.count == windows)
         #expect(rows.filter { !$0.split(separator: ",", omittingEmptySubsequences: false)[6].isEmpty }.count == scored)
 
+        #expect(!out.contains("nothing scored"))
+        // Too short to train: says so, and what to do.
+        let short = try ToolRunner.shell("pipelines/demo.sh --out \(Self.q(dir.path)) --hours 0.5 --force", environment: environment)
+        #expect(short.status == 0)
+        #expect(short.stdoutText.contains("90 windows: 0 scored, 90 unscored"), "\(short.stdoutText)")
+        #expect(short.stdoutText.contains("nothing scored: the model needs 500 complete 20 s windows"), "\(short.stdoutText)")
+
         let verbose = try ToolRunner.shell("pipelines/demo.sh --out \(Self.q(dir.path)) --hours 3 --force --verbose", environment: environment)
         #expect(verbose.status == 0)
         #expect(verbose.stderrText.contains("model 1 trained"), "--verbose shows the training notices on stderr")
