@@ -78,8 +78,8 @@ echo "  $(thousands "$rows") windows: $(thousands "$scored") scored, $(thousands
 ((scored > 0)) || echo "  nothing scored: the model needs 500 complete 20 s windows (2 h 47 min) before its first training; give --hours 3 or more"
 echo "  $episodes anomaly episodes planted (labels: $out/labels.json)"
 echo
-bnc-stats summary "$work/window_results.csv" | tee "$work/summary.txt"
-bnc-stats report --html "$work/report.html" "$work/window_results.csv"
+# Run inside the staging folder, so the report names its input as it will be found: beside it.
+(cd "$work" && bnc-stats summary window_results.csv | tee summary.txt && bnc-stats report --html report.html window_results.csv)
 for f in "${outputs[@]}"; do mv -f "$work/$f" "$out/$f"; done
 echo
 echo "Took $(($(date +%s) - start)) s. The data above is SYNTHETIC (bnc-stream simulate, seed $seed)."

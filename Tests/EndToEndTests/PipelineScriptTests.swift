@@ -33,6 +33,7 @@ struct PipelineScriptTests {
         let forced = try ToolRunner.shell("pipelines/demo.sh --out \(Self.q(dir.path)) --hours 0.1 --force", environment: environment)
         #expect(forced.status == 0, "\(forced.stderrText)")
         #expect(contents(results)?.hasPrefix("timestamp,trade_count,") == true)
+        #expect(contents(dir.appendingPathComponent("report.html"))?.contains(".demo.") == false, "the report names the staging folder")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".demo.") }
         #expect(leftovers.isEmpty, "the staging folder was left behind: \(leftovers)")
     }
