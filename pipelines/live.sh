@@ -86,9 +86,18 @@ score_args+=(--output "$data_dir/window_results_%Y-%m-%d.csv" --model "$model")
 record_args=(--dir "$data_dir/trades" --tee)
 [[ -z $compress ]] || record_args+=(--compress "$compress")
 
+# One live.sh per data folder: two would append the same windows to the same results files and
+# race on the model file. The lock is held by this script and inherited by its stages (fd 8), so
+# it is free again only when the whole pipeline is gone, and the kernel frees it after a crash.
+exec 8>"$data_dir/.live-lock" || BNC_EXIT=73 bnc_die "cannot create $data_dir/.live-lock"
+if ! flock -n 8; then
+    BNC_EXIT=73 bnc_die "another live.sh is already writing to $data_dir (stop it first, or give another --data-dir)"
+fi
+
 # The FIFO between the stream and the rest lives under the data folder, so a run that was
 # SIGKILLed (its EXIT trap cannot run) leaves nothing in /tmp; the next start removes such
-# leftovers (unlinking a FIFO that is still open does not disturb the processes using it).
+# leftovers (unlinking a FIFO that is still open does not disturb the processes using it) —
+# safe now that no other live.sh can be using this folder.
 rm -rf "$data_dir"/.live.*
 work=$(mktemp -d "$data_dir/.live.XXXXXX")
 trap 'rm -rf "$work"' EXIT

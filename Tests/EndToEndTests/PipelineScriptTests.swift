@@ -135,6 +135,30 @@ struct PipelineScriptTests {
         #expect(r.stderrText.contains("Tests/Fixtures: is a folder, not a file"), "\(r.stderrText)")
     }
 
+    @Test("a second live.sh on the same data folder is refused (exit 73) while the first runs, and allowed after it stopped")
+    func liveRefusesASecondRunOnTheSameFolder() throws {
+        let dir = try ToolRunner.temporaryDirectory("pipes-live-lock")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // The endpoint is a closed loopback port: the first live.sh keeps retrying (no network needed).
+        let r = try ToolRunner.shell("""
+            d=\(Self.q(dir.path))
+            opts=(--data-dir "$d" --endpoint ws://127.0.0.1:1 btcusdt)
+            pipelines/live.sh "${opts[@]}" >"$d/first.log" 2>&1 &
+            first=$!
+            trap 'kill -KILL $first 2>/dev/null' EXIT
+            for _ in $(seq 100); do [ -e "$d/.live-lock" ] && ls "$d"/.live.*/trades >/dev/null 2>&1 && break; sleep 0.1; done
+            timeout 20 pipelines/live.sh "${opts[@]}" 2>"$d/second.err"; echo "second=$?"
+            kill -TERM $first; wait $first; echo "first=$?"
+            timeout 20 pipelines/live.sh --stream-opt --max-retries --stream-opt 0 "${opts[@]}" 2>"$d/third.err"; echo "third=$?"
+            """, environment: environment)
+        let out = r.stdoutText
+        #expect(out.contains("second=73\n"), "\(out)\n\(r.stderrText)")
+        #expect(contents(dir.appendingPathComponent("second.err"))?.contains("live.sh: another live.sh is already writing to") == true)
+        #expect(out.contains("first=0\n"), "\(out)")
+        // The lock went with the first run: the third gets past it and ends on the dead endpoint (69).
+        #expect(out.contains("third=69\n"), "\(out)\n\(contents(dir.appendingPathComponent("third.err")) ?? "")")
+    }
+
     // MARK: Case: demo.sh printed 17 "model N trained" lines and "2160 windows scored", its summary 1,660
 
     /// The first whole number after `label` at the start of a line of `text` (thousands commas allowed).
