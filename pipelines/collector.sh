@@ -34,16 +34,17 @@ data_dir=$BNC_ROOT/data
 command=""
 while (($#)); do
     case $1 in
-        --data-dir=*) data_dir=${1#*=}; shift ;;
-        --data-dir) data_dir=${2:?--data-dir needs a value}; shift 2 ;;
+        --data-dir=*) set -- "${1%%=*}" "${1#*=}" "${@:2}"; continue ;;
+        --data-dir) bnc_need_value "$@"; data_dir=$2; shift 2 ;;
         -h | --help) bnc_print_help < <(sed -n '2,/^set -euo/p' "$0" | sed '$d'); exit 0 ;;
         start | stop | status | logs) command=$1; shift; break ;;
         *) bnc_usage_error "expected start, stop, status or logs, not '$1'" ;;
     esac
 done
 [[ -n $command ]] || bnc_usage_error "expected start, stop, status or logs"
-mkdir -p "$data_dir"
-data_dir=$(cd "$data_dir" && pwd)
+# Only start creates the folder; stop, status and logs on a folder that does not exist report
+# "not running" / "no log yet" instead of creating it.
+data_dir=$(realpath -m -- "$data_dir")
 pid_file=$data_dir/collector.pid
 log_file=$data_dir/collector.log
 
@@ -81,6 +82,10 @@ alive() {
 
 do_start() {
     local pid
+    # live.sh checks its options first (--dry-run starts nothing), so a bad option is a usage
+    # error here, with live.sh's message, before a pid file or a log exists.
+    "$BNC_ROOT/pipelines/live.sh" --dry-run --data-dir "$data_dir" "$@" >/dev/null || exit $?
+    mkdir -p "$data_dir" || BNC_EXIT=73 bnc_die "cannot create $data_dir"
     exec 9>"$data_dir/collector.lock"
     flock -n 9 || bnc_die "another collector.sh is starting or stopping right now"
     pid=$(running_pid)
@@ -126,12 +131,16 @@ do_stop() {
     local timeout=60 pid waited=0 pids
     while (($#)); do
         case $1 in
-            --timeout=*) timeout=${1#*=}; shift ;;
-            --timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
+            --timeout=*) set -- "${1%%=*}" "${1#*=}" "${@:2}"; continue ;;
+            --timeout) bnc_need_value "$@"; timeout=$2; shift 2 ;;
             *) bnc_usage_error "stop: unknown option $1" ;;
         esac
     done
-    [[ $timeout =~ ^[0-9]+$ ]] || bnc_usage_error "--timeout needs whole seconds"
+    bnc_check_integer --timeout "$timeout" 0 86400
+    if [[ ! -d $data_dir ]]; then
+        echo "collector is not running"
+        return 0
+    fi
     exec 9>"$data_dir/collector.lock"
     flock -w "$timeout" 9 || bnc_die "another collector.sh is starting or stopping right now"
     pid=$(running_pid)
@@ -201,11 +210,11 @@ do_logs() {
     while (($#)); do
         case $1 in
             -f | --follow) follow=1; shift ;;
-            -n | --lines) lines=${2:?-n needs a number}; shift 2 ;;
+            -n | --lines) bnc_need_value "$@"; lines=$2; shift 2 ;;
             *) bnc_usage_error "logs: unknown option $1" ;;
         esac
     done
-    [[ $lines =~ ^[0-9]+$ ]] || bnc_usage_error "-n needs a number"
+    bnc_check_integer -n "$lines" 0 100000000
     [[ -f $log_file ]] || bnc_die "no log yet ($log_file)"
     if ((follow)); then exec tail -n "$lines" -f "$log_file"; fi
     tail -n "$lines" "$log_file"

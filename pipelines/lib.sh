@@ -14,6 +14,74 @@ bnc_warn() { printf '%s: %s\n' "$BNC_SCRIPT" "$*" >&2; }
 bnc_die() { bnc_warn "$*"; exit "${BNC_EXIT:-1}"; }
 bnc_usage_error() { bnc_warn "$*"; bnc_warn "try '$BNC_SCRIPT --help'"; exit 64; }
 
+# Option values. Call these in the option loop, before anything is created, removed or started,
+# so a bad command line is a usage error (64) that touches nothing:
+#   --hours) bnc_need_value "$@"; hours=$2; shift 2 ;;
+# (a plain `shift 2` on a missing value would end the script with status 1 and no message).
+
+# Checks that option $1 has a value: present, not empty, and not the next option (`--x`).
+bnc_need_value() {
+    [[ $# -ge 2 && -n ${2:-} ]] || bnc_usage_error "$1 needs a value"
+    [[ $2 != --* ]] || bnc_usage_error "$1 needs a value, not the option '$2'"
+}
+
+# Like bnc_need_value for options that hand one word on to a tool (--score-opt --seed): the word
+# may itself look like an option.
+bnc_need_word() {
+    [[ $# -ge 2 && -n ${2:-} ]] || bnc_usage_error "$1 needs a value"
+}
+
+# Checks that $2, the value of option $1, is a whole number in [MIN, MAX] ($3, $4; digits only,
+# any size: compared as text, so 99999999999999999999 is out of range, not an overflow).
+bnc_check_integer() {
+    local opt=$1 value=$2 min=$3 max=$4 digits
+    [[ $value =~ ^[0-9]+$ ]] || bnc_usage_error "$opt: '${value:0:40}' is not a whole number"
+    digits=$(printf '%s' "$value" | sed 's/^0*//'); digits=${digits:-0}
+    if bnc_number_below "$digits" "$min" || bnc_number_below "$max" "$digits"; then
+        bnc_usage_error "$opt: ${value:0:40} is out of range ($min to $max)"
+    fi
+}
+
+# Whether the whole number A < B (both digit strings without leading zeros).
+bnc_number_below() {
+    local a=$1 b=$2
+    ((${#a} != ${#b})) && { ((${#a} < ${#b})); return; }
+    [[ $a < $b ]]
+}
+
+# Checks that $2, the value of option $1, is a decimal number with MIN < value <= MAX ($3, $4).
+bnc_check_decimal() {
+    local opt=$1 value=$2 min=$3 max=$4
+    [[ $value =~ ^[0-9]{1,12}(\.[0-9]{1,12})?$ ]] || bnc_usage_error "$opt: '${value:0:40}' is not a number"
+    awk -v v="$value" -v lo="$min" -v hi="$max" 'BEGIN { exit !(v + 0 > lo + 0 && v + 0 <= hi + 0) }' ||
+        bnc_usage_error "$opt: $value is out of range (more than $min, at most $max)"
+}
+
+# Checks that $2, the value of option $1, is a symbol (what every tool accepts: 1–23 of A–Z a–z 0–9 _).
+bnc_check_symbol() {
+    [[ $2 =~ ^[A-Za-z0-9_]{1,23}$ ]] || bnc_usage_error "$1: '${2:0:40}' is not a symbol (1–23 letters, digits or _)"
+}
+
+# Checks that every input FILE… can be read as a file (`-` is stdin); a folder or an unreadable
+# path is a usage error, before anything is created.
+bnc_check_inputs() {
+    local f
+    for f in "$@"; do
+        [[ $f == - ]] && continue
+        [[ -e $f ]] || bnc_usage_error "$f: no such file"
+        [[ ! -d $f ]] || bnc_usage_error "$f: is a folder, not a file"
+        [[ -r $f ]] || bnc_usage_error "$f: cannot read (permission)"
+    done
+}
+
+# Refuses (exit 73, "cannot create") to replace an existing FILE unless FORCE ($2) is 1.
+bnc_refuse_overwrite() {
+    local file=$1 force=$2
+    if [[ -e $file && $force != 1 ]]; then
+        BNC_EXIT=73 bnc_die "$file exists; not replacing it (give --force to replace the previous output)"
+    fi
+}
+
 # Prints the help text given on stdin, minus the leading '# ' of a comment block.
 bnc_print_help() { sed -e 's/^# \{0,1\}//' ; }
 
@@ -131,7 +199,8 @@ bnc_trades_from_files() {
 
 # Checks that a duration looks like the tools' (500ms, 20s, 5m, 1h, or a bare number).
 bnc_check_duration() {
-    [[ $2 =~ ^[0-9]+(\.[0-9]+)?(ms|s|m|h)?$ ]] || bnc_usage_error "$1: '$2' is not a duration like 500ms, 20s, 5m, 1h"
+    [[ $# -ge 2 && -n ${2:-} ]] || bnc_usage_error "$1 needs a value"
+    [[ $2 =~ ^[0-9]+(\.[0-9]+)?(ms|s|m|h)?$ ]] || bnc_usage_error "$1: '${2:0:40}' is not a duration like 500ms, 20s, 5m, 1h"
 }
 
 # The results CSV files in DIR, oldest day first.

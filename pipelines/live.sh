@@ -20,6 +20,7 @@
 #   --train-windows N, --retrain-every N, --contamination C   passed to bnc-score
 #   --stream-opt ARG, --window-opt ARG, --score-opt ARG       any other option for one stage
 #                         (repeat; e.g. --stream-opt --idle-timeout --stream-opt 30s)
+#   --dry-run             check the options and exit (0 if they are fine); starts nothing
 #   -h, --help            this text
 #
 # Symbols default to btcusdt; case does not matter.
@@ -33,6 +34,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 data_dir=$BNC_ROOT/data
 record=0
+dry_run=0
 compress=""
 window=20s
 lateness=""
@@ -46,29 +48,34 @@ while (($#)); do
     case $1 in
         --*=*) set -- "${1%%=*}" "${1#*=}" "${@:2}"; continue ;;
         -h | --help) bnc_print_help < <(sed -n '2,/^set -euo/p' "$0" | sed '$d'); exit 0 ;;
-        --data-dir) data_dir=${2:?--data-dir needs a value}; shift 2 ;;
+        --data-dir) bnc_need_value "$@"; data_dir=$2; shift 2 ;;
         --record) record=1; shift ;;
-        --compress) compress=${2:?--compress needs zstd or gzip}; shift 2 ;;
-        --endpoint | --ca-file | --stream) stream_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
-        --window) window=${2:?--window needs a value}; bnc_check_duration --window "$window"; shift 2 ;;
-        --lateness) lateness=${2:?--lateness needs a value}; bnc_check_duration --lateness "$lateness"; shift 2 ;;
-        --model) model=${2:?--model needs a value}; shift 2 ;;
-        --train-windows | --retrain-every | --contamination) score_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
-        --stream-opt) stream_args+=("${2?--stream-opt needs a value}"); shift 2 ;;
-        --window-opt) window_args+=("${2?--window-opt needs a value}"); shift 2 ;;
-        --score-opt) score_args+=("${2?--score-opt needs a value}"); shift 2 ;;
+        --dry-run) dry_run=1; shift ;;
+        --compress) bnc_need_value "$@"; compress=$2; shift 2 ;;
+        --endpoint | --ca-file | --stream) bnc_need_value "$@"; stream_args+=("$1" "$2"); shift 2 ;;
+        --window) bnc_check_duration "$@"; window=$2; shift 2 ;;
+        --lateness) bnc_check_duration "$@"; lateness=$2; shift 2 ;;
+        --model) bnc_need_value "$@"; model=$2; shift 2 ;;
+        --train-windows | --retrain-every | --contamination) bnc_need_value "$@"; score_args+=("$1" "$2"); shift 2 ;;
+        --stream-opt) bnc_need_word "$@"; stream_args+=("$2"); shift 2 ;;
+        --window-opt) bnc_need_word "$@"; window_args+=("$2"); shift 2 ;;
+        --score-opt) bnc_need_word "$@"; score_args+=("$2"); shift 2 ;;
         --) shift; symbols+=("$@"); break ;;
         -*) bnc_usage_error "unknown option $1" ;;
         *) symbols+=("$1"); shift ;;
     esac
 done
 ((${#symbols[@]})) || symbols=(btcusdt)
-for s in "${symbols[@]}"; do [[ $s =~ ^[A-Za-z0-9_]+$ ]] || bnc_usage_error "'$s' is not a symbol"; done
+for s in "${symbols[@]}"; do bnc_check_symbol symbol "$s"; done
 case $compress in "" | zstd | gzip) ;; *) bnc_usage_error "--compress must be zstd or gzip" ;; esac
 [[ -z $compress || $record == 1 ]] || bnc_usage_error "--compress needs --record"
+if ((dry_run)); then
+    echo "live.sh: options are fine: ${symbols[*]} → $data_dir/window_results_YYYY-MM-DD.csv"
+    exit 0
+fi
 
 bnc_setup_tools bnc-stream bnc-window bnc-score
-mkdir -p "$data_dir"
+mkdir -p "$data_dir" || BNC_EXIT=73 bnc_die "cannot create $data_dir"
 if [[ -z $model ]]; then
     joined=$(IFS=-; echo "${symbols[*]}")
     model=$data_dir/model-${joined^^}-$window.bncmodel
@@ -79,9 +86,18 @@ score_args+=(--output "$data_dir/window_results_%Y-%m-%d.csv" --model "$model")
 record_args=(--dir "$data_dir/trades" --tee)
 [[ -z $compress ]] || record_args+=(--compress "$compress")
 
+# One live.sh per data folder: two would append the same windows to the same results files and
+# race on the model file. The lock is held by this script and inherited by its stages (fd 8), so
+# it is free again only when the whole pipeline is gone, and the kernel frees it after a crash.
+exec 8>"$data_dir/.live-lock" || BNC_EXIT=73 bnc_die "cannot create $data_dir/.live-lock"
+if ! flock -n 8; then
+    BNC_EXIT=73 bnc_die "another live.sh is already writing to $data_dir (stop it first, or give another --data-dir)"
+fi
+
 # The FIFO between the stream and the rest lives under the data folder, so a run that was
 # SIGKILLed (its EXIT trap cannot run) leaves nothing in /tmp; the next start removes such
-# leftovers (unlinking a FIFO that is still open does not disturb the processes using it).
+# leftovers (unlinking a FIFO that is still open does not disturb the processes using it) —
+# safe now that no other live.sh can be using this folder.
 rm -rf "$data_dir"/.live.*
 work=$(mktemp -d "$data_dir/.live.XXXXXX")
 trap 'rm -rf "$work"' EXIT

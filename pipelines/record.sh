@@ -42,26 +42,29 @@ while (($#)); do
     case $1 in
         --*=*) set -- "${1%%=*}" "${1#*=}" "${@:2}"; continue ;;
         -h | --help) bnc_print_help < <(sed -n '2,/^set -euo/p' "$0" | sed '$d'); exit 0 ;;
-        --data-dir) data_dir=${2:?--data-dir needs a value}; shift 2 ;;
-        --dir) dir=${2:?--dir needs a value}; shift 2 ;;
+        --data-dir) bnc_need_value "$@"; data_dir=$2; shift 2 ;;
+        --dir) bnc_need_value "$@"; dir=$2; shift 2 ;;
         --compress)
-            case ${2:-} in zstd | gzip) ;; *) bnc_usage_error "--compress must be zstd or gzip" ;; esac
+            bnc_need_value "$@"
+            case $2 in zstd | gzip) ;; *) bnc_usage_error "--compress must be zstd or gzip" ;; esac
             record_args+=(--compress "$2"); shift 2 ;;
-        --close-after) bnc_check_duration --close-after "${2:-}"; record_args+=(--close-after "$2"); shift 2 ;;
-        --from) inputs+=("${2:?--from needs a file}"); shift 2 ;;
-        --endpoint | --ca-file | --stream) stream_args+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
-        --stream-opt) stream_args+=("${2?--stream-opt needs a value}"); shift 2 ;;
+        --close-after) bnc_check_duration "$@"; record_args+=(--close-after "$2"); shift 2 ;;
+        --from) bnc_need_word "$@"; inputs+=("$2"); shift 2 ;;
+        --endpoint | --ca-file | --stream) bnc_need_value "$@"; stream_args+=("$1" "$2"); shift 2 ;;
+        --stream-opt) bnc_need_word "$@"; stream_args+=("$2"); shift 2 ;;
         --) shift; symbols+=("$@"); break ;;
         -*) bnc_usage_error "unknown option $1" ;;
         *) symbols+=("$1"); shift ;;
     esac
 done
 ((${#inputs[@]} == 0 || ${#symbols[@]} == 0)) || bnc_usage_error "give symbols (live) or --from files, not both"
-for s in "${symbols[@]}"; do [[ $s =~ ^[A-Za-z0-9_]+$ ]] || bnc_usage_error "'$s' is not a symbol"; done
+((${#inputs[@]} == 0 || ${#stream_args[@]} == 0)) || bnc_usage_error "--endpoint, --ca-file, --stream and --stream-opt are for the live stream, not --from files"
+for s in "${symbols[@]}"; do bnc_check_symbol symbol "$s"; done
+bnc_check_inputs "${inputs[@]}"
 [[ -n $dir ]] || dir=$data_dir/trades
 
 bnc_setup_tools bnc-stream
-mkdir -p "$dir"
+mkdir -p "$dir" || BNC_EXIT=73 bnc_die "cannot create $dir"
 
 if ((${#inputs[@]})); then
     bnc_trades_from_files "${inputs[@]}" | bnc-stream record --dir "$dir" "${record_args[@]}"

@@ -155,6 +155,20 @@ struct PipelineEndToEndTests {
         #expect(rows.dropFirst().dropLast().allSatisfy { $0[10] == "true" })
     }
 
+    @Test("the README's quick start, replay.sh --window 10s on the two captures, scores every one of its 66 rows")
+    func replayQuickStartScoresEveryRow() throws {
+        let readme = try String(contentsOf: ToolRunner.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let command = "pipelines/replay.sh --window 10s ../shared/data/hftbacktest_spot_btcusdt_2024080{8,9}.gz"
+        #expect(readme.contains(command), "the README's quick-start command changed; update this test")
+        let r = try ToolRunner.shell(command, environment: environment)
+        #expect(r.status == 0, "\(r.stderrText)")
+        let rows = r.stdoutLines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.count == 66)
+        let scored = rows.filter { $0.count == 13 && !$0[6].isEmpty && ($0[7] == "1" || $0[7] == "-1") }
+        #expect(scored.count == rows.count, "\(scored.count) of \(rows.count) rows scored")
+        #expect(scored.contains { $0[7] == "-1" } && scored.contains { $0[7] == "1" })
+    }
+
     @Test("replay.sh reads a recording as well as a capture, with --batch scores on every row")
     func replayRecordingBatch() throws {
         let dir = try ToolRunner.temporaryDirectory("pipes-replay")
@@ -243,6 +257,14 @@ struct PipelineEndToEndTests {
         let direct = try ToolRunner.shell("bnc-stats cv --json '\(file)'")
         #expect(viaScript.status == 0 && direct.status == 0)
         #expect(viaScript.stdout == direct.stdout)
+    }
+
+    @Test("choose-window.sh recommends 20 s on the original's trade_rate.csv, the size the original chose, and says why")
+    func chooseWindowRecommendsTheOriginalsChoice() throws {
+        let file = ToolRunner.sharedData.appendingPathComponent("seed-run/trade_rate.csv").path
+        let r = try ToolRunner.shell("pipelines/choose-window.sh '\(file)'", environment: environment)
+        #expect(r.status == 0, "\(r.stderrText)")
+        #expect(r.stdoutLines.last == "recommended window: 20s (trade-count CV 0.524 over 12 windows); rule: the shortest size whose trade-count CV is at most 0.6, among sizes with at least 10 whole windows")
     }
 
     @Test("choose-window.sh on the real captures goes through 1 s windows")
