@@ -45,7 +45,7 @@ package enum WindowRowLimits {
         let any = Rule(range: -maxMagnitude...maxMagnitude, integral: false)
         guard let key = WindowRowKey(rawValue: name) else { return any }
         switch key {
-        case .tradeCount, .missingTrades, .duplicates, .lateTrades:
+        case .tradeCount, .missingTrades, .duplicates, .lateTrades, .outlierTrades:
             return Rule(range: 0...maxCount, integral: true)
         case .firstTradeID, .lastTradeID:
             return Rule(range: 0...Double(Int64.max), integral: true)
