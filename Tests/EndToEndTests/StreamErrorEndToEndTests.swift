@@ -48,4 +48,25 @@ struct StreamErrorEndToEndTests {
         #expect(result.status == 73, "\(result.stderrText)")
         #expect(result.stderrText.contains("\(below): cannot create directory: "), "\(result.stderrText)")
     }
+
+    /// Issue 11: two `record --dir D` at once stored every trade twice; the second is refused.
+    @Test("a second bnc-stream record on the same --dir: exit 73, nothing recorded twice")
+    func secondRecorderOnTheSameDirectoryExits73() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let line = #"{"e":"trade","E":1723161255343,"s":"BTCUSDT","t":1,"p":"61810.01","q":"0.1","T":1723161255342,"m":false,"M":true}"#
+        let result = try ToolRunner.shell("""
+            d='\(dir.path)'; mkfifo "$d/in"
+            bnc-stream record --dir "$d/rec" --quiet < "$d/in" & first=$!
+            exec 3>"$d/in"
+            n=0; while [ ! -s "$d/rec/.lock" ] && [ $n -lt 400 ]; do sleep 0.05; n=$((n + 1)); done
+            echo '\(line)' | bnc-stream record --dir "$d/rec" --quiet; second=$?
+            echo '\(line)' >&3; exec 3>&-
+            wait $first; echo "first=$? second=$second"
+            """)
+        #expect(result.stdoutText == "first=0 second=73\n", "\(result.stderrText)")
+        #expect(result.stderrText.contains("bnc-stream: record: \(dir.path)/rec: another recorder (pid "), "\(result.stderrText)")
+        let recorded = try String(contentsOf: dir.appendingPathComponent("rec/BTCUSDT-2024-08-08.ndjson"), encoding: .utf8)
+        #expect(recorded == line + "\n")
+    }
 }
