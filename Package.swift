@@ -33,7 +33,7 @@ let package = Package(
         .executableTarget(
             name: "bnc-score",
             dependencies: [
-                "BNCCore", "BNCWire", "AnomalyModel", "Scoring",
+                "BNCCore", "BNCWire", "AnomalyModel", "Scoring", "ToolCommand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -43,7 +43,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        /// What the commands share about the command line: `DurationSpec` as an option value.
+        /// What the commands share about the command line: `DurationSpec` as an option value, and
+        /// `ToolMainCommand`, whose `main()` reports option errors as `bnc-<tool>: <option>: <what>`.
         /// Kept out of BNCCore so no library depends on swift-argument-parser.
         .target(
             name: "ToolCommand",

@@ -3,9 +3,10 @@ import ArgumentParser
 import BNCCore
 import BNCWire
 import Scoring
+import ToolCommand
 
 @main
-struct BncScoreCommand: ParsableCommand {
+struct BncScoreCommand: ToolMainCommand {
     static let configuration = CommandConfiguration(
         commandName: "bnc-score",
         abstract: "Score window rows with an Isolation Forest that scores like scikit-learn's.",

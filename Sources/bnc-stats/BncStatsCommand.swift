@@ -1,10 +1,11 @@
 import ArgumentParser
 import BNCCore
+import ToolCommand
 
 /// `bnc-stats` summarises scored results (ours or the original project's) the way the original's
 /// pandas scripts did, with no Python at run time.
 @main
-struct BncStatsCommand: ParsableCommand {
+struct BncStatsCommand: ToolMainCommand {
     static let configuration = CommandConfiguration(
         commandName: "bnc-stats",
         abstract: "Summaries, baselines, the pre-move study and an HTML report of anomaly-detection results.",

@@ -1,10 +1,11 @@
 import ArgumentParser
 import BNCCore
+import ToolCommand
 
 /// `bnc-stream` writes Binance trade lines (DESIGN.md §1) to stdout: live by default, or from
 /// history with a subcommand.
 @main
-struct BncStreamCommand: ParsableCommand {
+struct BncStreamCommand: ToolMainCommand {
     static let configuration = CommandConfiguration(
         commandName: "bnc-stream",
         abstract: "Write Binance trades as NDJSON trade lines: live, or from history.",

@@ -54,14 +54,35 @@ struct SimulateCommand: ParsableCommand {
         guard WireLimits.isWritableSymbol(symbol) else {
             throw ValidationError("--symbol must be 1–\(WireLimits.maxSymbolLength) letters and digits, like BTCUSDT")
         }
-        guard startMilliseconds() != nil else {
-            throw ValidationError("--start must be YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS(.fff)Z, or now")
+        guard let startMilliseconds = startMilliseconds() else {
+            throw ValidationError("--start must be a real date, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS(.fff)Z, or now")
+        }
+        let end = startMilliseconds + Int64((hours * 3_600_000).rounded())
+        guard startMilliseconds >= Self.earliestStart, end < Self.latestEnd else {
+            throw ValidationError("--start must lie in 2017-01-01 … 5138-11-16T09:46Z with all --hours after it "
+                + "(later times are taken for microseconds by every reader)")
         }
     }
 
+    /// Binance opened in 2017: an earlier start is a typo, not a market.
+    static let earliestStart = UTCTime(year: 2017, month: 1, day: 1).epochMilliseconds
+    /// Every simulated `E`/`T` must stay below the magnitude readers take for microseconds
+    /// (`WireLimits.microsecondThreshold`, 10^14 ms, year 5138); one second of margin for `E = T + 1`.
+    static let latestEnd = WireLimits.microsecondThreshold - 1000
+
+    /// The start in epoch ms; nil for text that is not an existing instant. `UTCTime(parsing:)`
+    /// only range-checks the fields (day ≤ 31, second ≤ 60), so `2024-02-30` or `…T23:59:60Z`
+    /// would silently roll over into the next month or minute: the parsed fields must survive
+    /// the round trip through epoch milliseconds unchanged. (Checked here so it holds whatever
+    /// `UTCTime` itself does.)
     private func startMilliseconds() -> Int64? {
         if start == "now" { return MonotonicClock.wallClockMilliseconds() }
-        return UTCTime(parsing: Substring(start)).map(\.epochMilliseconds)
+        guard let parsed = UTCTime(parsing: Substring(start)) else { return nil }
+        let back = UTCTime(epochMilliseconds: parsed.epochMilliseconds)
+        guard back.year == parsed.year, back.month == parsed.month, back.day == parsed.day,
+              back.hour == parsed.hour, back.minute == parsed.minute, back.second == parsed.second
+        else { return nil }
+        return parsed.epochMilliseconds
     }
 
     mutating func run() {

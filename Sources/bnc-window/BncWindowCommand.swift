@@ -4,7 +4,7 @@ import Windowing
 import ToolCommand
 
 @main
-struct BncWindowCommand: ParsableCommand {
+struct BncWindowCommand: ToolMainCommand {
     static let configuration = CommandConfiguration(
         commandName: "bnc-window",
         abstract: "Cut Binance trade lines into fixed event-time windows of feature rows (NDJSON).",

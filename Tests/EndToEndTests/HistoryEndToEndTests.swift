@@ -46,6 +46,26 @@ struct HistoryEndToEndTests {
         #expect(strict.stderrText.contains(":12: 2 columns, expected 7"))
     }
 
+    /// Issue 11: 4 corrupted bytes in a stored entry used to yield invented trade ids and exit 0.
+    @Test func publicDataCorruptedZipExits65AndEmitsNothing() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("BTCUSDT-trades-2024-08-09.zip")
+        let csv = Data((0..<300).map { "\(3_735_683_259 + $0),61837.5,0.001,61.8,\(1_723_161_255_342 + $0 * 10),true,true\n" }.joined().utf8)
+        let archive = try Archive(url: url, accessMode: .create)
+        try archive.addEntry(with: "BTCUSDT-trades-2024-08-09.csv", type: .file, uncompressedSize: Int64(csv.count),
+                             compressionMethod: .none) { position, size in csv.subdata(in: Int(position)..<Int(position) + size) }
+        var bytes = [UInt8](try Data(contentsOf: url))
+        let pattern = Array("3735683400".utf8)
+        let at = try #require((0...(bytes.count - pattern.count)).first { Array(bytes[$0..<$0 + pattern.count]) == pattern })
+        bytes.replaceSubrange(at + 6..<at + 10, with: Array("9999".utf8))
+        try Data(bytes).write(to: url)
+        let result = try ToolRunner.run("bnc-stream", ["public-data", url.path])
+        #expect(result.status == 65)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderrText.hasPrefix("bnc-stream: \(url.path): damaged zip entry: CRC-32"))
+    }
+
     @Test func publicDataUsageErrors() throws {
         // (Through the shell: the tool exits before reading, and the test process must not write
         // into that closed pipe itself.)

@@ -48,4 +48,56 @@ struct StreamErrorEndToEndTests {
         #expect(result.status == 73, "\(result.stderrText)")
         #expect(result.stderrText.contains("\(below): cannot create directory: "), "\(result.stderrText)")
     }
+
+    /// Issue 11: two `record --dir D` at once stored every trade twice; the second is refused.
+    @Test("a second bnc-stream record on the same --dir: exit 73, nothing recorded twice")
+    func secondRecorderOnTheSameDirectoryExits73() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let line = #"{"e":"trade","E":1723161255343,"s":"BTCUSDT","t":1,"p":"61810.01","q":"0.1","T":1723161255342,"m":false,"M":true}"#
+        let result = try ToolRunner.shell("""
+            d='\(dir.path)'; mkfifo "$d/in"
+            bnc-stream record --dir "$d/rec" --quiet < "$d/in" & first=$!
+            exec 3>"$d/in"
+            n=0; while [ ! -s "$d/rec/.lock" ] && [ $n -lt 400 ]; do sleep 0.05; n=$((n + 1)); done
+            echo '\(line)' | bnc-stream record --dir "$d/rec" --quiet; second=$?
+            echo '\(line)' >&3; exec 3>&-
+            wait $first; echo "first=$? second=$second"
+            """)
+        #expect(result.stdoutText == "first=0 second=73\n", "\(result.stderrText)")
+        #expect(result.stderrText.contains("bnc-stream: record: \(dir.path)/rec: another recorder (pid "), "\(result.stderrText)")
+        let recorded = try String(contentsOf: dir.appendingPathComponent("rec/BTCUSDT-2024-08-08.ndjson"), encoding: .utf8)
+        #expect(recorded == line + "\n")
+    }
+
+    /// Issue 11: `--start 2024-02-30` silently became March 1 (and `T23:59:60Z` the next minute).
+    @Test("simulate --start with an impossible date is a usage error (64), not the next month", arguments: [
+        "2024-02-30", "2023-02-29", "2024-04-31", "2024-01-01T23:59:60Z",
+    ])
+    func simulateImpossibleStartDateIsUsageError(start: String) throws {
+        let result = try ToolRunner.run("bnc-stream", ["simulate", "--hours", "0.001", "--start", start])
+        #expect(result.status == 64, "\(result.stderrText)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderrText.hasPrefix("bnc-stream: --start: must be a real date"), "\(result.stderrText)")
+    }
+
+    /// Issue 11: `--start 9999-12-31` wrote millisecond times ≥ 10^14 that readers take for µs.
+    @Test("simulate --start beyond the microsecond threshold, or before 2017, is a usage error (64)", arguments: [
+        ["--start", "9999-12-31"], ["--start", "5138-11-16T09:00:00Z", "--hours", "1"], ["--start", "2016-12-31"],
+    ])
+    func simulateStartPastMicrosecondThresholdIsUsageError(arguments: [String]) throws {
+        let result = try ToolRunner.run("bnc-stream", ["simulate", "--hours", "0.001"] + arguments)
+        #expect(result.status == 64, "\(result.stderrText)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderrText.hasPrefix("bnc-stream: --start: must lie in 2017-01-01"), "\(result.stderrText)")
+    }
+
+    @Test("simulate --start on real dates at the edges still works")
+    func simulateRealEdgeDatesAreAccepted() throws {
+        for start in ["2024-02-29", "2017-01-01", "5138-11-15"] {
+            let result = try ToolRunner.run("bnc-stream", ["simulate", "--hours", "0.001", "--start", start])
+            #expect(result.status == 0, "\(start): \(result.stderrText)")
+            #expect(!result.stdoutLines.isEmpty)
+        }
+    }
 }

@@ -61,7 +61,7 @@ struct DailyTradeFilesTests {
         }
         #expect(!reason.isEmpty)
         try files.finish()
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [DailyTradeFiles.lockFileName])
     }
 
     @Test("a day closes after the grace; a late line for a closed, compressed day is kept too")
@@ -82,7 +82,7 @@ struct DailyTradeFilesTests {
         try files.finish()
         #expect(files.statistics.lateLines == 1)
         #expect(files.statistics.daysClosed == 2)
-        let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0 != DailyTradeFiles.lockFileName }.sorted()
         // Day 1 was compressed twice (the second time as one more gzip member); the open day
         // stays plain because by the injected wall clock it is not over.
         #expect(names == ["BTCUSDT-2024-08-08.ndjson.gz", "BTCUSDT-2024-08-09.ndjson"])

@@ -135,3 +135,13 @@ struct PublicDataFileNameTests {
         #expect(PublicDataFileName(path: "BTCUSDT-trades-latest.zip") == nil)
     }
 }
+
+extension PublicDataConverterTests {
+    /// Issue 11: `0,…,9223372036854775807` passed here and trapped bnc-window (`l − f + 1`).
+    @Test func aggTradesRowWithOverflowingTradeCountIsMalformed() {
+        let out = convert(["26129,0.01633102,4.70443515,0,9223372036854775807,1498793709153,True,True",
+                           "26130,0.01633102,4.70443515,1,9223372036854775807,1498793709153,True,True"], kind: .aggTrades)
+        #expect(out.first == "malformed: \(PublicDataRowError.tradeCountOverflow)")
+        #expect(out.last?.hasPrefix(#"{"e":"aggTrade","#) == true)
+    }
+}

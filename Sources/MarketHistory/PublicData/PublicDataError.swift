@@ -10,6 +10,9 @@ package enum PublicDataError: ToolError, Sendable {
     case read(path: String, LineReaderError)
     /// The zip archive could not be read (not a zip, damaged, bad checksum).
     case archive(path: String, reason: String)
+    /// An entry's CRC-32 is not the one the archive records: its bytes were damaged. Checked
+    /// for every entry before anything is written, so nothing of a damaged archive is emitted.
+    case damagedEntry(path: String, expected: UInt32, computed: UInt32)
     /// `--strict`: the first bad row ends the run.
     case malformedRow(location: String, line: Int, reason: PublicDataRowError)
     case output(OutputError)
@@ -21,6 +24,8 @@ package enum PublicDataError: ToolError, Sendable {
         case .open(let error): return error.description
         case .read(let path, let error): return "\(path): \(error)"
         case .archive(let path, let reason): return "\(path): cannot read the zip archive: \(reason)"
+        case .damagedEntry(let path, let expected, let computed):
+            return "\(path): damaged zip entry: CRC-32 is \(Self.hex(computed)), the archive records \(Self.hex(expected)); nothing converted"
         case .malformedRow(let location, let line, let reason): return "\(location):\(line): \(reason) (--strict)"
         case .output(let error): return error.description
         }
@@ -32,9 +37,14 @@ package enum PublicDataError: ToolError, Sendable {
         case .noSymbol: return .usage
         case .open(let error): return error.exitStatus
         case .read(_, let error): return error.exitStatus
-        case .archive, .malformedRow: return .dataError
+        case .archive, .damagedEntry, .malformedRow: return .dataError
         case .output(.downstreamClosed): return .success
         case .output: return .ioError
         }
+    }
+
+    private static func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
     }
 }

@@ -116,6 +116,26 @@ package final class PublicDataReader {
         }
         let entries = archive.filter { $0.type == .file }
         guard !entries.isEmpty else { throw .archive(path: path, reason: "it holds no files") }
+        // First pass: every entry's CRC-32 against the one the archive records, before a single
+        // line is written. Damaged bytes inflate to plausible-looking rows (invented trade ids),
+        // so a damaged archive must emit nothing; entries can be hundreds of MB, so they are
+        // inflated twice rather than held in memory.
+        for entry in entries {
+            let location = entries.count == 1 ? path : "\(path)(\(entry.path))"
+            let computed: CRC32
+            do {
+                computed = try archive.extract(entry, bufferSize: 1 << 18, skipCRC32: false) { _ in
+                    if SignalTrap.stopRequested { throw ExtractionStopError() }
+                }
+            } catch is ExtractionStopError {
+                return false
+            } catch {
+                throw .archive(path: location, reason: "\(error)")
+            }
+            guard computed == entry.checksum else {
+                throw .damagedEntry(path: location, expected: entry.checksum, computed: computed)
+            }
+        }
         for entry in entries {
             let location = entries.count == 1 ? path : "\(path)(\(entry.path))"
             let entryKind = kind ?? PublicDataFileName(path: entry.path)?.kind
@@ -124,7 +144,7 @@ package final class PublicDataReader {
             splitter = LineSplitter()
             var finished = true
             do {
-                _ = try archive.extract(entry, bufferSize: 1 << 18) { data in
+                _ = try archive.extract(entry, bufferSize: 1 << 18, skipCRC32: true) { data in
                     let more = try data.withUnsafeBytes { raw in
                         try self.splitter.push(raw) { line, number in try self.handle(line, number, &converter, &log) }
                     }

@@ -9,6 +9,8 @@ package enum PublicDataRowError: ToolError, Sendable, Equatable {
     case nonPositivePrice
     case invalidBoolean(column: String)
     case oversized(length: Int)
+    /// An aggTrade whose `lastId − firstId + 1` does not fit in 64 bits (`0,…,9223372036854775807`).
+    case tradeCountOverflow
 
     package var description: String {
         switch self {
@@ -20,6 +22,7 @@ package enum PublicDataRowError: ToolError, Sendable, Equatable {
         case .nonPositivePrice: return "price is not positive"
         case .invalidBoolean(let column): return "\(column) is not true or false"
         case .oversized(let length): return "line of \(length) bytes is too long"
+        case .tradeCountOverflow: return "lastId − firstId + 1 overflows (no aggregate holds that many trades)"
         }
     }
 

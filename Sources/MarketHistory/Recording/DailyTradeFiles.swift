@@ -100,6 +100,8 @@ package final class DailyTradeFiles {
     private var lineBuffer: [UInt8] = []
     private let diagnostics: Diagnostics
     private let wallClockMilliseconds: () -> Int64
+    /// Holds `DIR/.lock` locked while this object lives.
+    private var lockFD: Int32 = -1
 
     /// - Parameters:
     ///   - directory: created (with parents) if missing.
@@ -117,10 +119,43 @@ package final class DailyTradeFiles {
         self.wallClockMilliseconds = wallClockMilliseconds
         lineBuffer.reserveCapacity(4096)
         try Self.makeDirectory(self.directory)
+        lockFD = try Self.lockDirectory(self.directory)
     }
 
     deinit {
         for entry in openDays { close(entry.fd) }
+        close(lockFD)
+    }
+
+    /// The file in the directory whose `flock` says a recorder owns it. It stays (holding the
+    /// owner's pid, for the message to a second recorder); the lock goes with the descriptor,
+    /// so a recorder that dies — even by SIGKILL — leaves no stale lock.
+    package static let lockFileName = ".lock"
+
+    /// Takes the directory's lock (`flock(LOCK_EX | LOCK_NB)` on `DIR/.lock`): two recorders
+    /// appending to the same daily files would store every trade twice, so the second is refused
+    /// at once rather than waiting.
+    private static func lockDirectory(_ directory: String) throws(DailyTradeFilesError) -> Int32 {
+        let path = directory + "/" + lockFileName
+        let fd = path.withCString { openFile($0, O_RDWR | O_CREAT | O_CLOEXEC, 0o644) }
+        guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            var owner: Int32?
+            if code == EWOULDBLOCK {
+                var buffer = [UInt8](repeating: 0, count: 24)
+                let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, 0) }
+                if n > 0 {
+                    owner = Int32(String(decoding: buffer[0..<n].prefix { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self))
+                }
+            }
+            close(fd)
+            if code == EWOULDBLOCK { throw .directoryInUse(path: directory, ownerPID: owner) }
+            throw .cannotOpen(path: path, errno: code)
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        if ftruncate(fd, 0) == 0 { _ = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress!, $0.count, 0) } }
+        return fd
     }
 
     /// The file name a trade of `symbol` at `epochMilliseconds` goes to (without the directory).

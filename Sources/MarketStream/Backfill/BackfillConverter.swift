@@ -86,21 +86,30 @@ package enum BackfillConverter {
             guard let (k, _) = f[key], k == .true || k == .false else { throw .badElement("missing or mistyped \"\(key)\"") }
             return k == .true
         }
+        func nonNegative(_ key: String) throws(ConversionError) -> Int64 {
+            let value = try integer(key)
+            guard value >= 0 else { throw .badElement("\(key) is negative") }
+            return value
+        }
         switch kind {
         case .trade:
-            let id = try integer("id")
-            let time = try integer("time")
+            let id = try nonNegative("id")
+            let time = try nonNegative("time")
             writer.buildTrade(
                 eventTime: time, symbol: symbol, tradeID: id, price: try decimal("price"),
                 quantity: try decimal("qty"), tradeTime: time, buyerIsMaker: try bool("isBuyerMaker"),
                 bestMatch: try bool("isBestMatch"))
             return id
         case .aggTrade:
-            let id = try integer("a")
-            let time = try integer("T")
+            let id = try nonNegative("a")
+            let time = try nonNegative("T")
+            let first = try nonNegative("f"), last = try nonNegative("l")
+            guard last >= first else { throw .badElement("l is below f") }
+            // Readers count an aggTrade as l − f + 1 trades: that must be an Int64.
+            guard last - first < Int64.max else { throw .badElement("l − f + 1 overflows") }
             writer.buildAggTrade(
                 eventTime: time, symbol: symbol, aggregateID: id, price: try decimal("p"),
-                quantity: try decimal("q"), firstTradeID: try integer("f"), lastTradeID: try integer("l"),
+                quantity: try decimal("q"), firstTradeID: first, lastTradeID: last,
                 tradeTime: time, buyerIsMaker: try bool("m"), bestMatch: try bool("M"))
             return id
         }

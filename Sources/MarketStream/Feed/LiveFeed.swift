@@ -428,10 +428,26 @@ package final class LiveFeed {
         }
     }
 
+    /// A trade message skipped for its values rather than its form: counted with the skipped
+    /// messages and named (the first ten), like them.
+    private func implausible(_ payload: UnsafeRawBufferPointer, why: String) {
+        statistics.skippedMessages += 1
+        if reportedSkips < 10 {
+            reportedSkips += 1
+            diagnostics.report("feed", "skipped trade (\(why)): \(String(decoding: payload.prefix(120), as: UTF8.self))")
+        }
+    }
+
     /// Writes one trade unless it is a repeat; fills a gap before it first.
     private func deliver(_ payload: UnsafeRawBufferPointer, slot: Int, id: Int64) throws(OutputError) {
         if let last = ledger[slot].lastID {
             if id <= last { statistics.duplicatesDropped += 1; return }
+            if id - last > LiveFeedConfiguration.maxIDJump {
+                // No exchange skips billions of ids: a glitch. Written, it would become the last
+                // id and every real trade after it would be dropped as a repeat.
+                implausible(payload, why: "id \(id) is \(id - last) past the last written (\(last)) of \(ledger[slot].symbol)")
+                return
+            }
             if id > last + 1 { try fillGap(slot: slot, range: (last + 1)..<id) }
         }
         if let base = payload.baseAddress, memchr(base, 0x0A, payload.count) != nil || memchr(base, 0x0D, payload.count) != nil {
@@ -451,14 +467,14 @@ package final class LiveFeed {
         let missing = range.count
         let what = "\(symbol) ids \(range.lowerBound)–\(range.upperBound - 1) (\(missing) trades)"
         guard let backfiller else {
-            statistics.missingUnfilled += Int64(missing)
+            statistics.missingUnfilled.addSaturating(Int64(missing))
             diagnostics.report("gap", "\(what) missed; backfill is off")
             return
         }
         var fetch = range
         if Int64(missing) > configuration.backfillMax {
             fetch = (range.upperBound - configuration.backfillMax)..<range.upperBound
-            statistics.missingUnfilled += Int64(missing) - configuration.backfillMax
+            statistics.missingUnfilled.addSaturating(Int64(missing) - configuration.backfillMax)
             diagnostics.report("gap", "\(what) missed; over --backfill-max, fetching only the last \(configuration.backfillMax)")
         } else {
             diagnostics.report("gap", "\(what) missed; backfilling from REST")
@@ -476,7 +492,7 @@ package final class LiveFeed {
         primary?.lastFrameAt = max(primary?.lastFrameAt ?? now, now)
         candidate?.lastFrameAt = max(candidate?.lastFrameAt ?? now, now)
         if let failure = outcome.failure {
-            statistics.missingUnfilled += Int64(fetch.count) - outcome.written
+            statistics.missingUnfilled.addSaturating(Int64(fetch.count) - outcome.written)
             diagnostics.report("gap", "backfill of \(symbol) incomplete (\(outcome.written) of \(fetch.count) written): \(failure); the rest of the gap stays")
         } else {
             diagnostics.report("gap", "backfilled \(outcome.written) trades of \(symbol)")
@@ -530,3 +546,12 @@ package final class LiveFeed {
 
 /// curl_global_init once per process, before the first handle.
 let bnc_global_init_once: Void = { _ = bnc_curl_global_init() }()
+
+extension Int64 {
+    /// `self += value`, stopping at `Int64.max`: counters of ids that crafted messages can make
+    /// huge (a gap up to 2^63) must not trap.
+    mutating func addSaturating(_ value: Int64) {
+        let (sum, overflow) = addingReportingOverflow(value)
+        self = overflow ? (value > 0 ? .max : .min) : sum
+    }
+}

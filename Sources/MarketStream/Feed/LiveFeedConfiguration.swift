@@ -23,6 +23,12 @@ package struct LiveFeedConfiguration: Sendable {
     package var connectionLimit = 300
     package var connectionLimitWindowMilliseconds: Int64 = 300_000
 
+    /// Largest id step from the last trade written for a symbol that is taken for a gap (and
+    /// backfilled or counted missing). A larger one — 2^32 ids, centuries of BTCUSDT trading —
+    /// is a glitch or a crafted message: skipped and counted, so it never becomes the last id
+    /// that every later real trade would be dropped against as a repeat.
+    package static let maxIDJump: Int64 = 1 << 32
+
     package init(endpoint: StreamEndpoint, kind: StreamKind, tls: TLSOptions) {
         self.endpoint = endpoint
         self.kind = kind

@@ -42,9 +42,42 @@ package struct TradeMessage: Sendable, Equatable {
         do throws(TradeLineError) {
             let symbol = try peek.symbol(in: bytes)
             let id = try peek.id(in: bytes)
+            if try peek.kind(in: bytes) == .aggTrade, let why = aggregateRangeProblem(bytes, payload) {
+                return TradeMessage(kind: .invalid("aggTrade: \(why)"), payload: payload, symbol: 0..<0, id: 0)
+            }
             return TradeMessage(kind: .trade, payload: payload, symbol: symbol, id: id)
         } catch {
             return TradeMessage(kind: .invalid("trade event: \(error)"), payload: payload, symbol: 0..<0, id: 0)
         }
+    }
+
+    /// Why the trade ids `f…l` of an aggTrade payload cannot be counted, or nil when they can:
+    /// both present, integers ≥ 0, `l ≥ f`, and `l − f + 1` representable. Every reader counts
+    /// an aggTrade as `l − f + 1` trades, so `"f":0,"l":9223372036854775807` would overflow
+    /// there (it trapped bnc-window); such a message is skipped and counted here, never written.
+    static func aggregateRangeProblem(_ bytes: UnsafeRawBufferPointer, _ payload: Range<Int>) -> String? {
+        var first: Int64?, last: Int64?
+        var bad: String?
+        do {
+            try JSONObjectScanner.scan(bytes, range: payload) { (member: JSONMember) throws(JSONScanError) in
+                guard member.keyRange.count == 1 else { return }
+                let key = bytes[member.keyRange.lowerBound]
+                guard key == UInt8(ascii: "f") || key == UInt8(ascii: "l") else { return }
+                let name = key == UInt8(ascii: "f") ? "f" : "l"
+                guard member.kind == .number, let value = DecimalParser.int64(bytes, member.valueRange), value >= 0 else {
+                    bad = bad ?? "\(name) is not an integer ≥ 0"
+                    return
+                }
+                if key == UInt8(ascii: "f") { first = value } else { last = value }
+            }
+        } catch {
+            return "\(error)"
+        }
+        if let bad { return bad }
+        guard let first else { return "missing f" }
+        guard let last else { return "missing l" }
+        guard last >= first else { return "l is below f" }
+        guard last - first < Int64.max else { return "l − f + 1 overflows" }
+        return nil
     }
 }
