@@ -16,7 +16,7 @@ struct ScoreRobustnessEndToEndTests {
         for value in ["9223372036854775807", "100000000", "1000000000", "1000001", "0"] {
             let r = try ToolRunner.run("bnc-score", ["--train-windows", value], stdin: input)
             #expect(r.status == 64, "--train-windows \(value)")
-            #expect(r.stderrText.contains("--train-windows must be from 1 to 1000000"), "\(r.stderrText)")
+            #expect(r.stderrText.contains("bnc-score: --train-windows: must be from 1 to 1000000"), "\(r.stderrText)")
             #expect(r.stdout.isEmpty)
         }
         // The largest allowed value is used as is (and allocates nothing up front).
