@@ -66,12 +66,13 @@ package enum CommandLineErrorText {
         return fixed
     }
 
-    /// `-5`, `-0.5`, `-1e9`: what a user means as a number, not an option.
+    /// `-5`, `-0.5`, `-1e9`, and negative durations such as `-1s`: what a user means as a
+    /// (negative) value, not an option — no option name starts with a digit or a dot.
     package static func isNegativeNumber(_ text: String) -> Bool {
         guard text.count > 1, text.hasPrefix("-") else { return false }
         let body = text.dropFirst()
         guard let first = body.first, first.isASCII, first.isNumber || first == "." else { return false }
-        return Double(text) != nil
+        return true
     }
 
     /// `text` cut to `maxEchoedValue` characters plus `…`.

@@ -40,7 +40,13 @@ struct CommandLineErrorEndToEndTests {
         let hours = try ToolRunner.run("bnc-stream", ["simulate", "--hours", "-0.5"])
         #expect(hours.status == 64)
         #expect(hours.stderrText.hasPrefix("bnc-stream: --hours: must be in (0, 8784]\n"), "\(hours.stderrText)")
-        for result in [window, seed, hours] { #expect(!result.stderrText.contains("Missing value")) }
+        // A negative duration is a value too, never "missing value".
+        let lateness = try ToolRunner.run("bnc-window", ["--lateness", "-1s"])
+        #expect(lateness.status == 64)
+        #expect(lateness.stderrText.hasPrefix("bnc-window: --lateness: -1s is out of range (a negative number)\n"), "\(lateness.stderrText)")
+        for result in [window, seed, hours, lateness] {
+            #expect(!result.stderrText.contains("Missing value") && !result.stderrText.contains("missing value"))
+        }
     }
 
     @Test("a 100 KB option value is echoed cut to 64 characters and …")
