@@ -25,7 +25,11 @@ struct ReplayCommand: ParsableCommand {
     var strict = false
 
     func validate() throws {
-        guard speed.isFinite, speed >= 0 else { throw ValidationError("--speed must be a number ≥ 0") }
+        guard speed.isFinite, speed == 0 || speed >= 0.01 else {
+            // Slower than 1/100 would stretch an hour of exchange time (the most one pause may
+            // last, `Pacer.maxJumpMicroseconds`) beyond four days of waiting.
+            throw ValidationError("--speed must be 0 (as fast as possible) or at least 0.01")
+        }
     }
 
     mutating func run() {

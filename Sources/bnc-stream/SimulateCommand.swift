@@ -44,7 +44,11 @@ struct SimulateCommand: ParsableCommand {
 
     func validate() throws {
         guard hours.isFinite, hours > 0, hours <= 24 * 366 else { throw ValidationError("--hours must be in (0, 8784]") }
-        guard speed.isFinite, speed >= 0 else { throw ValidationError("--speed must be a number ≥ 0") }
+        guard speed.isFinite, speed == 0 || speed >= 0.01 else {
+            // Slower than 1/100 would stretch an hour of exchange time (the most one pause may
+            // last, `Pacer.maxJumpMicroseconds`) beyond four days of waiting.
+            throw ValidationError("--speed must be 0 (as fast as possible) or at least 0.01")
+        }
         guard episodesPerHour.isFinite, episodesPerHour >= 0, episodesPerHour <= 60 else {
             throw ValidationError("--episodes-per-hour must be in [0, 60]")
         }

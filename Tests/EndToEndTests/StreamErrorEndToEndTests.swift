@@ -100,4 +100,27 @@ struct StreamErrorEndToEndTests {
             #expect(!result.stdoutLines.isEmpty)
         }
     }
+
+    /// Issue 11: one line with `T` in the year 2100 made `replay --speed 1` sleep for 75 years.
+    /// (`timeout` only guards the test run against the old hang; the assertion is the output.)
+    @Test("replay at speed 1 does not sleep for years on a T in the year 2100")
+    func replayDoesNotSleepForYearsOnATimeJump() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let times: [Int64] = [1_723_161_255_000, 1_723_161_255_100, 4_102_444_800_000, 1_723_161_255_200]
+        let lines = times.enumerated().map { k, t in
+            #"{"e":"trade","E":\#(t),"s":"BTCUSDT","t":\#(k + 1),"p":"1","q":"1","T":\#(t),"m":true,"M":true}"#
+        }
+        let file = dir.appendingPathComponent("capture.ndjson")
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let result = try ToolRunner.shell("timeout 60 bnc-stream replay --speed 1 '\(file.path)'; echo \"status=$?\"")
+        #expect(result.stdoutLines == lines.map { Substring($0) } + ["status=0"], "\(result.stderrText)")
+    }
+
+    @Test("replay and simulate --speed between 0 and 0.01 is a usage error", arguments: ["replay", "simulate"])
+    func absurdlySlowSpeedIsUsageError(subcommand: String) throws {
+        let result = try ToolRunner.run("bnc-stream", [subcommand, "--speed", "1e-9", "/dev/null"].filter { subcommand == "replay" || $0 != "/dev/null" })
+        #expect(result.status == 64)
+        #expect(result.stderrText.hasPrefix("bnc-stream: --speed: must be 0"), "\(result.stderrText)")
+    }
 }
