@@ -76,6 +76,25 @@ struct DailyTradeFilesDuplicateTests {
         #expect(files.statistics.tornTailsCut == 1)
     }
 
+    @Test("a day archived by an earlier run is read back through the decompressor: its trades are not stored again")
+    func recordRerunOverAnArchivedDayIsChecked() throws {
+        let dir = try T.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let lines = (0..<5).map { T.trade("BTCUSDT", Self.day + Int64($0), id: 100 + $0) }
+        do {
+            let files = try DailyTradeFiles(directory: dir, compression: .gzip, wallClockMilliseconds: { .max / 2 })
+            for line in lines.dropLast() { #expect(try T.append(files, line) == .written) }
+            try files.finish()
+            #expect(files.statistics.filesCompressed == 1)
+        }
+        let files = try DailyTradeFiles(directory: dir, wallClockMilliseconds: { 0 })
+        for line in lines.dropLast() { #expect(try T.append(files, line) == .duplicate) }
+        #expect(try T.append(files, lines[4]) == .written)
+        try files.finish()
+        #expect(files.statistics.archivedDaysUnchecked == 0)
+        #expect(T.read(dir, Self.name) == lines[4] + "\n")
+    }
+
     @Test("id runs hold any insertion order as a set does")
     func idRunsMatchASet() {
         var generator = SystemRandomNumberGenerator()

@@ -31,9 +31,10 @@ import BNCWire
 /// - an existing file whose last line has no `\n` (torn by a crash of an earlier writer) has that
 ///   partial line cut off before anything is appended, with a note on stderr: the torn bytes are
 ///   no trade, the file stays whole, and the trade is written again when it arrives;
-/// - a day already compressed by an earlier run (`.ndjson.zst`/`.gz`) is not read back: a note on
-///   stderr says so, and new lines go to the plain file as for any late line (so a rerun over an
-///   archived day stores its trades again there). Days compressed by this run are remembered.
+/// - a day already compressed by an earlier run (`.ndjson.zst`/`.gz`) has its ids read back through
+///   `zstd -qdc`/`gzip -dc` on a pipe; when that fails a note on stderr says the day's trades are
+///   not all checked (`statistics.archivedDaysUnchecked`). New lines go to the plain file as for
+///   any late line. Days compressed by this run are remembered, not decompressed.
 ///
 /// Lines without a usable symbol and trade time are not placed; `append` says why so the caller
 /// can count and report them. Not thread-safe: one owner calls it.
@@ -85,7 +86,7 @@ package final class DailyTradeFiles {
         package var duplicatesSkipped = 0
         /// Torn last lines of existing files that were cut off before appending.
         package var tornTailsCut = 0
-        /// Days found compressed by an earlier run, whose ids could not be checked.
+        /// Days compressed by an earlier run whose archive could not be read back in full.
         package var archivedDaysUnchecked = 0
     }
 
@@ -277,9 +278,12 @@ package final class DailyTradeFiles {
             }
         }
         if !closedHere {
-            for suffix in [".zst", ".gz"] where access(path + suffix, F_OK) == 0 {
-                statistics.archivedDaysUnchecked += 1
-                diagnostics.report("record", "\(path)\(suffix): this day was archived by an earlier run; its trades are not checked for duplicates, new lines go to \(path)")
+            for method in Compression.allCases where access(path + method.fileExtension, F_OK) == 0 {
+                let archive = path + method.fileExtension
+                if let failure = readIDs(ofArchive: archive, method: method, into: &known) {
+                    statistics.archivedDaysUnchecked += 1
+                    diagnostics.report("record", "\(archive): this day was archived by an earlier run and cannot be read back (\(failure)); its trades are not all checked for duplicates, new lines go to \(path)")
+                }
             }
         }
         let deadline = (day + 1) * Self.dayMilliseconds + closeAfterMilliseconds
@@ -333,6 +337,53 @@ package final class DailyTradeFiles {
             if case .read(.readFailed(let code)) = error { throw .cannotOpen(path: path, errno: code) }
             throw .cannotOpen(path: path, errno: EIO)
         }
+    }
+
+    /// Reads the trade ids of a day archived by an earlier run, through `zstd -dc`/`gzip -dc` on a
+    /// pipe (fixed argument vector, no shell). Returns why not when that fails; the ids read up to
+    /// the failure are kept (they are in the archive).
+    private func readIDs(ofArchive archive: String, method: Compression, into known: inout KnownIDs) -> String? {
+        guard method.isAvailable else { return "\(method.program) is not on PATH" }
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { return "pipe: \(DailyTradeFilesError.text(errno))" }
+        _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
+        let words: [String] = [method.program, method == .zstd ? "-qdc" : "-dc", "--", archive]
+        let argv = words.map { strdup($0) }
+        defer { for p in argv { free(p) } }
+        var cArgv = argv + [nil]
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, method.program, &actions, nil, &cArgv, environ)
+        close(ends[1])
+        guard rc == 0 else {
+            close(ends[0])
+            return "cannot run \(method.program): \(DailyTradeFilesError.text(rc))"
+        }
+        var readFailure: String?
+        do {
+            var reader = LineReader(fileDescriptor: ends[0], chunkSize: 1 << 15, maxLineLength: WireLimits.maxLineLength)
+            do throws(LineInputError<Never>) {
+                let finished = try reader.forEachLine { line, _ in
+                    if case .text(let bytes) = line, let id = TradeID(line: bytes) { _ = known.insert(id) }
+                    return true
+                }
+                if !finished { readFailure = "interrupted" }
+            } catch {
+                readFailure = "read failed"
+            }
+        }
+        close(ends[0])
+        var status: Int32 = 0
+        var r: pid_t
+        repeat { r = waitpid(pid, &status, 0) } while r < 0 && errno == EINTR
+        if let readFailure { return readFailure }
+        let succeeded = r == pid && (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0
+        return succeeded ? nil : "\(method.program) failed (wait status \(status))"
     }
 
     /// One `write` of the line and its newline; a partial write is truncated away again.
