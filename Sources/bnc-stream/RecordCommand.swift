@@ -16,7 +16,8 @@ struct RecordCommand: ParsableCommand {
             + "Envelopes ({\"stream\":…,\"data\":{…}}) are stored as their data object. A day is closed "
             + "(fsynced, then compressed with --compress) once a trade past the next midnight plus --close-after "
             + "arrives, or at exit when that moment has passed by the wall clock. Lines that are not trades are "
-            + "counted and skipped.\n\n"
+            + "counted and skipped. A trade whose id (t, or a of an aggTrade) its daily file already holds — from an "
+            + "earlier run over the same trades, or twice in the input — is not written again; the count is reported.\n\n"
             + "Example: bnc-stream btcusdt ethusdt | bnc-stream record --dir data/trades --compress zstd")
 
     @Option(name: .customLong("dir"), help: ArgumentHelp("Directory for the daily files (created if missing).", valueName: "DIR"))
@@ -72,6 +73,10 @@ struct RecordCommand: ParsableCommand {
                 status = ToolExit.report(RecordError.files(error), tool: "bnc-stream")
             }
             let stats = recorder.statistics
+            // Said even with --quiet: it explains why fewer lines were stored than were read.
+            if stats.duplicatesSkipped > 0 {
+                diagnostics.report("record", "\(stats.duplicatesSkipped) trade(s) already in the daily files were not written again")
+            }
             if !quiet {
                 var summary = "\(stats.linesWritten) lines recorded in \(stats.filesOpened) file(s)"
                 if stats.linesSkipped > 0 { summary += ", \(stats.linesSkipped) skipped (not trade lines)" }

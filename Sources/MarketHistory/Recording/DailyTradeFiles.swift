@@ -21,7 +21,20 @@ import BNCWire
 ///   is fsynced and renamed over `SYMBOL-DAY.ndjson.zst` (`.gz`) before the plain file is removed.
 ///   A line for an already compressed day (very late) goes to a fresh plain file that is later
 ///   compressed as one more frame appended to the existing archive (zstd and gzip both decode a
-///   concatenation of frames as the concatenation of their contents).
+///   concatenation of frames as the concatenation of their contents);
+/// - a trade is stored once per file: when a daily file that already exists is opened (a rerun
+///   over the same trades, a restarted recorder), its trade ids (`t`, or `a` for aggTrade, kept
+///   apart) are read once, and a line whose id the file already holds — or that this run already
+///   wrote — is not written again but counted in `statistics.duplicatesSkipped`. New ids, late
+///   lower ones included, are written. Ids are kept as runs of consecutive ids (`TradeIDRuns`),
+///   a few per day. A line without a readable id (no `e`, say) cannot be matched and is written;
+/// - an existing file whose last line has no `\n` (torn by a crash of an earlier writer) has that
+///   partial line cut off before anything is appended, with a note on stderr: the torn bytes are
+///   no trade, the file stays whole, and the trade is written again when it arrives;
+/// - a day already compressed by an earlier run (`.ndjson.zst`/`.gz`) has its ids read back through
+///   `zstd -qdc`/`gzip -dc` on a pipe; when that fails a note on stderr says the day's trades are
+///   not all checked (`statistics.archivedDaysUnchecked`). New lines go to the plain file as for
+///   any late line. Days compressed by this run are remembered, not decompressed.
 ///
 /// Lines without a usable symbol and trade time are not placed; `append` says why so the caller
 /// can count and report them. Not thread-safe: one owner calls it.
@@ -53,6 +66,8 @@ package final class DailyTradeFiles {
     /// What became of one input line.
     package enum Outcome: Equatable, Sendable {
         case written
+        /// A trade whose id its daily file already holds (from an earlier run or this one): not written.
+        case duplicate
         /// Not a placeable trade line; the reason is for diagnostics.
         case skipped(reason: String)
     }
@@ -67,6 +82,12 @@ package final class DailyTradeFiles {
         package var daysClosed = 0
         package var filesCompressed = 0
         package var compressionFailures = 0
+        /// Trades not written because their file already held their id.
+        package var duplicatesSkipped = 0
+        /// Torn last lines of existing files that were cut off before appending.
+        package var tornTailsCut = 0
+        /// Days compressed by an earlier run whose archive could not be read back in full.
+        package var archivedDaysUnchecked = 0
     }
 
     package let directory: String
@@ -82,6 +103,18 @@ package final class DailyTradeFiles {
         var fd: Int32
         var path: String
         var deadline: Int64
+        var known: KnownIDs
+    }
+
+    /// The ids a daily file holds, trades and aggTrades apart (their numbering is separate).
+    private struct KnownIDs {
+        var trades = TradeIDRuns()
+        var aggTrades = TradeIDRuns()
+
+        /// Adds the id; false when it was held already.
+        mutating func insert(_ id: TradeID) -> Bool {
+            id.aggregate ? aggTrades.insert(id.value) : trades.insert(id.value)
+        }
     }
 
     private struct PendingCompression {
@@ -96,6 +129,8 @@ package final class DailyTradeFiles {
     private var lastHit = 0
     private var earliestDeadline = Int64.max
     private var closedPaths: Set<String> = []
+    /// The ids of the days closed in this run, for a late line that reopens one.
+    private var closedIDs: [String: KnownIDs] = [:]
     private var pending: [PendingCompression] = []
     private var lineBuffer: [UInt8] = []
     private let diagnostics: Diagnostics
@@ -181,6 +216,10 @@ package final class DailyTradeFiles {
         let symbol = UnsafeRawBufferPointer(rebasing: line[parsed.symbol])
         let day = Self.floorDiv(parsed.milliseconds, Self.dayMilliseconds)
         let index = try entryIndex(symbol: symbol, day: day, milliseconds: parsed.milliseconds)
+        if let id = parsed.id, !openDays[index].known.insert(id) {
+            statistics.duplicatesSkipped += 1
+            return .duplicate
+        }
         try writeWhole(payload, to: openDays[index])
         statistics.linesWritten += 1
         if parsed.milliseconds >= earliestDeadline {
@@ -214,22 +253,137 @@ package final class DailyTradeFiles {
         for k in name.indices where name[k] >= UInt8(ascii: "a") && name[k] <= UInt8(ascii: "z") { name[k] -= 32 }
         let symbolText = String(decoding: name, as: UTF8.self)
         let path = directory + "/" + Self.fileName(symbol: symbolText, epochMilliseconds: milliseconds)
-        if closedPaths.contains(path) {
+        var known = KnownIDs()
+        let closedHere = closedPaths.contains(path)
+        if closedHere {
             statistics.lateLines += 1
+            known = closedIDs.removeValue(forKey: path) ?? KnownIDs()
             // The archive may be in the making from this very file: let it finish first, so the
             // late line lands in a fresh plain file instead of one about to be removed.
             while let k = pending.firstIndex(where: { $0.plainPath == path }) { reap(pid: pending[k].pid) }
         }
         let existed = access(path, F_OK) == 0
-        let fd = path.withCString { openFile($0, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644) }
+        let fd = path.withCString { openFile($0, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644) }
         guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
         if !existed { try Self.syncDirectory(directory) }
         statistics.filesOpened += 1
+        if existed {
+            do throws(DailyTradeFilesError) {
+                try cutTornTail(fd, path: path)
+                // A file this run closed holds nothing `known` lacks; any other is read once.
+                if !closedHere { try readIDs(of: path, into: &known) }
+            } catch {
+                close(fd)
+                throw error
+            }
+        }
+        if !closedHere {
+            for method in Compression.allCases where access(path + method.fileExtension, F_OK) == 0 {
+                let archive = path + method.fileExtension
+                if let failure = readIDs(ofArchive: archive, method: method, into: &known) {
+                    statistics.archivedDaysUnchecked += 1
+                    diagnostics.report("record", "\(archive): this day was archived by an earlier run and cannot be read back (\(failure)); its trades are not all checked for duplicates, new lines go to \(path)")
+                }
+            }
+        }
         let deadline = (day + 1) * Self.dayMilliseconds + closeAfterMilliseconds
-        openDays.append(OpenDay(symbol: name, day: day, fd: fd, path: path, deadline: deadline))
+        openDays.append(OpenDay(symbol: name, day: day, fd: fd, path: path, deadline: deadline, known: known))
         earliestDeadline = min(earliestDeadline, deadline)
         lastHit = openDays.count - 1
         return lastHit
+    }
+
+    /// Cuts off a last line without `\n` (left by a writer that died mid-line), so the next line
+    /// is not glued to it and the file holds whole lines only.
+    private func cutTornTail(_ fd: Int32, path: String) throws(DailyTradeFilesError) {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .cannotOpen(path: path, errno: errno) }
+        let size = Int64(info.st_size)
+        guard size > 0 else { return }
+        let blockSize: Int64 = 1 << 16
+        var buffer = [UInt8](repeating: 0, count: Int(blockSize))
+        var end = size
+        var keep: Int64 = 0
+        search: while end > 0 {
+            let start = max(0, end - blockSize)
+            let want = Int(end - start)
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, want, off_t(start)) }
+            guard n == want else { throw .cannotOpen(path: path, errno: n < 0 ? errno : EIO) }
+            if end == size && buffer[want - 1] == 0x0A { return }
+            for k in stride(from: want - 1, through: 0, by: -1) where buffer[k] == 0x0A {
+                keep = start + Int64(k) + 1
+                break search
+            }
+            end = start
+        }
+        guard ftruncate(fd, off_t(keep)) == 0 else { throw .writeFailed(path: path, errno: errno) }
+        try Self.sync(fd, path: path)
+        statistics.tornTailsCut += 1
+        diagnostics.report("record", "\(path): cut off a torn last line (\(size - keep) bytes without a newline) left by an earlier writer")
+    }
+
+    /// Reads the trade ids an existing daily file holds.
+    private func readIDs(of path: String, into known: inout KnownIDs) throws(DailyTradeFilesError) {
+        let fd = path.withCString { openFile($0, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
+        defer { close(fd) }
+        var reader = LineReader(fileDescriptor: fd, maxLineLength: WireLimits.maxLineLength)
+        do throws(LineInputError<Never>) {
+            try reader.forEachLine { line, _ in
+                if case .text(let bytes) = line, let id = TradeID(line: bytes) { _ = known.insert(id) }
+                return true
+            }
+        } catch {
+            if case .read(.readFailed(let code)) = error { throw .cannotOpen(path: path, errno: code) }
+            throw .cannotOpen(path: path, errno: EIO)
+        }
+    }
+
+    /// Reads the trade ids of a day archived by an earlier run, through `zstd -dc`/`gzip -dc` on a
+    /// pipe (fixed argument vector, no shell). Returns why not when that fails; the ids read up to
+    /// the failure are kept (they are in the archive).
+    private func readIDs(ofArchive archive: String, method: Compression, into known: inout KnownIDs) -> String? {
+        guard method.isAvailable else { return "\(method.program) is not on PATH" }
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { return "pipe: \(DailyTradeFilesError.text(errno))" }
+        _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
+        let words: [String] = [method.program, method == .zstd ? "-qdc" : "-dc", "--", archive]
+        let argv = words.map { strdup($0) }
+        defer { for p in argv { free(p) } }
+        var cArgv = argv + [nil]
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, method.program, &actions, nil, &cArgv, environ)
+        close(ends[1])
+        guard rc == 0 else {
+            close(ends[0])
+            return "cannot run \(method.program): \(DailyTradeFilesError.text(rc))"
+        }
+        var readFailure: String?
+        do {
+            var reader = LineReader(fileDescriptor: ends[0], chunkSize: 1 << 15, maxLineLength: WireLimits.maxLineLength)
+            do throws(LineInputError<Never>) {
+                let finished = try reader.forEachLine { line, _ in
+                    if case .text(let bytes) = line, let id = TradeID(line: bytes) { _ = known.insert(id) }
+                    return true
+                }
+                if !finished { readFailure = "interrupted" }
+            } catch {
+                readFailure = "read failed"
+            }
+        }
+        close(ends[0])
+        var status: Int32 = 0
+        var r: pid_t
+        repeat { r = waitpid(pid, &status, 0) } while r < 0 && errno == EINTR
+        if let readFailure { return readFailure }
+        let succeeded = r == pid && (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0
+        return succeeded ? nil : "\(method.program) failed (wait status \(status))"
     }
 
     /// One `write` of the line and its newline; a partial write is truncated away again.
@@ -274,6 +428,7 @@ package final class DailyTradeFiles {
         if dayIsOver {
             statistics.daysClosed += 1
             closedPaths.insert(entry.path)
+            closedIDs[entry.path] = entry.known
             startCompression(of: entry.path)
         }
         if case .failure(let failure) = synced { return failure }
@@ -445,6 +600,8 @@ private struct ParsedLine {
     var payload: Range<Int>
     var symbol: Range<Int>
     var milliseconds: Int64
+    /// The trade id, if the line has a readable one.
+    var id: TradeID?
 
     /// Why a line cannot be placed in a daily file; `append` turns it into `.skipped(reason:)`.
     enum LineError: ToolError {
@@ -467,6 +624,7 @@ private struct ParsedLine {
         let peek: TradeLinePeek
         do { peek = try TradeLinePeek(line) } catch { throw .json(error) }
         payload = peek.payload
+        id = TradeID(peek: peek, line: line)
         do throws(TradeLineError) {
             symbol = try peek.symbol(in: line)
             // The trade time, or the event time for a line without one.
@@ -487,6 +645,23 @@ private struct ParsedLine {
             let ok = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
             guard ok else { throw .unsafeSymbol }
         }
+    }
+}
+
+/// A trade's id with its numbering: `t` of a trade, `a` of an aggTrade.
+private struct TradeID {
+    var aggregate: Bool
+    var value: Int64
+
+    init?(peek: TradeLinePeek, line: UnsafeRawBufferPointer) {
+        guard let kind = try? peek.kind(in: line), let value = try? peek.id(in: line) else { return nil }
+        aggregate = kind == .aggTrade
+        self.value = value
+    }
+
+    init?(line: UnsafeRawBufferPointer) {
+        guard let peek = try? TradeLinePeek(line) else { return nil }
+        self.init(peek: peek, line: line)
     }
 }
 
