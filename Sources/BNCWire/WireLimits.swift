@@ -16,6 +16,21 @@ package enum WireLimits {
     /// enters), refused by the trade-line reader as a bad line.
     @inlinable package static var maxTradesPerAggTrade: Int64 { 1_000_000 }
 
+    /// The one aggTrade id rule every reader and converter applies (the trade-line reader, the
+    /// live feed's message check, REST backfill, public-data CSV): `0 ≤ f ≤ l` and
+    /// `l − f + 1 ≤ maxTradesPerAggTrade`, so a written line is always one bnc-window accepts.
+    @inlinable package static func isPlausibleAggTradeRange(first: Int64, last: Int64) -> Bool {
+        first >= 0 && last >= first && last - first < maxTradesPerAggTrade
+    }
+
+    /// Why `first…last` breaks `isPlausibleAggTradeRange`, for diagnostics; nil when it does not.
+    package static func aggTradeRangeProblem(first: Int64, last: Int64) -> String? {
+        if first < 0 { return "f is negative" }
+        if last < first { return "l is below f" }
+        if last - first >= maxTradesPerAggTrade { return "l − f + 1 is more than \(maxTradesPerAggTrade) trades" }
+        return nil
+    }
+
     /// Longest line a reader accepts (1 MiB, without its `\n`); a longer one is skipped unbuffered.
     @inlinable package static var maxLineLength: Int { 1 << 20 }
 

@@ -76,4 +76,11 @@ struct PlatformHelperTests {
         #expect("".trimming() == "")
         #expect("   ".trimming() == "")
     }
+
+    /// `"\r\n"` is one Character in Swift: a Character-based set missed a lone `"\n"` or `"\r"`.
+    @Test func trimmingRemovesALoneNewlineOrCarriageReturn() {
+        #expect("4242\n".trimming() == "4242")
+        #expect("\n4242\r".trimming() == "4242")
+        #expect("a\r\n\n".trimming() == "a")
+    }
 }

@@ -140,8 +140,11 @@ extension PublicDataConverterTests {
     /// Issue 11: `0,…,9223372036854775807` passed here and trapped bnc-window (`l − f + 1`).
     @Test func aggTradesRowWithOverflowingTradeCountIsMalformed() {
         let out = convert(["26129,0.01633102,4.70443515,0,9223372036854775807,1498793709153,True,True",
-                           "26130,0.01633102,4.70443515,1,9223372036854775807,1498793709153,True,True"], kind: .aggTrades)
-        #expect(out.first == "malformed: \(PublicDataRowError.tradeCountOverflow)")
+                           "26131,0.01633102,4.70443515,1,1000001,1498793709153,True,True",
+                           "26130,0.01633102,4.70443515,1,1000000,1498793709153,True,True"], kind: .aggTrades)
+        // The reader's limit (WireLimits.maxTradesPerAggTrade): 1,000,000 trades pass, one more does not.
+        #expect(out.count == 3)
+        #expect(out.dropLast().allSatisfy { $0 == "malformed: \(PublicDataRowError.tradeCountOverflow)" })
         #expect(out.last?.hasPrefix(#"{"e":"aggTrade","#) == true)
     }
 }

@@ -29,8 +29,10 @@ struct HostileIDTests {
             Issue.record("an aggTrade without f and l classified as a trade")
             return
         }
-        // The largest countable range, and the envelope, are still trades.
-        #expect(Self.inspect(Self.aggTrade(f: "1", l: "9223372036854775807")).kind == .trade)
+        // The reader's limit (WireLimits.maxTradesPerAggTrade): the widest range it accepts is a
+        // trade, one more is not; the envelope is still a trade.
+        #expect(Self.inspect(Self.aggTrade(f: "1", l: "1000000")).kind == .trade)
+        #expect(Self.inspect(Self.aggTrade(f: "1", l: "1000001")).kind != .trade)
         #expect(Self.inspect(#"{"stream":"ethusdt@aggTrade","data":"# + Self.aggTrade(f: "100", l: "105") + "}").kind == .trade)
     }
 

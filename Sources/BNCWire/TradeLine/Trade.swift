@@ -53,6 +53,6 @@ package struct Trade: Hashable, Sendable {
     /// Whether the ids are what a reader would accept: `0 ≤ f ≤ l` and at most
     /// `WireLimits.maxTradesPerAggTrade` trades.
     @inlinable package var hasPlausibleIDs: Bool {
-        firstTradeID >= 0 && lastTradeID >= firstTradeID && lastTradeID - firstTradeID < WireLimits.maxTradesPerAggTrade
+        WireLimits.isPlausibleAggTradeRange(first: firstTradeID, last: lastTradeID)
     }
 }

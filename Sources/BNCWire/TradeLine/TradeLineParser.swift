@@ -178,8 +178,8 @@ struct Fields {
             firstID = try Fields.integer(f, "f", line)
             lastID = try Fields.integer(l, "l", line)
             if lastID < firstID { throw .invalidValue(field: "l", reason: "is below f") }
-            // Both are non-negative, so the difference cannot overflow (l − f + 1 could).
-            if lastID - firstID >= WireLimits.maxTradesPerAggTrade {
+            // Both are non-negative (Fields.integer), so this is WireLimits.isPlausibleAggTradeRange.
+            if !WireLimits.isPlausibleAggTradeRange(first: firstID, last: lastID) {
                 throw .invalidValue(field: "l", reason: "makes the aggTrade cover more than \(WireLimits.maxTradesPerAggTrade) trades (l − f + 1)")
             }
         }

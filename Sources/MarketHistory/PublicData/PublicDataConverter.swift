@@ -142,8 +142,8 @@ package struct PublicDataConverter: ~Copyable {
             guard let last = DecimalParser.int64(line, fields[4]), last >= first else {
                 return .malformed(.invalidInteger(column: "lastId"))
             }
-            // Readers count an aggTrade as lastId − firstId + 1 trades: that must be an Int64.
-            guard last - first < Int64.max else { return .malformed(.tradeCountOverflow) }
+            // The reader's rule, so every line written is one bnc-window accepts.
+            guard WireLimits.isPlausibleAggTradeRange(first: first, last: last) else { return .malformed(.tradeCountOverflow) }
             builder.buildAggTrade(eventTime: time, symbol: symbolBytes, aggregateID: id, price: price, quantity: quantity,
                                   firstTradeID: first, lastTradeID: last, tradeTime: time,
                                   buyerIsMaker: maker, bestMatch: bestMatch)

@@ -1,4 +1,5 @@
 import BNCCore
+import BNCWire
 
 /// Why a public-data row was skipped; the description is what diagnostics print.
 package enum PublicDataRowError: ToolError, Sendable, Equatable {
@@ -22,7 +23,7 @@ package enum PublicDataRowError: ToolError, Sendable, Equatable {
         case .nonPositivePrice: return "price is not positive"
         case .invalidBoolean(let column): return "\(column) is not true or false"
         case .oversized(let length): return "line of \(length) bytes is too long"
-        case .tradeCountOverflow: return "lastId − firstId + 1 overflows (no aggregate holds that many trades)"
+        case .tradeCountOverflow: return "lastId − firstId + 1 is more than \(WireLimits.maxTradesPerAggTrade) trades (no aggregate holds that many)"
         }
     }
 

@@ -104,9 +104,7 @@ package enum BackfillConverter {
             let id = try nonNegative("a")
             let time = try nonNegative("T")
             let first = try nonNegative("f"), last = try nonNegative("l")
-            guard last >= first else { throw .badElement("l is below f") }
-            // Readers count an aggTrade as l − f + 1 trades: that must be an Int64.
-            guard last - first < Int64.max else { throw .badElement("l − f + 1 overflows") }
+            if let problem = WireLimits.aggTradeRangeProblem(first: first, last: last) { throw .badElement(problem) }
             writer.buildAggTrade(
                 eventTime: time, symbol: symbol, aggregateID: id, price: try decimal("p"),
                 quantity: try decimal("q"), firstTradeID: first, lastTradeID: last,

@@ -76,8 +76,6 @@ package struct TradeMessage: Sendable, Equatable {
         if let bad { return bad }
         guard let first else { return "missing f" }
         guard let last else { return "missing l" }
-        guard last >= first else { return "l is below f" }
-        guard last - first < Int64.max else { return "l − f + 1 overflows" }
-        return nil
+        return WireLimits.aggTradeRangeProblem(first: first, last: last)
     }
 }
