@@ -83,7 +83,8 @@ struct PipelineEndToEndTests {
             environment: environment)
         #expect(r.status == 0, "\(r.stderrText)")
         let trades = dir.appendingPathComponent("trades")
-        let names = try FileManager.default.contentsOfDirectory(atPath: trades.path).sorted()
+        // `.lock` is the recorder's lock file (one recorder per folder), not a recording.
+        let names = try FileManager.default.contentsOfDirectory(atPath: trades.path).filter { !$0.hasPrefix(".") }.sorted()
         #expect(names == ["BTCUSDT-2024-08-08.ndjson", "BTCUSDT-2024-08-09.ndjson"])
         guard names.count == 2 else { return }
 
@@ -368,7 +369,7 @@ struct PipelineEndToEndTests {
         }
         #expect(files.allSatisfy { $0.range(of: #"^window_results_\d{4}-\d{2}-\d{2}\.csv$"#, options: .regularExpression) != nil })
         // --record kept the raw trades: whole lines, trade ids strictly increasing across the restart.
-        let recorded = try FileManager.default.contentsOfDirectory(atPath: data + "/trades").sorted()
+        let recorded = try FileManager.default.contentsOfDirectory(atPath: data + "/trades").filter { !$0.hasPrefix(".") }.sorted()
         #expect(recorded.first == "BTCUSDT-2024-08-08.ndjson")
         var lastID: Int64 = 0, recordedLines = 0
         for name in recorded {
