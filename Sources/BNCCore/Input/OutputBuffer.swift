@@ -1,11 +1,11 @@
 /// Why a write to an output descriptor failed.
-package enum OutputError: ToolError, Equatable, Sendable {
+public enum OutputError: ToolError, Equatable, Sendable {
     /// The reader of the pipe went away (`EPIPE`): DESIGN.md §6 says exit 0, quietly.
     case downstreamClosed
     /// Any other failure (disk full, descriptor closed, …): exit 74.
     case writeFailed(errno: Int32)
 
-    package var description: String {
+    public var description: String {
         switch self {
         case .downstreamClosed: return "downstream closed the pipe"
         case .writeFailed(let code): return "write failed: \(String(cString: strerror(code)))"
@@ -26,44 +26,44 @@ package enum OutputError: ToolError, Equatable, Sendable {
 /// line because of us.
 ///
 /// Not thread-safe: one owner writes.
-package final class OutputBuffer {
-    package let fileDescriptor: Int32
+public final class OutputBuffer {
+    public let fileDescriptor: Int32
     private var storage: [UInt8]
     private let flushThreshold: Int
 
     /// - Parameter flushThreshold: `append` flushes by itself once this many bytes are pending.
-    package init(fileDescriptor: Int32 = 1, flushThreshold: Int = 1 << 16) {
+    public init(fileDescriptor: Int32 = 1, flushThreshold: Int = 1 << 16) {
         self.fileDescriptor = fileDescriptor
         self.flushThreshold = flushThreshold
         storage = []
         storage.reserveCapacity(flushThreshold + 4096)
     }
 
-    package var pendingByteCount: Int { storage.count }
+    public var pendingByteCount: Int { storage.count }
 
-    package func append(_ bytes: UnsafeRawBufferPointer) throws(OutputError) {
+    public func append(_ bytes: UnsafeRawBufferPointer) throws(OutputError) {
         storage.append(contentsOf: bytes)
         if storage.count >= flushThreshold { try flush() }
     }
 
-    package func append(_ bytes: some Sequence<UInt8>) throws(OutputError) {
+    public func append(_ bytes: some Sequence<UInt8>) throws(OutputError) {
         storage.append(contentsOf: bytes)
         if storage.count >= flushThreshold { try flush() }
     }
 
-    package func append(_ text: String) throws(OutputError) {
+    public func append(_ text: String) throws(OutputError) {
         var text = text
         text.withUTF8 { storage.append(contentsOf: $0) }
         if storage.count >= flushThreshold { try flush() }
     }
 
     /// Appends one byte without any check; pair with an explicit `flush()` or a later append.
-    @inlinable package func appendByte(_ byte: UInt8) { appendRaw(byte) }
+    @inlinable public func appendByte(_ byte: UInt8) { appendRaw(byte) }
 
     @usableFromInline func appendRaw(_ byte: UInt8) { storage.append(byte) }
 
     /// Writes everything pending. Retries on `EINTR` and short writes.
-    package func flush() throws(OutputError) {
+    public func flush() throws(OutputError) {
         guard !storage.isEmpty else { return }
         let error: OutputError? = storage.withUnsafeBytes { bytes in
             var offset = 0

@@ -2,7 +2,7 @@
 /// a `String`. Doubles are correctly rounded: the common case (≤ 19 significant digits that fit
 /// in 2^53, power of ten ≤ 22) is exact by Clinger's fast path, everything else goes to `strtod`,
 /// which glibc rounds correctly.
-package enum DecimalParser {
+public enum DecimalParser {
     @usableFromInline static let exactPowersOfTen: [Double] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
@@ -11,12 +11,12 @@ package enum DecimalParser {
     /// Parses `-?digits(.digits)?([eE][+-]?digits)?`; nil for anything else (empty, `nan`, `inf`,
     /// hex, stray characters).
     @inlinable
-    package static func double(_ bytes: UnsafeRawBufferPointer) -> Double? {
+    public static func double(_ bytes: UnsafeRawBufferPointer) -> Double? {
         double(bytes, bytes.indices)
     }
 
     @inlinable
-    package static func double(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Double? {
+    public static func double(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Double? {
         // Binance's shape (`67012.34000000`) with two word loads; everything else is the number
         // at the front of the range, which must then be the whole range.
         guard let base = bytes.baseAddress, !range.isEmpty else { return nil }
@@ -32,7 +32,7 @@ package enum DecimalParser {
     /// with two word loads. Nil for any other shape. `readable` bounds the bytes that may be
     /// loaded (at least eight from the start of `range` are needed).
     @inlinable @inline(__always)
-    package static func eightDecimals(_ p: UnsafePointer<UInt8>, _ range: Range<Int>, readable: Int) -> Double? {
+    public static func eightDecimals(_ p: UnsafePointer<UInt8>, _ range: Range<Int>, readable: Int) -> Double? {
         let length = range.count
         guard length >= 10, length <= 16, range.lowerBound + 8 <= readable,
               p[range.upperBound - 9] == UInt8(ascii: ".") else { return nil }
@@ -140,7 +140,7 @@ package enum DecimalParser {
     /// general path rounds them (Clinger's exact case, then its Float80 step); anything else —
     /// more digits, a Float80 result too close to a midpoint — goes to the general path.
     @inlinable @inline(__always)
-    package static func leadingDouble(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
+    public static func leadingDouble(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
                                      _ bytes: UnsafeRawBufferPointer) -> (value: Double, next: Int)? {
         var i = start
         guard i < end else { return nil }
@@ -252,7 +252,7 @@ package enum DecimalParser {
     }
 
     /// Parses an optionally negative decimal integer that fits in `Int64`; nil otherwise.
-    package static func int64(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int64? {
+    public static func int64(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int64? {
         var i = range.lowerBound
         let end = range.upperBound
         guard i < end else { return nil }
@@ -273,7 +273,7 @@ package enum DecimalParser {
     }
 
     /// Convenience for text that is already a `String` (command-line values, CSV cells).
-    package static func double(_ text: String) -> Double? {
+    public static func double(_ text: String) -> Double? {
         var text = text
         return text.withUTF8 { double(UnsafeRawBufferPointer($0)) }
     }

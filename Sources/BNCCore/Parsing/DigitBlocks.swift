@@ -2,11 +2,11 @@
 /// BNCWire's trade-line scanners, whose integers all go through `scanDigits`): one 64-bit load
 /// replaces eight byte compares and multiplies.
 /// Words are loaded little-endian, so the first character sits in the lowest byte.
-package enum DigitBlocks {
+public enum DigitBlocks {
     /// High bit set in every byte of `w` that is not an ASCII digit. Exact up to and including the
     /// lowest such byte (a carry may disturb the bytes above it), which is all callers use.
     @inlinable @inline(__always)
-    package static func nonDigitMask(_ w: UInt64) -> UInt64 {
+    public static func nonDigitMask(_ w: UInt64) -> UInt64 {
         let nibble: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
         let threes: UInt64 = 0x3030_3030_3030_3030
         let x = ((w & nibble) ^ threes) | (((w &+ 0x0606_0606_0606_0606) & nibble) ^ threes)
@@ -15,11 +15,11 @@ package enum DigitBlocks {
 
     /// Number of leading ASCII digits in `w` (0…8).
     @inlinable @inline(__always)
-    package static func leadingDigitCount(_ w: UInt64) -> Int { nonDigitMask(w).trailingZeroBitCount >> 3 }
+    public static func leadingDigitCount(_ w: UInt64) -> Int { nonDigitMask(w).trailingZeroBitCount >> 3 }
 
     /// The value of the first `count` (1…8) digits of `w`.
     @inlinable @inline(__always)
-    package static func value(_ w: UInt64, digits count: Int) -> UInt64 {
+    public static func value(_ w: UInt64, digits count: Int) -> UInt64 {
         // Shift the digits to the top: the vacated low bytes read as leading zeros.
         var v = (w & 0x0F0F_0F0F_0F0F_0F0F) << UInt64((8 - count) * 8)
         v = (v &* 2561) >> 8
@@ -29,7 +29,7 @@ package enum DigitBlocks {
 
     /// 10^k for k in 0…8.
     @inlinable @inline(__always)
-    package static func powerOfTen(_ k: Int) -> UInt64 {
+    public static func powerOfTen(_ k: Int) -> UInt64 {
         switch k {
         case 0: return 1
         case 1: return 10
@@ -49,7 +49,7 @@ package enum DigitBlocks {
     /// whole words, which no integer a caller accepts has. Shaped so that the common case — a
     /// run ending inside the first or second word — leaves the loop at once.
     @inlinable @inline(__always)
-    package static func scanDigits(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> (Int, UInt64)? {
+    public static func scanDigits(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> (Int, UInt64)? {
         var i = start
         var value: UInt64 = 0
         while i + 8 <= end {
@@ -80,7 +80,7 @@ package enum DigitBlocks {
     /// a stack scratch: the integer writers (trade lines, scored results) share it and allocate
     /// nothing.
     @inlinable @inline(__always)
-    package static func withDigits<R>(of value: UInt64, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    public static func withDigits<R>(of value: UInt64, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes, enough for 20 digits
         return withUnsafeMutableBytes(of: &scratch) { out in
             var v = value

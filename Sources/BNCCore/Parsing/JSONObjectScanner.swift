@@ -1,19 +1,19 @@
 /// What kind of JSON value a member holds.
-package enum JSONValueKind: Sendable, Equatable {
+public enum JSONValueKind: Sendable, Equatable {
     case string, number, `true`, `false`, null, object, array
 }
 
 /// One member of a scanned object. Ranges are byte offsets into the scanned buffer; for a string
 /// the range excludes the quotes and escapes are left as written (`valueHasEscapes` says so).
-package struct JSONMember: Sendable {
-    package var keyRange: Range<Int>
-    package var kind: JSONValueKind
-    package var valueRange: Range<Int>
-    package var valueHasEscapes: Bool
+public struct JSONMember: Sendable {
+    public var keyRange: Range<Int>
+    public var kind: JSONValueKind
+    public var valueRange: Range<Int>
+    public var valueHasEscapes: Bool
 }
 
 /// Why a line is not a JSON object; the description is what diagnostics print.
-package enum JSONScanError: ToolError, Sendable, Equatable {
+public enum JSONScanError: ToolError, Sendable, Equatable {
     case empty
     case notAnObject
     case unexpectedEnd
@@ -24,7 +24,7 @@ package enum JSONScanError: ToolError, Sendable, Equatable {
     case nestingTooDeep
     case trailingBytes(at: Int)
 
-    package var description: String {
+    public var description: String {
         switch self {
         case .empty: return "empty line"
         case .notAnObject: return "not a JSON object"
@@ -45,12 +45,12 @@ package enum JSONScanError: ToolError, Sendable, Equatable {
 /// A validating, allocation-free scanner for one JSON object per buffer (one NDJSON line).
 /// It reports the top-level members in order and validates nested values without building them,
 /// which is what every reader here needs: pick a handful of keys, ignore the rest, reject junk.
-package enum JSONObjectScanner {
-    package static let maxDepth = 64
+public enum JSONObjectScanner {
+    public static let maxDepth = 64
 
     /// Scans `bytes`, which must hold exactly one object (whitespace around it is allowed),
     /// calling `body` for each top-level member.
-    package static func scan(
+    public static func scan(
         _ bytes: UnsafeRawBufferPointer, _ body: (JSONMember) throws(JSONScanError) -> Void
     ) throws(JSONScanError) {
         var cursor = Cursor(bytes: bytes)
@@ -64,7 +64,7 @@ package enum JSONObjectScanner {
 
     /// Scans the object that occupies `range` of `bytes` (e.g. a nested member's `valueRange`),
     /// reporting ranges relative to `bytes`.
-    package static func scan(
+    public static func scan(
         _ bytes: UnsafeRawBufferPointer, range: Range<Int>,
         _ body: (JSONMember) throws(JSONScanError) -> Void
     ) throws(JSONScanError) {
@@ -78,7 +78,7 @@ package enum JSONObjectScanner {
 
     /// True when the bytes at `range` equal the ASCII `literal` (keys are compared this way).
     @inlinable
-    package static func bytes(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, equal literal: StaticString) -> Bool {
+    public static func bytes(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, equal literal: StaticString) -> Bool {
         guard range.count == literal.utf8CodeUnitCount else { return false }
         let lit = literal.utf8Start
         var i = 0

@@ -1,7 +1,7 @@
 /// The columns of a scored result (DESIGN.md §3), in file order: the CSV header's names and the
 /// NDJSON keys. The one place their spelling and order live: bnc-score's writer and bnc-stats'
 /// readers both take them from here.
-package enum ScoredResultColumn: String, CaseIterable, Sendable {
+public enum ScoredResultColumn: String, CaseIterable, Sendable {
     // The original project's eight, in its order.
     case timestamp
     case tradeCount = "trade_count"
@@ -19,17 +19,17 @@ package enum ScoredResultColumn: String, CaseIterable, Sendable {
     case anomalyScore = "anomaly_score"
 
     /// The original project's columns (`timestamp … prediction`), which its CSV has alone.
-    package static let originalColumns = Array(allCases.prefix(8))
+    public static let originalColumns = Array(allCases.prefix(8))
 
     /// The CSV header line of a bnc-score file, `\n` included.
-    package static let csvHeader = allCases.map(\.name).joined(separator: ",") + "\n"
+    public static let csvHeader = allCases.map(\.name).joined(separator: ",") + "\n"
 
     /// The column as written in the header and as an NDJSON key.
-    @inlinable package var name: String { rawValue }
+    @inlinable public var name: String { rawValue }
 
     /// The column whose name is the bytes at `range` of `bytes` (an NDJSON key, unescaped), or
     /// nil. No allocation: lengths first, then bytes.
-    package init?(key bytes: UnsafeRawBufferPointer, _ range: Range<Int>) {
+    public init?(key bytes: UnsafeRawBufferPointer, _ range: Range<Int>) {
         let names = Self.nameBytes
         for index in names.indices where names[index].count == range.count {
             let name = names[index]

@@ -3,10 +3,10 @@
 ///
 /// ASCII letters are upper-cased on the way in (symbols are case-insensitive on the command line
 /// and rows carry Binance's upper-case form, DESIGN.md §6).
-package struct Symbol: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct Symbol: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Longest symbol that fits inline: `WireLimits.maxSymbolLength`, the one symbol limit of
     /// the wire formats.
-    @inlinable package static var maxLength: Int { WireLimits.maxSymbolLength }
+    @inlinable public static var maxLength: Int { WireLimits.maxSymbolLength }
 
     /// Bytes 0…22 hold the symbol, byte 23 its length; unused bytes are zero so that
     /// equality and hashing can work on the words.
@@ -14,7 +14,7 @@ package struct Symbol: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Takes `bytes` (no quotes, no escapes); nil when empty or longer than `maxLength`.
     @inlinable
-    package init?(bytes: UnsafeRawBufferPointer) {
+    public init?(bytes: UnsafeRawBufferPointer) {
         let n = bytes.count
         guard n > 0, n <= Symbol.maxLength, let source = bytes.baseAddress else { return nil }
         words = (0, 0, 0)
@@ -77,20 +77,20 @@ package struct Symbol: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// From text such as `btcusdt`; nil when empty or longer than `maxLength` UTF-8 bytes.
-    package init?(_ text: String) {
+    public init?(_ text: String) {
         var text = text
         guard let symbol = text.withUTF8({ Symbol(bytes: UnsafeRawBufferPointer($0)) }) else { return nil }
         self = symbol
     }
 
     /// Whether every byte is ASCII (the bytes after the symbol and the length byte excluded).
-    @inlinable @inline(__always) package var isASCII: Bool {
+    @inlinable @inline(__always) public var isASCII: Bool {
         (words.0 | words.1 | (words.2 & 0x00FF_FFFF_FFFF_FFFF)) & 0x8080_8080_8080_8080 == 0
     }
 
     /// Whether the bytes are well-formed UTF-8 (a trade line's `s` must be: issue 11, where a
     /// broken one became U+FFFD in the rows). No allocation.
-    package var isValidUTF8: Bool {
+    public var isValidUTF8: Bool {
         if isASCII { return true }
         return withUTF8 { bytes in
             var iterator = bytes.makeIterator()
@@ -106,32 +106,32 @@ package struct Symbol: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// Number of UTF-8 bytes.
-    @inlinable package var count: Int { Int(words.2 >> 56) }
+    @inlinable public var count: Int { Int(words.2 >> 56) }
 
     /// Calls `body` with the symbol's UTF-8 bytes.
     @inlinable
-    package func withUTF8<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    public func withUTF8<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         var copy = words
         let n = count
         return try withUnsafeBytes(of: &copy) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
     }
 
-    package var description: String { withUTF8 { String(decoding: $0, as: UTF8.self) } }
+    public var description: String { withUTF8 { String(decoding: $0, as: UTF8.self) } }
 
     @inlinable
-    package static func == (a: Symbol, b: Symbol) -> Bool {
+    public static func == (a: Symbol, b: Symbol) -> Bool {
         a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2
     }
 
     @inlinable
-    package func hash(into hasher: inout Hasher) {
+    public func hash(into hasher: inout Hasher) {
         hasher.combine(words.0)
         hasher.combine(words.1)
         hasher.combine(words.2)
     }
 
     /// Byte-wise order of the text (so `BTCUSDT` < `ETHUSDT`).
-    package static func < (a: Symbol, b: Symbol) -> Bool {
+    public static func < (a: Symbol, b: Symbol) -> Bool {
         a.withUTF8 { x in b.withUTF8 { y in x.lexicographicallyPrecedes(y) } }
     }
 }

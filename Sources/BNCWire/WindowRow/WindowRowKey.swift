@@ -1,7 +1,7 @@
 /// The keys of a window row (DESIGN.md §2), in the order the writer emits them. The one place
 /// their spelling lives: the writer, the reader, bnc-score's default features and bnc-stats'
 /// readers all take it from here.
-package enum WindowRowKey: String, CaseIterable, Sendable {
+public enum WindowRowKey: String, CaseIterable, Sendable {
     case symbol, start, end
     case tradeCount = "trade_count"
     case volume
@@ -23,8 +23,8 @@ package enum WindowRowKey: String, CaseIterable, Sendable {
 
     /// The original project's five model features, in its order; they are also the five feature
     /// columns of a scored result (DESIGN.md §3: `trade_count,volume,avg_trade_size,return,volatility`).
-    package static let features: [WindowRowKey] = [.tradeCount, .volume, .averageTradeSize, .priceReturn, .priceVolatility]
+    public static let features: [WindowRowKey] = [.tradeCount, .volume, .averageTradeSize, .priceReturn, .priceVolatility]
 
     /// The key as written in a row.
-    @inlinable package var name: String { rawValue }
+    @inlinable public var name: String { rawValue }
 }

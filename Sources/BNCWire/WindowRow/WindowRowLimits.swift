@@ -2,32 +2,32 @@
 /// `WindowRowReader` on every number it reads. A value outside them (`trade_count` −5, a negative
 /// volume, `1e308`, `1e400`) cannot come from real trades; such a row is a bad line, skipped and
 /// counted like malformed JSON, so it never reaches a model or a results file.
-package enum WindowRowLimits {
+public enum WindowRowLimits {
     /// Largest magnitude of any size, price or feature: 10^18. Far above any real window (a day of
     /// the busiest coin trades below 10^15 units of it) and far below where a square overflows, so
     /// the scaler's variance stays finite.
-    @inlinable package static var maxMagnitude: Double { 1e18 }
+    @inlinable public static var maxMagnitude: Double { 1e18 }
 
     /// Largest count (`trade_count`, `missing_trades`, `duplicates`, `late_trades`): 2^53, the
     /// largest whole number a double holds exactly.
-    @inlinable package static var maxCount: Double { 9_007_199_254_740_992 }
+    @inlinable public static var maxCount: Double { 9_007_199_254_740_992 }
 
     /// Window times: `0 ≤ start < end ≤ latestTime` (epoch ms; 10^14 ms is the year 5138, where
     /// trade-line times turn into microseconds, `WireLimits.microsecondThreshold`).
-    @inlinable package static var latestTime: Int64 { WireLimits.microsecondThreshold }
+    @inlinable public static var latestTime: Int64 { WireLimits.microsecondThreshold }
 
     /// What a numeric key may hold.
-    package struct Rule: Sendable, Equatable {
-        package var range: ClosedRange<Double>
+    public struct Rule: Sendable, Equatable {
+        public var range: ClosedRange<Double>
         /// Counts and ids: whole numbers only.
-        package var integral: Bool
+        public var integral: Bool
 
-        package func allows(_ value: Double) -> Bool {
+        public func allows(_ value: Double) -> Bool {
             value.isFinite && range.contains(value) && (!integral || value == value.rounded(.towardZero))
         }
 
         /// `0 to 1e+18`, `a whole number from 0 to 9007199254740992`, for messages.
-        package var description: String {
+        public var description: String {
             let bounds = "from \(Self.text(range.lowerBound)) to \(Self.text(range.upperBound))"
             return integral ? "a whole number \(bounds)" : "a number \(bounds)"
         }
@@ -41,7 +41,7 @@ package enum WindowRowLimits {
 
     /// The rule for a numeric key; a key bnc-window does not write (any other `--features` key)
     /// may hold any number up to `maxMagnitude` either way.
-    package static func rule(for name: String) -> Rule {
+    public static func rule(for name: String) -> Rule {
         let any = Rule(range: -maxMagnitude...maxMagnitude, integral: false)
         guard let key = WindowRowKey(rawValue: name) else { return any }
         switch key {
