@@ -126,8 +126,8 @@ if Context.environment["BNC_FUZZ"] == "1" {
         ("BackfillConverter", ["BNCCore", "BNCWire", "MarketStream"]),
         ("DecimalParser", ["BNCCore"]),
         ("JSONObjectScanner", ["BNCCore"]),
-        ("LineReader", ["BNCCore"]),
-        ("LineSplitter", ["BNCCore"]),
+        ("LineReader", ["BNCCore", "FuzzReference"]),
+        ("LineSplitter", ["BNCCore", "FuzzReference"]),
         ("ModelFile", ["BNCCore", "AnomalyModel"]),
         ("Pipeline", ["BNCCore", "BNCWire", "Windowing"]),
         ("PublicDataConverter", ["BNCCore", "BNCWire", "MarketHistory"]),
@@ -141,6 +141,8 @@ if Context.environment["BNC_FUZZ"] == "1" {
     ]
     package.products = []
     package.targets.removeAll { $0.type != .regular || $0.name == "ToolCommand" }
+    // What two targets check against: the plain reference line split.
+    package.targets.append(.target(name: "FuzzReference", path: "Fuzz/Reference"))
     package.targets += fuzzTargets.map { target in
         .executableTarget(name: "fuzz-\(target.name)", dependencies: target.dependencies, path: "Fuzz/\(target.name)")
     }

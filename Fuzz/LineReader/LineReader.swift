@@ -2,30 +2,7 @@
 // line cap (small, so chunk and cap boundaries are hit constantly); the rest is fed through a
 // real pipe (inputs stay below the pipe's 64 KiB buffer, so one thread can fill it first).
 import BNCCore
-
-private enum Expected: Equatable {
-    case text([UInt8])
-    case oversized(Int)
-}
-
-private func referenceSplit(_ input: ArraySlice<UInt8>, maxLineLength: Int) -> [Expected] {
-    var lines: [Expected] = []
-    var current: [UInt8] = []
-    func emit() {
-        if current.count > maxLineLength {
-            lines.append(.oversized(current.count))
-        } else {
-            if current.last == 0x0D { current.removeLast() }
-            lines.append(.text(current))
-        }
-        current = []
-    }
-    for b in input {
-        if b == 0x0A { emit() } else { current.append(b) }
-    }
-    if !current.isEmpty { emit() }
-    return lines
-}
+import FuzzReference
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzLineReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -50,7 +27,7 @@ public func fuzzLineReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     close(ends[1])
 
-    var got: [Expected] = []
+    var got: [SplitPiece] = []
     var numbers: [Int] = []
     var reader = LineReader(fileDescriptor: fd, chunkSize: chunkSize, maxLineLength: maxLineLength)
     let finished = try! reader.forEachLine { line, number in

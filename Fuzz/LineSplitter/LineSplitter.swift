@@ -2,30 +2,7 @@
 // byte chooses the line cap; the input is then pushed in pieces whose lengths come from the data
 // itself, so every position of a chunk boundary relative to '\n', '\r' and the cap is tried.
 import BNCCore
-
-private enum Piece: Equatable {
-    case text([UInt8])
-    case oversized(Int)
-}
-
-private func referenceSplit(_ input: ArraySlice<UInt8>, maxLineLength: Int) -> [Piece] {
-    var lines: [Piece] = []
-    var current: [UInt8] = []
-    func emit() {
-        if current.count > maxLineLength {
-            lines.append(.oversized(current.count))
-        } else {
-            if current.last == 0x0D { current.removeLast() }
-            lines.append(.text(current))
-        }
-        current = []
-    }
-    for b in input {
-        if b == 0x0A { emit() } else { current.append(b) }
-    }
-    if !current.isEmpty { emit() }
-    return lines
-}
+import FuzzReference
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzLineSplitter(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -34,7 +11,7 @@ public func fuzzLineSplitter(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     let maxLineLength = Int(input[0] % 48) + 1
     let payload = input[1...]
     var splitter = LineSplitter(maxLineLength: maxLineLength)
-    var got: [Piece] = []
+    var got: [SplitPiece] = []
     var numbers: [Int] = []
     func collect(_ line: LineSplitter.Line, _ number: Int) -> Bool {
         switch line {

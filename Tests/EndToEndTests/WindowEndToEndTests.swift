@@ -7,24 +7,10 @@ import TestSupport
 /// IntegrationTests/WindowEndToEndTests.)
 @Suite("bnc-window end to end", .serialized)
 struct WindowEndToEndTests {
-    typealias Row = [String: Any]
+    typealias Row = WindowRows.Row
 
-    static func write(_ lines: [String], in directory: URL, name: String = "trades.ndjson") throws -> String {
-        let url = directory.appendingPathComponent(name)
-        try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
-        return url.path
-    }
 
-    static func rows(_ text: String) throws -> [Row] {
-        try text.split(separator: "\n").map {
-            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? Row)
-        }
-    }
 
-    static func window(_ arguments: [String]) throws -> (rows: [Row], result: ToolRunner.Result) {
-        let result = try ToolRunner.run("bnc-window", arguments)
-        return (try rows(result.stdoutText), result)
-    }
 
     static func sum(_ rows: [Row], _ key: String) -> Int {
         rows.reduce(0) { $0 + (($1[key] as? NSNumber)?.intValue ?? 0) }
@@ -32,7 +18,7 @@ struct WindowEndToEndTests {
 
     @Test func fixtureWindowsAreContiguousAlignedAndCountEveryTrade() throws {
         for (name, count) in [(Fixture.trades2023, 1_000), (Fixture.trades2024, 1_000)] {
-            let (rows, result) = try Self.window([Fixture.path(name)])
+            let (rows, result) = try WindowRows.run([Fixture.path(name)])
             #expect(result.status == 0)
             #expect(Self.sum(rows, "trade_count") == count)
             #expect(Self.sum(rows, "missing_trades") == 0 && Self.sum(rows, "duplicates") == 0)
@@ -54,8 +40,8 @@ struct WindowEndToEndTests {
         for i in [100, 600, 900] { damaged.insert(damaged[i], at: i + 1) }       // 3 duplicates
         damaged.insert("\u{1}\u{2}garbage", at: 50)
         damaged.insert(String(clean[10].prefix(40)), at: 70)
-        let path = try Self.write(damaged, in: directory)
-        let (rows, result) = try Self.window(["--max-errors", "1", path])
+        let path = try WindowRows.write(damaged, in: directory)
+        let (rows, result) = try WindowRows.run(["--max-errors", "1", path])
         #expect(result.status == 0)
         #expect(Self.sum(rows, "trade_count") == 1_000 - 25)
         #expect(Self.sum(rows, "missing_trades") == 25)
@@ -71,7 +57,7 @@ struct WindowEndToEndTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         var lines = try Fixture.lines(Fixture.trades2023)
         lines.insert(#"{"e":"trade","s":"BTCUSDT"}"#, at: 500)
-        let path = try Self.write(lines, in: directory)
+        let path = try WindowRows.write(lines, in: directory)
         let result = try ToolRunner.run("bnc-window", ["--strict", path])
         #expect(result.status == 65)
         #expect(result.stderrText.contains("bnc-window: \(path):501: missing field"))
@@ -84,7 +70,7 @@ struct WindowEndToEndTests {
         let example = try ToolRunner.shell(
             "cat '\(Fixture.path(Fixture.trades2023))' | grep '@trade' | bnc-window --quiet")
         #expect(example.status == 0)
-        #expect(Self.sum(try Self.rows(example.stdoutText), "trade_count") == 1_000)
+        #expect(Self.sum(try WindowRows.parse(example.stdoutText), "trade_count") == 1_000)
         #expect(example.stderrText.isEmpty)
         // A reader that goes away after one row: exit 0 (SIGPIPE/EPIPE is not an error).
         let head = try ToolRunner.shell(
@@ -112,7 +98,7 @@ struct WindowEndToEndTests {
         let out = directory.appendingPathComponent("rows").path
         let result = try ToolRunner.shell(script, environment: ["OUT": out])
         #expect(result.stdoutText.contains("status=0"))
-        let rows = try Self.rows(try String(contentsOfFile: out, encoding: .utf8))
+        let rows = try WindowRows.parse(try String(contentsOfFile: out, encoding: .utf8))
         #expect(rows.last?["complete"] as? Bool == false)
         #expect(Self.sum(rows, "trade_count") == 1_000)
         let stderr = try String(contentsOfFile: out + ".err", encoding: .utf8)
@@ -122,9 +108,9 @@ struct WindowEndToEndTests {
     @Test func unreadableInputsAndBadOptions() throws {
         let directory = try ToolRunner.temporaryDirectory("bnc-window")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let path = try Self.write(try Fixture.lines(Fixture.trades2023), in: directory)
+        let path = try WindowRows.write(try Fixture.lines(Fixture.trades2023), in: directory)
         // A missing file is reported and the others are still windowed; the exit status says 74.
-        let (rows, result) = try Self.window(["/nonexistent/trades.ndjson", path])
+        let (rows, result) = try WindowRows.run(["/nonexistent/trades.ndjson", path])
         #expect(result.status == 74)
         #expect(result.stderrText.contains("bnc-window: /nonexistent/trades.ndjson: cannot open: No such file or directory"))
         #expect(Self.sum(rows, "trade_count") == 1_000)

@@ -158,15 +158,7 @@ struct StatsEndToEndTests {
         try runPython("-c", ["import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); "
             + "n = len(r.findall('.//{http://www.w3.org/2000/svg}svg')); assert n >= 4, n", html.path])
         // Chromium: the page loads, the DOM holds the charts, and a screenshot is drawn.
-        let png = dir.appendingPathComponent("out.png")
-        let shot = try ToolRunner.shell("chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --screenshot='\(png.path)' --window-size=1200,2400 'file://\(html.path)'")
-        #expect(shot.status == 0, "\(shot.stderrText)")
-        let image = try Data(contentsOf: png)
-        #expect(image.count > 10_000)
-        #expect(image.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
-        let dom = try ToolRunner.shell("chromium --headless --no-sandbox --disable-gpu --dump-dom 'file://\(html.path)'")
-        #expect(dom.status == 0)
-        let text = dom.stdoutText
+        let text = try ChromiumRender.render(html, in: dir, height: 2400)
         #expect(text.components(separatedBy: "<svg").count - 1 >= 4)
         for title in ["Score over time", "Score histogram", "Anomaly rate by hour", "Pre-move ratios across horizons"] {
             #expect(text.contains("<title>\(title)</title>"), "chart \(title) missing")

@@ -7,18 +7,6 @@ import TestSupport
 /// "overall" key must sit above the plot, not on a bar.
 @Suite("bnc-stats report in Chromium", .integration, .serialized)
 struct StatsReportRenderingTests {
-    /// Renders `html`, checks the screenshot is a real PNG, returns the DOM Chromium built.
-    func render(_ html: URL, in dir: URL) throws -> String {
-        let png = dir.appendingPathComponent(html.deletingPathExtension().lastPathComponent + ".png")
-        let shot = try ToolRunner.shell("chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --screenshot='\(png.path)' --window-size=1200,2000 'file://\(html.path)'")
-        #expect(shot.status == 0, "\(shot.stderrText)")
-        let image = try Data(contentsOf: png)
-        #expect(image.count > 10_000)
-        #expect(image.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
-        let dom = try ToolRunner.shell("chromium --headless --no-sandbox --disable-gpu --dump-dom 'file://\(html.path)'")
-        #expect(dom.status == 0)
-        return dom.stdoutText
-    }
 
     /// The hourly chart's SVG in a page or DOM.
     func hourlySVG(_ page: String) throws -> Substring {
@@ -36,7 +24,7 @@ struct StatsReportRenderingTests {
         let html = dir.appendingPathComponent("unscored.html")
         let r = try ToolRunner.run("bnc-stats", ["report", "--html", html.path, input.path])
         #expect(r.status == 0, "\(r.stderrText)")
-        let dom = try render(html, in: dir)
+        let dom = try ChromiumRender.render(html, in: dir, height: 2000)
         #expect(!dom.contains("e-07%") && !dom.contains("e-08%"))
         #expect(try hourlySVG(dom).contains("no scored windows"))
         #expect(dom.components(separatedBy: "no scored windows").count - 1 == 4)
@@ -50,7 +38,7 @@ struct StatsReportRenderingTests {
         let html = dir.appendingPathComponent("normal.html")
         let r = try ToolRunner.run("bnc-stats", ["report", "--html", html.path, input])
         #expect(r.status == 0, "\(r.stderrText)")
-        let dom = try render(html, in: dir)
+        let dom = try ChromiumRender.render(html, in: dir, height: 2000)
         let svg = try hourlySVG(dom)
         let overall = try #require(svg.firstMatch(of: /<text x="[0-9.]+" y="([0-9.]+)">overall 16.13 %<\/text>/))
         #expect(Double(overall.1)! < 30)   // the plot starts at y = 30

@@ -6,7 +6,7 @@ import TestSupport
 /// independent Python reference (scripts/reference/window_reference.py, standard library only).
 @Suite("bnc-window matches the Python reference on the real captures", .integration, .serialized)
 struct WindowEndToEndTests {
-    typealias Row = [String: Any]
+    typealias Row = WindowRows.Row
 
     static let captures2024 = ["hftbacktest_spot_btcusdt_20240808.gz", "hftbacktest_spot_btcusdt_20240809.gz"]
     static let capture2023 = ["hftbacktest_spot_btcusdt_20230405.gz"]
@@ -19,25 +19,11 @@ struct WindowEndToEndTests {
         return result.stdoutText.split(separator: "\n").map(String.init)
     }
 
-    static func write(_ lines: [String], in directory: URL, name: String = "trades.ndjson") throws -> String {
-        let url = directory.appendingPathComponent(name)
-        try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
-        return url.path
-    }
 
-    static func rows(_ text: String) throws -> [Row] {
-        try text.split(separator: "\n").map {
-            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? Row)
-        }
-    }
 
-    static func window(_ arguments: [String]) throws -> (rows: [Row], result: ToolRunner.Result) {
-        let result = try ToolRunner.run("bnc-window", arguments)
-        return (try rows(result.stdoutText), result)
-    }
 
     static func reference(_ arguments: [String]) throws -> [Row] {
-        try rows(try ReferencePython.text("scripts/reference/window_reference.py", arguments))
+        try WindowRows.parse(try ReferencePython.text("scripts/reference/window_reference.py", arguments))
     }
 
     static let keys = ["symbol", "start", "end", "trade_count", "volume", "avg_trade_size", "price_return",
@@ -77,8 +63,8 @@ struct WindowEndToEndTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let lines = try Self.tradeLines(Self.captures2024)
         #expect(lines.count == 19_904)
-        let path = try Self.write(lines, in: directory)
-        let (rows, result) = try Self.window([path])
+        let path = try WindowRows.write(lines, in: directory)
+        let (rows, result) = try WindowRows.run([path])
         #expect(result.status == 0)
         #expect(Self.sum(rows, "trade_count") == 19_904)
         #expect(Self.sum(rows, "missing_trades") == 0)
@@ -95,10 +81,10 @@ struct WindowEndToEndTests {
 
         // Other window sizes and the event time field agree with the reference too.
         for (window, ms) in [("500ms", "500"), ("5s", "5000"), ("1m", "60000")] {
-            let (r, _) = try Self.window(["--window", window, "--quiet", path])
+            let (r, _) = try WindowRows.run(["--window", window, "--quiet", path])
             Self.expectSame(r, try Self.reference(["--window-ms", ms, path]))
         }
-        let (byEvent, _) = try Self.window(["--time-field", "event", "--lateness", "0", path])
+        let (byEvent, _) = try WindowRows.run(["--time-field", "event", "--lateness", "0", path])
         Self.expectSame(byEvent, try Self.reference(["--time-field", "event", "--lateness-ms", "0", path]))
     }
 
@@ -107,8 +93,8 @@ struct WindowEndToEndTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let lines = try Self.tradeLines(Self.capture2023)
         #expect(lines.count == 3_144)
-        let path = try Self.write(lines, in: directory)
-        let (rows, result) = try Self.window([path])
+        let path = try WindowRows.write(lines, in: directory)
+        let (rows, result) = try WindowRows.run([path])
         #expect(result.status == 0)
         #expect(Self.sum(rows, "trade_count") == 3_144)
         #expect(Self.sum(rows, "missing_trades") == 0)
@@ -119,7 +105,7 @@ struct WindowEndToEndTests {
         let directory = try ToolRunner.temporaryDirectory("bnc-window")
         defer { try? FileManager.default.removeItem(at: directory) }
         let clean = try Self.tradeLines(Self.captures2024)
-        let (cleanRows, _) = try Self.window([try Self.write(clean, in: directory, name: "clean.ndjson")])
+        let (cleanRows, _) = try WindowRows.run([try WindowRows.write(clean, in: directory, name: "clean.ndjson")])
 
         var damaged = clean
         // 1. Delete 250 consecutive trades (ids vanish from the stream).
@@ -133,9 +119,9 @@ struct WindowEndToEndTests {
         damaged.insert("", at: 900)
         // 4. Swap neighbours (reordered within the lateness: same or adjacent milliseconds).
         for i in stride(from: 1_000, to: 4_000, by: 97) { damaged.swapAt(i, i + 1) }
-        let path = try Self.write(damaged, in: directory, name: "damaged.ndjson")
+        let path = try WindowRows.write(damaged, in: directory, name: "damaged.ndjson")
 
-        let (rows, result) = try Self.window(["--max-errors", "2", path])
+        let (rows, result) = try WindowRows.run(["--max-errors", "2", path])
         #expect(result.status == 0)
         #expect(Self.sum(rows, "trade_count") == 19_904 - 250)
         #expect(Self.sum(rows, "missing_trades") == 250)
@@ -157,7 +143,7 @@ struct WindowEndToEndTests {
         // Reordering alone changes nothing: same rows as the clean capture.
         var reordered = clean
         for i in stride(from: 1_000, to: 19_000, by: 53) { reordered.swapAt(i, i + 1) }
-        let (reorderedRows, _) = try Self.window([try Self.write(reordered, in: directory, name: "reordered.ndjson")])
+        let (reorderedRows, _) = try WindowRows.run([try WindowRows.write(reordered, in: directory, name: "reordered.ndjson")])
         Self.expectSame(reorderedRows, cleanRows)
     }
 
@@ -167,8 +153,8 @@ struct WindowEndToEndTests {
         var lines = try Self.tradeLines(Self.captures2024)
         // Move 3 trades ~15000 lines (minutes) later: far beyond a 1 s lateness, their windows have closed.
         for i in [1_000, 2_000, 3_000] { let line = lines.remove(at: i); lines.insert(line, at: i + 15_000) }
-        let path = try Self.write(lines, in: directory)
-        let (rows, result) = try Self.window([path])
+        let path = try WindowRows.write(lines, in: directory)
+        let (rows, result) = try WindowRows.run([path])
         #expect(result.status == 0)
         #expect(Self.sum(rows, "late_trades") == 3)
         #expect(Self.sum(rows, "trade_count") == 19_904 - 3)
