@@ -1,3 +1,4 @@
+import BNCCore
 /// The model's only source of randomness: xoshiro256** (Blackman & Vigna, 2018), seeded by
 /// SplitMix64. Both are specified bit for bit by their authors and use nothing but 64-bit integer
 /// arithmetic, so the same seed gives the same stream on every machine and every Swift version —
@@ -52,25 +53,5 @@ package struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable {
             while product.low < threshold { product = next().multipliedFullWidth(by: bound) }
         }
         return Int(product.high)
-    }
-}
-
-/// SplitMix64 (Steele, Lea & Flood, 2014): seeds xoshiro and mixes seeds for derived streams.
-package struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
-    package var state: UInt64
-
-    package init(state: UInt64) { self.state = state }
-
-    package mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return Self.mix(state)
-    }
-
-    /// The SplitMix64 finaliser: a bijective 64-bit hash.
-    package static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

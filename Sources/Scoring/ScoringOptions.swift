@@ -1,3 +1,4 @@
+import BNCCore
 import AnomalyModel
 import BNCWire
 

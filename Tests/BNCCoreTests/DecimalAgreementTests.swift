@@ -6,12 +6,12 @@ import Testing
 /// grammar allows, so neither is only compared with the other.
 @Suite("DecimalParser agrees with Double(String)")
 struct DecimalAgreementTests {
-    static func digits(_ count: Int, _ g: inout SplitMix) -> String {
+    static func digits(_ count: Int, _ g: inout SplitMix64) -> String {
         String((0..<count).map { _ in Character(String(g.below(10))) })
     }
 
     @Test func randomTextParsesBitForBitAsTheStandardLibrary() {
-        var g = SplitMix(seed: 20_261_202)
+        var g = SplitMix64(seed: 20_261_202)
         for _ in 0..<50_000 {
             var text = g.below(4) == 0 ? "-" : ""
             text += Self.digits(1 + g.below(22), &g)
@@ -38,6 +38,6 @@ struct DecimalAgreementTests {
     }
 }
 
-extension SplitMix {
+extension SplitMix64 {
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

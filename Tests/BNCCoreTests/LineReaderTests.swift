@@ -39,7 +39,7 @@ struct LineReaderTests {
     }
 
     static func corpus(seed: UInt64) -> [UInt8] {
-        var g = SplitMix(seed: seed)
+        var g = SplitMix64(seed: seed)
         var data: [UInt8] = []
         for _ in 0..<300 {
             switch g.next() % 10 {
@@ -73,7 +73,7 @@ struct LineReaderTests {
 
     @Test func mappedFilesLargerThanTheMapWindowMatchTheReadPath() throws {
         // ~20 MiB of lines of every length up to 300 bytes, so lines straddle the 8 MiB windows.
-        var g = SplitMix(seed: 11)
+        var g = SplitMix64(seed: 11)
         var data: [UInt8] = []
         data.reserveCapacity(21 << 20)
         while data.count < 20 << 20 {
@@ -132,14 +132,3 @@ struct LineReaderTests {
     }
 }
 
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

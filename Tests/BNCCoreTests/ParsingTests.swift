@@ -62,7 +62,7 @@ struct DecimalParserTests {
     }
 
     @Test func matchesSwiftsCorrectlyRoundedParsingOnRandomDecimals() {
-        var g = SplitMix(seed: 42)
+        var g = SplitMix64(seed: 42)
         for _ in 0..<20_000 {
             let integerDigits = Int(g.next() % 12)
             let fractionDigits = Int(g.next() % 30)
@@ -78,7 +78,7 @@ struct DecimalParserTests {
     }
 
     @Test func eightDecimalsAsBinanceWritesThem() {
-        var g = SplitMix(seed: 8)
+        var g = SplitMix64(seed: 8)
         for integerDigits in 1...12 {
             for _ in 0..<500 {
                 let integer = String((0..<integerDigits).map { _ in Character(String(g.next() % 10)) })
@@ -127,7 +127,7 @@ struct DecimalParserTests {
 @Suite("UTCTime")
 struct UTCTimeTests {
     @Test func roundTrips() {
-        var g = SplitMix(seed: 9)
+        var g = SplitMix64(seed: 9)
         for _ in 0..<5_000 {
             let ms = Int64(g.next() % 8_000_000_000_000)   // 1970 … 2223
             let time = UTCTime(epochMilliseconds: ms)

@@ -1,3 +1,4 @@
+import BNCCore
 import Foundation
 import Testing
 import TestSupport
@@ -61,7 +62,7 @@ struct CompactPathTests {
     }
 
     @Test func integersOfEveryLengthAndPlace() throws {
-        var g = SplitMix(seed: 3)
+        var g = SplitMix64(seed: 3)
         for digits in 1...21 {
             for _ in 0..<20 {
                 var text = String(1 + g.next() % 9) + String((1..<digits).map { _ in Character(String(g.next() % 10)) })

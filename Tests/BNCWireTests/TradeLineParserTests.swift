@@ -111,7 +111,7 @@ struct TradeLineInvalidTests {
     }
 
     @Test func binaryJunk() {
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         for _ in 0..<2000 {
             let n = Int(generator.next() % 200)
             var bytes = (0..<n).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
@@ -259,15 +259,3 @@ struct SymbolTests {
     }
 }
 
-/// Deterministic generator for fuzz-style tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

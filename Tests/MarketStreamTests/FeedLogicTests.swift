@@ -1,3 +1,4 @@
+import BNCCore
 import Foundation
 import Testing
 import TestSupport
@@ -49,7 +50,7 @@ struct FeedLogicTests {
     @Test("Backoff: full jitter under a doubling ceiling capped at the maximum, reset after a long-lived connection")
     func backoff() {
         var policy = ReconnectPolicy(initialMilliseconds: 1000, maxMilliseconds: 60_000, resetAfterMilliseconds: 60_000)
-        var rng = SplitMix(seed: 1)
+        var rng = SplitMix64(seed: 1)
         var ceilings: [Int64] = []
         for _ in 0..<10 {
             let ceiling = policy.currentCeiling

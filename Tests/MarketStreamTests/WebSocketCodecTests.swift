@@ -1,3 +1,4 @@
+import BNCCore
 import Testing
 @testable import MarketStream
 
@@ -133,7 +134,7 @@ struct WebSocketCodecTests {
 
     @Test("Garbage bytes never crash the reader", arguments: 0..<20)
     func garbage(seed: Int) {
-        var rng = SplitMix(seed: UInt64(seed))
+        var rng = SplitMix64(seed: UInt64(seed))
         let bytes = (0..<512).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let reader = WebSocketReader(role: .client, maxMessageSize: 4096)
         reader.append(bytes)
@@ -153,15 +154,3 @@ struct WebSocketCodecTests {
     }
 }
 
-/// A tiny seeded generator so the garbage cases are reproducible.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

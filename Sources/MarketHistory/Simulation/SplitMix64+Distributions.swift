@@ -1,23 +1,10 @@
 import BNCCore
 
-/// Sebastiano Vigna's SplitMix64 (the seeding generator of xoshiro; public domain): a 64-bit
-/// state advanced by the golden-ratio increment and finalised with two multiply–xorshift rounds.
-/// Ours rather than `SystemRandomNumberGenerator` so a seed gives the same stream everywhere, and
-/// the draws below are written out here (not the standard library's `random(in:using:)`, whose
+/// The simulator's draws from BNCCore's `SplitMix64`. Ours rather than
+/// `SystemRandomNumberGenerator` so a seed gives the same stream everywhere, and the draws are
+/// written out here (not the standard library's `random(in:using:)`, whose
 /// algorithm may change between releases) so the simulator's output for a seed never changes.
-package struct SplitMix64: RandomNumberGenerator, Sendable {
-    package private(set) var state: UInt64
-
-    package init(seed: UInt64) { state = seed }
-
-    package mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// Uniform in [0, 1), 53 random bits.
     @inline(__always)
     package mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
