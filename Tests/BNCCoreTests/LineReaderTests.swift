@@ -119,7 +119,7 @@ struct LineReaderTests {
         try Data("1\n2\n3\n".utf8).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         var seen = 0
-        let finished = try InputFile(url.path).withLineReader(chunkSize: 3) { reader throws(LineInputError<Never>) in
+        let finished = try InputFile(url.path).withLineReader(chunkSize: 3, maxLineLength: 1 << 20) { reader throws(LineInputError<Never>) in
             try reader.forEachLine { _, _ in seen += 1; return seen < 2 }
         }
         #expect(!finished && seen == 2)

@@ -90,7 +90,7 @@ struct LineSplitterClaimTests {
     }
 
     @Test func aClaimCanStopThePush() {
-        var splitter = LineSplitter()
+        var splitter = LineSplitter(maxLineLength: 1 << 20)
         var seen: [String] = []
         let bytes = Array("A1\nb2\nA3\nA4\n".utf8)
         let finished = bytes.withUnsafeBytes { all in

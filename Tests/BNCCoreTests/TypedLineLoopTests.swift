@@ -19,7 +19,7 @@ struct TypedLineLoopTests {
     @Test func theCallbacksErrorComesOutOfTheReaderWithItsType() {
         let fd = Self.pipe("a\nb\nc\n")
         defer { close(fd) }
-        var reader = LineReader(fileDescriptor: fd, chunkSize: 4)
+        var reader = LineReader(fileDescriptor: fd, chunkSize: 4, maxLineLength: 1 << 20)
         var seen: [Int] = []
         do throws(LineInputError<Probe>) {
             try reader.forEachLine { _, number throws(Probe) in
@@ -38,7 +38,7 @@ struct TypedLineLoopTests {
     @Test func theClaimingLoopPassesTheErrorToo() {
         let fd = Self.pipe("x\ny\n")
         defer { close(fd) }
-        var reader = LineReader(fileDescriptor: fd, chunkSize: 4)
+        var reader = LineReader(fileDescriptor: fd, chunkSize: 4, maxLineLength: 1 << 20)
         do throws(LineInputError<Probe>) {
             try reader.forEachLine(claiming: { (_, _) throws(Probe) -> LineSplitter.Claim in throw .stoppedAt(0) }) { (_, _) throws(Probe) -> Bool in true }
             Issue.record("the loop should have thrown")
@@ -50,7 +50,7 @@ struct TypedLineLoopTests {
     @Test func aFailedReadIsTheReadersOwnCase() {
         let fd = open("/", O_RDONLY)   // a directory: `read` fails with EISDIR
         defer { close(fd) }
-        var reader = LineReader(fileDescriptor: fd)
+        var reader = LineReader(fileDescriptor: fd, maxLineLength: 1 << 20)
         do throws(LineInputError<Never>) {
             try reader.forEachLine { _, _ in true }
             Issue.record("reading a directory should fail")
@@ -62,7 +62,7 @@ struct TypedLineLoopTests {
 
     @Test func aMissingFileIsTheOpenCase() {
         do throws(LineInputError<Never>) {
-            _ = try InputFile("/nonexistent/bnc-typed").withLineReader { reader throws(LineInputError<Never>) in
+            _ = try InputFile("/nonexistent/bnc-typed").withLineReader(maxLineLength: 1 << 20) { reader throws(LineInputError<Never>) in
                 try reader.forEachLine { _, _ in true }
             }
             Issue.record("opening should fail")
@@ -73,7 +73,7 @@ struct TypedLineLoopTests {
     }
 
     @Test func theSplitterRethrowsTheCallersTypeUnwrapped() {
-        var splitter = LineSplitter()
+        var splitter = LineSplitter(maxLineLength: 1 << 20)
         let bytes = Array("1\n2\n3".utf8)
         do throws(Probe) {
             _ = try bytes.withUnsafeBytes { chunk in

@@ -30,7 +30,7 @@ package struct InputFile: Sendable, Hashable {
     /// loop's) pass through unchanged.
     @discardableResult
     package func withLineReader<R, E: Error>(
-        chunkSize: Int = 1 << 20, maxLineLength: Int = 1 << 20,
+        chunkSize: Int = 1 << 20, maxLineLength: Int,
         _ body: (inout LineReader) throws(LineInputError<E>) -> R
     ) throws(LineInputError<E>) -> R {
         let fd: Int32

@@ -19,7 +19,7 @@ package struct LineReader: ~Copyable {
     /// Bytes read from the descriptor so far.
     package private(set) var bytesRead = 0
 
-    package init(fileDescriptor: Int32, chunkSize: Int = 1 << 20, maxLineLength: Int = 1 << 20) {
+    package init(fileDescriptor: Int32, chunkSize: Int = 1 << 20, maxLineLength: Int) {
         precondition(chunkSize > 0 && maxLineLength > 0)
         self.fileDescriptor = fileDescriptor
         self.chunkSize = chunkSize

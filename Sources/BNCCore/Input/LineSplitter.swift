@@ -29,7 +29,7 @@ package struct LineSplitter: ~Copyable {
     /// Bytes pushed so far.
     package private(set) var bytesPushed = 0
 
-    package init(maxLineLength: Int = 1 << 20) {
+    package init(maxLineLength: Int) {
         precondition(maxLineLength > 0)
         self.maxLineLength = maxLineLength
         carry = .allocate(byteCount: maxLineLength + 1, alignment: 16)

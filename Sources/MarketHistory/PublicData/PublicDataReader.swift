@@ -1,4 +1,5 @@
 import BNCCore
+import BNCWire
 import Foundation
 import ZIPFoundation
 
@@ -41,7 +42,7 @@ package final class PublicDataReader {
     package let output: OutputBuffer
     package let diagnostics: Diagnostics
     package private(set) var summary = PublicDataSummary()
-    private var splitter = LineSplitter()
+    private var splitter = LineSplitter(maxLineLength: WireLimits.maxLineLength)
 
     package init(options: PublicDataOptions, output: OutputBuffer, diagnostics: Diagnostics = Diagnostics(tool: "bnc-stream")) {
         self.options = options
@@ -87,7 +88,7 @@ package final class PublicDataReader {
         defer { if fd != 0 { close(fd) } }
         var converter = PublicDataConverter(symbol: symbol, kind: kind, timestampUnit: options.timestampUnit)
         var log = MalformedLineLog(location: input.displayName, diagnostics: diagnostics, reportLimit: options.reportLimit)
-        var reader = LineReader(fileDescriptor: fd)
+        var reader = LineReader(fileDescriptor: fd, maxLineLength: WireLimits.maxLineLength)
         let finished: Bool
         do throws(LineInputError<PublicDataError>) {
             finished = try reader.forEachLine { line, number throws(PublicDataError) in
@@ -141,7 +142,7 @@ package final class PublicDataReader {
             let entryKind = kind ?? PublicDataFileName(path: entry.path)?.kind
             var converter = PublicDataConverter(symbol: symbol, kind: entryKind, timestampUnit: options.timestampUnit)
             var log = MalformedLineLog(location: location, diagnostics: diagnostics, reportLimit: options.reportLimit)
-            splitter = LineSplitter()
+            splitter = LineSplitter(maxLineLength: WireLimits.maxLineLength)
             var finished = true
             do {
                 _ = try archive.extract(entry, bufferSize: 1 << 18, skipCRC32: true) { data in
