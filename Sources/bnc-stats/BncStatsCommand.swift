@@ -16,5 +16,5 @@ struct BncStatsCommand: ToolMainCommand {
             """,
         version: ToolVersion.current,
         subcommands: [SummaryCommand.self, HourlyCommand.self, BaselineCommand.self, PreMoveCommand.self,
-                      WindowSizeCommand.self, ReportCommand.self])
+                      WindowSizeCommand.self, ReportCommand.self, WatchCommand.self])
 }
