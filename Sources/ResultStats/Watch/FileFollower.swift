@@ -87,6 +87,27 @@ package final class FileFollower {
         }
         var progress = false
         while true {
+            if try readAvailable(body) { progress = true }
+            // End of the data for now.
+            if case .standardInput = target {
+                if fd == 0 { return progress }   // stdin has nothing more just now
+                finishLast(body); finished = true; return progress
+            }
+            guard follow else {
+                finishLast(body)
+                close(fd); fd = -1
+                finished = true
+                return progress
+            }
+            // A rotated, re-created or truncated file: read on from its start at once.
+            guard try checkRotation(body) else { return progress }
+        }
+    }
+
+    /// Reads until the descriptor has nothing more now; for stdin, `fd` becomes -1 at its end.
+    private func readAvailable(_ body: (Event) -> Void) throws(WatchError) -> Bool {
+        var progress = false
+        while true {
             if case .standardInput = target {
                 var p = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
                 let r = poll(&p, 1, 0)
@@ -99,39 +120,32 @@ package final class FileFollower {
                 if errno == EAGAIN { return progress }
                 throw .readFailed(file: displayName, reason: String(cString: strerror(errno)))
             }
-            if n == 0 { break }
+            if n == 0 {
+                if case .standardInput = target { fd = -1 }
+                return progress
+            }
             progress = true
             offset += Int64(n)
             chunk.withUnsafeBytes { split(UnsafeRawBufferPointer(rebasing: $0[0..<n]), body) }
         }
-        // End of the data for now.
-        if case .standardInput = target { finishLast(body); finished = true; return progress }
-        guard follow else {
-            finishLast(body)
-            close(fd); fd = -1
-            finished = true
-            return progress
-        }
-        try checkRotation(body)
-        return progress
     }
 
     /// At the end of the current data: a newer file, a re-created or a truncated one.
-    private func checkRotation(_ body: (Event) -> Void) throws(WatchError) {
+    /// Returns whether reading starts again (another file, or this one from its start).
+    private func checkRotation(_ body: (Event) -> Void) throws(WatchError) -> Bool {
         let wanted = resolve()
         if let wanted, wanted != currentPath {
             finishLast(body)
             close(fd); fd = -1
-            _ = try openPath(wanted, why: "rotated", body)
-            return
+            return try openPath(wanted, why: "rotated", body)
         }
-        guard let path = currentPath else { return }
+        guard let path = currentPath else { return false }
         var info = stat()
-        guard stat(path, &info) == 0 else { return }   // removed: wait for it
+        guard stat(path, &info) == 0 else { return false }   // removed: wait for it
         if UInt64(info.st_dev) != device || UInt64(info.st_ino) != inode {
             finishLast(body)
             close(fd); fd = -1
-            _ = try openPath(path, why: "re-created", body)
+            return try openPath(path, why: "re-created", body)
         } else if Int64(info.st_size) < offset {
             lseek(fd, 0, SEEK_SET)
             offset = 0
@@ -139,7 +153,9 @@ package final class FileFollower {
             discarding = false
             lineNumber = 0
             body(.newFile(name: path, why: "truncated"))
+            return true
         }
+        return false
     }
 
     /// Opens the first file of the target; false when it does not exist yet (follow mode).
