@@ -8,9 +8,10 @@
 #   start   starts it detached (new session, survives the terminal), with its pid in
 #           DATA/collector.pid and its output in DATA/collector.log; refuses to start a second
 #           copy (a pid file left by a crash is noticed and replaced). Options and symbols after
-#           `start` go to live.sh (--endpoint, --ca-file, --record, --window, …).
+#           `start` go to live.sh (--endpoint, --ca-file, --record, --window, --alert CMD, …);
+#           with --alert CMD, bnc-stats watch runs CMD once per anomaly episode.
 #   stop    sends SIGTERM and waits until the stream has stopped, the last rows are written and
-#           every process of the pipeline is gone; after --timeout (default 60 s) the remaining
+#           every process of the pipeline (the --alert watcher too) is gone; after --timeout (default 60 s) the remaining
 #           processes are killed with SIGKILL and a warning.
 #   status  running or stopped, pid and uptime, the last window written (from the newest
 #           results file), rows written today (UTC), and the reconnects bnc-stream logged;
@@ -23,6 +24,7 @@
 #
 # Examples:
 #   pipelines/collector.sh start --record btcusdt ethusdt
+#   pipelines/collector.sh start --alert 'curl -fsS --json @- "$WEBHOOK_URL"' btcusdt
 #   pipelines/collector.sh status
 #   pipelines/collector.sh stop
 set -euo pipefail
@@ -93,7 +95,9 @@ do_start() {
         bnc_warn "already running (pid $pid); stop it first with '$BNC_SCRIPT stop'"
         exit 1
     fi
-    bnc_setup_tools bnc-stream bnc-window bnc-score   # builds in the foreground if needed
+    local tools=(bnc-stream bnc-window bnc-score) arg
+    for arg in "$@"; do [[ $arg != --alert && $arg != --alert=* ]] || tools+=(bnc-stats); done
+    bnc_setup_tools "${tools[@]}"   # builds in the foreground if needed
     {
         printf '\n==== %s collector start: live.sh' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
         printf ' %q' "$@"

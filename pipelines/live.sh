@@ -20,6 +20,12 @@
 #   --train-windows N, --retrain-every N, --contamination C   passed to bnc-score
 #   --stream-opt ARG, --window-opt ARG, --score-opt ARG       any other option for one stage
 #                         (repeat; e.g. --stream-opt --idle-timeout --stream-opt 30s)
+#   --alert CMD           run CMD (/bin/sh -c) once per anomaly episode: bnc-stats watch --follow
+#                         --exec CMD on the day's results, the alert as JSON on stdin and BNC_*
+#                         variables; state in DATA/watch.state (each episode alerted once, across
+#                         restarts); stopped with the pipeline. Recipes: README, docs/stats.md
+#   --watch-opt ARG       any other bnc-stats watch option with --alert (repeat; e.g.
+#                         --watch-opt --merge-gap --watch-opt 2)
 #   --dry-run             check the options and exit (0 if they are fine); starts nothing
 #   -h, --help            this text
 #
@@ -43,6 +49,8 @@ symbols=()
 stream_args=()
 window_args=()
 score_args=()
+alert=""
+watch_args=()
 
 while (($#)); do
     case $1 in
@@ -60,6 +68,8 @@ while (($#)); do
         --stream-opt) bnc_need_word "$@"; stream_args+=("$2"); shift 2 ;;
         --window-opt) bnc_need_word "$@"; window_args+=("$2"); shift 2 ;;
         --score-opt) bnc_need_word "$@"; score_args+=("$2"); shift 2 ;;
+        --alert) bnc_need_value "$@"; alert=$2; shift 2 ;;
+        --watch-opt) bnc_need_word "$@"; watch_args+=("$2"); shift 2 ;;
         --) shift; symbols+=("$@"); break ;;
         -*) bnc_usage_error "unknown option $1" ;;
         *) symbols+=("$1"); shift ;;
@@ -69,12 +79,16 @@ done
 for s in "${symbols[@]}"; do bnc_check_symbol symbol "$s"; done
 case $compress in "" | zstd | gzip) ;; *) bnc_usage_error "--compress must be zstd or gzip" ;; esac
 [[ -z $compress || $record == 1 ]] || bnc_usage_error "--compress needs --record"
+[[ -n $alert || ${#watch_args[@]} == 0 ]] || bnc_usage_error "--watch-opt needs --alert"
+[[ -z $alert || $alert =~ [^[:space:]] ]] || bnc_usage_error "--alert needs a command"
 if ((dry_run)); then
     echo "live.sh: options are fine: ${symbols[*]} → $data_dir/window_results_YYYY-MM-DD.csv"
     exit 0
 fi
 
-bnc_setup_tools bnc-stream bnc-window bnc-score
+tools=(bnc-stream bnc-window bnc-score)
+[[ -z $alert ]] || tools+=(bnc-stats)
+bnc_setup_tools "${tools[@]}"
 mkdir -p "$data_dir" || BNC_EXIT=73 bnc_die "cannot create $data_dir"
 if [[ -z $model ]]; then
     joined=$(IFS=-; echo "${symbols[*]}")
@@ -121,7 +135,15 @@ else
     bnc-window "${window_args[@]}" <"$work/trades" | bnc-score "${score_args[@]}" &
 fi
 rest_pid=$!
-bnc_warn "running: ${symbols[*]} → $data_dir/window_results_YYYY-MM-DD.csv (pid $$)"
+watch_pid=""
+if [[ -n $alert ]]; then
+    # Follows the daily files as bnc-score writes them; its --state makes a restart alert each
+    # episode once. It never ends by itself: it is stopped below, after the last rows are written.
+    bnc-stats watch --follow --exec "$alert" --state "$data_dir/watch.state" --metrics-dir "$data_dir/metrics" \
+        "${watch_args[@]}" "$data_dir/window_results_%Y-%m-%d.csv" </dev/null &
+    watch_pid=$!
+fi
+bnc_warn "running: ${symbols[*]} → $data_dir/window_results_YYYY-MM-DD.csv${alert:+, alerts through --alert} (pid $$)"
 
 rest_status=0
 bnc_wait_for "$rest_pid" || rest_status=$?
@@ -129,6 +151,15 @@ bnc_wait_for "$rest_pid" || rest_status=$?
 ((stopping)) || kill -TERM "$stream_pid" 2>/dev/null || true
 stream_status=0
 bnc_wait_for "$stream_pid" || stream_status=$?
+watch_status=0
+if [[ -n $watch_pid ]]; then
+    # A moment to read the rows written last (the watch looks every 200 ms), then stop it; it
+    # lets a running alert command finish (within --exec-timeout) and saves its state.
+    sleep 0.5
+    kill -TERM "$watch_pid" 2>/dev/null || true
+    bnc_wait_for "$watch_pid" || watch_status=$?
+    ((watch_status == 0)) || bnc_warn "bnc-stats watch (--alert) exited with status $watch_status"
+fi
 trap - TERM INT HUP
 if ((stream_status != 0)); then bnc_warn "bnc-stream exited with status $stream_status"; exit "$stream_status"; fi
 if ((rest_status != 0)); then bnc_warn "the window/score stages exited with status $rest_status"; exit "$rest_status"; fi
