@@ -93,7 +93,9 @@ package final class WatchSession {
     private func finish() {
         try? flush()
         if !runner.isIdle {
-            if runner.backlog > 1 && !viewActive { diagnostics.report("exec", "waiting for \(runner.backlog) command(s) to finish") }
+            if SignalTrap.stopRequested && !viewActive {
+                diagnostics.report("exec", "waiting for \(runner.backlog) command(s) to finish (each within --exec-timeout)")
+            }
             runner.drain()
         }
     }
