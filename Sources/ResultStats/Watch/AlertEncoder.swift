@@ -87,6 +87,32 @@ package enum AlertEncoder {
     }
 }
 
+extension AlertEncoder {
+    /// The live view's line for an event: window time, a mark, the facts in short.
+    /// `01:02:25Z ▲ BTCUSDT  score -0.04611  s(x) 0.5664  2144 trades  σ 19.08`
+    package static func viewLine(_ event: EpisodeTracker.Event) -> String {
+        func clock(_ row: WatchRow, _ ms: Int64) -> String {
+            let t = row.format(ms)
+            return String(t.dropFirst(11).prefix(8)) + (row.timeBasis == .utc ? "Z" : "")
+        }
+        switch event {
+        case .alert(let a):
+            let r = a.row
+            var text = "\(clock(r, r.start)) ▲ \(r.symbol.isEmpty ? "(no symbol)" : r.symbol)"
+            if let s = r.score { text += "  score \(NumberText.short(s))" }
+            if let s = r.anomalyScore { text += "  s(x) \(NumberText.short(s))" }
+            if r.tradeCount.isFinite { text += "  \(NumberText.short(r.tradeCount)) trades" }
+            if r.volatility.isFinite { text += "  σ \(NumberText.short(r.volatility))" }
+            if let reason = r.reason { text += "  \(reason)" }
+            return text
+        case .ended(let e):
+            return "\(clock(e.closedBy, e.closedBy.start)) ▽ \(e.symbol.isEmpty ? "(no symbol)" : e.symbol)  episode of \(clock(e.closedBy, e.episode.start)) over: \(e.episode.anomalousWindows) anomalous window(s)"
+        case .suppressed(let symbol, _):
+            return "· \(symbol) anomaly within --cooldown"
+        }
+    }
+}
+
 /// Compact number text for screens and messages (4 significant digits, no exponent for
 /// everyday magnitudes).
 package enum NumberText {

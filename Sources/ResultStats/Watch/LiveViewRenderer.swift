@@ -6,11 +6,11 @@ import BNCCore
 ///
 ///     bnc-stats watch · 2 symbols · 5 alerts · 16:05:10 UTC            (header)
 ///     feed: connected · last trade 0.4 s ago · lag p50 0.31 s           (with --metrics-dir)
-///     BTCUSDT 16:05:00Z  n 1529  vol 2.458  ret -0.0008  vol% 16.6  score -0.041  EPISODE 3w
-///       s(x)   ▁▁▂▃▂▁▁▅█▃▁▁▁▂▁   anomalies today 12
-///       trades ▃▄▅▄▃▃▄▆▇▅▃▃▃▄▃
+///     BTCUSDT 2026-03-01 16:05:00Z  score -0.041  s(x) 0.63  n 1529  vol 2.458  ret -0.0008  σ 16.6  ANOMALY
+///       s(x)   ▁▁▂▃▂▁▁▅█▃▁▁▁▂▁  today 12 anomalies
+///       trades ▃▄▅▄▃▃▄▆▇▅▃▃▃▄▃  episode since 16:04:40, 2 window(s)
 ///     ── latest alerts ──
-///     BTCUSDT anomaly at 2026-…: score -0.041, …
+///     16:04:40Z ▲ BTCUSDT  score -0.03  s(x) 0.6  1210 trades  σ 12.1
 package struct LiveViewRenderer: Sendable {
     /// A line of the screen: its text and whether to show it highlighted.
     package struct Line: Sendable, Equatable {
@@ -66,14 +66,14 @@ package struct LiveViewRenderer: Sendable {
     private func block(_ p: WatchBoard.Panel, width: Int) -> [Line] {
         let r = p.last
         var first = (r.symbol.isEmpty ? "(no symbol)" : r.symbol) + " " + shortTime(r)
+        first += "  score " + (r.score.map(NumberText.short) ?? "–")
+        if let s = r.anomalyScore { first += "  s(x) " + NumberText.short(s) }
         first += "  n " + NumberText.short(r.tradeCount)
         first += "  vol " + NumberText.short(r.volume)
         first += "  ret " + NumberText.short(r.priceReturn)
-        first += "  volat " + NumberText.short(r.volatility)
-        first += "  score " + (r.score.map(NumberText.short) ?? "–")
-        if let s = r.anomalyScore { first += "  s(x) " + NumberText.short(s) }
+        first += "  σ " + NumberText.short(r.volatility)
         if r.isAnomaly { first += "  ANOMALY" }
-        if let reason = r.reason { first += " (\(reason))" }
+        if let reason = r.reason { first += " " + reason }
         let label = 9
         let sparkWidth = max(1, min(p.severity.capacity, width - label - 24))
         var severity = "  " + (r.anomalyScore != nil ? "s(x)" : "-score").padded(label - 2) + Sparkline.render(p.severity.suffix(sparkWidth))

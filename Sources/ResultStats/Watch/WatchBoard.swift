@@ -55,7 +55,7 @@ package struct WatchBoard: Sendable {
         }
         let isEnd: Bool
         if case .ended = event { isEnd = true } else { isEnd = false }
-        alerts.append((AlertEncoder.message(event), isEnd))
+        alerts.append((AlertEncoder.viewLine(event), isEnd))
         if alerts.count > maxAlerts { alerts.removeFirst(alerts.count - maxAlerts) }
     }
 

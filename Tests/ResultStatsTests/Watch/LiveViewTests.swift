@@ -39,11 +39,11 @@ struct LiveViewTests {
         let board = Self.board(symbols: 2, rows: 50)
         let text = LiveViewRenderer().render(board, feed: nil, width: 120, height: 40, now: 0).map(\.text)
         #expect(text[0].hasPrefix("bnc-stats watch · 2 symbol(s) · 12 alert(s)"))
-        #expect(text[1].hasPrefix("SYM0USDT 2025-12-02 00:16:20Z  n 149"))
+        #expect(text[1].hasPrefix("SYM0USDT 2025-12-02 00:16:20Z  score -0.05  s(x) 0.62  n 149  vol –  ret –  σ –  ANOMALY"))
         #expect(text[2].contains("s(x)") && text[2].contains("▁") && text[2].contains("█") && text[2].contains("today 6 anomalies"))
         #expect(text[3].contains("trades") && text[3].contains("█") && text[3].contains("episode since 00:16:20, 1 window(s)"))
         #expect(text.contains { $0.hasPrefix("── latest alerts") })
-        #expect(text.last?.contains("SYM1USDT anomaly") == true || text.last?.contains("ended") == true)
+        #expect(text.last == "00:16:20Z ▲ SYM1USDT  score -0.05  s(x) 0.62  149 trades")
         let narrow = LiveViewRenderer().render(board, feed: nil, width: 120, height: 8, now: 0).map(\.text)
         #expect(narrow.contains { $0.contains("more symbol(s)") })
     }
