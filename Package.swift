@@ -135,6 +135,7 @@ if Context.environment["BNC_FUZZ"] == "1" {
         ("TradeLineParser", ["BNCCore", "BNCWire"]),
         ("TradeMessage", ["BNCCore", "BNCWire", "MarketStream"]),
         ("UTCTime", ["BNCCore"]),
+        ("WatchInput", ["BNCCore", "ResultStats"]),
         ("WebSocketHandshake", ["BNCCore", "MarketStream"]),
         ("WebSocketReader", ["BNCCore", "MarketStream"]),
         ("WindowRowReader", ["BNCCore", "BNCWire", "Scoring"]),
