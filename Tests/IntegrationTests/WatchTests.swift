@@ -296,6 +296,26 @@ struct WatchTests {
         #expect(try tmux.display("#{alternate_on} #{cursor_flag}") == "0 1")
     }
 
+    @Test("tmux: Ctrl-Z restores the terminal before the watch stops; fg brings the view back")
+    func suspendAndResume() throws {
+        let dir = try ToolRunner.temporaryDirectory("watch-tmux-tstp")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("r.csv")
+        try Self.csv([("BTCUSDT", "0011000100")]).write(to: file, atomically: true, encoding: .utf8)
+        let tmux = Tmux()
+        #expect(try tmux.run(["new-session", "-d", "-x", "100", "-y", "30", "-s", "w", "bash --norc --noprofile -i"]).status == 0)
+        _ = try tmux.run(["send-keys", "-t", "w", "\(ToolRunner.executable("bnc-stats").path) watch --follow \(file.path)", "Enter"])
+        #expect(try tmux.wait(seconds: 15) { $0.contains { $0.hasPrefix("BTCUSDT 2026-03-01 00:03:00Z") } } != nil, tmux.text())
+        _ = try tmux.run(["send-keys", "-t", "w", "C-z"])
+        #expect(try tmux.wait(seconds: 5) { $0.contains { $0.contains("Stopped") } } != nil, tmux.text())
+        #expect(try tmux.display("#{alternate_on} #{cursor_flag}") == "0 1")
+        _ = try tmux.run(["send-keys", "-t", "w", "fg", "Enter"])
+        #expect(try tmux.wait(seconds: 5) { $0.contains { $0.hasPrefix("BTCUSDT 2026-03-01 00:03:00Z") } } != nil, tmux.text())
+        #expect(try tmux.display("#{alternate_on} #{cursor_flag}") == "1 0")
+        _ = try tmux.run(["send-keys", "-t", "w", "C-c"])
+        #expect(try tmux.wait(seconds: 5) { _ in (try? tmux.display("#{alternate_on} #{cursor_flag}")) == "0 1" } != nil)
+    }
+
     // MARK: - collector.sh start --alert
 
     @Test("collector.sh start --alert CMD: one alert per anomalous run of the collected windows, across a restart; the watcher stops with the collector")

@@ -7,6 +7,7 @@ import Synchronization
 /// out (end of input, SIGINT, SIGTERM, an error). SIGWINCH only sets a flag the loop reads.
 package final class TerminalScreen {
     private static let resizedFlag = Atomic<Bool>(false)
+    private static let suspendFlag = Atomic<Bool>(false)
     private let fd: Int32
     private var saved = termios()
     private var savedValid = false
@@ -17,21 +18,40 @@ package final class TerminalScreen {
     /// Whether `fd` is a terminal (the live view is drawn only then).
     package static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
-    /// SIGWINCH sets a flag (no SA_RESTART: a sleeping poll wakes up at once).
-    package static func installResizeHandler() {
-        var action = sigaction()
-        #if canImport(Glibc)
-        action.__sigaction_handler.sa_handler = { _ in TerminalScreen.resizedFlag.store(true, ordering: .relaxed) }
-        #else
-        action.__sigaction_u.__sa_handler = { _ in TerminalScreen.resizedFlag.store(true, ordering: .relaxed) }
-        #endif
-        sigemptyset(&action.sa_mask)
-        action.sa_flags = 0
-        sigaction(SIGWINCH, &action, nil)
+    /// SIGWINCH and SIGTSTP (Ctrl-Z) set flags (no SA_RESTART: a sleeping poll wakes up at once);
+    /// the loop repaints, or restores the terminal before it stops (`suspend`).
+    package static func installHandlers() {
+        let handlers: [(Int32, @convention(c) (Int32) -> Void)] = [
+            (SIGWINCH, { _ in TerminalScreen.resizedFlag.store(true, ordering: .relaxed) }),
+            (SIGTSTP, { _ in TerminalScreen.suspendFlag.store(true, ordering: .relaxed) }),
+        ]
+        for (sig, handler) in handlers {
+            var action = sigaction()
+            #if canImport(Glibc)
+            action.__sigaction_handler.sa_handler = handler
+            #else
+            action.__sigaction_u.__sa_handler = handler
+            #endif
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            sigaction(sig, &action, nil)
+        }
     }
 
     /// True once after each resize.
     package static func takeResize() -> Bool { resizedFlag.exchange(false, ordering: .relaxed) }
+
+    /// True once after each Ctrl-Z.
+    package static func takeSuspend() -> Bool { suspendFlag.exchange(false, ordering: .relaxed) }
+
+    /// Ctrl-Z: the terminal restored, the process stopped (SIGSTOP) until the shell's `fg`
+    /// continues it; then the view comes back.
+    package func suspend() {
+        let wasActive = active
+        leave()
+        kill(getpid(), SIGSTOP)
+        if wasActive { enter() }
+    }
 
     /// Columns and rows (80×24 when the size cannot be read).
     package func size() -> (width: Int, height: Int) {

@@ -43,9 +43,10 @@ package final class WatchSession {
     /// terminal, saves the state and lets started commands finish (each within its timeout).
     package func run() throws(WatchError) {
         SignalTrap.install()
-        if options.output == .view {
-            TerminalScreen.installResizeHandler()
-            if options.follow { screen.enter(); viewActive = true }
+        if options.output == .view && options.follow {
+            TerminalScreen.installHandlers()
+            screen.enter()
+            viewActive = true
         }
         defer { screen.leave() }
         var lastDraw: Int64 = 0
@@ -63,6 +64,7 @@ package final class WatchSession {
                 if progress { dirty = true }
                 if stateDirty, now - lastSave >= 5000 { try saveState() }
                 if viewActive {
+                    if TerminalScreen.takeSuspend() { screen.suspend(); dirty = true; lastDraw = 0 }
                     let resized = TerminalScreen.takeResize()
                     if resized || (dirty && now - lastDraw >= 100) || now - lastDraw >= 1000 {
                         draw()
