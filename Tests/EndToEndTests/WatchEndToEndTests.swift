@@ -85,6 +85,47 @@ struct WatchEndToEndTests {
         #expect(saved.hasPrefix("bnc-watch-state 1\nBTCUSDT\t"))
     }
 
+    /// Row `i` of our CSV (20 s windows from 2026-02-28T23:58:00Z: row 6 is on the next day).
+    static func row(_ i: Int, _ anomalous: Bool, _ symbol: String = "BTCUSDT") -> String {
+        let f = ISO8601DateFormatter()
+        f.timeZone = TimeZone(identifier: "UTC")
+        let t = { (s: Int) in f.string(from: Date(timeIntervalSince1970: TimeInterval(1_772_323_080 + s))).replacingOccurrences(of: "Z", with: ".000Z") }
+        return "\(t(i * 20)),10,1,0.1,0,0,\(anomalous ? "-0.05,-1" : "0.1,1"),\(symbol),\(t(i * 20 + 20)),true,1,\(anomalous ? 0.7 : 0.4)\n"
+    }
+
+    @Test("--follow on a daily pattern: an episode across midnight alerts once; a slower symbol's late row in yesterday's file is still read; SIGTERM ends it cleanly")
+    func followRotation() throws {
+        let dir = try ToolRunner.temporaryDirectory("watch-follow")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let day1 = Self.header + (0..<6).map { Self.row($0, $0 >= 4) }.joined()
+        let day2 = Self.header + Self.row(6, true) + Self.row(7, false)
+        let late = Self.row(5, true, "ETHUSDT")
+        let q = { (s: String) in "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let r = try ToolRunner.shell("""
+            d=\(q(dir.path))
+            lines() { cat "$d/$1" 2>/dev/null | wc -l; }
+            wait_for() { for _ in $(seq 300); do [ "$(lines "$1")" -ge "$2" ] && return 0; sleep 0.1; done; echo "timed out waiting for $2 lines in $1"; return 1; }
+            bnc-stats watch --follow --on-end "cat >> '$d/ends'" "$d/window_results_%Y-%m-%d.csv" > "$d/out" 2> "$d/err" &
+            pid=$!
+            printf '%s' \(q(day1)) > "$d/window_results_2026-02-28.csv"
+            wait_for out 1 || exit 1
+            printf '%s' \(q(day2)) > "$d/window_results_2026-03-01.csv"
+            wait_for ends 1 || exit 1
+            printf '%s' \(q(late)) >> "$d/window_results_2026-02-28.csv"
+            wait_for out 2 || exit 1
+            kill -TERM $pid
+            wait $pid
+            echo "status=$?"
+            """)
+        #expect(r.status == 0 && r.stdoutText.contains("status=0\n"), "\(r.stdoutText)\(r.stderrText)")
+        let alerts = try Self.jsonObjects(try String(contentsOf: dir.appendingPathComponent("out"), encoding: .utf8))
+        #expect(alerts.map { $0["episode_id"] as? String } == ["BTCUSDT@2026-02-28T23:59:20.000Z", "ETHUSDT@2026-02-28T23:59:40.000Z"])
+        let ends = try Self.jsonObjects(try String(contentsOf: dir.appendingPathComponent("ends"), encoding: .utf8))
+        #expect(ends.count == 1 && ends.first?["anomalous_windows"] as? Int == 3, "one episode of three windows across midnight")
+        let err = try String(contentsOf: dir.appendingPathComponent("err"), encoding: .utf8)
+        #expect(err.contains("window_results_2026-03-01.csv: rotated; reading it from the start"), "\(err)")
+    }
+
     @Test("--merge-gap, --symbol and bad options")
     func optionsEndToEnd() throws {
         let dir = try ToolRunner.temporaryDirectory("watch-options")

@@ -8,8 +8,10 @@ import BNCWire
 /// `pump` hands over every complete line that is available now and returns; the caller sleeps
 /// between pumps (poll on stdin, or at most 200 ms) and so never spins. At the end of the data
 /// a followed input checks, with one `stat`, whether the file was
-/// - rotated (a newer name matches the pattern or folder): the old file is read to its end, then
-///   the new one from its start;
+/// - rotated (a newer name matches the pattern or folder): the new one is read from its start,
+///   and the old one is handed over (`takeRetired`) to be followed a while longer — bnc-score
+///   may still append a slower symbol's last windows of the old day after a faster symbol's first
+///   window of the new day;
 /// - re-created (same name, another inode): likewise;
 /// - truncated (shorter than what was read): read again from the start;
 /// - removed: waited for (the descriptor kept) until it comes back.
@@ -55,6 +57,10 @@ package final class FileFollower {
     private var chunk = [UInt8](repeating: 0, count: 1 << 16)
     /// Line number within the current file (for diagnostics).
     package private(set) var lineNumber = 0
+    /// The file left by the last rotation, still open at its read position, until taken.
+    private var retired: FileFollower?
+    /// When bytes last came in (monotonic ms).
+    package private(set) var lastGrowth = MonotonicClock.nowMilliseconds()
 
     package init(_ target: Target, follow: Bool) {
         self.target = target
@@ -125,6 +131,7 @@ package final class FileFollower {
                 return progress
             }
             progress = true
+            lastGrowth = MonotonicClock.nowMilliseconds()
             offset += Int64(n)
             chunk.withUnsafeBytes { split(UnsafeRawBufferPointer(rebasing: $0[0..<n]), body) }
         }
@@ -135,8 +142,21 @@ package final class FileFollower {
     private func checkRotation(_ body: (Event) -> Void) throws(WatchError) -> Bool {
         let wanted = resolve()
         if let wanted, wanted != currentPath {
-            finishLast(body)
-            close(fd); fd = -1
+            if let old = currentPath {
+                // The old file goes on being followed, from where this stopped, by a follower of its own.
+                let successor = FileFollower(.file(old), follow: true)
+                successor.fd = fd
+                successor.device = device; successor.inode = inode; successor.offset = offset
+                successor.pending = pending; successor.discarding = discarding; successor.discardedLength = discardedLength
+                successor.lineNumber = lineNumber; successor.currentPath = old
+                if let earlier = retired { earlier.stop { _ in } }
+                retired = successor
+                fd = -1
+                pending = []
+            } else {
+                finishLast(body)
+                close(fd); fd = -1
+            }
             return try openPath(wanted, why: "rotated", body)
         }
         guard let path = currentPath else { return false }
@@ -156,6 +176,22 @@ package final class FileFollower {
             return true
         }
         return false
+    }
+
+    /// The previous file after a rotation, once: the caller follows it (with the header state it
+    /// had for this follower) until it has been quiet for a while, then `stop`s it.
+    package func takeRetired() -> FileFollower? {
+        defer { retired = nil }
+        return retired
+    }
+
+    /// Stops following: an unterminated last line is handed over, the file closed.
+    package func stop(_ body: (Event) -> Void) {
+        guard !finished else { return }
+        finishLast(body)
+        if fd > 0 { close(fd) }
+        fd = -1
+        finished = true
     }
 
     /// Opens the first file of the target; false when it does not exist yet (follow mode).

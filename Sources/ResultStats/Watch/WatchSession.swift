@@ -13,8 +13,21 @@ package final class WatchSession {
     private let screen = TerminalScreen()
     private let runner: ExecRunner
     private let out = OutputBuffer(fileDescriptor: 1, flushThreshold: 1 << 16)
-    private var followers: [FileFollower] = []
-    private var decoders: [ScoredRowDecoder] = []
+    /// One followed input and the header state of the file it is in.
+    private final class Input {
+        let follower: FileFollower
+        var decoder = ScoredRowDecoder()
+        /// A file left by a daily rotation, still followed for late rows of a slower symbol.
+        let draining: Bool
+        init(_ follower: FileFollower, decoder: ScoredRowDecoder = ScoredRowDecoder(), draining: Bool = false) {
+            self.follower = follower; self.decoder = decoder; self.draining = draining
+        }
+    }
+
+    /// How long the previous day's file is still followed after a rotation, once it stops growing.
+    package static let drainMilliseconds: Int64 = 10 * 60_000
+
+    private var inputs: [Input] = []
     private var feed: FeedMetrics?
     private var lastFeedRead: Int64 = -1_000_000
     private var reported = 0
@@ -33,8 +46,7 @@ package final class WatchSession {
         runner = ExecRunner(timeoutMilliseconds: options.execTimeoutMilliseconds)
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
         for input in inputs {
-            followers.append(FileFollower(FileFollower.Target.parse(input), follow: options.follow))
-            decoders.append(ScoredRowDecoder())
+            self.inputs.append(Input(FileFollower(FileFollower.Target.parse(input), follow: options.follow)))
         }
         board.sourceNames = inputs.map { $0 == "-" ? "<stdin>" : $0 }
     }
@@ -55,9 +67,10 @@ package final class WatchSession {
             while !SignalTrap.stopRequested && !downstreamClosed {
                 var progress = false
                 if runner.backlog < options.maxBacklog {
-                    for index in followers.indices {
-                        if try pump(index) { progress = true }
+                    for input in inputs where !input.follower.finished {
+                        if try pump(input) { progress = true }
                     }
+                    retireQuietFiles()
                 }
                 runner.tick()
                 let now = MonotonicClock.nowMilliseconds()
@@ -72,7 +85,7 @@ package final class WatchSession {
                         dirty = false
                     }
                 }
-                if followers.allSatisfy(\.finished) { break }
+                if inputs.allSatisfy({ $0.follower.finished }) { break }
                 if !progress { sleep() }
             }
         } catch {
@@ -102,17 +115,18 @@ package final class WatchSession {
         }
     }
 
-    private func pump(_ index: Int) throws(WatchError) -> Bool {
-        let follower = followers[index]
+    private func pump(_ input: Input) throws(WatchError) -> Bool {
+        let follower = input.follower
         var failure: WatchError?
         let progress = try follower.pump { event in
             guard failure == nil else { return }
             switch event {
             case .newFile(let name, let why):
-                decoders[index].reset()
+                if why == "rotated" { retiredDecoder = input.decoder }
+                input.decoder.reset()
                 if why != "opened" { note("\(name): \(why); reading it from the start") }
             case .line(let bytes):
-                switch decoders[index].decode(bytes) {
+                switch input.decoder.decode(bytes) {
                 case .none: break
                 case .row(let row):
                     do throws(WatchError) { try handle(row, source: follower.displayName) } catch { failure = error }
@@ -124,7 +138,22 @@ package final class WatchSession {
             }
         }
         if let failure { throw failure }
+        if let old = follower.takeRetired() {
+            inputs.append(Input(old, decoder: retiredDecoder, draining: true))
+        }
         return progress
+    }
+
+    private var retiredDecoder = ScoredRowDecoder()
+
+    /// Stops following a rotated-away file once it has been quiet for `drainMilliseconds`.
+    private func retireQuietFiles() {
+        let now = MonotonicClock.nowMilliseconds()
+        inputs.removeAll { input in
+            guard input.draining, now - input.follower.lastGrowth >= Self.drainMilliseconds else { return false }
+            input.follower.stop { _ in }
+            return true
+        }
     }
 
     private func bad(_ follower: FileFollower, _ reason: String) {
@@ -223,7 +252,7 @@ package final class WatchSession {
 
     private func sleep() {
         let ms = Int32(min(250, max(10, options.pollMilliseconds)))
-        if let fd = followers.lazy.compactMap(\.pollDescriptor).first {
+        if let fd = inputs.lazy.compactMap({ $0.follower.pollDescriptor }).first {
             var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             _ = poll(&p, 1, ms)
         } else {

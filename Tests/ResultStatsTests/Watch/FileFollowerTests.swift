@@ -25,6 +25,7 @@ struct FileFollowerTests {
         var rows = 0
 
         init(_ target: FileFollower.Target, follow: Bool = true) { follower = FileFollower(target, follow: follow) }
+        init(_ follower: FileFollower, decoder: ScoredRowDecoder) { self.follower = follower; self.decoder = decoder }
 
         func pump() throws {
             try follower.pump { event in
@@ -99,6 +100,19 @@ struct FileFollowerTests {
         #expect(p.newFiles == ["window_results_2026-02-28.csv:opened", "window_results_2026-03-01.csv:rotated"])
         #expect(p.events == ["A23:59:20", "E00:00:20"], "one episode across midnight: one alert, one end")
         #expect(p.rows == 8)
+        // A slower symbol's last window of the old day, written after the new day's file began:
+        // the old file is still followed, from where it was left, with its header state.
+        let old = try #require(p.follower.takeRetired())
+        #expect(p.follower.takeRetired() == nil)
+        var header = ScoredRowDecoder()
+        _ = Array(Self.header.utf8.dropLast()).withUnsafeBytes { header.decode($0) }
+        let late = Pipeline(old, decoder: header)
+        late.tracker = p.tracker
+        try append(Self.line(5, true, symbol: "ETHUSDT"), to: day1)
+        try late.pump()
+        #expect(late.rows == 1 && late.events == ["A23:59:40"] && late.newFiles.isEmpty)
+        old.stop { _ in }
+        #expect(old.finished)
     }
 
     @Test("a folder: its newest dated results file")
