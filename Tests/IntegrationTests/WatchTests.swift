@@ -284,11 +284,13 @@ struct WatchTests {
         try Self.csv([("BTCUSDT", "0011000100")]).write(to: file, atomically: true, encoding: .utf8)
         let tmux = Tmux()
         let tool = ToolRunner.executable("bnc-stats").path
-        let command = "sh -c '\(tool) watch \(file.path); echo ONESHOT $?; \(tool) watch --follow \(file.path) & echo $! > \(dir.path)/pid; wait; echo EXITED $?; sleep 120'"
+        // The follow part waits for the test's go (tmux wait-for), so the one-shot frame is captured first.
+        let command = "sh -c '\(tool) watch \(file.path); echo ONESHOT $?; tmux -L \(tmux.socket) wait-for go; \(tool) watch --follow \(file.path) & echo $! > \(dir.path)/pid; wait; echo EXITED $?; sleep 120'"
         #expect(try tmux.run(["new-session", "-d", "-x", "100", "-y", "30", "-s", "w", command]).status == 0)
         #expect(try tmux.wait(seconds: 15) { $0.contains("ONESHOT 0") } != nil)
         let oneShot = try tmux.capture()
         #expect(oneShot.contains { $0.hasPrefix("BTCUSDT 2026-03-01 00:03:00Z") } && oneShot.contains { $0.contains("2 alert(s)") })
+        _ = try tmux.run(["wait-for", "-S", "go"])
         #expect(try tmux.wait(seconds: 15) { _ in (try? tmux.display("#{alternate_on}")) == "1" } != nil)
         let pid = try #require(Int32(try String(contentsOf: dir.appendingPathComponent("pid"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         kill(pid, SIGTERM)
