@@ -60,33 +60,23 @@ package struct ScoredRowDecoder: Sendable {
         return format == .ourNDJSON ? decodeJSON(bytes) : decodeCSV(bytes, basis: format == .originalCSV ? .naiveLocal : .utc)
     }
 
-    private static func field(named name: String) -> Field {
-        if let column = ScoredResultColumn(rawValue: name) {
-            switch column {
-            case .timestamp: return .timestamp
-            case .windowEnd: return .windowEnd
-            case .tradeCount: return .tradeCount
-            case .volume: return .volume
-            case .averageTradeSize: return .avgTradeSize
-            case .return: return .ret
-            case .volatility: return .volatility
-            case .score: return .score
-            case .prediction: return .prediction
-            case .symbol: return .symbol
-            case .anomalyScore: return .anomalyScore
-            case .complete, .modelVersion: return .other
-            }
-        }
-        switch WindowRowKey(rawValue: name) {
-        case .start: return .timestamp
-        case .end: return .windowEnd
-        case .priceReturn: return .ret
-        case .priceVolatility: return .volatility
-        default: break
-        }
-        // The model branch's explanation column (docs/formats.md §3 once it lands).
-        return name == "reason" ? .reason : .other
-    }
+    /// Column names → what they hold: the scored-result columns (`ScoredResultColumn`), the
+    /// window-row aliases bnc-stats accepts, and `reason` (the model's explanation, docs/formats.md
+    /// §3 once it lands). A table, not a switch, so a column added to the format later is simply
+    /// ignored here until it is given a meaning.
+    private static let fields: [String: Field] = [
+        ScoredResultColumn.timestamp.name: .timestamp, ScoredResultColumn.windowEnd.name: .windowEnd,
+        ScoredResultColumn.tradeCount.name: .tradeCount, ScoredResultColumn.volume.name: .volume,
+        ScoredResultColumn.averageTradeSize.name: .avgTradeSize, ScoredResultColumn.return.name: .ret,
+        ScoredResultColumn.volatility.name: .volatility, ScoredResultColumn.score.name: .score,
+        ScoredResultColumn.prediction.name: .prediction, ScoredResultColumn.symbol.name: .symbol,
+        ScoredResultColumn.anomalyScore.name: .anomalyScore,
+        WindowRowKey.start.rawValue: .timestamp, WindowRowKey.end.rawValue: .windowEnd,
+        WindowRowKey.priceReturn.rawValue: .ret, WindowRowKey.priceVolatility.rawValue: .volatility,
+        "reason": .reason,
+    ]
+
+    private static func field(named name: String) -> Field { fields[name] ?? .other }
 
     /// A row's fields as they are parsed; `failure` set by the first bad one.
     private struct Draft {
