@@ -22,34 +22,34 @@ struct WatchCommand: ParsableCommand {
     @Flag(name: [.customShort("f"), .long], help: "Keep following the files as they grow, like tail -F: daily rotation, truncation, re-creation.")
     var follow = false
 
-    @Option(help: "Join anomalous runs separated by at most N normal windows into one episode.")
+    @Option(help: ArgumentHelp("Join anomalous runs separated by at most N normal windows into one episode.", valueName: "n"))
     var mergeGap = 0
 
-    @Option(help: "Count a window as anomalous only if its anomaly_score is at least this (0-1; rows without one are judged by prediction).")
+    @Option(help: ArgumentHelp("Count a window as anomalous only if its anomaly_score is at least this (0-1; rows without one are judged by prediction).", valueName: "score"))
     var minScore: Double?
 
-    @Option(help: "Per symbol: no alert for an episode that starts less than this (window time) after the previous alert.")
+    @Option(help: ArgumentHelp("Per symbol: no alert for an episode that starts less than this (window time) after the previous alert.", valueName: "duration"))
     var cooldown = DurationSpec(milliseconds: 0)
 
-    @Option(help: "Only these symbols (repeat the option; case-insensitive). Default: all.")
+    @Option(help: ArgumentHelp("Only these symbols (repeat the option; case-insensitive). Default: all.", valueName: "symbol"))
     var symbol: [String] = []
 
-    @Option(help: "Run this shell command once per alert (/bin/sh -c), the alert as one JSON line on stdin and BNC_* variables.")
+    @Option(help: ArgumentHelp("Run this shell command once per alert (/bin/sh -c), the alert as one JSON line on stdin and BNC_* variables.", valueName: "cmd"))
     var exec: String?
 
-    @Option(help: "Run this shell command when an alerted episode ends (same JSON/BNC_* conventions, event \"end\").")
+    @Option(help: ArgumentHelp("Run this shell command when an alerted episode ends (same JSON/BNC_* conventions, event \"end\").", valueName: "cmd"))
     var onEnd: String?
 
-    @Option(help: "Stop a command (its whole process group) that runs longer than this.")
+    @Option(help: ArgumentHelp("Stop a command (its whole process group) that runs longer than this.", valueName: "duration"))
     var execTimeout = DurationSpec(milliseconds: 10_000)
 
     @Flag(help: "Write each alert as a JSON line on stdout even on a terminal (or next to --exec).")
     var ndjson = false
 
-    @Option(help: "Remember the last alerted window per symbol in FILE, so a restarted watch alerts each episode exactly once.")
+    @Option(help: ArgumentHelp("Remember the last alerted window per symbol in FILE, so a restarted watch alerts each episode exactly once.", valueName: "file"))
     var state: String?
 
-    @Option(help: "Show the live feed's state from DIR/bnc-stream.prom in the view's header (pipelines pass DATA/metrics).")
+    @Option(help: ArgumentHelp("Show the live feed's state from DIR/bnc-stream.prom in the view's header (pipelines pass DATA/metrics).", valueName: "dir"))
     var metricsDir: String?
 
     func validate() throws {

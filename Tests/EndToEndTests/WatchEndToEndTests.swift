@@ -155,6 +155,12 @@ struct WatchEndToEndTests {
             #expect(try ToolRunner.run("bnc-stats", ["watch"] + bad + [file.path]).status == 64, "\(bad)")
         }
         #expect(try ToolRunner.run("bnc-stats", ["watch", dir.appendingPathComponent("missing.csv").path]).status == 74)
+        // A --state that cannot be written fails before any alert; one that is not a state file is refused.
+        let unwritable = try ToolRunner.run("bnc-stats", ["watch", "--state", dir.path + "/no/such/dir/state", file.path])
+        #expect(unwritable.status == 73 && unwritable.stdout.isEmpty)
+        #expect(try ToolRunner.run("bnc-stats", ["watch", "--state", file.path + ".x", "--state", file.path, file.path]).status == 64, "--state naming the input")
+        try "not a state\n".write(to: dir.appendingPathComponent("junk.state"), atomically: true, encoding: .utf8)
+        #expect(try ToolRunner.run("bnc-stats", ["watch", "--state", dir.appendingPathComponent("junk.state").path, file.path]).status == 65)
         // A closed pipe downstream is a quiet success.
         let closed = try ToolRunner.shell("bnc-stats watch '\(file.path)' | head -n 1 >/dev/null")
         #expect(closed.status == 0)

@@ -41,7 +41,10 @@ package final class WatchSession {
     package init(_ options: WatchOptions) throws(WatchError) {
         self.options = options
         var states: [String: EpisodeTracker.SymbolState] = [:]
-        if let file = options.stateFile { states = try WatchStateFile.load(file) }
+        if let file = options.stateFile {
+            states = try WatchStateFile.load(file)
+            try WatchStateFile.save(states, to: file)   // an unwritable state file fails now, before any alert
+        }
         tracker = EpisodeTracker(options.tracker, states: states)
         runner = ExecRunner(timeoutMilliseconds: options.execTimeoutMilliseconds)
         let inputs = options.inputs.isEmpty ? ["-"] : options.inputs
