@@ -16,7 +16,7 @@ package enum AlertEncoder {
                 ("score", .number(row.score)),
                 ("anomaly_score", .number(row.anomalyScore)),
                 ("prediction", .int(Int(row.prediction))),
-                ("trade_count", .number(row.tradeCount)),
+                ("trade_count", count(row.tradeCount)),
                 ("volume", .number(row.volume)),
                 ("avg_trade_size", .number(row.avgTradeSize)),
                 ("return", .number(row.priceReturn)),
@@ -45,6 +45,11 @@ package enum AlertEncoder {
         case .suppressed(let symbol, let start):
             return [("event", .string("suppressed")), ("symbol", .string(symbol)), ("window_start_ms", .int(Int(start)))]
         }
+    }
+
+    /// A count as an integer (`1529`, not `1529.0`), so `[ "$BNC_TRADE_COUNT" -gt 1000 ]` works.
+    static func count(_ v: Double) -> JSONValue {
+        v.isFinite && v == v.rounded() && abs(v) <= 9_007_199_254_740_992 ? .int(Int(v)) : .number(v)
     }
 
     /// One line of JSON, `\n` included.

@@ -60,6 +60,7 @@ struct LiveViewTests {
         let env = Dictionary(uniqueKeysWithValues: AlertEncoder.environment(event, source: "r.csv"))
         #expect(env["BNC_SYMBOL"] == "BTCUSDT" && env["BNC_WINDOW_START"] == "2025-12-02T00:01:00.000Z")
         #expect(env["BNC_SCORE"] == "-0.05" && env["BNC_EVENT"] == "alert" && env["BNC_REASON"] == "volume↑")
+        #expect(env["BNC_TRADE_COUNT"] == "103" && env["BNC_VOLUME"] == "" && env["BNC_ANOMALY_SCORE"] == "0.62")
         #expect(env["BNC_MESSAGE"]?.hasPrefix("BTCUSDT anomaly at 2025-12-02T00:01:00.000Z: score -0.05") == true)
         var plain = r
         plain.reason = nil
