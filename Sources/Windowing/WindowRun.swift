@@ -219,20 +219,22 @@ package struct WindowRun {
               chunks.count > 1
         else { return nil }
         let map = OrderedChunkMap(fileDescriptor: fd, chunks: chunks, threads: options.threads) { bytes, recycled in
-            TradeLineBatch.parse(bytes, maxLineLength: WireLimits.maxLineLength, reusing: recycled)
+            TradeLineBatch.parse(bytes, maxLineLength: WireLimits.maxLineLength, reusing: &recycled)
         }
         var lineBase = 0
-        while let result = map.next() {
+        ranges: while true {
             let batch: TradeLineBatch
-            switch result {
-            case .success(let parsed): batch = parsed
-            case .failure(let error):
+            switch map.next() {
+            case nil: break ranges
+            case .success(let parsed)?: batch = parsed
+            case .failure(let error)?:
                 diagnostics.report(input.displayName, error.description)
                 return .some(nil)
             }
             try replay(batch, input, lineBase: lineBase)
             lineBase += batch.lines
-            map.recycle(batch)
+            // Handed back for a worker to parse into (no fresh memory to fault in).
+            map.recycle(consume batch)
         }
         lseek(fd, off_t(chunks.end), SEEK_SET)
         return .some(lineBase)

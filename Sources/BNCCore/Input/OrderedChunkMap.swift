@@ -14,7 +14,7 @@ package final class OrderedChunkMap<Result: Sendable> {
     /// Starts `threads` workers over `chunks` of the file open on `fileDescriptor` (which must
     /// stay open until the map is dropped).
     package init(fileDescriptor: Int32, chunks: LineAlignedChunks, threads: Int,
-                 transform: @escaping @Sendable (UnsafeRawBufferPointer, _ recycled: Result?) -> Result) {
+                 transform: @escaping @Sendable (UnsafeRawBufferPointer, _ recycled: inout Result?) -> Result) {
         precondition(threads > 0)
         state = State(fileDescriptor: fileDescriptor, chunks: chunks, window: 2 * threads + 1, transform: transform)
         for _ in 0..<min(threads, chunks.count) {
@@ -39,7 +39,7 @@ package final class OrderedChunkMap<Result: Sendable> {
 
     /// Gives a result back once it has been used, so that a worker can make the next one in its
     /// storage (`transform`'s `recycled`) instead of allocating and faulting in fresh memory.
-    package func recycle(_ result: sending Result) { state.recycle(result) }
+    package func recycle(_ result: consuming sending Result) { state.recycle(result) }
 
     /// What the consumer and the workers share. Its mutable fields are guarded by `lock`.
     private final class State: @unchecked Sendable {
@@ -58,10 +58,10 @@ package final class OrderedChunkMap<Result: Sendable> {
         let fileDescriptor: Int32
         let chunks: LineAlignedChunks
         let window: Int
-        let transform: @Sendable (UnsafeRawBufferPointer, Result?) -> Result
+        let transform: @Sendable (UnsafeRawBufferPointer, inout Result?) -> Result
 
         init(fileDescriptor: Int32, chunks: LineAlignedChunks, window: Int,
-             transform: @escaping @Sendable (UnsafeRawBufferPointer, Result?) -> Result) {
+             transform: @escaping @Sendable (UnsafeRawBufferPointer, inout Result?) -> Result) {
             self.fileDescriptor = fileDescriptor
             self.chunks = chunks
             self.window = window
@@ -89,10 +89,10 @@ package final class OrderedChunkMap<Result: Sendable> {
             if makeHere && slots[k] == nil {
                 let index = nextToClaim
                 nextToClaim += 1
-                let recycled = pool.popLast()
+                var recycled = pool.popLast()
                 pthread_mutex_unlock(lock)
                 var buffer = ReadBuffer()
-                let result = make(index, into: &buffer, recycled: recycled)
+                let result = make(index, into: &buffer, recycled: &recycled)
                 pthread_mutex_lock(lock)
                 slots[k] = result
             }
@@ -103,7 +103,7 @@ package final class OrderedChunkMap<Result: Sendable> {
             return result
         }
 
-        func recycle(_ result: Result) {
+        func recycle(_ result: consuming Result) {
             pthread_mutex_lock(lock)
             if pool.count < window { pool.append(result) }
             pthread_mutex_unlock(lock)
@@ -127,9 +127,9 @@ package final class OrderedChunkMap<Result: Sendable> {
                 guard !cancelled, nextToClaim < chunks.count else { break }
                 let index = nextToClaim
                 nextToClaim += 1
-                let recycled = pool.popLast()
+                var recycled = pool.popLast()
                 pthread_mutex_unlock(lock)
-                let result = make(index, into: &buffer, recycled: recycled)
+                let result = make(index, into: &buffer, recycled: &recycled)
                 pthread_mutex_lock(lock)
                 slots[index % window] = result
                 pthread_cond_broadcast(landed)
@@ -140,7 +140,7 @@ package final class OrderedChunkMap<Result: Sendable> {
         /// Reads range `index` into `buffer` (each thread's own, reused: reading costs a copy
         /// from the page cache, where mapping each range cost page faults and, with several
         /// threads, TLB shootdowns on unmapping) and runs `transform` over it.
-        private func make(_ index: Int, into buffer: inout ReadBuffer, recycled: Result?)
+        private func make(_ index: Int, into buffer: inout ReadBuffer, recycled: inout Result?)
             -> Swift.Result<Result, ChunkReadError> {
             let range = chunks.range(index)
             let bytes = buffer.reserve(range.count)
@@ -152,7 +152,7 @@ package final class OrderedChunkMap<Result: Sendable> {
                 if n == 0 { return .failure(.shrank) }
                 done += n
             }
-            return .success(transform(UnsafeRawBufferPointer(start: bytes, count: range.count), recycled))
+            return .success(transform(UnsafeRawBufferPointer(start: bytes, count: range.count), &recycled))
         }
     }
 
@@ -164,7 +164,8 @@ package final class OrderedChunkMap<Result: Sendable> {
         mutating func reserve(_ count: Int) -> UnsafeMutableRawPointer {
             if count > capacity || storage == nil {
                 storage?.deallocate()
-                capacity = max(count, 1)
+                // Ranges differ by a line or so: room for a quarter more, so they fit from then on.
+                capacity = max(count + count / 4, 1)
                 storage = .allocate(byteCount: capacity, alignment: 16)
             }
             return storage!

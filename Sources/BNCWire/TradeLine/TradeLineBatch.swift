@@ -28,8 +28,9 @@ package struct TradeLineBatch: Sendable {
     /// Parses `bytes`, which hold whole lines (the last one may lack its `\n`), with the line cap
     /// `maxLineLength`, into the storage of `recycled` if given (a batch already replayed).
     package static func parse(_ bytes: UnsafeRawBufferPointer, maxLineLength: Int,
-                              reusing recycled: TradeLineBatch? = nil) -> TradeLineBatch {
-        var batch = recycled ?? TradeLineBatch()
+                              reusing recycled: inout TradeLineBatch?) -> TradeLineBatch {
+        // Taken out of the optional, so its arrays are uniquely referenced and keep their storage.
+        var batch = recycled.take() ?? TradeLineBatch()
         batch.trades.removeAll(keepingCapacity: true)
         batch.badLines.removeAll(keepingCapacity: true)
         // About 130 bytes a line in Binance's layout.
