@@ -82,13 +82,12 @@ dir=$(cd "${positional[0]}" 2>/dev/null && pwd) || bnc_usage_error "${positional
 for word in "${window_args[@]}" "${score_args[@]}"; do
     [[ $word != *[[:space:]]* ]] || bnc_usage_error "'$word': options passed on may not contain spaces"
 done
-mkdir -p "${positional[1]}" || BNC_EXIT=73 bnc_die "${positional[1]}: cannot create"
-out=$(cd "${positional[1]}" && pwd)
-((single)) || command -v parallel >/dev/null || BNC_EXIT=69 bnc_die "GNU parallel is not installed (apt-get install parallel)"
-bnc_setup_tools bnc-stream bnc-window bnc-score
-
 mapfile -t files < <(shard_files "$dir")
 ((${#files[@]})) || BNC_EXIT=66 bnc_die "$dir: no public-data files (SYMBOL-trades-DATE.zip/.csv)"
+((single)) || command -v parallel >/dev/null || BNC_EXIT=69 bnc_die "GNU parallel is not installed (apt-get install parallel)"
+mkdir -p "${positional[1]}" || BNC_EXIT=73 bnc_die "${positional[1]}: cannot create"
+out=$(cd "${positional[1]}" && pwd)
+bnc_setup_tools bnc-stream bnc-window bnc-score
 rm -rf "$out/windows" "$out/scores"
 mkdir -p "$out/windows" "$out/scores"
 
