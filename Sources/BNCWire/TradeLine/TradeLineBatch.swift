@@ -37,7 +37,11 @@ package struct TradeLineBatch: Sendable {
         batch.trades.reserveCapacity(bytes.count / 120 + 1)
         var splitter = LineSplitter(maxLineLength: maxLineLength)
         splitter.push(bytes, claiming: { start, available in
-            guard let (trade, length) = TradeLineParser.parseLeadingLine(start, available: available) else { return .none }
+            // `TradeLineParser.parseLeadingLine`'s checks, with the template scanner inlined here
+            // (same module): the worker threads do nothing else.
+            guard available > 0, available < Int(Int32.max),
+                  let (trade, length) = TradeTemplateScanner.parseLeadingLine(start, available)
+            else { return .none }
             batch.trades.append(trade)
             return .line(length: length, keepGoing: true)
         }) { line, number in
