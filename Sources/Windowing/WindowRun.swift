@@ -137,9 +137,12 @@ package struct WindowRun {
         defer { if fd != 0 { close(fd) } }
         var lineBase = 0
         do throws(LoopStopError) {
-            if options.threads > 1, let done = try readInParallel(fd, input) {
-                guard let lines = done else { return .readFailed }
-                lineBase = lines
+            if options.threads > 1 {
+                switch try readInParallel(fd, input) {
+                case .notSplit: break
+                case .readFailed: return .readFailed
+                case .consumed(let lines): lineBase = lines
+                }
             }
         } catch {
             return outcome(of: .body(error), input)
@@ -205,19 +208,17 @@ package struct WindowRun {
 
     /// The whole lines of a regular file from its current offset, parsed by `options.threads`
     /// threads in ranges and windowed here in file order, so rows, diagnostics and counts are
-    /// those of reading it in one stream. Returns nil when the input is not a regular file
-    /// worth splitting (nothing consumed), `.some(nil)` when a range could not be read
-    /// (reported), else the lines consumed, with the descriptor's offset moved after them.
-    private mutating func readInParallel(_ fd: Int32, _ input: InputFile) throws(LoopStopError) -> Int?? {
+    /// those of reading it in one stream.
+    private mutating func readInParallel(_ fd: Int32, _ input: InputFile) throws(LoopStopError) -> ParallelRead {
         var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return .notSplit }
         let start = Int(lseek(fd, 0, SEEK_CUR))
         let size = Int(info.st_size)
         guard start >= 0, size - start > options.parallelChunkSize,
               let chunks = LineAlignedChunks.cut(fileDescriptor: fd, from: start, size: size,
                                                  targetSize: options.parallelChunkSize),
               chunks.count > 1
-        else { return nil }
+        else { return .notSplit }
         let map = OrderedChunkMap(fileDescriptor: fd, chunks: chunks, threads: options.threads) { bytes, recycled in
             TradeLineBatch.parse(bytes, maxLineLength: WireLimits.maxLineLength, reusing: &recycled)
         }
@@ -229,7 +230,7 @@ package struct WindowRun {
             case .success(let parsed)?: batch = parsed
             case .failure(let error)?:
                 diagnostics.report(input.displayName, error.description)
-                return .some(nil)
+                return .readFailed
             }
             try replay(batch, input, lineBase: lineBase)
             lineBase += batch.lines
@@ -237,7 +238,18 @@ package struct WindowRun {
             map.recycle(consume batch)
         }
         lseek(fd, off_t(chunks.end), SEEK_SET)
-        return .some(lineBase)
+        return .consumed(lines: lineBase)
+    }
+
+    /// How `readInParallel` left an input.
+    enum ParallelRead {
+        /// Not a regular file worth splitting: nothing was consumed.
+        case notSplit
+        /// A range could not be read (reported).
+        case readFailed
+        /// The file's whole lines were windowed, `lines` of them; the descriptor's offset is
+        /// after them.
+        case consumed(lines: Int)
     }
 
     /// Windows a parsed range: its trades and bad lines in their order.
