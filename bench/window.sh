@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark for bnc-window (issue 2): trades/s from a file on one core, against `wc -l` (the read
-# floor) and the naive Python json.loads windowing a user would write; peak RSS at 1x and 10x.
+# Benchmark for bnc-window (issue 2): trades/s from a file on one core (--threads 1), against `wc -l`
+# (the read floor) and the naive Python json.loads windowing a user would write; peak RSS at 1x and
+# 10x; and the default, every core parsing (issue 15: CPU time stays, wall time drops on an idle box).
 # Prints a markdown table. Usage: bench/window.sh [repeats-for-1x (default 101 = 2.01 M trades)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,8 +39,9 @@ measure() {
 
 lines1=$(wc -l < "$out/trades-1x.ndjson")
 lines10=$(wc -l < "$out/trades-10x.ndjson")
-read -r w1 c1 r1 < <(measure "$bin" --window 20s "$out/trades-1x.ndjson")
-read -r w10 c10 r10 < <(measure "$bin" --window 20s "$out/trades-10x.ndjson")
+read -r w1 c1 r1 < <(measure "$bin" --threads 1 --window 20s "$out/trades-1x.ndjson")
+read -r w10 c10 r10 < <(measure "$bin" --threads 1 --window 20s "$out/trades-10x.ndjson")
+read -r wp cp rp < <(measure "$bin" --window 20s "$out/trades-1x.ndjson")
 read -r wc1 wcc1 _ < <(measure wc -l "$out/trades-1x.ndjson")
 # Python on the 1x file, best of 3 as well: on a loaded machine a single run's CPU time swings by
 # a third, and taking only Python's one run would flatter the ratio.
@@ -50,8 +52,9 @@ ratio() { python3 -c "print(f'{$1 / max($2, 0.01):.0f}x')"; }
 echo
 echo "| run | trades | wall s | CPU s | M trades/s (CPU) | M trades/s (wall) | vs Python (CPU) | peak RSS |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-echo "| \`bnc-window --window 20s\` 1x | $lines1 | $w1 | $c1 | $(rate "$lines1" "$c1") | $(rate "$lines1" "$w1") | $(ratio "$pyc" "$c1") | $((r1 / 1024)) MiB |"
-echo "| \`bnc-window --window 20s\` 10x | $lines10 | $w10 | $c10 | $(rate "$lines10" "$c10") | $(rate "$lines10" "$w10") | | $((r10 / 1024)) MiB |"
+echo "| \`bnc-window --threads 1 --window 20s\` 1x | $lines1 | $w1 | $c1 | $(rate "$lines1" "$c1") | $(rate "$lines1" "$w1") | $(ratio "$pyc" "$c1") | $((r1 / 1024)) MiB |"
+echo "| \`bnc-window --threads 1 --window 20s\` 10x | $lines10 | $w10 | $c10 | $(rate "$lines10" "$c10") | $(rate "$lines10" "$w10") | | $((r10 / 1024)) MiB |"
+echo "| \`bnc-window --window 20s\` 1x ($(nproc) threads) | $lines1 | $wp | $cp | $(rate "$lines1" "$cp") | $(rate "$lines1" "$wp") | | $((rp / 1024)) MiB |"
 echo "| \`wc -l\` 1x (read floor) | $lines1 | $wc1 | $wcc1 | $(rate "$lines1" "$wcc1") | $(rate "$lines1" "$wc1") | | |"
 echo "| Python \`json.loads\` windowing 1x | $lines1 | $pyw | $pyc | $(rate "$lines1" "$pyc") | $(rate "$lines1" "$pyw") | 1x | $((pyrss / 1024)) MiB |"
 echo

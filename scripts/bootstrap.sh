@@ -24,7 +24,7 @@ esac
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 apt_packages=(libcurl4-openssl-dev libssl-dev zstd)
 if [ "$runtime_only" -eq 0 ]; then
-  apt_packages+=(shellcheck chromium time openssl gzip faketime procps util-linux e2fsprogs tmux curl jq)
+  apt_packages+=(shellcheck chromium time openssl gzip faketime procps util-linux e2fsprogs tmux curl jq parallel)
 fi
 
 missing=()

@@ -74,7 +74,8 @@ struct SymbolWindows {
         ring = Array(repeating: WindowAccumulator(), count: size)
         ringMask = Int64(size - 1)
         watermark = time
-        held.reserveCapacity(configuration.jumpConfirmations)
+        // `held` is not reserved ahead: it is needed only during a jump, and 2,000 symbols would
+        // each carry `jumpConfirmations` trades' worth of it (about 0.5 KiB) for nothing.
     }
 
     /// Ring position of window `index` (the ring size is a power of two: no division).

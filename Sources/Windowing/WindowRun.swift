@@ -15,16 +15,25 @@ package struct WindowRun {
         package var maxErrorLines: Int
         /// Read size; tests vary it.
         package var chunkSize: Int
+        /// Threads that parse a file input at once (`OrderedChunkMap`); 1 reads every input in one
+        /// stream. A pipe is always one stream.
+        package var threads: Int
+        /// About how many bytes of a file one parsing thread takes at a time; tests make it small
+        /// so that ranges end all over the input.
+        package var parallelChunkSize: Int
 
         /// The default is bnc-window's: times outside `WindowConfiguration.exchangeEra` are quarantined.
         package init(configuration: WindowConfiguration = WindowConfiguration(plausibleTimes: WindowConfiguration.exchangeEra),
                     strict: Bool = false,
-                    quiet: Bool = false, maxErrorLines: Int = 10, chunkSize: Int = 1 << 20) {
+                    quiet: Bool = false, maxErrorLines: Int = 10, chunkSize: Int = 1 << 20,
+                    threads: Int = 1, parallelChunkSize: Int = WindowRun.defaultParallelChunkSize) {
             self.configuration = configuration
             self.strict = strict
             self.quiet = quiet
             self.maxErrorLines = maxErrorLines
             self.chunkSize = chunkSize
+            self.threads = threads
+            self.parallelChunkSize = parallelChunkSize
         }
     }
 
@@ -34,6 +43,12 @@ package struct WindowRun {
         package var badLines = 0
         package init() {}
     }
+
+    /// Bytes a parsing thread takes at a time: large enough that handing ranges over costs
+    /// nothing, small enough that the ranges waiting to be windowed stay a few MiB.
+    package static let defaultParallelChunkSize = 2 << 20
+    /// The default for `--threads`: one per core, at most 8.
+    package static var defaultThreads: Int { max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) }
 
     package let options: Options
     package let output: OutputBuffer
@@ -110,50 +125,155 @@ package struct WindowRun {
         }
     }
 
+    /// Reads one input to its end: a regular file large enough in parallel ranges (then its
+    /// last bytes, after the last `\n`, and anything appended meanwhile, in one stream), anything
+    /// else in one stream.
     private mutating func readOne(_ input: InputFile) -> InputOutcome {
-        do throws(LineInputError<LoopStopError>) {
-            let finishedAll = try input.withLineReader(chunkSize: options.chunkSize, maxLineLength: WireLimits.maxLineLength) { reader throws(LineInputError<LoopStopError>) in
-                // Lines in Binance's exact layout are parsed where they lie, finding their end on
-                // the way (no separate newline search); every other line is split and parsed in
-                // full below, which also names what is wrong with it.
-                try reader.forEachLine(claiming: { start, available throws(LoopStopError) in
-                    if SignalTrap.stopRequested { return .none }   // the line callback stops the run
-                    guard let (trade, length) = TradeLineParser.parseLeadingLine(start, available: available)
-                    else { return .none }
-                    lineCounts.lines += 1
-                    try add(trade)
-                    return .line(length: length, keepGoing: true)
-                }) { line, number throws(LoopStopError) in
-                    if SignalTrap.stopRequested { throw .stopped }
-                    lineCounts.lines += 1
-                    let trade: Trade
-                    do throws(TradeLineError) {
-                        switch line {
-                        case .text(let bytes): trade = try TradeLineParser.parse(bytes)
-                        case .oversized(let length): throw TradeLineError.oversized(length: length)
-                        }
-                    } catch {
-                        lineCounts.badLines += 1
-                        if lineCounts.badLines <= options.maxErrorLines || options.strict {
-                            diagnostics.report("\(input.displayName):\(number)", error.description)
-                        }
-                        if options.strict { throw .badLine }
-                        return true
-                    }
-                    try add(trade)
-                    return true
+        let fd: Int32
+        do { fd = try input.open() } catch {
+            diagnostics.report(nil, error.description)
+            return .readFailed
+        }
+        defer { if fd != 0 { close(fd) } }
+        var lineBase = 0
+        do throws(LoopStopError) {
+            if options.threads > 1 {
+                switch try readInParallel(fd, input) {
+                case .notSplit: break
+                case .readFailed: return .readFailed
+                case .consumed(let lines): lineBase = lines
                 }
             }
-            return finishedAll ? .finished : .stopped
         } catch {
-            switch error {
-            case .body(.stopped): return .stopped
-            case .body(.badLine): return .badLine
-            case .body(.output(let error)): return .outputFailed(error)
-            case .open(let error): diagnostics.report(nil, error.description)
-            case .read(let error): diagnostics.report(input.displayName, error.description)
+            return outcome(of: .body(error), input)
+        }
+        var reader = LineReader(fileDescriptor: fd, chunkSize: options.chunkSize, maxLineLength: WireLimits.maxLineLength)
+        do throws(LineInputError<LoopStopError>) {
+            return try readLines(&reader, input, lineBase: lineBase) ? .finished : .stopped
+        } catch {
+            return outcome(of: error, input)
+        }
+    }
+
+    private func outcome(of error: LineInputError<LoopStopError>, _ input: InputFile) -> InputOutcome {
+        switch error {
+        case .body(.stopped): return .stopped
+        case .body(.badLine): return .badLine
+        case .body(.output(let error)): return .outputFailed(error)
+        case .open(let error): diagnostics.report(nil, error.description)
+        case .read(let error): diagnostics.report(input.displayName, error.description)
+        }
+        return .readFailed
+    }
+
+    /// The lines from the reader's position on, in one stream; line numbers continue after `lineBase`.
+    private mutating func readLines(_ reader: inout LineReader, _ input: InputFile, lineBase: Int)
+        throws(LineInputError<LoopStopError>) -> Bool {
+        // Lines in Binance's exact layout are parsed where they lie, finding their end on the way
+        // (no separate newline search); every other line is split and parsed in full below,
+        // which also names what is wrong with it.
+        try reader.forEachLine(claiming: { start, available throws(LoopStopError) in
+            if SignalTrap.stopRequested { return .none }   // the line callback stops the run
+            guard let (trade, length) = TradeLineParser.parseLeadingLine(start, available: available)
+            else { return .none }
+            lineCounts.lines += 1
+            try add(trade)
+            return .line(length: length, keepGoing: true)
+        }) { line, number throws(LoopStopError) in
+            if SignalTrap.stopRequested { throw .stopped }
+            lineCounts.lines += 1
+            let trade: Trade
+            do throws(TradeLineError) {
+                switch line {
+                case .text(let bytes): trade = try TradeLineParser.parse(bytes)
+                case .oversized(let length): throw TradeLineError.oversized(length: length)
+                }
+            } catch {
+                try badLine(error, at: lineBase + number, input)
+                return true
             }
-            return .readFailed
+            try add(trade)
+            return true
+        }
+    }
+
+    /// Counts a line that is not a trade and names it (up to `maxErrorLines`); under `strict`, stops.
+    private mutating func badLine(_ error: TradeLineError, at number: Int, _ input: InputFile) throws(LoopStopError) {
+        lineCounts.badLines += 1
+        if lineCounts.badLines <= options.maxErrorLines || options.strict {
+            diagnostics.report("\(input.displayName):\(number)", error.description)
+        }
+        if options.strict { throw .badLine }
+    }
+
+    /// The whole lines of a regular file from its current offset, parsed by `options.threads`
+    /// threads in ranges and windowed here in file order, so rows, diagnostics and counts are
+    /// those of reading it in one stream.
+    private mutating func readInParallel(_ fd: Int32, _ input: InputFile) throws(LoopStopError) -> ParallelRead {
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return .notSplit }
+        let start = Int(lseek(fd, 0, SEEK_CUR))
+        let size = Int(info.st_size)
+        guard start >= 0, size - start > options.parallelChunkSize,
+              let chunks = LineAlignedChunks.cut(fileDescriptor: fd, from: start, size: size,
+                                                 targetSize: options.parallelChunkSize),
+              chunks.count > 1
+        else { return .notSplit }
+        let map = OrderedChunkMap(fileDescriptor: fd, chunks: chunks, threads: options.threads) { bytes, recycled in
+            TradeLineBatch.parse(bytes, maxLineLength: WireLimits.maxLineLength, reusing: &recycled)
+        }
+        var lineBase = 0
+        ranges: while true {
+            let batch: TradeLineBatch
+            switch map.next() {
+            case nil: break ranges
+            case .success(let parsed)?: batch = parsed
+            case .failure(let error)?:
+                diagnostics.report(input.displayName, error.description)
+                return .readFailed
+            }
+            try replay(batch, input, lineBase: lineBase)
+            lineBase += batch.lines
+            // Handed back for a worker to parse into (no fresh memory to fault in).
+            map.recycle(consume batch)
+        }
+        lseek(fd, off_t(chunks.end), SEEK_SET)
+        return .consumed(lines: lineBase)
+    }
+
+    /// How `readInParallel` left an input.
+    enum ParallelRead {
+        /// Not a regular file worth splitting: nothing was consumed.
+        case notSplit
+        /// A range could not be read (reported).
+        case readFailed
+        /// The file's whole lines were windowed, `lines` of them; the descriptor's offset is
+        /// after them.
+        case consumed(lines: Int)
+    }
+
+    /// Windows a parsed range: its trades and bad lines in their order.
+    private mutating func replay(_ batch: TradeLineBatch, _ input: InputFile, lineBase: Int) throws(LoopStopError) {
+        var bad = 0
+        let badCount = batch.badLines.count
+        try batch.trades.withUnsafeBufferPointer { trades throws(LoopStopError) in
+            for i in trades.indices {
+                while bad < badCount && batch.badLines[bad].tradesBefore == i {
+                    if SignalTrap.stopRequested { throw .stopped }
+                    lineCounts.lines += 1
+                    try badLine(batch.badLines[bad].error, at: lineBase + batch.badLines[bad].line, input)
+                    bad += 1
+                }
+                if SignalTrap.stopRequested { throw .stopped }
+                lineCounts.lines += 1
+                try add(trades[i])
+            }
+        }
+        while bad < badCount {
+            if SignalTrap.stopRequested { throw .stopped }
+            lineCounts.lines += 1
+            try badLine(batch.badLines[bad].error, at: lineBase + batch.badLines[bad].line, input)
+            bad += 1
         }
     }
 

@@ -51,6 +51,9 @@ struct BncWindowCommand: ToolMainCommand {
     @Option(help: "How many bad lines are named on stderr; further ones are only counted.")
     var maxErrors = 10
 
+    @Option(help: "Threads that parse a file input at once (default: one per core, at most 8); the rows are those of one thread. A pipe is read by one.")
+    var threads: Int?
+
     func validate() throws {
         guard window.milliseconds > 0 else { throw ValidationError("--window must be longer than 0 ms.") }
         guard maxErrors >= 0 else { throw ValidationError("--max-errors must not be negative.") }
@@ -66,6 +69,7 @@ struct BncWindowCommand: ToolMainCommand {
             throw ValidationError("--max-jump must be longer than --lateness (\(lateness)).")
         }
         guard maxSilence.milliseconds >= 0 else { throw ValidationError("--max-silence must not be negative.") }
+        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64.") }
         guard (1...1_000).contains(jumpConfirmations) else {
             throw ValidationError("--jump-confirmations must be between 1 and 1000.")
         }
@@ -80,7 +84,8 @@ struct BncWindowCommand: ToolMainCommand {
                     timeField: timeField, maxJumpMilliseconds: maxJump.milliseconds,
                     jumpConfirmations: jumpConfirmations, maxSilenceMilliseconds: maxSilence.milliseconds,
                     plausibleTimes: WindowConfiguration.exchangeEra),
-                strict: strict, quiet: quiet, maxErrorLines: maxErrors)
+                strict: strict, quiet: quiet, maxErrorLines: maxErrors,
+                threads: threads ?? WindowRun.defaultThreads)
             var job = WindowRun(options: options)
             ToolExit.exit(job.run(InputFile.list(files)))
         }

@@ -6,7 +6,7 @@ import TestSupport
 /// the folder this test run built) on the real captures in `../shared/data`.
 @Suite("pipelines/*.sh end to end", .integration, .serialized)
 struct PipelineEndToEndTests {
-    static let scripts = ["lib.sh", "live.sh", "record.sh", "replay.sh", "collector.sh", "demo.sh", "choose-window.sh"]
+    static let scripts = ["lib.sh", "live.sh", "record.sh", "replay.sh", "collector.sh", "demo.sh", "choose-window.sh", "shard.sh"]
     static let runnable = scripts.filter { $0 != "lib.sh" }
     static let captures = ["hftbacktest_spot_btcusdt_20240808.gz", "hftbacktest_spot_btcusdt_20240809.gz"]
     static let resultHeader = "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,symbol,window_end,complete,model_version,anomaly_score"
@@ -64,7 +64,7 @@ struct PipelineEndToEndTests {
         #expect(strict.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }
 
-    @Test("an unknown option is a usage error (64)", arguments: ["live.sh", "record.sh", "replay.sh", "demo.sh", "choose-window.sh"])
+    @Test("an unknown option is a usage error (64)", arguments: ["live.sh", "record.sh", "replay.sh", "demo.sh", "choose-window.sh", "shard.sh"])
     func unknownOption(script: String) throws {
         let r = try ToolRunner.shell("pipelines/\(script) --no-such-option x", environment: environment)
         #expect(r.status == 64)

@@ -94,18 +94,4 @@ struct DailyTradeFilesDuplicateTests {
         #expect(files.statistics.archivedDaysUnchecked == 0)
         #expect(T.read(dir, Self.name) == lines[4] + "\n")
     }
-
-    @Test("id runs hold any insertion order as a set does")
-    func idRunsMatchASet() {
-        var generator = SystemRandomNumberGenerator()
-        var runs = TradeIDRuns()
-        var reference = Set<Int64>()
-        for _ in 0..<5000 {
-            let id = Int64.random(in: 0..<600, using: &generator)
-            #expect(runs.insert(id) == reference.insert(id).inserted)
-        }
-        for id in Int64(-1)...601 { #expect(runs.contains(id) == reference.contains(id)) }
-        #expect(runs.count == Int64(reference.count))
-        for k in runs.runs.indices.dropLast() { #expect(runs.runs[k].upperBound + 1 < runs.runs[k + 1].lowerBound) }
-    }
 }

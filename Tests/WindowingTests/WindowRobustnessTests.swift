@@ -104,7 +104,7 @@ extension WindowRobustnessTests {
         #expect(ids.insert(10, 10) == .new)
         #expect(ids.insert(12, 14) == .new)
         #expect(ids.insert(11, 11) == .new)          // joins both runs
-        #expect(ids.runs == [SeenTradeIDs.Run(lower: 10, upper: 14)])
+        #expect(ids.runs == [10...14])
         #expect(ids.insert(13, 13) == .duplicate)
         #expect(ids.insert(14, 20) == .duplicate)    // overlaps
         #expect(ids.insert(5, 5) == .new)            // older than the input's start

@@ -1,0 +1,111 @@
+import BNCCore
+import Foundation
+import Testing
+import TestSupport
+@testable import Windowing
+
+/// `WindowRun` with several parsing threads (`--threads`): a file is cut into ranges parsed at
+/// once and windowed in file order, so the rows must be byte for byte those of one thread, with
+/// the same counts and summary, wherever the ranges end.
+@Suite("WindowRun with parallel parsing", .serialized)
+struct ParallelWindowRunTests {
+    struct Outcome: Equatable {
+        var status: BNCCore.ExitStatus
+        var rows: Data
+        var lines: WindowRun.LineCounts
+        var summary: String
+        var totals: WindowTotals
+    }
+
+    static func run(_ inputs: [String], _ options: WindowRun.Options) throws -> Outcome {
+        let dir = try ToolRunner.temporaryDirectory("window-parallel")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("rows").path
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try #require(fd >= 0)
+        var run = WindowRun(options: options, output: OutputBuffer(fileDescriptor: fd))
+        let status = StopFlag.exclusive(clear: { SignalTrap.requestStop(0) }) { run.run(inputs.map(InputFile.init)) }
+        close(fd)
+        return Outcome(status: status, rows: try Data(contentsOf: URL(fileURLWithPath: path)), lines: run.lineCounts,
+                       summary: run.summary(), totals: run.aggregator.totals)
+    }
+
+    static func options(threads: Int, chunk: Int, strict: Bool = false) -> WindowRun.Options {
+        WindowRun.Options(strict: strict, quiet: true, maxErrorLines: 3, threads: threads, parallelChunkSize: chunk)
+    }
+
+    static func write(_ text: String, _ name: String, in dir: URL) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    @Test("mixed input, many symbols: every range size and thread count gives the one-thread rows")
+    func mixedStreamIsByteIdentical() throws {
+        let dir = try ToolRunner.temporaryDirectory("window-parallel")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try Self.write(MixedTradeStream.text(symbols: 150, trades: 12_000), "mixed", in: dir)
+        let single = try Self.run([path], Self.options(threads: 1, chunk: 1 << 20))
+        #expect(single.status == .success)
+        #expect(single.totals.symbols == 150)
+        #expect(single.totals.duplicates > 0 && single.totals.lateTrades > 0 && single.totals.outlierTrades > 0)
+        #expect(single.totals.missingTrades > 0 && single.lines.badLines > 10)
+        for (threads, chunk) in [(2, 1), (2, 97), (3, 4_096), (2, 65_536), (4, 300_000), (2, 1 << 20)] {
+            let parallel = try Self.run([path], Self.options(threads: threads, chunk: chunk))
+            #expect(parallel == single, "threads \(threads), chunk \(chunk)")
+        }
+    }
+
+    @Test("several files are one stream in parallel too, with the file cut inside a line")
+    func filesInOrder() throws {
+        let dir = try ToolRunner.temporaryDirectory("window-parallel")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = MixedTradeStream.text(symbols: 40, trades: 6_000, seed: 7, oversized: false)
+        let bytes = Array(text.utf8)
+        // Cut in the middle of a line: the first file's last line has no newline, so it is read
+        // as a line of its own; the rest of it starts the second file.
+        let cut = bytes.count / 3
+        let a = dir.appendingPathComponent("a"), b = dir.appendingPathComponent("b")
+        try Data(bytes[..<cut]).write(to: a)
+        try Data(bytes[cut...]).write(to: b)
+        let single = try Self.run([a.path, b.path], Self.options(threads: 1, chunk: 1 << 20))
+        for chunk in [50, 999, 20_000] {
+            #expect(try Self.run([a.path, b.path], Self.options(threads: 2, chunk: chunk)) == single, "chunk \(chunk)")
+        }
+    }
+
+    @Test("strict stops at the same bad line with the same rows written")
+    func strictStopsAtTheSameLine() throws {
+        let dir = try ToolRunner.temporaryDirectory("window-parallel")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try Self.write(MixedTradeStream.text(symbols: 20, trades: 3_000, seed: 3), "strict", in: dir)
+        let single = try Self.run([path], Self.options(threads: 1, chunk: 1 << 20, strict: true))
+        #expect(single.status == .dataError)
+        for chunk in [64, 5_000] {
+            #expect(try Self.run([path], Self.options(threads: 2, chunk: chunk, strict: true)) == single)
+        }
+    }
+
+    @Test("the real fixtures: the same rows at every range size")
+    func fixtures() throws {
+        for name in [Fixture.trades2023, Fixture.trades2024] {
+            let single = try Self.run([Fixture.path(name)], Self.options(threads: 1, chunk: 1 << 20))
+            for chunk in [1, 333, 10_000] {
+                #expect(try Self.run([Fixture.path(name)], Self.options(threads: 2, chunk: chunk)) == single)
+            }
+        }
+    }
+
+    @Test("an empty file and a file of one line without a newline")
+    func tinyFiles() throws {
+        let dir = try ToolRunner.temporaryDirectory("window-parallel")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let empty = try Self.write("", "empty", in: dir)
+        let one = try Self.write(try Fixture.payloads(Fixture.trades2024)[0], "one", in: dir)
+        let newlines = try Self.write("\n\n\n", "newlines", in: dir)
+        for files in [[empty], [one], [newlines], [empty, one, newlines]] {
+            let single = try Self.run(files, Self.options(threads: 1, chunk: 1 << 20))
+            #expect(try Self.run(files, Self.options(threads: 2, chunk: 1)) == single)
+        }
+    }
+}
