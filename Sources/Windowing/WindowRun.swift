@@ -40,12 +40,15 @@ package struct WindowRun {
     package let diagnostics: Diagnostics
     package private(set) var aggregator: WindowAggregator
     package private(set) var lineCounts = LineCounts()
+    /// Where the counters of `--metrics-file` are kept (updated per row written, never per trade).
+    package let metrics: MetricsSlot<WindowHealth>?
 
     package init(options: Options, output: OutputBuffer = OutputBuffer(fileDescriptor: 1),
-                diagnostics: Diagnostics = Diagnostics(tool: "bnc-window")) {
+                diagnostics: Diagnostics = Diagnostics(tool: "bnc-window"), metrics: MetricsSlot<WindowHealth>? = nil) {
         self.options = options
         self.output = output
         self.diagnostics = diagnostics
+        self.metrics = metrics
         aggregator = WindowAggregator(configuration: options.configuration)
     }
 
@@ -66,7 +69,10 @@ package struct WindowRun {
                 }
             }
             // End of input (or a stop signal): the open windows are all we will ever see of them.
-            try aggregator.finish { row throws(OutputError) in try WindowRowWriter.write(row, to: output) }
+            try aggregator.finish { row throws(OutputError) in
+                try WindowRowWriter.write(row, to: output)
+                metrics?.update { $0.wrote(row, at: MonotonicClock.wallClockMilliseconds()) }
+            }
             try output.flush()
             reportSilenceSkips()
         } catch .downstreamClosed {
@@ -134,6 +140,7 @@ package struct WindowRun {
                         }
                     } catch {
                         lineCounts.badLines += 1
+                        metrics?.update { $0.badLines += 1 }
                         if lineCounts.badLines <= options.maxErrorLines || options.strict {
                             diagnostics.report("\(input.displayName):\(number)", error.description)
                         }
@@ -164,6 +171,7 @@ package struct WindowRun {
         do throws(OutputError) {
             try aggregator.add(trade) { row throws(OutputError) in
                 try WindowRowWriter.write(row, to: output)
+                metrics?.update { $0.wrote(row, at: MonotonicClock.wallClockMilliseconds()) }
                 emitted = true
             }
             // A live consumer sits behind a pipe: hand it each row as its window closes.

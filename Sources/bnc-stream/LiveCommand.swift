@@ -51,6 +51,8 @@ struct LiveCommand: ParsableCommand {
     @Option(name: .customLong("backoff-max"), help: "Largest reconnect delay ceiling.")
     var backoffMax: DurationSpec = DurationSpec(milliseconds: 60_000)
 
+    @OptionGroup var metrics: MetricsOptions
+
     func validate() throws {
         guard idleTimeout.milliseconds > 0 else { throw ValidationError("--idle-timeout must be positive") }
         guard rolloverAfter.milliseconds > 0 else { throw ValidationError("--rollover-after must be positive") }
@@ -70,7 +72,7 @@ struct LiveCommand: ParsableCommand {
         ToolExit.run(tool: "bnc-stream") { ToolExit.exit(try feed()) }
     }
 
-    private func feed() throws(StreamConfigurationError) -> ExitStatus {
+    private func feed() throws -> ExitStatus {
         // A daemon must be stoppable: `install` also undoes a SIGINT/SIGTERM block inherited from
         // whoever started us, before the socket thread is created (threads inherit the mask).
         SignalTrap.install()
@@ -85,7 +87,16 @@ struct LiveCommand: ParsableCommand {
         config.backfillEnabled = !noBackfill && backfillMax > 0
         config.backoffInitialMilliseconds = backoffInitial.milliseconds
         config.backoffMaxMilliseconds = backoffMax.milliseconds
-        return LiveFeed.runOnDedicatedThread(configuration: config, diagnostics: diagnostics)
+        // Binance's `s` is upper case: the subscribed symbols' counters exist (at 0) from the start.
+        let slot = MetricsSlot(FeedHealth(symbols: symbolList.map { $0.uppercased() },
+                                          startedAt: MonotonicClock.wallClockMilliseconds()))
+        let publisher = try metrics.startPublisher(tool: "bnc-stream") {
+            slot.read().exposition(now: MonotonicClock.wallClockMilliseconds())
+        }
+        let status = LiveFeed.runOnDedicatedThread(configuration: config, diagnostics: diagnostics,
+                                                   metrics: publisher == nil ? nil : slot)
+        publisher?.finish()
+        return status
     }
 }
 

@@ -51,6 +51,8 @@ struct BncWindowCommand: ToolMainCommand {
     @Option(help: "How many bad lines are named on stderr; further ones are only counted.")
     var maxErrors = 10
 
+    @OptionGroup var metrics: MetricsOptions
+
     func validate() throws {
         guard window.milliseconds > 0 else { throw ValidationError("--window must be longer than 0 ms.") }
         guard maxErrors >= 0 else { throw ValidationError("--max-errors must not be negative.") }
@@ -81,8 +83,14 @@ struct BncWindowCommand: ToolMainCommand {
                     jumpConfirmations: jumpConfirmations, maxSilenceMilliseconds: maxSilence.milliseconds,
                     plausibleTimes: WindowConfiguration.exchangeEra),
                 strict: strict, quiet: quiet, maxErrorLines: maxErrors)
-            var job = WindowRun(options: options)
-            ToolExit.exit(job.run(InputFile.list(files)))
+            let slot = MetricsSlot(WindowHealth(startedAt: MonotonicClock.wallClockMilliseconds(),
+                                                windowMilliseconds: window.milliseconds,
+                                                latenessMilliseconds: lateness.milliseconds))
+            let publisher = try metrics.startPublisher(tool: "bnc-window") { slot.read().exposition() }
+            var job = WindowRun(options: options, metrics: publisher == nil ? nil : slot)
+            let status = job.run(InputFile.list(files))
+            publisher?.finish()
+            ToolExit.exit(status)
         }
     }
 }

@@ -40,6 +40,15 @@ package final class LiveFeed {
     /// Counters for the closing summary and for tests.
     package private(set) var statistics = Statistics()
 
+    /// The metrics file's state (`--metrics-file`): updated here only when `metrics` is set, and
+    /// published to it (see `publishHealth`).
+    package private(set) var health: FeedHealth
+    private let metrics: MetricsSlot<FeedHealth>?
+    private var healthPublishedAt: Int64 = 0
+    /// Wall-clock ms of the message being handled (read once per message, only for metrics).
+    private var wallNow: Int64 = 0
+    private var everConnected = false
+
     package struct Statistics: Sendable {
         package var tradesWritten: Int64 = 0
         package var duplicatesDropped: Int64 = 0
@@ -94,9 +103,11 @@ package final class LiveFeed {
     }
 
     package convenience init(configuration: LiveFeedConfiguration, output: OutputBuffer, diagnostics: Diagnostics,
-                            stop: @escaping () -> Bool = { SignalTrap.stopRequested }) {
+                            stop: @escaping () -> Bool = { SignalTrap.stopRequested },
+                            metrics: MetricsSlot<FeedHealth>? = nil) {
         self.init(configuration: configuration, output: output, diagnostics: diagnostics, stop: stop,
-                  makeConnection: { WebSocketConnection(endpoint: $0, maxMessageSize: $1) }, backfiller: nil)
+                  makeConnection: { WebSocketConnection(endpoint: $0, maxMessageSize: $1) }, backfiller: nil,
+                  metrics: metrics)
     }
 
     /// The seam for tests: `makeConnection` replaces `WebSocketConnection`, and `backfiller`
@@ -104,8 +115,12 @@ package final class LiveFeed {
     init(configuration: LiveFeedConfiguration, output: OutputBuffer, diagnostics: Diagnostics,
          stop: @escaping () -> Bool,
          makeConnection: @escaping (StreamEndpoint, Int) -> any FeedConnection,
-         backfiller: (any TradeBackfilling)?) {
+         backfiller: (any TradeBackfilling)?, metrics: MetricsSlot<FeedHealth>? = nil) {
         self.configuration = configuration
+        self.metrics = metrics
+        health = metrics?.read() ?? FeedHealth(symbols: [], startedAt: 0)
+        // The subscribed symbols take the first ledger slots, in the order of `health.symbols`.
+        for entry in health.symbols { _ = ledger.slot(for: entry.symbol) }
         self.output = output
         self.diagnostics = diagnostics
         self.stop = stop
@@ -123,9 +138,11 @@ package final class LiveFeed {
     }
 
     /// Runs the feed on a new thread of its own (not the cooperative pool) and waits for it.
-    package static func runOnDedicatedThread(configuration: LiveFeedConfiguration, diagnostics: Diagnostics) -> ExitStatus {
+    package static func runOnDedicatedThread(configuration: LiveFeedConfiguration, diagnostics: Diagnostics,
+                                             metrics: MetricsSlot<FeedHealth>? = nil) -> ExitStatus {
         DedicatedThread(stackSize: 1 << 20) {
-            LiveFeed(configuration: configuration, output: OutputBuffer(fileDescriptor: 1), diagnostics: diagnostics).run()
+            LiveFeed(configuration: configuration, output: OutputBuffer(fileDescriptor: 1), diagnostics: diagnostics,
+                     metrics: metrics).run()
         }.join()
     }
 
@@ -135,6 +152,7 @@ package final class LiveFeed {
     package func run() -> ExitStatus {
         _ = bnc_global_init_once
         let status = loop()
+        defer { publishHealth() }
         // Whatever ended the run, what was received is written (a no-op after EPIPE).
         do { try output.flush() } catch {
             if case .writeFailed = error, status != .ioError { diagnostics.report("stdout", "\(error)"); return .ioError }
@@ -176,6 +194,7 @@ package final class LiveFeed {
             do { try output.flush() } catch { return outputFailed(error) }
 
             let later = MonotonicClock.nowMilliseconds()
+            if metrics != nil, later - healthPublishedAt >= 250 { publishHealth() }
             if let c = candidate, let first = c.firstDeliveryAt, primary === current {
                 if readyToSwitch(c) || later - first >= configuration.switchGraceMilliseconds {
                     do { try switchTo(c, from: current) } catch { return outputFailed(error) }
@@ -208,6 +227,11 @@ package final class LiveFeed {
         switch open() {
         case .success(let session):
             primary = session
+            if metrics != nil {
+                health.opened(at: MonotonicClock.wallClockMilliseconds(), replacingLost: everConnected)
+                publishHealth()
+            }
+            everConnected = true
             return nil
         case .failure(let error):
             consecutiveFailures += 1
@@ -232,6 +256,10 @@ package final class LiveFeed {
         } catch {
             connection.drop()
             diagnostics.report("connection #\(number)", "\(error)")
+            if metrics != nil {
+                health.failedToConnect(error.description, at: MonotonicClock.wallClockMilliseconds())
+                publishHealth()
+            }
             return .failure(error)
         }
         diagnostics.report("connection #\(number)", "connected to \(configuration.endpoint.description)")
@@ -265,7 +293,12 @@ package final class LiveFeed {
             do { try releaseHeld(c) } catch { return outputFailed(error) }
             rolloverRequested = false
             statistics.rollovers += 1
+            health.rolledOver()
             return nil
+        }
+        if metrics != nil {
+            health.lost(error.description, at: MonotonicClock.wallClockMilliseconds())
+            publishHealth()
         }
         if let max = configuration.maxRetries, consecutiveFailures > max {
             diagnostics.report("connection", "giving up after \(consecutiveFailures) failed attempts in a row (--max-retries \(max))")
@@ -320,6 +353,7 @@ package final class LiveFeed {
         candidate = nil
         rolloverRequested = false
         statistics.rollovers += 1
+        health.rolledOver()
         try releaseHeld(c)
     }
 
@@ -386,6 +420,11 @@ package final class LiveFeed {
             case .trade:
                 let slot = ledger.slot(for: UnsafeRawBufferPointer(rebasing: message.payload[info.symbol]))
                 let payload = UnsafeRawBufferPointer(rebasing: message.payload[info.payload])
+                if metrics != nil {
+                    wallNow = MonotonicClock.wallClockMilliseconds()
+                    health.ensureSlot(slot, symbol: ledger[slot].symbol)
+                    health.received(slot: slot, tradeTime: info.tradeTime, eventTime: info.eventTime, at: wallNow)
+                }
                 session.delivered += 1
                 if session.firstDeliveryAt == nil { session.firstDeliveryAt = MonotonicClock.nowMilliseconds() }
                 if session === candidate {
@@ -460,11 +499,19 @@ package final class LiveFeed {
         output.appendByte(UInt8(ascii: "\n"))
         ledger.setLastID(id, slot: slot)
         statistics.tradesWritten += 1
+        if metrics != nil { health.wrote(slot: slot, at: wallNow) }
     }
 
     private func fillGap(slot: Int, range: Range<Int64>) throws(OutputError) {
         let symbol = ledger[slot].symbol
         let missing = range.count
+        let unfilledBefore = statistics.missingUnfilled
+        defer {
+            if metrics != nil {
+                health.symbols[slot].unrecovered.addSaturating(statistics.missingUnfilled - unfilledBefore)
+                publishHealth()
+            }
+        }
         let what = "\(symbol) ids \(range.lowerBound)–\(range.upperBound - 1) (\(missing) trades)"
         guard let backfiller else {
             statistics.missingUnfilled.addSaturating(Int64(missing))
@@ -487,6 +534,10 @@ package final class LiveFeed {
         }
         statistics.backfilled += outcome.written
         statistics.tradesWritten += outcome.written
+        if metrics != nil {
+            health.symbols[slot].backfilled += outcome.written
+            health.wrote(slot: slot, count: outcome.written, at: MonotonicClock.wallClockMilliseconds())
+        }
         // The sockets were not read while REST was busy: give them a fresh idle window.
         let now = MonotonicClock.nowMilliseconds()
         primary?.lastFrameAt = max(primary?.lastFrameAt ?? now, now)
@@ -497,6 +548,18 @@ package final class LiveFeed {
         } else {
             diagnostics.report("gap", "backfilled \(outcome.written) trades of \(symbol)")
         }
+    }
+
+    // MARK: - Metrics
+
+    /// Hands a copy of `health` to the metrics thread (a few times a second from the loop, and at
+    /// once when the connection state changes).
+    private func publishHealth() {
+        guard let metrics else { return }
+        healthPublishedAt = MonotonicClock.nowMilliseconds()
+        health.duplicatesDropped = statistics.duplicatesDropped
+        health.skippedMessages = statistics.skippedMessages
+        metrics.publish(health)
     }
 
     // MARK: - Ending

@@ -22,6 +22,10 @@ package struct TradeMessage: Sendable, Equatable {
     package var symbol: Range<Int>
     /// `t` for trades, `a` for aggregate trades.
     package var id: Int64
+    /// `E` and `T` of a trade in epoch milliseconds, when present and valid (for the feed's
+    /// metrics: receive lag and the newest trade's time; nothing else depends on them).
+    package var eventTime: Int64? = nil
+    package var tradeTime: Int64? = nil
 
     /// Classifies `bytes` (one text message) with BNCWire's peek, so the feed and bnc-window
     /// agree on what a trade line, its symbol and its id are.
@@ -45,7 +49,10 @@ package struct TradeMessage: Sendable, Equatable {
             if try peek.kind(in: bytes) == .aggTrade, let why = aggregateRangeProblem(bytes, payload) {
                 return TradeMessage(kind: .invalid("aggTrade: \(why)"), payload: payload, symbol: 0..<0, id: 0)
             }
-            return TradeMessage(kind: .trade, payload: payload, symbol: symbol, id: id)
+            var message = TradeMessage(kind: .trade, payload: payload, symbol: symbol, id: id)
+            message.eventTime = (try? peek.eventTime(in: bytes)).map(WireLimits.milliseconds)
+            message.tradeTime = (try? peek.tradeTime(in: bytes)).map(WireLimits.milliseconds)
+            return message
         } catch {
             return TradeMessage(kind: .invalid("trade event: \(error)"), payload: payload, symbol: 0..<0, id: 0)
         }
