@@ -118,7 +118,7 @@ struct LiveFeedTests {
 
     /// Runs a feed over `scripts` (one per connection it opens, in order; further attempts fail)
     /// until `expected` trades are written, then stops it as a signal would.
-    static func run(_ scripts: [ScriptedConnection], expected: Int64,
+    static func run(_ scripts: [ScriptedConnection], expected: Int64, metrics: MetricsSlot<FeedHealth>? = nil,
                     configure: (inout LiveFeedConfiguration) -> Void = { _ in }) throws -> Outcome {
         let endpoint = try StreamEndpoint(endpoint: "ws://127.0.0.1:9", symbols: ["btcusdt"], kind: .trade)
         var configuration = LiveFeedConfiguration(endpoint: endpoint, kind: .trade, tls: TLSOptions())
@@ -155,7 +155,7 @@ struct LiveFeedTests {
                 box.made.append(next)
                 return next
             },
-            backfiller: backfiller)
+            backfiller: backfiller, metrics: metrics)
         box.feed = feed
         let status = feed.run()
 

@@ -152,7 +152,14 @@ package final class LiveFeed {
     package func run() -> ExitStatus {
         _ = bnc_global_init_once
         let status = loop()
-        defer { publishHealth() }
+        defer {
+            // Whatever ended the run, the last values say the connection is gone.
+            if metrics != nil, health.connected {
+                health.connected = false
+                health.disconnectedSince = MonotonicClock.wallClockMilliseconds()
+            }
+            publishHealth()
+        }
         // Whatever ended the run, what was received is written (a no-op after EPIPE).
         do { try output.flush() } catch {
             if case .writeFailed = error, status != .ioError { diagnostics.report("stdout", "\(error)"); return .ioError }
