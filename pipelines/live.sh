@@ -22,6 +22,7 @@
 #                         bnc-window.prom and bnc-score.prom (default DATA/metrics; point
 #                         node_exporter's --collector.textfile.directory at it); files of an
 #                         earlier run are removed at start
+#   --metrics-interval DURATION   how often the metrics files are rewritten (default 5s)
 #   --no-metrics          write no metrics files (collector.sh status then knows less)
 #   --stream-opt ARG, --window-opt ARG, --score-opt ARG       any other option for one stage
 #                         (repeat; e.g. --stream-opt --idle-timeout --stream-opt 30s)
@@ -46,6 +47,7 @@ lateness=""
 model=""
 metrics_dir=""
 metrics=1
+metrics_interval=""
 symbols=()
 stream_args=()
 window_args=()
@@ -64,6 +66,7 @@ while (($#)); do
         --lateness) bnc_check_duration "$@"; lateness=$2; shift 2 ;;
         --model) bnc_need_value "$@"; model=$2; shift 2 ;;
         --metrics-dir) bnc_need_value "$@"; metrics_dir=$2; shift 2 ;;
+        --metrics-interval) bnc_check_duration "$@"; metrics_interval=$2; shift 2 ;;
         --no-metrics) metrics=0; shift ;;
         --train-windows | --retrain-every | --contamination) bnc_need_value "$@"; score_args+=("$1" "$2"); shift 2 ;;
         --stream-opt) bnc_need_word "$@"; stream_args+=("$2"); shift 2 ;;
@@ -119,6 +122,11 @@ if ((metrics)); then
     stream_args+=(--metrics-file "$metrics_dir/bnc-stream.prom")
     window_args+=(--metrics-file "$metrics_dir/bnc-window.prom")
     score_args+=(--metrics-file "$metrics_dir/bnc-score.prom")
+    if [[ -n $metrics_interval ]]; then
+        stream_args+=(--metrics-interval "$metrics_interval")
+        window_args+=(--metrics-interval "$metrics_interval")
+        score_args+=(--metrics-interval "$metrics_interval")
+    fi
 fi
 work=$(mktemp -d "$data_dir/.live.XXXXXX")
 trap 'rm -rf "$work"' EXIT
