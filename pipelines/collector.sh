@@ -232,7 +232,13 @@ do_status() {
     (($# == 0)) || bnc_usage_error "status takes no arguments"
     now=$(date +%s.%N)
     pid=$(running_pid)
-    if [[ -z $pid ]]; then
+    if [[ -z $pid && -f $data_dir/.live-lock ]] && ! flock -n "$data_dir/.live-lock" true 2>/dev/null; then
+        # No collector.sh pid file, but a live.sh holds the folder's lock: started another way
+        # (a systemd service, a terminal). Its age comes from bnc-stream's metrics.
+        uptime=$(seconds_since "$(prom_value "$stream" bnc_stream_start_time_seconds)")
+        uptime=${uptime:-0}
+        echo "state:        running (live.sh started outside collector.sh, e.g. by systemd; up $(human_duration "$uptime"))"
+    elif [[ -z $pid ]]; then
         echo "state:        not running"
         newest=$(bnc_result_files "$data_dir" | tail -n 1)
         if [[ -n $newest ]]; then
@@ -240,9 +246,10 @@ do_status() {
             echo "last window:  ${last:-none} (in $newest)"
         fi
         return 1
+    else
+        uptime=$(ps -o etimes= -p "$pid" | tr -d ' ')
+        echo "state:        running (pid $pid, up $(human_duration "${uptime:-0}"))"
     fi
-    uptime=$(ps -o etimes= -p "$pid" | tr -d ' ')
-    echo "state:        running (pid $pid, up $(human_duration "${uptime:-0}"))"
 
     # Unhealthy: no connection, or no window written, for more than three window lengths.
     window=$(prom_value "$window_prom" bnc_window_window_seconds)

@@ -189,4 +189,29 @@ struct MetricsIntegrationTests {
         #expect(gone.contains("last error:"), "\(gone)")
         #expect(gone.contains("health:       UNHEALTHY: disconnected for"), "\(gone)")
     }
+
+    @Test("pipelines/bnc-collector.service passes systemd-analyze verify; restart, stop signal and data folder as documented",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "no systemd-analyze here"))
+    func systemdUnit() throws {
+        let dir = try ToolRunner.temporaryDirectory("metrics-systemd")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let unit = try String(contentsOf: ToolRunner.packageRoot.appendingPathComponent("pipelines/bnc-collector.service"), encoding: .utf8)
+        let directives = Set(unit.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init))
+        for line in ["Restart=on-failure", "KillSignal=SIGTERM", "KillMode=mixed", "TimeoutStopSec=90s", "StateDirectory=bnc",
+                     "ExecStart=/opt/bnc/pipelines/live.sh --data-dir /var/lib/bnc btcusdt"] {
+            #expect(directives.contains(line), "the unit should say \(line)")
+        }
+        // The unit names /opt/bnc; verified with this checkout in its place (verify checks that
+        // ExecStart exists and is executable). A bad directive is only a warning on stderr.
+        let local = unit.replacingOccurrences(of: "/opt/bnc", with: ToolRunner.packageRoot.path)
+        let path = dir.appendingPathComponent("bnc-collector.service")
+        try local.write(to: path, atomically: true, encoding: .utf8)
+        let r = try ToolRunner.shell("systemd-analyze verify '\(path.path)'")
+        #expect(r.status == 0, "\(r.stderrText)")
+        #expect(r.stderrText.isEmpty, "systemd-analyze verify warned:\n\(r.stderrText)")
+        // verify does see mistakes (so the check above can fail).
+        try local.replacingOccurrences(of: "KillMode=mixed", with: "KillMode=mixd").write(to: path, atomically: true, encoding: .utf8)
+        let broken = try ToolRunner.shell("systemd-analyze verify '\(path.path)'")
+        #expect(broken.stderrText.contains("mixd"))
+    }
 }
