@@ -45,7 +45,8 @@ package final class LiveFeed {
     package private(set) var health: FeedHealth
     private let metrics: MetricsSlot<FeedHealth>?
     private var healthPublishedAt: Int64 = 0
-    /// Wall-clock ms of the message being handled (read once per message, only for metrics).
+    /// Wall-clock ms when the bytes being handled were received (read once per socket read, only
+    /// for metrics).
     private var wallNow: Int64 = 0
     private var everConnected = false
 
@@ -415,6 +416,8 @@ package final class LiveFeed {
             case .received:
                 received = true
                 session.lastFrameAt = MonotonicClock.nowMilliseconds()
+                // The receive time of the messages in these bytes, for their lag (metrics only).
+                if metrics != nil { wallNow = MonotonicClock.wallClockMilliseconds() }
             }
         }
     }
@@ -422,13 +425,12 @@ package final class LiveFeed {
     private func handle(_ message: WebSocketMessage, on session: Session) throws(FeedError) {
         switch message.kind {
         case .text:
-            let info = TradeMessage.inspect(message.payload)
+            let info = TradeMessage.inspect(message.payload, withTimes: metrics != nil)
             switch info.kind {
             case .trade:
                 let slot = ledger.slot(for: UnsafeRawBufferPointer(rebasing: message.payload[info.symbol]))
                 let payload = UnsafeRawBufferPointer(rebasing: message.payload[info.payload])
                 if metrics != nil {
-                    wallNow = MonotonicClock.wallClockMilliseconds()
                     health.ensureSlot(slot, symbol: ledger[slot].symbol)
                     health.received(slot: slot, tradeTime: info.tradeTime, eventTime: info.eventTime, at: wallNow)
                 }

@@ -22,14 +22,15 @@ package struct TradeMessage: Sendable, Equatable {
     package var symbol: Range<Int>
     /// `t` for trades, `a` for aggregate trades.
     package var id: Int64
-    /// `E` and `T` of a trade in epoch milliseconds, when present and valid (for the feed's
-    /// metrics: receive lag and the newest trade's time; nothing else depends on them).
+    /// `E` and `T` of a trade in epoch milliseconds, when asked for (`withTimes`) and present and
+    /// valid: for the feed's metrics (receive lag, the newest trade's time); nothing else uses them.
     package var eventTime: Int64? = nil
     package var tradeTime: Int64? = nil
 
     /// Classifies `bytes` (one text message) with BNCWire's peek, so the feed and bnc-window
-    /// agree on what a trade line, its symbol and its id are.
-    package static func inspect(_ bytes: UnsafeRawBufferPointer) -> TradeMessage {
+    /// agree on what a trade line, its symbol and its id are. `withTimes` also reads `E` and `T`
+    /// (only the metrics need them, so the default path does not pay for them).
+    package static func inspect(_ bytes: UnsafeRawBufferPointer, withTimes: Bool = false) -> TradeMessage {
         let peek: TradeLinePeek
         do {
             peek = try TradeLinePeek(bytes)
@@ -50,8 +51,10 @@ package struct TradeMessage: Sendable, Equatable {
                 return TradeMessage(kind: .invalid("aggTrade: \(why)"), payload: payload, symbol: 0..<0, id: 0)
             }
             var message = TradeMessage(kind: .trade, payload: payload, symbol: symbol, id: id)
-            message.eventTime = (try? peek.eventTime(in: bytes)).map(WireLimits.milliseconds)
-            message.tradeTime = (try? peek.tradeTime(in: bytes)).map(WireLimits.milliseconds)
+            if withTimes {
+                message.eventTime = (try? peek.eventTime(in: bytes)).map(WireLimits.milliseconds)
+                message.tradeTime = (try? peek.tradeTime(in: bytes)).map(WireLimits.milliseconds)
+            }
             return message
         } catch {
             return TradeMessage(kind: .invalid("trade event: \(error)"), payload: payload, symbol: 0..<0, id: 0)
