@@ -69,10 +69,7 @@ package struct WindowRun {
                 }
             }
             // End of input (or a stop signal): the open windows are all we will ever see of them.
-            try aggregator.finish { row throws(OutputError) in
-                try WindowRowWriter.write(row, to: output)
-                metrics?.update { $0.wrote(row, at: MonotonicClock.wallClockMilliseconds()) }
-            }
+            try aggregator.finish { row throws(OutputError) in try Self.write(row, to: output, metrics: metrics) }
             try output.flush()
             reportSilenceSkips()
         } catch .downstreamClosed {
@@ -170,8 +167,7 @@ package struct WindowRun {
         var emitted = false
         do throws(OutputError) {
             try aggregator.add(trade) { row throws(OutputError) in
-                try WindowRowWriter.write(row, to: output)
-                metrics?.update { $0.wrote(row, at: MonotonicClock.wallClockMilliseconds()) }
+                try Self.write(row, to: output, metrics: metrics)
                 emitted = true
             }
             // A live consumer sits behind a pipe: hand it each row as its window closes.
@@ -182,6 +178,14 @@ package struct WindowRun {
         } catch {
             throw .output(error)
         }
+    }
+
+    /// Writes one row and counts it in the metrics: every row bnc-window writes goes through here.
+    /// (Static, so the aggregator's row callbacks can call it while the aggregator is being changed.)
+    @inline(__always)
+    static func write(_ row: WindowRow, to output: OutputBuffer, metrics: MetricsSlot<WindowHealth>?) throws(OutputError) {
+        try WindowRowWriter.write(row, to: output)
+        metrics?.update { $0.wrote(row, at: MonotonicClock.wallClockMilliseconds()) }
     }
 
     /// One stderr line per silence cut short by `--max-silence`.

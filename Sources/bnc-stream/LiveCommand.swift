@@ -45,13 +45,13 @@ struct LiveCommand: ParsableCommand {
     @Flag(name: .customLong("no-backfill"), help: "Leave gaps unfilled (bnc-window reports them as missing_trades).")
     var noBackfill = false
 
+    @OptionGroup var metrics: MetricsOptions
+
     @Option(name: .customLong("backoff-initial"), help: "First reconnect delay ceiling; doubles per failure (full jitter).")
     var backoffInitial: DurationSpec = DurationSpec(milliseconds: 1000)
 
     @Option(name: .customLong("backoff-max"), help: "Largest reconnect delay ceiling.")
     var backoffMax: DurationSpec = DurationSpec(milliseconds: 60_000)
-
-    @OptionGroup var metrics: MetricsOptions
 
     func validate() throws {
         guard idleTimeout.milliseconds > 0 else { throw ValidationError("--idle-timeout must be positive") }
@@ -79,6 +79,15 @@ struct LiveCommand: ParsableCommand {
         let diagnostics = Diagnostics(tool: "bnc-stream")
         let endpoint = try StreamEndpoint(endpoint: self.endpoint, symbols: symbolList, kind: stream)
         var config = LiveFeedConfiguration(endpoint: endpoint, kind: stream, tls: TLSOptions(extraCAFile: caFile))
+        // --metrics-file: Binance's `s` is upper case, so the subscribed symbols' counters exist (at 0)
+        // from the first write; the final values are written once the feed has stopped.
+        let slot = MetricsSlot(FeedHealth(symbols: symbolList.map { $0.uppercased() },
+                                          startedAt: MonotonicClock.wallClockMilliseconds()))
+        let publisher = try metrics.startPublisher(tool: "bnc-stream") {
+            slot.read().exposition(now: MonotonicClock.wallClockMilliseconds())
+        }
+        defer { publisher?.finish() }
+        if publisher != nil { config.metrics = slot }
         config.idleTimeoutMilliseconds = idleTimeout.milliseconds
         config.rolloverAfterMilliseconds = rolloverAfter.milliseconds
         config.maxRetries = maxRetries
@@ -87,16 +96,7 @@ struct LiveCommand: ParsableCommand {
         config.backfillEnabled = !noBackfill && backfillMax > 0
         config.backoffInitialMilliseconds = backoffInitial.milliseconds
         config.backoffMaxMilliseconds = backoffMax.milliseconds
-        // Binance's `s` is upper case: the subscribed symbols' counters exist (at 0) from the start.
-        let slot = MetricsSlot(FeedHealth(symbols: symbolList.map { $0.uppercased() },
-                                          startedAt: MonotonicClock.wallClockMilliseconds()))
-        let publisher = try metrics.startPublisher(tool: "bnc-stream") {
-            slot.read().exposition(now: MonotonicClock.wallClockMilliseconds())
-        }
-        let status = LiveFeed.runOnDedicatedThread(configuration: config, diagnostics: diagnostics,
-                                                   metrics: publisher == nil ? nil : slot)
-        publisher?.finish()
-        return status
+        return LiveFeed.runOnDedicatedThread(configuration: config, diagnostics: diagnostics)
     }
 }
 

@@ -62,13 +62,13 @@ struct FeedHealthTests {
         #expect(text.contains("bnc_stream_lag_seconds{quantile=\"0.5\"} NaN\n"))
     }
 
-    @Test("E and T are read only when asked for, microseconds in milliseconds")
+    @Test("E is read only when asked for; E and T in milliseconds from microseconds")
     func messageTimes() {
         let line = #"{"e":"trade","E":1723161255000123,"s":"BTCUSDT","t":5,"p":"1","q":"1","T":1723161254999999,"m":true,"M":true}"#
         var bytes = Array(line.utf8)
         bytes.withUnsafeMutableBytes { b in
             let plain = TradeMessage.inspect(UnsafeRawBufferPointer(b))
-            #expect(plain.eventTime == nil && plain.tradeTime == nil)
+            #expect(plain.eventTime == -1 && plain.tradeTime == 1_723_161_254_999)
             let timed = TradeMessage.inspect(UnsafeRawBufferPointer(b), withTimes: true)
             #expect(timed.kind == .trade && timed.id == 5)
             #expect(timed.eventTime == 1_723_161_255_000 && timed.tradeTime == 1_723_161_254_999)

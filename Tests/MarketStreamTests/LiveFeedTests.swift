@@ -126,6 +126,7 @@ struct LiveFeedTests {
         configuration.backoffMaxMilliseconds = 2
         configuration.switchGraceMilliseconds = 600_000   // switch only when the old connection caught up
         configure(&configuration)
+        configuration.metrics = metrics
 
         let dir = try ToolRunner.temporaryDirectory("live-feed")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -155,7 +156,7 @@ struct LiveFeedTests {
                 box.made.append(next)
                 return next
             },
-            backfiller: backfiller, metrics: metrics)
+            backfiller: backfiller)
         box.feed = feed
         let status = feed.run()
 

@@ -104,11 +104,9 @@ package final class LiveFeed {
     }
 
     package convenience init(configuration: LiveFeedConfiguration, output: OutputBuffer, diagnostics: Diagnostics,
-                            stop: @escaping () -> Bool = { SignalTrap.stopRequested },
-                            metrics: MetricsSlot<FeedHealth>? = nil) {
+                            stop: @escaping () -> Bool = { SignalTrap.stopRequested }) {
         self.init(configuration: configuration, output: output, diagnostics: diagnostics, stop: stop,
-                  makeConnection: { WebSocketConnection(endpoint: $0, maxMessageSize: $1) }, backfiller: nil,
-                  metrics: metrics)
+                  makeConnection: { WebSocketConnection(endpoint: $0, maxMessageSize: $1) }, backfiller: nil)
     }
 
     /// The seam for tests: `makeConnection` replaces `WebSocketConnection`, and `backfiller`
@@ -116,9 +114,9 @@ package final class LiveFeed {
     init(configuration: LiveFeedConfiguration, output: OutputBuffer, diagnostics: Diagnostics,
          stop: @escaping () -> Bool,
          makeConnection: @escaping (StreamEndpoint, Int) -> any FeedConnection,
-         backfiller: (any TradeBackfilling)?, metrics: MetricsSlot<FeedHealth>? = nil) {
+         backfiller: (any TradeBackfilling)?) {
         self.configuration = configuration
-        self.metrics = metrics
+        metrics = configuration.metrics
         health = metrics?.read() ?? FeedHealth(symbols: [], startedAt: 0)
         // The subscribed symbols take the first ledger slots, in the order of `health.symbols`.
         for entry in health.symbols { _ = ledger.slot(for: entry.symbol) }
@@ -139,11 +137,9 @@ package final class LiveFeed {
     }
 
     /// Runs the feed on a new thread of its own (not the cooperative pool) and waits for it.
-    package static func runOnDedicatedThread(configuration: LiveFeedConfiguration, diagnostics: Diagnostics,
-                                             metrics: MetricsSlot<FeedHealth>? = nil) -> ExitStatus {
+    package static func runOnDedicatedThread(configuration: LiveFeedConfiguration, diagnostics: Diagnostics) -> ExitStatus {
         DedicatedThread(stackSize: 1 << 20) {
-            LiveFeed(configuration: configuration, output: OutputBuffer(fileDescriptor: 1), diagnostics: diagnostics,
-                     metrics: metrics).run()
+            LiveFeed(configuration: configuration, output: OutputBuffer(fileDescriptor: 1), diagnostics: diagnostics).run()
         }.join()
     }
 
@@ -234,12 +230,12 @@ package final class LiveFeed {
         }
         switch open() {
         case .success(let session):
-            primary = session
             if metrics != nil {
                 health.opened(at: MonotonicClock.wallClockMilliseconds(), replacingLost: everConnected)
                 publishHealth()
             }
             everConnected = true
+            primary = session
             return nil
         case .failure(let error):
             consecutiveFailures += 1
@@ -414,10 +410,10 @@ package final class LiveFeed {
             switch result {
             case .wouldBlock: return received
             case .received:
-                received = true
-                session.lastFrameAt = MonotonicClock.nowMilliseconds()
                 // The receive time of the messages in these bytes, for their lag (metrics only).
                 if metrics != nil { wallNow = MonotonicClock.wallClockMilliseconds() }
+                received = true
+                session.lastFrameAt = MonotonicClock.nowMilliseconds()
             }
         }
     }
@@ -506,9 +502,9 @@ package final class LiveFeed {
             try output.append(payload)
         }
         output.appendByte(UInt8(ascii: "\n"))
+        if metrics != nil { health.wrote(slot: slot, at: wallNow) }
         ledger.setLastID(id, slot: slot)
         statistics.tradesWritten += 1
-        if metrics != nil { health.wrote(slot: slot, at: wallNow) }
     }
 
     private func fillGap(slot: Int, range: Range<Int64>) throws(OutputError) {

@@ -79,11 +79,11 @@ package struct FeedHealth: Sendable {
         while symbols.count <= slot { symbols.append(SymbolCounts(symbol: symbols.count == slot ? symbol() : "")) }
     }
 
-    /// A trade message arrived (before the duplicate check): its lag and exchange time.
+    /// A trade message arrived (before the duplicate check): its lag and exchange time (-1: unknown).
     @inline(__always)
-    mutating func received(slot: Int, tradeTime: Int64?, eventTime: Int64?, at now: Int64) {
-        if let eventTime { lags.add(lagMilliseconds: now - eventTime, at: now) }
-        if let tradeTime, tradeTime > symbols[slot].lastTradeTime ?? .min { symbols[slot].lastTradeTime = tradeTime }
+    mutating func received(slot: Int, tradeTime: Int64, eventTime: Int64, at now: Int64) {
+        if eventTime >= 0 { lags.add(lagMilliseconds: now - eventTime, at: now) }
+        if tradeTime >= 0, tradeTime > symbols[slot].lastTradeTime ?? .min { symbols[slot].lastTradeTime = tradeTime }
     }
 
     @inline(__always)
