@@ -82,6 +82,14 @@ package struct WindowRun {
         return status
     }
 
+    /// Writes one row and counts it in the metrics: every row bnc-window writes goes through here.
+    /// (Static, so the aggregator's row callbacks can call it while the aggregator is being changed.)
+    @inline(__always)
+    static func write(_ row: WindowRow, to output: OutputBuffer, metrics: MetricsSlot<WindowHealth>?) throws(OutputError) {
+        try WindowRowWriter.write(row, to: output)
+        metrics?.update { $0.wrote(row, at: MonotonicClock.wallClockMilliseconds()) }
+    }
+
     enum InputOutcome {
         case finished, stopped, badLine, readFailed
         case outputFailed(OutputError)
@@ -178,14 +186,6 @@ package struct WindowRun {
         } catch {
             throw .output(error)
         }
-    }
-
-    /// Writes one row and counts it in the metrics: every row bnc-window writes goes through here.
-    /// (Static, so the aggregator's row callbacks can call it while the aggregator is being changed.)
-    @inline(__always)
-    static func write(_ row: WindowRow, to output: OutputBuffer, metrics: MetricsSlot<WindowHealth>?) throws(OutputError) {
-        try WindowRowWriter.write(row, to: output)
-        metrics?.update { $0.wrote(row, at: MonotonicClock.wallClockMilliseconds()) }
     }
 
     /// One stderr line per silence cut short by `--max-silence`.
