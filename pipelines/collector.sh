@@ -296,10 +296,11 @@ do_status() {
     else
         echo "last window:  none this run (window ${window}s)"
     fi
-    if [[ -z $problem && -f $stream ]]; then
-        # Since the last row, or since the start when none was written yet.
+    if [[ -f $stream ]]; then
+        # Since the last row, or since the start when none was written yet. (Both problems are
+        # named: a window gap while disconnected is the disconnection's doing.)
         local quiet=${since_w:-$age}
-        ((quiet <= limit)) || problem="no window written for $(human_duration "$quiet")"
+        ((quiet <= limit)) || problem="${problem:+$problem; }no window written for $(human_duration "$quiet")"
     fi
 
     today_file=$data_dir/window_results_$(date -u +%Y-%m-%d).csv

@@ -120,12 +120,13 @@ struct MetricsIntegrationTests {
             d='\(dir.path)'; data="$d/data"; capture='\(Self.capture)'
             server=""
             trap 'kill -KILL $server 2>/dev/null; c stop >/dev/null 2>&1' EXIT
-            # Polls `c status` until its exit status is $1 (at most $2 seconds); keeps the last output in $3.
+            # Polls `c status` until its exit status is $1 and its output holds $4 (if given), at most
+            # $2 seconds; keeps the last output in $3.
             status_until() {
-                local want=$1 seconds=$2 out=$3 got
+                local want=$1 seconds=$2 out=$3 text=${4:-} got
                 for _ in $(seq $((seconds * 5))); do
                     c status >"$out"; got=$?
-                    [ "$got" = "$want" ] && { echo "$got"; return; }
+                    [ "$got" = "$want" ] && grep -qF -- "$text" "$out" && { echo "$got"; return; }
                     sleep 0.2
                 done
                 echo "$got"
@@ -136,7 +137,7 @@ struct MetricsIntegrationTests {
             refused=$(free_port)
             c start "${opts[@]}" --endpoint "ws://127.0.0.1:$refused" btcusdt >/dev/null; echo "start1=$?"
             c status >"$d/early.txt"; echo "early=$?"
-            echo "never=$(status_until 2 20 "$d/never.txt")"
+            echo "never=$(status_until 2 20 "$d/never.txt" "never connected in")"
             c stop >/dev/null; echo "stop1=$?"
             c status >"$d/stopped.txt"; echo "stopped=$?"
             rows=$(cat "$data"/window_results_*.csv 2>/dev/null | wc -l); echo "rows-refused=$rows"
@@ -153,7 +154,8 @@ struct MetricsIntegrationTests {
 
             # 3. The server goes away (killed: its connections close, new ones are refused).
             kill -KILL "$server"; server=""
-            echo "gone=$(status_until 2 30 "$d/gone.txt")"
+            # Rows stop at once; the disconnection itself is unhealthy three windows after it began.
+            echo "gone=$(status_until 2 30 "$d/gone.txt" "disconnected for")"
             c stop >/dev/null; echo "stop2=$?"
             """
         let r = try ToolRunner.shell(script, environment: environment)
