@@ -119,6 +119,8 @@ if ((metrics)); then
     # The files of an earlier run would be read as this run's (by collector.sh status, or by a
     # scrape as values that never change): each stage writes its own again at its start.
     rm -f "$metrics_dir"/bnc-stream.prom "$metrics_dir"/bnc-window.prom "$metrics_dir"/bnc-score.prom
+    # A stage killed mid-write (kill -9) leaves its temporary file (.NAME.PID.tmp, never read).
+    rm -f "$metrics_dir"/.bnc-stream.prom.*.tmp "$metrics_dir"/.bnc-window.prom.*.tmp "$metrics_dir"/.bnc-score.prom.*.tmp
     stream_args+=(--metrics-file "$metrics_dir/bnc-stream.prom")
     window_args+=(--metrics-file "$metrics_dir/bnc-window.prom")
     score_args+=(--metrics-file "$metrics_dir/bnc-score.prom")
