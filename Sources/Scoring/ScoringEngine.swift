@@ -181,7 +181,7 @@ package final class ScoringEngine {
     private func record(_ c: SymbolCollector, score: AnomalyScore?) {
         guard let metrics else { return }
         let end = row.end
-        metrics.update { health in
+        metrics.update(urgent: true) { health in
             health.model(c.symbol, version: c.modelVersion, buffered: c.count)
             health.wrote(c.symbol, windowEnd: end, scored: score != nil, anomaly: score?.isAnomaly == true,
                          at: MonotonicClock.wallClockMilliseconds())

@@ -23,12 +23,15 @@ package struct MetricsOptions: ParsableArguments {
         }
     }
 
-    /// The publisher for `--metrics-file`, started (first write done), or nil without the option.
+    /// The publisher for `--metrics-file`, started (first write done), or nil without the option:
+    /// it renders `slot`'s value with `render`, and writes at once when the slot says a change is urgent.
     /// A file that cannot be written is an error here, before any input is read.
-    package func startPublisher(tool: String, render: @escaping @Sendable () -> String) throws(MetricsFileError) -> MetricsPublisher? {
+    package func startPublisher<Value>(tool: String, slot: MetricsSlot<Value>,
+                                       render: @escaping @Sendable (Value) -> String) throws(MetricsFileError) -> MetricsPublisher? {
         guard let metricsFile else { return nil }
         let publisher = MetricsPublisher(file: MetricsFile(path: metricsFile), intervalMilliseconds: metricsInterval.milliseconds,
-                                         diagnostics: Diagnostics(tool: tool), render: render)
+                                         diagnostics: Diagnostics(tool: tool), urgent: { slot.takeUrgent() },
+                                         render: { render(slot.read()) })
         try publisher.start()
         return publisher
     }

@@ -87,7 +87,7 @@ package struct WindowRun {
     @inline(__always)
     static func write(_ row: WindowRow, to output: OutputBuffer, metrics: MetricsSlot<WindowHealth>?) throws(OutputError) {
         try WindowRowWriter.write(row, to: output)
-        metrics?.update { $0.wrote(row, at: MonotonicClock.wallClockMilliseconds()) }
+        metrics?.update(urgent: true) { $0.wrote(row, at: MonotonicClock.wallClockMilliseconds()) }
     }
 
     enum InputOutcome {

@@ -110,7 +110,7 @@ struct BncScoreCommand: ToolMainCommand {
         ToolExit.run(tool: "bnc-score") {
             let slot = MetricsSlot(ScoreHealth(startedAt: MonotonicClock.wallClockMilliseconds(),
                                                trainWindows: options.trainWindows))
-            let publisher = try metrics.startPublisher(tool: "bnc-score") { slot.read().exposition() }
+            let publisher = try metrics.startPublisher(tool: "bnc-score", slot: slot) { $0.exposition() }
             // The final values are written on every way out, an error included.
             defer { publisher?.finish() }
             try ScoringSession.run(options: options, inputs: InputFile.list(inputs), metrics: publisher == nil ? nil : slot)

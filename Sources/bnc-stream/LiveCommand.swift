@@ -83,8 +83,8 @@ struct LiveCommand: ParsableCommand {
         // from the first write; the final values are written once the feed has stopped.
         let slot = MetricsSlot(FeedHealth(symbols: symbolList.map { $0.uppercased() },
                                           startedAt: MonotonicClock.wallClockMilliseconds()))
-        let publisher = try metrics.startPublisher(tool: "bnc-stream") {
-            slot.read().exposition(now: MonotonicClock.wallClockMilliseconds())
+        let publisher = try metrics.startPublisher(tool: "bnc-stream", slot: slot) {
+            $0.exposition(now: MonotonicClock.wallClockMilliseconds())
         }
         defer { publisher?.finish() }
         if publisher != nil { config.metrics = slot }

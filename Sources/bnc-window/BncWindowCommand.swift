@@ -86,7 +86,7 @@ struct BncWindowCommand: ToolMainCommand {
             let slot = MetricsSlot(WindowHealth(startedAt: MonotonicClock.wallClockMilliseconds(),
                                                 windowMilliseconds: window.milliseconds,
                                                 latenessMilliseconds: lateness.milliseconds))
-            let publisher = try metrics.startPublisher(tool: "bnc-window") { slot.read().exposition() }
+            let publisher = try metrics.startPublisher(tool: "bnc-window", slot: slot) { $0.exposition() }
             var job = WindowRun(options: options, metrics: publisher == nil ? nil : slot)
             let status = job.run(InputFile.list(files))
             publisher?.finish()

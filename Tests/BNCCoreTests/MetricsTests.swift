@@ -98,4 +98,25 @@ struct MetricsTests {
         publisher.finish()   // a second finish writes nothing more
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "v 2\n")
     }
+
+    @Test("an urgent change is written at once, not at the end of a long interval")
+    func urgentChange() throws {
+        let dir = try ToolRunner.temporaryDirectory("metrics-urgent")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("u.prom").path
+        let slot = MetricsSlot(0)
+        let publisher = MetricsPublisher(file: MetricsFile(path: path), intervalMilliseconds: 3_600_000,
+                                         diagnostics: Diagnostics(tool: "bnc-test"), urgent: { slot.takeUrgent() }) { "v \(slot.read())\n" }
+        try publisher.start()
+        slot.publish(1)             // not urgent: waits for the interval (an hour)
+        slot.update(urgent: true) { $0 += 1 }
+        var seen = ""
+        for _ in 0..<500 where seen != "v 2\n" {
+            usleep(10_000)
+            seen = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        }
+        #expect(seen == "v 2\n")
+        #expect(!slot.takeUrgent(), "the publisher took the mark")
+        publisher.finish()
+    }
 }

@@ -16,6 +16,8 @@ package final class MetricsPublisher: @unchecked Sendable {
     package let file: MetricsFile
     package let intervalMilliseconds: Int64
     private let render: @Sendable () -> String
+    /// Asked every 100 ms: true writes now instead of at the end of the interval.
+    private let urgent: @Sendable () -> Bool
     private let diagnostics: Diagnostics
     private let stopping = Atomic<Bool>(false)
     private let failing = Atomic<Bool>(false)
@@ -28,7 +30,9 @@ package final class MetricsPublisher: @unchecked Sendable {
     package static let defaultIntervalMilliseconds: Int64 = 5000
 
     package init(file: MetricsFile, intervalMilliseconds: Int64 = defaultIntervalMilliseconds,
-                diagnostics: Diagnostics, render: @escaping @Sendable () -> String) {
+                diagnostics: Diagnostics, urgent: @escaping @Sendable () -> Bool = { false },
+                render: @escaping @Sendable () -> String) {
+        self.urgent = urgent
         self.file = file
         self.intervalMilliseconds = max(1, intervalMilliseconds)
         self.diagnostics = diagnostics
@@ -39,7 +43,12 @@ package final class MetricsPublisher: @unchecked Sendable {
     package func start() throws(MetricsFileError) {
         try file.write(render())
         let thread = DedicatedThread(stackSize: 256 << 10) { [self] in
-            while MonotonicClock.sleep(milliseconds: intervalMilliseconds, stop: { self.stopping.load(ordering: .relaxed) }) {
+            while true {
+                // Ends early (false) for a stop or an urgent change; either way the file is written
+                // now, except after a stop, where `finish` writes the final values.
+                _ = MonotonicClock.sleep(milliseconds: intervalMilliseconds,
+                                         stop: { self.stopping.load(ordering: .relaxed) || self.urgent() })
+                if stopping.load(ordering: .relaxed) { break }
                 writeNow()
             }
         }

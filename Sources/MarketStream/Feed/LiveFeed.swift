@@ -198,7 +198,7 @@ package final class LiveFeed {
             do { try output.flush() } catch { return outputFailed(error) }
 
             let later = MonotonicClock.nowMilliseconds()
-            if metrics != nil, later - healthPublishedAt >= 250 { publishHealth() }
+            if metrics != nil, later - healthPublishedAt >= 250 { publishHealth(urgent: false) }
             if let c = candidate, let first = c.firstDeliveryAt, primary === current {
                 if readyToSwitch(c) || later - first >= configuration.switchGraceMilliseconds {
                     do { try switchTo(c, from: current) } catch { return outputFailed(error) }
@@ -557,14 +557,14 @@ package final class LiveFeed {
 
     // MARK: - Metrics
 
-    /// Hands a copy of `health` to the metrics thread (a few times a second from the loop, and at
-    /// once when the connection state changes).
-    private func publishHealth() {
+    /// Hands a copy of `health` to the metrics thread: four times a second from the loop, and
+    /// marked urgent (written within 100 ms) when the connection state changes or a gap is handled.
+    private func publishHealth(urgent: Bool = true) {
         guard let metrics else { return }
         healthPublishedAt = MonotonicClock.nowMilliseconds()
         health.duplicatesDropped = statistics.duplicatesDropped
         health.skippedMessages = statistics.skippedMessages
-        metrics.publish(health)
+        metrics.publish(health, urgent: urgent)
     }
 
     // MARK: - Ending
