@@ -13,9 +13,12 @@
 #   stop    sends SIGTERM and waits until the stream has stopped, the last rows are written and
 #           every process of the pipeline (the --alert watcher too) is gone; after --timeout (default 60 s) the remaining
 #           processes are killed with SIGKILL and a warning.
-#   status  running or stopped, pid and uptime, the last window written (from the newest
-#           results file), rows written today (UTC), and the reconnects bnc-stream logged;
-#           exit status 0 when running, 3 when stopped (as LSB init scripts do).
+#   status  for the current run, from the stages' metrics files (DATA/metrics/*.prom): connected
+#           since / disconnected since / never connected (with the last error), trades in the
+#           last minute and their lag, the last window written, reconnects this run, warm-up
+#           progress or model version, anomalies today. Exit status 0 healthy, 1 not running,
+#           2 running but unhealthy: no connection, or no window written, for more than three
+#           window lengths (for cron, systemd or a monitoring check).
 #   logs    the end of the log file (-n LINES, default 50; -f to follow).
 #
 # Options:
@@ -170,43 +173,169 @@ do_stop() {
     echo "collector stopped (pid $pid), everything flushed"
 }
 
+# The metrics files of the current run (live.sh writes them at its start, and removes those of
+# an earlier run first), in DATA/metrics unless the collector was started with --metrics-dir.
+metrics_dir=$data_dir/metrics
+
+# The value of the sample NAME (with LABELS, e.g. symbol="BTCUSDT", if given) in metrics FILE;
+# nothing when the file or the sample is absent.
+prom_value() {
+    local file=$1 name=$2 labels=${3:-}
+    [[ -f $file ]] || return 0
+    awk -v n="$name" -v l="$labels" '
+        $1 == n && l == "" { print $2; exit }
+        index($0, n "{") == 1 && (l == "" || index($0, "{" l "}") || index($0, "{" l ",") || index($0, "," l "}") || index($0, "," l ",")) {
+            print $NF; exit
+        }' "$file"
+}
+
+# Every sample of NAME in FILE with a symbol label, one "SYMBOL VALUE" line each.
+prom_by_symbol() {
+    local file=$1 name=$2
+    [[ -f $file ]] || return 0
+    awk -v n="$name" 'index($0, n "{symbol=\"") == 1 {
+        s = substr($0, length(n) + 10); s = substr(s, 1, index(s, "\"") - 1); print s, $NF }' "$file"
+}
+
+# The sum of every sample of NAME in FILE (0 when there is none).
+prom_sum() {
+    prom_by_symbol "$1" "$2" | awk '{ t += $2 } END { printf "%.0f\n", t }'
+}
+
+# The error label of bnc_stream_last_error_info, unescaped (\" \\ \n).
+prom_last_error() {
+    local file=$1
+    [[ -f $file ]] || return 0
+    awk 'index($0, "bnc_stream_last_error_info{error=\"") == 1 {
+        s = substr($0, 35); s = substr(s, 1, length(s) - length($NF) - 3)
+        gsub(/\\"/, "\"", s); gsub(/\\n/, " ", s); gsub(/\\\\/, "\\", s); print s; exit }' "$file"
+}
+
+# Whole seconds from Unix time $1 (fractional) to now; empty when $1 is empty or 0.
+seconds_since() {
+    [[ -n ${1:-} ]] || return 0
+    awk -v t="$1" -v now="$now" 'BEGIN { if (t + 0 > 0) printf "%d\n", now - t }'
+}
+
+# Seconds as 45s, 3m05s, 2h04m, 3d02h.
+human_duration() {
+    local s=$1
+    ((s < 0)) && s=0
+    if ((s < 60)); then printf '%ds' "$s"
+    elif ((s < 3600)); then printf '%dm%02ds' $((s / 60)) $((s % 60))
+    elif ((s < 86400)); then printf '%dh%02dm' $((s / 3600)) $((s % 3600 / 60))
+    else printf '%dd%02dh' $((s / 86400)) $((s % 86400 / 3600)); fi
+}
+
+# Unix time $1 (fractional) as 2026-03-01T23:36:20Z.
+iso_time() { date -u -d "@${1%%.*}" +%Y-%m-%dT%H:%M:%SZ; }
+
 do_status() {
-    local pid newest last today_file rows reconnects uptime state=0
+    local pid newest last today_file rows uptime started age window limit problem=""
+    local stream=$metrics_dir/bnc-stream.prom window_prom=$metrics_dir/bnc-window.prom score=$metrics_dir/bnc-score.prom
     (($# == 0)) || bnc_usage_error "status takes no arguments"
+    now=$(date +%s.%N)
     pid=$(running_pid)
-    if [[ -n $pid ]]; then
-        uptime=$(ps -o etime= -p "$pid" | tr -d ' ')
-        echo "state:        running (pid $pid, up $uptime)"
+    if [[ -z $pid && -f $data_dir/.live-lock ]] && ! flock -n "$data_dir/.live-lock" true 2>/dev/null; then
+        # No collector.sh pid file, but a live.sh holds the folder's lock: started another way
+        # (a systemd service, a terminal). Its age comes from bnc-stream's metrics.
+        uptime=$(seconds_since "$(prom_value "$stream" bnc_stream_start_time_seconds)")
+        uptime=${uptime:-0}
+        echo "state:        running (live.sh started outside collector.sh, e.g. by systemd; up $(human_duration "$uptime"))"
+    elif [[ -z $pid ]]; then
+        echo "state:        not running"
+        newest=$(bnc_result_files "$data_dir" | tail -n 1)
+        if [[ -n $newest ]]; then
+            last=$(tail -n 1 "$newest" | awk -F, 'NF >= 10 && $1 != "timestamp" { print $10 }')
+            echo "last window:  ${last:-none} (in $newest)"
+        fi
+        return 1
     else
-        echo "state:        stopped"
-        state=3
+        uptime=$(ps -o etimes= -p "$pid" | tr -d ' ')
+        echo "state:        running (pid $pid, up $(human_duration "${uptime:-0}"))"
     fi
-    newest=$(bnc_result_files "$data_dir" | tail -n 1)
-    if [[ -n $newest ]]; then
-        # The last complete row; window_end is column 10 of our CSV (docs/formats.md §3).
-        last=$(tail -n 1 "$newest" | awk -F, 'NF >= 10 && $1 != "timestamp" { print $10 }')
-        echo "last window:  ${last:-none} (in $newest)"
+
+    # Unhealthy: no connection, or no window written, for more than three window lengths.
+    window=$(prom_value "$window_prom" bnc_window_window_seconds)
+    window=${window:-20}
+    limit=$(awk -v w="$window" 'BEGIN { printf "%d\n", 3 * w + 0.999 }')
+    if [[ ! -f $stream ]]; then
+        echo "connection:   unknown (no $stream: started with --no-metrics, or not yet written)"
+        ((uptime <= limit)) || problem="no metrics from bnc-stream after $(human_duration "$uptime")"
     else
-        echo "last window:  none (no $data_dir/window_results_*.csv yet)"
+        started=$(prom_value "$stream" bnc_stream_start_time_seconds)
+        age=$(seconds_since "$started"); age=${age:-$uptime}
+        local connected since_c since_d error_text
+        connected=$(prom_value "$stream" bnc_stream_connected)
+        since_c=$(seconds_since "$(prom_value "$stream" bnc_stream_connected_since_timestamp_seconds)")
+        since_d=$(seconds_since "$(prom_value "$stream" bnc_stream_disconnected_since_timestamp_seconds)")
+        error_text=$(prom_last_error "$stream")
+        if [[ $connected == 1 ]]; then
+            echo "connection:   connected since $(iso_time "$(prom_value "$stream" bnc_stream_connected_since_timestamp_seconds)") ($(human_duration "${since_c:-0}") ago)"
+        elif [[ -z $since_c ]]; then
+            echo "connection:   never connected (for $(human_duration "$age"); last error: ${error_text:-none yet})"
+            ((age <= limit)) || problem="never connected in $(human_duration "$age")"
+        else
+            echo "connection:   disconnected since $(iso_time "$(prom_value "$stream" bnc_stream_disconnected_since_timestamp_seconds)") ($(human_duration "${since_d:-0}") ago; last error: ${error_text:-none})"
+            ((${since_d:-0} <= limit)) || problem="disconnected for $(human_duration "$since_d")"
+        fi
+        local minute p50 p99
+        minute=$(prom_sum "$stream" bnc_stream_trades_last_minute)
+        p50=$(prom_value "$stream" bnc_stream_lag_seconds 'quantile="0.5"')
+        p99=$(prom_value "$stream" bnc_stream_lag_seconds 'quantile="0.99"')
+        if [[ -z $p50 || $p50 == NaN ]]; then
+            echo "trades:       $minute in the last minute"
+        else
+            echo "trades:       $minute in the last minute; lag p50 ${p50}s, p99 ${p99}s (receive time − exchange time)"
+        fi
+        echo "reconnects:   $(prom_value "$stream" bnc_stream_reconnects_total) this run; $(prom_sum "$stream" bnc_stream_backfilled_trades_total) trades backfilled, $(prom_sum "$stream" bnc_stream_unrecovered_trades_total) unrecovered"
     fi
+
+    local end written since_w
+    end=$(prom_by_symbol "$score" bnc_score_last_window_end_timestamp_seconds | sort -k2 -g | tail -n 1 | cut -d' ' -f2)
+    written=$(prom_value "$window_prom" bnc_window_last_row_written_timestamp_seconds)
+    since_w=$(seconds_since "$written")
+    if [[ -n $end && $end != 0 ]]; then
+        echo "last window:  $(date -u -d "@${end%%.*}" +%Y-%m-%dT%H:%M:%S.000Z) (row written $(human_duration "${since_w:-0}") ago, window ${window}s)"
+    else
+        echo "last window:  none this run (window ${window}s)"
+    fi
+    if [[ -f $stream ]]; then
+        # Since the last row, or since the start when none was written yet. (Both problems are
+        # named: a window gap while disconnected is the disconnection's doing.)
+        local quiet=${since_w:-$age}
+        ((quiet <= limit)) || problem="${problem:+$problem; }no window written for $(human_duration "$quiet")"
+    fi
+
     today_file=$data_dir/window_results_$(date -u +%Y-%m-%d).csv
+    local anomalies=0
     if [[ -f $today_file ]]; then
         rows=$(($(wc -l <"$today_file") - 1))
         ((rows >= 0)) || rows=0
+        # prediction is column 8 of our CSV (docs/formats.md §3): -1 = anomaly.
+        anomalies=$(awk -F, 'NR > 1 && $8 == "-1" { n++ } END { print n + 0 }' "$today_file")
     else
         rows=0
     fi
     echo "rows today:   $rows (UTC $(date -u +%Y-%m-%d))"
-    if [[ -f $log_file ]]; then
-        # bnc-stream logs one line per reconnect ("bnc-stream: connection: reconnecting in 1.2s")
-        # and one per gap it filled from REST ("bnc-stream: gap: backfilled N trades of SYMBOL").
-        reconnects=$(grep -c '^bnc-stream: connection: reconnecting' "$log_file" || true)
-        backfills=$(grep -c '^bnc-stream: gap: backfilled' "$log_file" || true)
-        echo "reconnects:   ${reconnects:-0}, gaps backfilled: ${backfills:-0} (from $log_file)"
+    if [[ -f $score ]]; then
+        local models
+        models=$(prom_by_symbol "$score" bnc_score_model_version | while read -r sym version; do
+            if [[ $version != 0 ]]; then printf '%s model v%s, ' "$sym" "$version"
+            else printf '%s warm-up %s/%s windows, ' "$sym" \
+                "$(awk -v t="$(prom_value "$score" bnc_score_train_windows)" -v w="$(prom_value "$score" bnc_score_warmup_windows "symbol=\"$sym\"")" 'BEGIN { print t - w }')" \
+                "$(prom_value "$score" bnc_score_train_windows)"; fi
+        done)
+        echo "model:        ${models:-no rows scored yet, }" | sed 's/, $//'
+        echo "anomalies:    $anomalies today (UTC), $(prom_sum "$score" bnc_score_anomalies_total) this run"
     else
-        echo "reconnects:   0 (no log yet)"
+        echo "anomalies:    $anomalies today (UTC)"
     fi
-    return "$state"
+    if [[ -n $problem ]]; then
+        echo "health:       UNHEALTHY: $problem (limit: three windows, ${limit}s)"
+        return 2
+    fi
+    echo "health:       ok"
 }
 
 do_logs() {

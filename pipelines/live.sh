@@ -18,6 +18,12 @@
 #   --lateness DURATION   how long a window waits for late trades (default 1s)
 #   --model FILE          model file (default DATA/model-SYMBOLS-WINDOW.bncmodel)
 #   --train-windows N, --retrain-every N, --contamination C   passed to bnc-score
+#   --metrics-dir DIR     where the stages write their Prometheus metrics, bnc-stream.prom,
+#                         bnc-window.prom and bnc-score.prom (default DATA/metrics; point
+#                         node_exporter's --collector.textfile.directory at it); files of an
+#                         earlier run are removed at start
+#   --metrics-interval DURATION   how often the metrics files are rewritten (default 5s)
+#   --no-metrics          write no metrics files (collector.sh status then knows less)
 #   --stream-opt ARG, --window-opt ARG, --score-opt ARG       any other option for one stage
 #                         (repeat; e.g. --stream-opt --idle-timeout --stream-opt 30s)
 #   --alert CMD           run CMD (/bin/sh -c) once per anomaly episode: bnc-stats watch --follow
@@ -45,6 +51,9 @@ compress=""
 window=20s
 lateness=""
 model=""
+metrics_dir=""
+metrics=1
+metrics_interval=""
 symbols=()
 stream_args=()
 window_args=()
@@ -64,6 +73,9 @@ while (($#)); do
         --window) bnc_check_duration "$@"; window=$2; shift 2 ;;
         --lateness) bnc_check_duration "$@"; lateness=$2; shift 2 ;;
         --model) bnc_need_value "$@"; model=$2; shift 2 ;;
+        --metrics-dir) bnc_need_value "$@"; metrics_dir=$2; shift 2 ;;
+        --metrics-interval) bnc_check_duration "$@"; metrics_interval=$2; shift 2 ;;
+        --no-metrics) metrics=0; shift ;;
         --train-windows | --retrain-every | --contamination) bnc_need_value "$@"; score_args+=("$1" "$2"); shift 2 ;;
         --stream-opt) bnc_need_word "$@"; stream_args+=("$2"); shift 2 ;;
         --window-opt) bnc_need_word "$@"; window_args+=("$2"); shift 2 ;;
@@ -98,6 +110,10 @@ window_args+=(--window "$window" --quiet)
 [[ -z $lateness ]] || window_args+=(--lateness "$lateness")
 score_args+=(--output "$data_dir/window_results_%Y-%m-%d.csv" --model "$model")
 record_args=(--dir "$data_dir/trades" --tee)
+if ((metrics)); then
+    metrics_dir=${metrics_dir:-$data_dir/metrics}
+    mkdir -p "$metrics_dir" || BNC_EXIT=73 bnc_die "cannot create $metrics_dir"
+fi
 [[ -z $compress ]] || record_args+=(--compress "$compress")
 
 # One live.sh per data folder: two would append the same windows to the same results files and
@@ -113,6 +129,21 @@ fi
 # leftovers (unlinking a FIFO that is still open does not disturb the processes using it) —
 # safe now that no other live.sh can be using this folder.
 rm -rf "$data_dir"/.live.*
+if ((metrics)); then
+    # The files of an earlier run would be read as this run's (by collector.sh status, or by a
+    # scrape as values that never change): each stage writes its own again at its start.
+    rm -f "$metrics_dir"/bnc-stream.prom "$metrics_dir"/bnc-window.prom "$metrics_dir"/bnc-score.prom
+    # A stage killed mid-write (kill -9) leaves its temporary file (.NAME.PID.tmp, never read).
+    rm -f "$metrics_dir"/.bnc-stream.prom.*.tmp "$metrics_dir"/.bnc-window.prom.*.tmp "$metrics_dir"/.bnc-score.prom.*.tmp
+    stream_args+=(--metrics-file "$metrics_dir/bnc-stream.prom")
+    window_args+=(--metrics-file "$metrics_dir/bnc-window.prom")
+    score_args+=(--metrics-file "$metrics_dir/bnc-score.prom")
+    if [[ -n $metrics_interval ]]; then
+        stream_args+=(--metrics-interval "$metrics_interval")
+        window_args+=(--metrics-interval "$metrics_interval")
+        score_args+=(--metrics-interval "$metrics_interval")
+    fi
+fi
 work=$(mktemp -d "$data_dir/.live.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkfifo "$work/trades"

@@ -8,7 +8,8 @@ usage() {
 Usage: scripts/bootstrap.sh [--runtime]
 
   --runtime   only what building and running the tools needs (libcurl, OpenSSL headers)
-  (default)   also the test peers: shellcheck, chromium, zstd, GNU time, tmux, curl, jq, and the pinned
+  (default)   also the test peers: shellcheck, chromium, zstd, GNU time, tmux, curl, jq, GNU
+              parallel, node_exporter and promtool (prometheus-node-exporter, prometheus), and the pinned
               Python packages in scripts/requirements-test.txt
 USAGE
 }
@@ -24,7 +25,7 @@ esac
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 apt_packages=(libcurl4-openssl-dev libssl-dev zstd)
 if [ "$runtime_only" -eq 0 ]; then
-  apt_packages+=(shellcheck chromium time openssl gzip faketime procps util-linux e2fsprogs tmux curl jq parallel)
+  apt_packages+=(shellcheck chromium time openssl gzip faketime procps util-linux e2fsprogs tmux curl jq parallel prometheus-node-exporter prometheus)
 fi
 
 missing=()

@@ -35,9 +35,12 @@ package final class ScoringEngine {
     /// Rows written with a score.
     package private(set) var rowsScored = 0
     private var firstBadLines: [Int] = []
+    /// Where the counters of `--metrics-file` are kept (updated per row, under the slot's lock).
+    private let metrics: MetricsSlot<ScoreHealth>?
 
-    package init(options: ScoringOptions, sink: any ResultSink) throws(ScoringError) {
+    package init(options: ScoringOptions, sink: any ResultSink, metrics: MetricsSlot<ScoreHealth>? = nil) throws(ScoringError) {
         self.options = options
+        self.metrics = metrics
         parser = WindowRowReader(featureNames: options.featureNames)
         row = WindowRowReader.Fields(featureCount: options.featureNames.count)
         formatter = ResultFormatter(format: options.format)
@@ -52,6 +55,9 @@ package final class ScoringEngine {
                 for entry in file.entries {
                     collectors.append(SymbolCollector(entry: entry, capacity: options.trainWindows,
                                                       featureCount: options.featureNames.count))
+                }
+                metrics?.update { health in
+                    for c in collectors { health.model(c.symbol, version: c.modelVersion, buffered: c.count) }
                 }
                 let trained = collectors.filter { $0.detector != nil }
                 info("\(path): loaded \(trained.count) model(s)"
@@ -112,6 +118,7 @@ package final class ScoringEngine {
 
     private func rejected(_ lineNumber: Int, _ source: String, _ why: String) {
         badLines += 1
+        metrics?.update { $0.badLines += 1 }
         if firstBadLines.count < 5 {
             firstBadLines.append(lineNumber)
             diagnostics.report("\(source):\(lineNumber)", "skipped: \(why)")
@@ -159,6 +166,7 @@ package final class ScoringEngine {
             info("\(c.symbol): warm-up \(c.count)/\(options.trainWindows) complete windows; scoring starts at \(options.trainWindows)")
         }
         try emit(symbol: symbol, modelVersion: c.modelVersion, score: score)
+        record(c, score: score)
         do { try sink.flush() } catch { throw .output(error) }
     }
 
@@ -167,6 +175,17 @@ package final class ScoringEngine {
         do { try sink.write(row: formatter.bytes, windowStart: row.start) } catch { throw .output(error) }
         rowsWritten += 1
         if score != nil { rowsScored += 1 }
+    }
+
+    /// The row just written, in the metrics (when `--metrics-file` is on).
+    private func record(_ c: SymbolCollector, score: AnomalyScore?) {
+        guard let metrics else { return }
+        let end = row.end
+        metrics.update(urgent: true) { health in
+            health.model(c.symbol, version: c.modelVersion, buffered: c.count)
+            health.wrote(c.symbol, windowEnd: end, scored: score != nil, anomaly: score?.isAnomaly == true,
+                         at: MonotonicClock.wallClockMilliseconds())
+        }
     }
 
     /// Warm-up progress (a terminal only): the first complete window, then every tenth of the buffer.
@@ -270,6 +289,7 @@ package final class ScoringEngine {
             try c.symbolBytes.withUnsafeBytes { symbol in
                 Result { () throws(ScoringError) in try emit(symbol: symbol, modelVersion: c.modelVersion, score: score) }
             }.get()
+            record(c, score: score)
             if i & 0x3FF == 0, SignalTrap.stopRequested { break }
         }
     }

@@ -4,7 +4,8 @@ import BNCWire
 /// Runs a whole `bnc-score` invocation: opens the sink, feeds every input's lines to a
 /// `ScoringEngine`, stops cleanly on SIGINT/SIGTERM, and finishes (batch scoring, flush, fsync).
 package enum ScoringSession {
-    package static func run(options: ScoringOptions, inputs: [InputFile]) throws(ScoringError) {
+    package static func run(options: ScoringOptions, inputs: [InputFile],
+                           metrics: MetricsSlot<ScoreHealth>? = nil) throws(ScoringError) {
         try OutputPreflight.check(options: options)
         let header = ResultFormatter(format: options.format).header
         let sink: any ResultSink
@@ -14,7 +15,7 @@ package enum ScoringSession {
         } else {
             sink = StandardOutputSink(header: header)
         }
-        let engine = try ScoringEngine(options: options, sink: sink)
+        let engine = try ScoringEngine(options: options, sink: sink, metrics: metrics)
         try engine.prepareOutput()
         var interrupted = false
         for input in inputs {

@@ -55,12 +55,15 @@ package struct WindowRun {
     package let diagnostics: Diagnostics
     package private(set) var aggregator: WindowAggregator
     package private(set) var lineCounts = LineCounts()
+    /// Where the counters of `--metrics-file` are kept (updated per row written, never per trade).
+    package let metrics: MetricsSlot<WindowHealth>?
 
     package init(options: Options, output: OutputBuffer = OutputBuffer(fileDescriptor: 1),
-                diagnostics: Diagnostics = Diagnostics(tool: "bnc-window")) {
+                diagnostics: Diagnostics = Diagnostics(tool: "bnc-window"), metrics: MetricsSlot<WindowHealth>? = nil) {
         self.options = options
         self.output = output
         self.diagnostics = diagnostics
+        self.metrics = metrics
         aggregator = WindowAggregator(configuration: options.configuration)
     }
 
@@ -81,7 +84,7 @@ package struct WindowRun {
                 }
             }
             // End of input (or a stop signal): the open windows are all we will ever see of them.
-            try aggregator.finish { row throws(OutputError) in try WindowRowWriter.write(row, to: output) }
+            try aggregator.finish { row throws(OutputError) in try Self.write(row, to: output, metrics: metrics) }
             try output.flush()
             reportSilenceSkips()
         } catch .downstreamClosed {
@@ -92,6 +95,14 @@ package struct WindowRun {
         }
         if !options.quiet { diagnostics.report(nil, summary(stopped: stopped)) }
         return status
+    }
+
+    /// Writes one row and counts it in the metrics: every row bnc-window writes goes through here.
+    /// (Static, so the aggregator's row callbacks can call it while the aggregator is being changed.)
+    @inline(__always)
+    static func write(_ row: WindowRow, to output: OutputBuffer, metrics: MetricsSlot<WindowHealth>?) throws(OutputError) {
+        try WindowRowWriter.write(row, to: output)
+        metrics?.update(urgent: true) { $0.wrote(row, at: MonotonicClock.wallClockMilliseconds()) }
     }
 
     enum InputOutcome {
@@ -200,6 +211,7 @@ package struct WindowRun {
     /// Counts a line that is not a trade and names it (up to `maxErrorLines`); under `strict`, stops.
     private mutating func badLine(_ error: TradeLineError, at number: Int, _ input: InputFile) throws(LoopStopError) {
         lineCounts.badLines += 1
+        metrics?.update { $0.badLines += 1 }
         if lineCounts.badLines <= options.maxErrorLines || options.strict {
             diagnostics.report("\(input.displayName):\(number)", error.description)
         }
@@ -283,7 +295,7 @@ package struct WindowRun {
         var emitted = false
         do throws(OutputError) {
             try aggregator.add(trade) { row throws(OutputError) in
-                try WindowRowWriter.write(row, to: output)
+                try Self.write(row, to: output, metrics: metrics)
                 emitted = true
             }
             // A live consumer sits behind a pipe: hand it each row as its window closes.

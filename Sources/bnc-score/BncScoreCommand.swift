@@ -61,6 +61,8 @@ struct BncScoreCommand: ToolMainCommand {
     @Flag(help: "No informational messages on stderr (warnings and errors still appear).")
     var quiet = false
 
+    @OptionGroup var metrics: MetricsOptions
+
     var featureNames: [String] {
         features.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimming(" ") }
     }
@@ -106,7 +108,12 @@ struct BncScoreCommand: ToolMainCommand {
             showProgress: !quiet && !batch && Diagnostics.stderrIsTerminal,
             appendForeign: appendForeign)
         ToolExit.run(tool: "bnc-score") {
-            try ScoringSession.run(options: options, inputs: InputFile.list(inputs))
+            let slot = MetricsSlot(ScoreHealth(startedAt: MonotonicClock.wallClockMilliseconds(),
+                                               trainWindows: options.trainWindows))
+            let publisher = try metrics.startPublisher(tool: "bnc-score", slot: slot) { $0.exposition() }
+            // The final values are written on every way out, an error included.
+            defer { publisher?.finish() }
+            try ScoringSession.run(options: options, inputs: InputFile.list(inputs), metrics: publisher == nil ? nil : slot)
         }
     }
 }

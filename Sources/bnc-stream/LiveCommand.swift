@@ -45,6 +45,8 @@ struct LiveCommand: ParsableCommand {
     @Flag(name: .customLong("no-backfill"), help: "Leave gaps unfilled (bnc-window reports them as missing_trades).")
     var noBackfill = false
 
+    @OptionGroup var metrics: MetricsOptions
+
     @Option(name: .customLong("backoff-initial"), help: "First reconnect delay ceiling; doubles per failure (full jitter).")
     var backoffInitial: DurationSpec = DurationSpec(milliseconds: 1000)
 
@@ -70,13 +72,22 @@ struct LiveCommand: ParsableCommand {
         ToolExit.run(tool: "bnc-stream") { ToolExit.exit(try feed()) }
     }
 
-    private func feed() throws(StreamConfigurationError) -> ExitStatus {
+    private func feed() throws -> ExitStatus {
         // A daemon must be stoppable: `install` also undoes a SIGINT/SIGTERM block inherited from
         // whoever started us, before the socket thread is created (threads inherit the mask).
         SignalTrap.install()
         let diagnostics = Diagnostics(tool: "bnc-stream")
         let endpoint = try StreamEndpoint(endpoint: self.endpoint, symbols: symbolList, kind: stream)
         var config = LiveFeedConfiguration(endpoint: endpoint, kind: stream, tls: TLSOptions(extraCAFile: caFile))
+        // --metrics-file: Binance's `s` is upper case, so the subscribed symbols' counters exist (at 0)
+        // from the first write; the final values are written once the feed has stopped.
+        let slot = MetricsSlot(FeedHealth(symbols: symbolList.map { $0.uppercased() },
+                                          startedAt: MonotonicClock.wallClockMilliseconds()))
+        let publisher = try metrics.startPublisher(tool: "bnc-stream", slot: slot) {
+            $0.exposition(now: MonotonicClock.wallClockMilliseconds())
+        }
+        defer { publisher?.finish() }
+        if publisher != nil { config.metrics = slot }
         config.idleTimeoutMilliseconds = idleTimeout.milliseconds
         config.rolloverAfterMilliseconds = rolloverAfter.milliseconds
         config.maxRetries = maxRetries

@@ -54,6 +54,8 @@ struct BncWindowCommand: ToolMainCommand {
     @Option(help: "Threads that parse a file input at once (default: one per core, at most 8); the rows are those of one thread. A pipe is read by one.")
     var threads: Int?
 
+    @OptionGroup var metrics: MetricsOptions
+
     func validate() throws {
         guard window.milliseconds > 0 else { throw ValidationError("--window must be longer than 0 ms.") }
         guard maxErrors >= 0 else { throw ValidationError("--max-errors must not be negative.") }
@@ -86,8 +88,14 @@ struct BncWindowCommand: ToolMainCommand {
                     plausibleTimes: WindowConfiguration.exchangeEra),
                 strict: strict, quiet: quiet, maxErrorLines: maxErrors,
                 threads: threads ?? WindowRun.defaultThreads)
-            var job = WindowRun(options: options)
-            ToolExit.exit(job.run(InputFile.list(files)))
+            let slot = MetricsSlot(WindowHealth(startedAt: MonotonicClock.wallClockMilliseconds(),
+                                                windowMilliseconds: window.milliseconds,
+                                                latenessMilliseconds: lateness.milliseconds))
+            let publisher = try metrics.startPublisher(tool: "bnc-window", slot: slot) { $0.exposition() }
+            var job = WindowRun(options: options, metrics: publisher == nil ? nil : slot)
+            let status = job.run(InputFile.list(files))
+            publisher?.finish()
+            ToolExit.exit(status)
         }
     }
 }

@@ -101,7 +101,7 @@ struct PipelineScriptTests {
         #expect(r.stderrText.contains("live.sh: --window needs a value"), "\(r.stderrText)")
         #expect(!FileManager.default.fileExists(atPath: data.path), "start created \(data.path) for a bad command line")
         let status = try ToolRunner.shell("pipelines/collector.sh --data-dir \(Self.q(data.path)) status", environment: environment)
-        #expect(status.status == 3 && status.stdoutText.contains("stopped"))
+        #expect(status.status == 1 && status.stdoutText.contains("not running"))
         #expect(!FileManager.default.fileExists(atPath: data.path), "status created \(data.path)")
     }
 

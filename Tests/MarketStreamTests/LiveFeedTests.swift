@@ -118,7 +118,7 @@ struct LiveFeedTests {
 
     /// Runs a feed over `scripts` (one per connection it opens, in order; further attempts fail)
     /// until `expected` trades are written, then stops it as a signal would.
-    static func run(_ scripts: [ScriptedConnection], expected: Int64,
+    static func run(_ scripts: [ScriptedConnection], expected: Int64, metrics: MetricsSlot<FeedHealth>? = nil,
                     configure: (inout LiveFeedConfiguration) -> Void = { _ in }) throws -> Outcome {
         let endpoint = try StreamEndpoint(endpoint: "ws://127.0.0.1:9", symbols: ["btcusdt"], kind: .trade)
         var configuration = LiveFeedConfiguration(endpoint: endpoint, kind: .trade, tls: TLSOptions())
@@ -126,6 +126,7 @@ struct LiveFeedTests {
         configuration.backoffMaxMilliseconds = 2
         configuration.switchGraceMilliseconds = 600_000   // switch only when the old connection caught up
         configure(&configuration)
+        configuration.metrics = metrics
 
         let dir = try ToolRunner.temporaryDirectory("live-feed")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -40,6 +40,16 @@ package final class LiveFeed {
     /// Counters for the closing summary and for tests.
     package private(set) var statistics = Statistics()
 
+    /// The metrics file's state (`--metrics-file`): updated here only when `metrics` is set, and
+    /// published to it (see `publishHealth`).
+    package private(set) var health: FeedHealth
+    private let metrics: MetricsSlot<FeedHealth>?
+    private var healthPublishedAt: Int64 = 0
+    /// Wall-clock ms when the bytes being handled were received (read once per socket read, only
+    /// for metrics).
+    private var wallNow: Int64 = 0
+    private var everConnected = false
+
     package struct Statistics: Sendable {
         package var tradesWritten: Int64 = 0
         package var duplicatesDropped: Int64 = 0
@@ -106,6 +116,10 @@ package final class LiveFeed {
          makeConnection: @escaping (StreamEndpoint, Int) -> any FeedConnection,
          backfiller: (any TradeBackfilling)?) {
         self.configuration = configuration
+        metrics = configuration.metrics
+        health = metrics?.read() ?? FeedHealth(symbols: [], startedAt: 0)
+        // The subscribed symbols take the first ledger slots, in the order of `health.symbols`.
+        for entry in health.symbols { _ = ledger.slot(for: entry.symbol) }
         self.output = output
         self.diagnostics = diagnostics
         self.stop = stop
@@ -135,6 +149,14 @@ package final class LiveFeed {
     package func run() -> ExitStatus {
         _ = bnc_global_init_once
         let status = loop()
+        defer {
+            // Whatever ended the run, the last values say the connection is gone.
+            if metrics != nil, health.connected {
+                health.connected = false
+                health.disconnectedSince = MonotonicClock.wallClockMilliseconds()
+            }
+            publishHealth()
+        }
         // Whatever ended the run, what was received is written (a no-op after EPIPE).
         do { try output.flush() } catch {
             if case .writeFailed = error, status != .ioError { diagnostics.report("stdout", "\(error)"); return .ioError }
@@ -176,6 +198,7 @@ package final class LiveFeed {
             do { try output.flush() } catch { return outputFailed(error) }
 
             let later = MonotonicClock.nowMilliseconds()
+            if metrics != nil, later - healthPublishedAt >= 250 { publishHealth(urgent: false) }
             if let c = candidate, let first = c.firstDeliveryAt, primary === current {
                 if readyToSwitch(c) || later - first >= configuration.switchGraceMilliseconds {
                     do { try switchTo(c, from: current) } catch { return outputFailed(error) }
@@ -207,6 +230,11 @@ package final class LiveFeed {
         }
         switch open() {
         case .success(let session):
+            if metrics != nil {
+                health.opened(at: MonotonicClock.wallClockMilliseconds(), replacingLost: everConnected)
+                publishHealth()
+            }
+            everConnected = true
             primary = session
             return nil
         case .failure(let error):
@@ -232,6 +260,10 @@ package final class LiveFeed {
         } catch {
             connection.drop()
             diagnostics.report("connection #\(number)", "\(error)")
+            if metrics != nil {
+                health.failedToConnect(error.description, at: MonotonicClock.wallClockMilliseconds())
+                publishHealth()
+            }
             return .failure(error)
         }
         diagnostics.report("connection #\(number)", "connected to \(configuration.endpoint.description)")
@@ -265,7 +297,12 @@ package final class LiveFeed {
             do { try releaseHeld(c) } catch { return outputFailed(error) }
             rolloverRequested = false
             statistics.rollovers += 1
+            health.rolledOver()
             return nil
+        }
+        if metrics != nil {
+            health.lost(error.description, at: MonotonicClock.wallClockMilliseconds())
+            publishHealth()
         }
         if let max = configuration.maxRetries, consecutiveFailures > max {
             diagnostics.report("connection", "giving up after \(consecutiveFailures) failed attempts in a row (--max-retries \(max))")
@@ -320,6 +357,7 @@ package final class LiveFeed {
         candidate = nil
         rolloverRequested = false
         statistics.rollovers += 1
+        health.rolledOver()
         try releaseHeld(c)
     }
 
@@ -372,6 +410,8 @@ package final class LiveFeed {
             switch result {
             case .wouldBlock: return received
             case .received:
+                // The receive time of the messages in these bytes, for their lag (metrics only).
+                if metrics != nil { wallNow = MonotonicClock.wallClockMilliseconds() }
                 received = true
                 session.lastFrameAt = MonotonicClock.nowMilliseconds()
             }
@@ -381,11 +421,15 @@ package final class LiveFeed {
     private func handle(_ message: WebSocketMessage, on session: Session) throws(FeedError) {
         switch message.kind {
         case .text:
-            let info = TradeMessage.inspect(message.payload)
+            let info = TradeMessage.inspect(message.payload, withTimes: metrics != nil)
             switch info.kind {
             case .trade:
                 let slot = ledger.slot(for: UnsafeRawBufferPointer(rebasing: message.payload[info.symbol]))
                 let payload = UnsafeRawBufferPointer(rebasing: message.payload[info.payload])
+                if metrics != nil {
+                    health.ensureSlot(slot, symbol: ledger[slot].symbol)
+                    health.received(slot: slot, tradeTime: info.tradeTime, eventTime: info.eventTime, at: wallNow)
+                }
                 session.delivered += 1
                 if session.firstDeliveryAt == nil { session.firstDeliveryAt = MonotonicClock.nowMilliseconds() }
                 if session === candidate {
@@ -458,6 +502,7 @@ package final class LiveFeed {
             try output.append(payload)
         }
         output.appendByte(UInt8(ascii: "\n"))
+        if metrics != nil { health.wrote(slot: slot, at: wallNow) }
         ledger.setLastID(id, slot: slot)
         statistics.tradesWritten += 1
     }
@@ -465,6 +510,13 @@ package final class LiveFeed {
     private func fillGap(slot: Int, range: Range<Int64>) throws(OutputError) {
         let symbol = ledger[slot].symbol
         let missing = range.count
+        let unfilledBefore = statistics.missingUnfilled
+        defer {
+            if metrics != nil {
+                health.symbols[slot].unrecovered.addSaturating(statistics.missingUnfilled - unfilledBefore)
+                publishHealth()
+            }
+        }
         let what = "\(symbol) ids \(range.lowerBound)–\(range.upperBound - 1) (\(missing) trades)"
         guard let backfiller else {
             statistics.missingUnfilled.addSaturating(Int64(missing))
@@ -487,6 +539,10 @@ package final class LiveFeed {
         }
         statistics.backfilled += outcome.written
         statistics.tradesWritten += outcome.written
+        if metrics != nil {
+            health.symbols[slot].backfilled += outcome.written
+            health.wrote(slot: slot, count: outcome.written, at: MonotonicClock.wallClockMilliseconds())
+        }
         // The sockets were not read while REST was busy: give them a fresh idle window.
         let now = MonotonicClock.nowMilliseconds()
         primary?.lastFrameAt = max(primary?.lastFrameAt ?? now, now)
@@ -497,6 +553,18 @@ package final class LiveFeed {
         } else {
             diagnostics.report("gap", "backfilled \(outcome.written) trades of \(symbol)")
         }
+    }
+
+    // MARK: - Metrics
+
+    /// Hands a copy of `health` to the metrics thread: four times a second from the loop, and
+    /// marked urgent (written within 100 ms) when the connection state changes or a gap is handled.
+    private func publishHealth(urgent: Bool = true) {
+        guard let metrics else { return }
+        healthPublishedAt = MonotonicClock.nowMilliseconds()
+        health.duplicatesDropped = statistics.duplicatesDropped
+        health.skippedMessages = statistics.skippedMessages
+        metrics.publish(health, urgent: urgent)
     }
 
     // MARK: - Ending

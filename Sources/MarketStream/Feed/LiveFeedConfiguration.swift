@@ -1,8 +1,12 @@
+import BNCCore
+
 /// Everything the live feed needs, as parsed from the command line.
 package struct LiveFeedConfiguration: Sendable {
     package var endpoint: StreamEndpoint
     package var kind: StreamKind
     package var tls: TLSOptions
+    /// Where the feed publishes its counters for `--metrics-file` (nil: none are kept).
+    package var metrics: MetricsSlot<FeedHealth>?
     /// No frame for this long: the connection is dead.
     package var idleTimeoutMilliseconds: Int64 = 60_000
     /// Open the replacement connection this long after a connection opened (Binance cuts at 24 h).

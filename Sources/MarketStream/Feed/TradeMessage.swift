@@ -18,14 +18,19 @@ package struct TradeMessage: Sendable, Equatable {
     package var kind: Kind
     /// Byte range of the payload to write (exactly as received).
     package var payload: Range<Int>
+    /// `E` in epoch ms (µs converted) when asked for (`withTimes`: the metrics' receive lag), else -1.
+    package var eventTime: Int64 = -1
     /// Byte range of the `s` string contents.
     package var symbol: Range<Int>
     /// `t` for trades, `a` for aggregate trades.
     package var id: Int64
+    /// `T` in epoch ms (µs converted), or -1 when absent or unusable (the metrics' newest trade time).
+    package var tradeTime: Int64 = -1
 
     /// Classifies `bytes` (one text message) with BNCWire's peek, so the feed and bnc-window
-    /// agree on what a trade line, its symbol and its id are.
-    package static func inspect(_ bytes: UnsafeRawBufferPointer) -> TradeMessage {
+    /// agree on what a trade line, its symbol and its id are. `withTimes` also reads `E` (only the
+    /// metrics need it, so the default path does not pay for it).
+    package static func inspect(_ bytes: UnsafeRawBufferPointer, withTimes: Bool = false) -> TradeMessage {
         let peek: TradeLinePeek
         do {
             peek = try TradeLinePeek(bytes)
@@ -45,7 +50,10 @@ package struct TradeMessage: Sendable, Equatable {
             if try peek.kind(in: bytes) == .aggTrade, let why = aggregateRangeProblem(bytes, payload) {
                 return TradeMessage(kind: .invalid("aggTrade: \(why)"), payload: payload, symbol: 0..<0, id: 0)
             }
-            return TradeMessage(kind: .trade, payload: payload, symbol: symbol, id: id)
+            let time = (try? peek.tradeTime(in: bytes)).map(WireLimits.milliseconds) ?? -1
+            var message = TradeMessage(kind: .trade, payload: payload, symbol: symbol, id: id, tradeTime: time)
+            if withTimes { message.eventTime = (try? peek.eventTime(in: bytes)).map(WireLimits.milliseconds) ?? -1 }
+            return message
         } catch {
             return TradeMessage(kind: .invalid("trade event: \(error)"), payload: payload, symbol: 0..<0, id: 0)
         }
