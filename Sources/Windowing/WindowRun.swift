@@ -32,6 +32,8 @@ package struct WindowRun {
     package struct LineCounts: Sendable, Equatable {
         package var lines = 0
         package var badLines = 0
+        /// `bnc.heartbeat` lines (formats.md §1): neither trades nor bad lines, not in `lines`.
+        package var heartbeats = 0
         package init() {}
     }
 
@@ -125,14 +127,24 @@ package struct WindowRun {
                     return .line(length: length, keepGoing: true)
                 }) { line, number throws(LoopStopError) in
                     if SignalTrap.stopRequested { throw .stopped }
-                    lineCounts.lines += 1
                     let trade: Trade
+                    var beat: HeartbeatLine?
                     do throws(TradeLineError) {
                         switch line {
-                        case .text(let bytes): trade = try TradeLineParser.parse(bytes)
+                        case .text(let bytes):
+                            do throws(TradeLineError) {
+                                trade = try TradeLineParser.parse(bytes)
+                            } catch {
+                                // Not a trade: a heartbeat of the live feed, or a bad line.
+                                guard let heartbeat = try HeartbeatLine.read(bytes) else { throw error }
+                                beat = heartbeat
+                                trade = Trade(symbol: heartbeat.symbol, tradeID: 0, price: 1, quantity: 0,
+                                              tradeTime: heartbeat.time, eventTime: heartbeat.time, buyerIsMaker: true)
+                            }
                         case .oversized(let length): throw TradeLineError.oversized(length: length)
                         }
                     } catch {
+                        lineCounts.lines += 1
                         lineCounts.badLines += 1
                         if lineCounts.badLines <= options.maxErrorLines || options.strict {
                             diagnostics.report("\(input.displayName):\(number)", error.description)
@@ -140,6 +152,12 @@ package struct WindowRun {
                         if options.strict { throw .badLine }
                         return true
                     }
+                    if let beat {
+                        lineCounts.heartbeats += 1
+                        try advance(beat)
+                        return true
+                    }
+                    lineCounts.lines += 1
                     try add(trade)
                     return true
                 }
@@ -176,6 +194,23 @@ package struct WindowRun {
         }
     }
 
+    /// Closes the windows a heartbeat says are over and writes their rows at once.
+    private mutating func advance(_ beat: HeartbeatLine) throws(LoopStopError) {
+        var emitted = false
+        do throws(OutputError) {
+            try aggregator.advance(beat.symbol, to: beat.time) { row throws(OutputError) in
+                try WindowRowWriter.write(row, to: output)
+                emitted = true
+            }
+            if emitted {
+                try output.flush()
+                if !aggregator.silenceSkips.isEmpty { reportSilenceSkips() }
+            }
+        } catch {
+            throw .output(error)
+        }
+    }
+
     /// One stderr line per silence cut short by `--max-silence`.
     private mutating func reportSilenceSkips() {
         let minutes = options.configuration.maxSilenceMilliseconds / 60_000
@@ -199,6 +234,7 @@ package struct WindowRun {
         if lineCounts.badLines > options.maxErrorLines && !options.strict {
             text += " (first \(options.maxErrorLines) listed)"
         }
+        if lineCounts.heartbeats > 0 { text += "; \(lineCounts.heartbeats) heartbeats" }
         if t.jumps > 0 { text += "; \(t.jumps) jump\(t.jumps == 1 ? "" : "s") in time accepted" }
         if t.skippedWindows > 0 { text += "; \(t.skippedWindows) empty windows not written (--max-silence)" }
         if stopped { text += "; stopped by signal, open windows flushed" }

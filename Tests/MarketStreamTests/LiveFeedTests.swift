@@ -24,6 +24,7 @@ final class ScriptedConnection: FeedConnection {
     private(set) var closeSent: (code: UInt16, reason: String)?
     private(set) var dropped = false
     private(set) var pongs: [[UInt8]] = []
+    private(set) var pings: [[UInt8]] = []
 
     init(_ steps: [Step], openError: ConnectionError? = nil) {
         self.steps = steps
@@ -51,6 +52,8 @@ final class ScriptedConnection: FeedConnection {
     }
 
     func sendPong(_ payload: UnsafeRawBufferPointer) throws(ConnectionError) { pongs.append(Array(payload)) }
+
+    func sendPing(_ payload: [UInt8]) throws(ConnectionError) { pings.append(payload) }
 
     func sendClose(code: UInt16, reason: String) {
         if closeSent == nil { closeSent = (code, reason) }
@@ -125,6 +128,7 @@ struct LiveFeedTests {
         configuration.backoffInitialMilliseconds = 1
         configuration.backoffMaxMilliseconds = 2
         configuration.switchGraceMilliseconds = 600_000   // switch only when the old connection caught up
+        configuration.heartbeatMilliseconds = 0   // heartbeats have tests of their own (HeartbeatClockTests)
         configure(&configuration)
 
         let dir = try ToolRunner.temporaryDirectory("live-feed")

@@ -70,12 +70,17 @@ package final class DailyTradeFiles {
         case duplicate
         /// Not a placeable trade line; the reason is for diagnostics.
         case skipped(reason: String)
+        /// A `bnc.heartbeat` line of the live feed (formats.md §1): kept out of the recording, so
+        /// recordings stay Binance's payloads only; `record --tee` still passes it on.
+        case heartbeat
     }
 
     /// Running totals, for the summary line and for tests.
     package struct Statistics: Sendable, Equatable {
         package var linesWritten = 0
         package var linesSkipped = 0
+        /// Heartbeat lines left out (not counted as skipped: they are expected in a live stream).
+        package var heartbeats = 0
         /// Lines that arrived for a day already closed (written anyway).
         package var lateLines = 0
         package var filesOpened = 0
@@ -209,6 +214,10 @@ package final class DailyTradeFiles {
         do {
             parsed = try ParsedLine(line)
         } catch {
+            if HeartbeatLine.isHeartbeat(line) {
+                statistics.heartbeats += 1
+                return .heartbeat
+            }
             statistics.linesSkipped += 1
             return .skipped(reason: error.description)
         }

@@ -15,6 +15,8 @@ protocol FeedConnection: AnyObject {
     /// Moves bytes that have arrived into `reader`, without blocking.
     func receive() throws(ConnectionError) -> WebSocketConnection.ReceiveResult
     func sendPong(_ payload: UnsafeRawBufferPointer) throws(ConnectionError)
+    /// Asks the server for a pong: on a quiet connection, the proof that it is alive (heartbeats).
+    func sendPing(_ payload: [UInt8]) throws(ConnectionError)
     /// Starts (or answers) the close handshake once; failures are ignored (we are leaving).
     func sendClose(code: UInt16, reason: String)
     /// Blocks until bytes may be readable or the time is up.

@@ -22,6 +22,8 @@ package struct TradeMessage: Sendable, Equatable {
     package var symbol: Range<Int>
     /// `t` for trades, `a` for aggregate trades.
     package var id: Int64
+    /// `T` in epoch ms (µs converted), or -1 when absent or unusable (only the heartbeat clock reads it).
+    package var tradeTime: Int64 = -1
 
     /// Classifies `bytes` (one text message) with BNCWire's peek, so the feed and bnc-window
     /// agree on what a trade line, its symbol and its id are.
@@ -45,7 +47,8 @@ package struct TradeMessage: Sendable, Equatable {
             if try peek.kind(in: bytes) == .aggTrade, let why = aggregateRangeProblem(bytes, payload) {
                 return TradeMessage(kind: .invalid("aggTrade: \(why)"), payload: payload, symbol: 0..<0, id: 0)
             }
-            return TradeMessage(kind: .trade, payload: payload, symbol: symbol, id: id)
+            let time = (try? peek.tradeTime(in: bytes)).map(WireLimits.milliseconds) ?? -1
+            return TradeMessage(kind: .trade, payload: payload, symbol: symbol, id: id, tradeTime: time)
         } catch {
             return TradeMessage(kind: .invalid("trade event: \(error)"), payload: payload, symbol: 0..<0, id: 0)
         }
