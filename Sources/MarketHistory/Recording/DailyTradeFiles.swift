@@ -221,6 +221,10 @@ package final class DailyTradeFiles {
             statistics.linesSkipped += 1
             return .skipped(reason: error.description)
         }
+        if parsed.isHeartbeat {
+            statistics.heartbeats += 1
+            return .heartbeat
+        }
         let payload = UnsafeRawBufferPointer(rebasing: line[parsed.payload])
         let symbol = UnsafeRawBufferPointer(rebasing: line[parsed.symbol])
         let day = Self.floorDiv(parsed.milliseconds, Self.dayMilliseconds)
@@ -611,6 +615,8 @@ private struct ParsedLine {
     var milliseconds: Int64
     /// The trade id, if the line has a readable one.
     var id: TradeID?
+    /// A `bnc.heartbeat` line (formats.md §1): not recorded.
+    var isHeartbeat: Bool
 
     /// Why a line cannot be placed in a daily file; `append` turns it into `.skipped(reason:)`.
     enum LineError: ToolError {
@@ -633,6 +639,7 @@ private struct ParsedLine {
         let peek: TradeLinePeek
         do { peek = try TradeLinePeek(line) } catch { throw .json(error) }
         payload = peek.payload
+        isHeartbeat = peek.isEvent(HeartbeatLine.eventType, in: line)
         id = TradeID(peek: peek, line: line)
         do throws(TradeLineError) {
             symbol = try peek.symbol(in: line)
