@@ -152,20 +152,21 @@ struct DetectionLatencyTests {
         #expect(rows == 0, "\(files)")
     }
 
-    @Test("a feed that is down for 8 s fabricates no window: the outage's rows wait for the reconnection and carry the backfilled trades")
+    @Test("a feed that is down for 8 s fabricates no window: the outage's rows wait for the reconnection and carry the backfilled trades; after it, a thin symbol's rows are on time again")
     func outageWaitsForBackfill() throws {
         let dir = try ToolRunner.temporaryDirectory("latency-drop")
         defer { try? FileManager.default.removeItem(at: dir) }
         // Reconnect attempts at most 2 s apart, so the feed is back within the run.
-        let r = try Self.run(symbols: "BTCUSDT:20", script: "active:12,drop:8,active:14", seconds: 36,
+        let r = try Self.run(symbols: "BTCUSDT:20,THINUSDT:0.3", script: "active:12,drop:8,active:14", seconds: 36,
                              in: dir, pipeline: Self.livePipeline(streamOptions: "--stream-opt --backoff-max=2s"))
         let log = (try? String(contentsOf: dir.appendingPathComponent("live.log"), encoding: .utf8)) ?? ""
         #expect(r.status == 0, "\(r.stdoutText)\(r.stderrText)\n\(log)")
-        #expect(log.contains("gap: backfilled"), "\(log)")
+        #expect(log.contains("backfilled") && log.contains("trades made while the feed was away"), "\(log)")
         let (phases, connected) = try Self.events(dir.appendingPathComponent("events"))
         let drop = try #require(phases.first { $0.name == "drop" })
         let back = try #require(connected.first { $0 >= drop.end })
-        let rows = try Self.arrivals(dir.appendingPathComponent("arrivals")).filter { $0.symbol == "BTCUSDT" }
+        let all = try Self.arrivals(dir.appendingPathComponent("arrivals"))
+        let rows = all.filter { $0.symbol == "BTCUSDT" }
         // Windows ending during the outage (after the cut, plus the lateness and the in-flight
         // margin) could only be closed by a fabricated clock.
         let outage = rows.filter { $0.end >= drop.start + 1_500 && $0.end < back }
@@ -173,6 +174,15 @@ struct DetectionLatencyTests {
         for row in outage {
             #expect(row.at >= back, "window ending \(row.end) was written at \(row.at), before the feed was back at \(back)")
             #expect(row.tradeCount > 0, "window ending \(row.end) is empty: the outage was reported as a silence")
+        }
+        // Once the feed is back (and has caught every symbol up over REST), every row is on time
+        // again, the thin symbol's included: it does not wait for its next trade.
+        let stopAt = (all.map(\.at).max() ?? 0) - 2_000
+        let after = all.filter { $0.end - Self.windowMilliseconds >= back + 1_000 && $0.end < stopAt }
+        #expect(after.contains { $0.symbol == "THINUSDT" })
+        for row in after {
+            #expect(row.at - row.end <= Self.boundMilliseconds,
+                    "\(row.symbol) window ending \(row.end) arrived \(row.at - row.end) ms after its end\n\(log)")
         }
     }
 

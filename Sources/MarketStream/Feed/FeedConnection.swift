@@ -36,6 +36,10 @@ extension WebSocketConnection: FeedConnection {}
 protocol TradeBackfilling: AnyObject {
     func fill(symbol: String, range: Range<Int64>, stop: () -> Bool,
               write: (Int64, UnsafeRawBufferPointer) throws(OutputError) -> Void) throws(OutputError) -> Backfiller.Outcome
+    /// The trades after `lastID` that REST has now (at most `max`): a symbol caught up after a
+    /// reconnection, so its heartbeats resume without waiting for its next trade.
+    func catchUp(symbol: String, after lastID: Int64, max: Int64, stop: () -> Bool,
+                 write: (Int64, UnsafeRawBufferPointer) throws(OutputError) -> Void) throws(OutputError) -> Backfiller.Outcome
 }
 
 extension Backfiller: TradeBackfilling {}

@@ -15,11 +15,11 @@
 ///   a connection that answers nothing for `maxProofAge` gets no heartbeats (it may be dead
 ///   without having said so; the idle timeout will replace it), so an outage is never
 ///   reported as a silence.
-/// - **Per symbol, after its first trade on this connection.** A symbol gets heartbeats only
-///   once a trade of it has been written on the current connection: that trade is where the feed
-///   finds (and backfills) what was missed while it was away. Until then the symbol's rows wait,
-///   as without heartbeats. A lost connection forgets every symbol; a rollover keeps them (the
-///   two connections overlap).
+/// - **Per symbol, once it is known complete on this connection.** A symbol gets heartbeats only
+///   once the feed knows it has every trade of it up to the new connection: after a REST
+///   catch-up right after the reconnection, or else its first trade on the connection (where a
+///   gap is found and backfilled). Until then the symbol's rows wait, as without heartbeats. A
+///   lost connection forgets every symbol; a rollover keeps them (the two connections overlap).
 package struct HeartbeatClock: Sendable {
     /// Least time between two heartbeats (and their least advance in exchange time).
     package let interval: Int64
@@ -98,8 +98,9 @@ package struct HeartbeatClock: Sendable {
     /// Whether to ping now: the connection has been quiet for `pingAfter` and no ping is out
     /// (a ping unanswered for `pingAfter` is repeated).
     package func pingDue(now: Int64) -> Bool {
-        guard let proof, !confirmed.isEmpty else { return false }
+        guard !confirmed.isEmpty else { return false }
         if let sent = pingSentAt { return now - sent >= pingAfter }
+        guard let proof else { return true }   // confirmed by a catch-up, nothing received yet
         return now - proof >= pingAfter
     }
 

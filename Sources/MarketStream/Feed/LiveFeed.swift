@@ -219,6 +219,7 @@ package final class LiveFeed {
         switch open() {
         case .success(let session):
             primary = session
+            do { try catchUp() } catch { return outputFailed(error) }
             return nil
         case .failure(let error):
             consecutiveFailures += 1
@@ -492,6 +493,37 @@ package final class LiveFeed {
             let symbol = ledger[slot].bytes.withUnsafeBytes { Symbol(bytes: $0) }
             if let symbol { try HeartbeatLine(symbol: symbol, time: time).write(to: output) }
         }
+    }
+
+    /// Right after a reconnection (heartbeats on, backfill on): fetches from REST what each known
+    /// symbol traded while the feed was away, so a symbol that trades rarely is confirmed for
+    /// heartbeats now instead of at its next trade (formats.md §1). The new connection is already
+    /// subscribed, so REST and the stream overlap: the stream's repeats are dropped by id.
+    private func catchUp() throws(OutputError) {
+        guard configuration.heartbeatMilliseconds > 0, let backfiller else { return }
+        for slot in ledger.entries.indices {
+            guard let last = ledger[slot].lastID, !stop() else { continue }
+            let symbol = ledger[slot].symbol
+            try output.flush()
+            let outcome = try backfiller.catchUp(symbol: symbol, after: last, max: configuration.backfillMax, stop: stop) { (id, line) throws(OutputError) in
+                try output.append(line)
+                output.appendByte(UInt8(ascii: "\n"))
+                ledger.setLastID(id, slot: slot)
+            }
+            statistics.backfilled += outcome.written
+            statistics.tradesWritten += outcome.written
+            if outcome.written > 0 {
+                diagnostics.report("gap", "\(symbol): backfilled \(outcome.written) trades made while the feed was away (ids \(last + 1)–\(last + outcome.written))")
+            }
+            if let failure = outcome.failure {
+                diagnostics.report("gap", "\(symbol): catching up after the reconnection failed (\(failure)); its next trade will find the gap")
+            } else if outcome.reachedEnd {
+                heartbeat.confirm(slot: slot)
+            }
+        }
+        try output.flush()
+        let now = MonotonicClock.nowMilliseconds()
+        primary?.lastFrameAt = max(primary?.lastFrameAt ?? now, now)
     }
 
     private func fillGap(slot: Int, range: Range<Int64>) throws(OutputError) {
