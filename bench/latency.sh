@@ -10,7 +10,8 @@
 # median, p99 and max, with how many arrived within lateness + 2 s.
 #
 # Usage: bench/latency.sh [--window 5s] [--lateness 1s] [--active S] [--silence S] [--drop S]
-#                         [--symbols BTCUSDT:20,ETHUSDT:2,THINUSDT:0.05]
+#                         [--symbols BTCUSDT:20,ETHUSDT:2,THINUSDT:0.05] [--no-heartbeat]
+# --no-heartbeat runs bnc-stream with --heartbeat 0: windows close on trades only (as before issue 12).
 # Tools: $BNC_BIN if set (e.g. BNC_BIN=.build/debug), else a release build in .build-release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,7 @@ active=40
 silence=40
 drop=5
 symbols=BTCUSDT:20,ETHUSDT:2,THINUSDT:0.05
+extra=()
 while (($#)); do
     case $1 in
         --window) window=$2; shift 2 ;;
@@ -28,7 +30,8 @@ while (($#)); do
         --silence) silence=$2; shift 2 ;;
         --drop) drop=$2; shift 2 ;;
         --symbols) symbols=$2; shift 2 ;;
-        *) echo "usage: bench/latency.sh [--window D] [--lateness D] [--active S] [--silence S] [--drop S] [--symbols LIST]" >&2; exit 64 ;;
+        --no-heartbeat) extra=(--stream-opt --heartbeat=0); shift ;;
+        *) echo "usage: bench/latency.sh [--window D] [--lateness D] [--active S] [--silence S] [--drop S] [--symbols LIST] [--no-heartbeat]" >&2; exit 64 ;;
     esac
 done
 ms() { # 5s / 500ms / 1m → milliseconds
@@ -71,7 +74,7 @@ names=()
 for s in ${symbols//,/ }; do names+=("${s%%:*}"); done
 pipelines/live.sh --data-dir "$TMP/data" --endpoint "ws://127.0.0.1:$ws_port" \
     --stream-opt "--rest-endpoint=http://127.0.0.1:$rest_port" --window "$window" --lateness "$lateness" \
-    --train-windows 10 --retrain-every 10 "${names[@],,}" >"$TMP/live.log" 2>&1 &
+    --train-windows 10 --retrain-every 10 "${extra[@]}" "${names[@],,}" >"$TMP/live.log" 2>&1 &
 live=$!
 pids+=("$live")
 
