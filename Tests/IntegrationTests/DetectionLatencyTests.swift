@@ -197,7 +197,7 @@ struct DetectionLatencyTests {
             tee "$d/trades.ndjson" <"$d/trades" | bnc-window --window 5s --lateness 1s --quiet \
                 | while IFS= read -r line; do printf '%s %s\\n' "$(date +%s%3N)" "$line"; done > "$d/rows.txt" &
             """
-        let r = try Self.run(symbols: "BTCUSDT:20", script: "active:12,stall:10,active:10", seconds: 35, in: dir, pipeline: pipeline)
+        let r = try Self.run(symbols: "BTCUSDT:20", script: "active:12,stall:15,active:10", seconds: 40, in: dir, pipeline: pipeline)
         let streamLog = (try? String(contentsOf: dir.appendingPathComponent("stream.log"), encoding: .utf8)) ?? ""
         #expect(r.status == 0, "\(r.stdoutText)\(r.stderrText)\n\(streamLog)")
         #expect(streamLog.contains("gap: backfilled"), "\(streamLog)")
@@ -212,19 +212,22 @@ struct DetectionLatencyTests {
             rows.append((Int64(line[..<space])!, row))
         }
         func int(_ row: [String: Any], _ key: String) -> Int64 { (row[key] as? NSNumber)?.int64Value ?? -1 }
-        // Windows wholly inside the stall: written during it, empty (the feed believed the market silent).
-        let stalled = rows.filter { int($0.row, "start") >= stall.start && int($0.row, "end") <= stall.end }
-        #expect(stalled.count >= 1)
-        for (at, row) in stalled {
-            #expect(int(row, "trade_count") == 0)
+        // Windows of the stall written during it (the feed believed the market silent): empty.
+        // (Which windows those are depends on the clock estimate's margin, larger on a loaded
+        // machine; with a 15 s stall at least one 5 s window closes before the stall ends.)
+        let closedInStall = rows.filter { int($0.row, "start") >= stall.start && $0.at < stall.end }
+        #expect(closedInStall.count >= 1, "no window of the stall was written during it")
+        for (at, row) in closedInStall {
+            #expect(int(row, "trade_count") == 0, "\(row)")
             #expect(at - int(row, "end") <= Self.boundMilliseconds)
         }
-        // The backfilled trades of those windows came later: counted as late in a later row, and
-        // nothing is lost: every trade line is in a window or counted late.
+        // Their trades, backfilled when the stall ended, are late in a later row; nothing is
+        // lost: every trade line is in a window or counted late.
         let late = rows.reduce(Int64(0)) { $0 + int($1.row, "late_trades") }
         #expect(late > 0)
         let lateRow = try #require(rows.first { int($0.row, "late_trades") > 0 })
-        #expect(int(lateRow.row, "start") >= stall.end - Self.windowMilliseconds)
+        #expect(lateRow.at >= stall.end)
+        #expect(int(lateRow.row, "start") >= (closedInStall.map { int($0.row, "end") }.max() ?? .max))
         let counted = rows.reduce(Int64(0)) { $0 + int($1.row, "trade_count") }
         let tradeLines = try String(contentsOf: dir.appendingPathComponent("trades.ndjson"), encoding: .utf8)
             .split(separator: "\n").filter { $0.contains("\"e\":\"trade\"") }.count
