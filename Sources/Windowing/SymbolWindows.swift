@@ -243,6 +243,22 @@ struct SymbolWindows {
         acceptedLines += 1
     }
 
+    /// A heartbeat of the live feed (formats.md §1): the exchange clock of this symbol's stream
+    /// has reached `time`, so windows with `end + lateness ≤ time` close now, empty ones
+    /// included. It moves the watermark as a trade at `time` would, but only forward and only
+    /// within `maxJump` of it (a heartbeat is never a jump), not while a jump waits for
+    /// confirmation, and never outside `plausibleTimes`; otherwise it is ignored. It takes no id
+    /// and no trade, so trade-only input windows exactly as before.
+    mutating func advance<E: Error>(
+        to time: Int64, configuration: WindowConfiguration, totals: inout WindowTotals,
+        skips: inout [SilenceSkip], emit: (WindowRow) throws(E) -> Void
+    ) throws(E) {
+        guard !holding, time > watermark, time - watermark <= configuration.maxJumpMilliseconds,
+              configuration.plausibleTimes.contains(time) else { return }
+        watermark = time
+        try close(through: time, configuration: configuration, totals: &totals, skips: &skips, emit: emit)
+    }
+
     /// Emits every window whose `end + lateness ≤ watermark`, empty ones included (up to the
     /// silence limit).
     mutating func close<E: Error>(

@@ -60,6 +60,15 @@ package struct WindowAggregator {
                               emit: emit)
     }
 
+    /// A heartbeat for `symbol` at exchange time `time` (formats.md §1): closes the symbol's
+    /// windows with `end + lateness ≤ time` (see `SymbolWindows.advance`). A symbol without a
+    /// window yet has nothing to close: ignored.
+    package mutating func advance<E: Error>(_ symbol: Symbol, to time: Int64,
+                                            emit: (WindowRow) throws(E) -> Void) throws(E) {
+        guard let state = indexBySymbol[symbol] else { return }
+        try states[state].advance(to: time, configuration: configuration, totals: &totals, skips: &silenceSkips, emit: emit)
+    }
+
     /// Emits every still-open window as `complete: false`, symbols in order of first appearance;
     /// trades still held as an unconfirmed jump become outliers.
     /// The aggregator can keep going afterwards (windows then start again from the next trade).

@@ -41,6 +41,8 @@ package struct WindowRun {
     package struct LineCounts: Sendable, Equatable {
         package var lines = 0
         package var badLines = 0
+        /// `bnc.heartbeat` lines (formats.md §1): neither trades nor bad lines, not in `lines`.
+        package var heartbeats = 0
         package init() {}
     }
 
@@ -192,19 +194,31 @@ package struct WindowRun {
             return .line(length: length, keepGoing: true)
         }) { line, number throws(LoopStopError) in
             if SignalTrap.stopRequested { throw .stopped }
-            lineCounts.lines += 1
-            let trade: Trade
+            let parsed: StreamLine
             do throws(TradeLineError) {
                 switch line {
-                case .text(let bytes): trade = try TradeLineParser.parse(bytes)
+                case .text(let bytes): parsed = try StreamLine.parse(bytes)
                 case .oversized(let length): throw TradeLineError.oversized(length: length)
                 }
             } catch {
+                lineCounts.lines += 1
                 try badLine(error, at: lineBase + number, input)
                 return true
             }
-            try add(trade)
+            try take(parsed)
             return true
+        }
+    }
+
+    /// A trade or a heartbeat of the live feed (not counted as a line: `LineCounts.heartbeats`).
+    private mutating func take(_ line: StreamLine) throws(LoopStopError) {
+        switch line {
+        case .trade(let trade):
+            lineCounts.lines += 1
+            try add(trade)
+        case .heartbeat(let beat):
+            lineCounts.heartbeats += 1
+            try advance(beat)
         }
     }
 
@@ -264,28 +278,36 @@ package struct WindowRun {
         case consumed(lines: Int)
     }
 
-    /// Windows a parsed range: its trades and bad lines in their order.
+    /// Windows a parsed range: its trades, heartbeats and bad lines in their order.
     private mutating func replay(_ batch: TradeLineBatch, _ input: InputFile, lineBase: Int) throws(LoopStopError) {
-        var bad = 0
-        let badCount = batch.badLines.count
+        var other = 0
+        let otherCount = batch.otherLines.count
         try batch.trades.withUnsafeBufferPointer { trades throws(LoopStopError) in
             for i in trades.indices {
-                while bad < badCount && batch.badLines[bad].tradesBefore == i {
-                    if SignalTrap.stopRequested { throw .stopped }
-                    lineCounts.lines += 1
-                    try badLine(batch.badLines[bad].error, at: lineBase + batch.badLines[bad].line, input)
-                    bad += 1
+                while other < otherCount && batch.otherLines[other].tradesBefore == i {
+                    try replay(batch.otherLines[other], input, lineBase: lineBase)
+                    other += 1
                 }
                 if SignalTrap.stopRequested { throw .stopped }
                 lineCounts.lines += 1
                 try add(trades[i])
             }
         }
-        while bad < badCount {
-            if SignalTrap.stopRequested { throw .stopped }
+        while other < otherCount {
+            try replay(batch.otherLines[other], input, lineBase: lineBase)
+            other += 1
+        }
+    }
+
+    private mutating func replay(_ line: TradeLineBatch.OtherLine, _ input: InputFile, lineBase: Int) throws(LoopStopError) {
+        if SignalTrap.stopRequested { throw .stopped }
+        switch line.kind {
+        case .bad(let error):
             lineCounts.lines += 1
-            try badLine(batch.badLines[bad].error, at: lineBase + batch.badLines[bad].line, input)
-            bad += 1
+            try badLine(error, at: lineBase + line.line, input)
+        case .heartbeat(let beat):
+            lineCounts.heartbeats += 1
+            try advance(beat)
         }
     }
 
@@ -299,6 +321,23 @@ package struct WindowRun {
                 emitted = true
             }
             // A live consumer sits behind a pipe: hand it each row as its window closes.
+            if emitted {
+                try output.flush()
+                if !aggregator.silenceSkips.isEmpty { reportSilenceSkips() }
+            }
+        } catch {
+            throw .output(error)
+        }
+    }
+
+    /// Closes the windows a heartbeat says are over and writes their rows at once.
+    private mutating func advance(_ beat: HeartbeatLine) throws(LoopStopError) {
+        var emitted = false
+        do throws(OutputError) {
+            try aggregator.advance(beat.symbol, to: beat.time) { row throws(OutputError) in
+                try Self.write(row, to: output, metrics: metrics)
+                emitted = true
+            }
             if emitted {
                 try output.flush()
                 if !aggregator.silenceSkips.isEmpty { reportSilenceSkips() }
@@ -331,6 +370,7 @@ package struct WindowRun {
         if lineCounts.badLines > options.maxErrorLines && !options.strict {
             text += " (first \(options.maxErrorLines) listed)"
         }
+        if lineCounts.heartbeats > 0 { text += "; \(lineCounts.heartbeats) heartbeats" }
         if t.jumps > 0 { text += "; \(t.jumps) jump\(t.jumps == 1 ? "" : "s") in time accepted" }
         if t.skippedWindows > 0 { text += "; \(t.skippedWindows) empty windows not written (--max-silence)" }
         if stopped { text += "; stopped by signal, open windows flushed" }

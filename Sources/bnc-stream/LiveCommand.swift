@@ -53,6 +53,9 @@ struct LiveCommand: ParsableCommand {
     @Option(name: .customLong("backoff-max"), help: "Largest reconnect delay ceiling.")
     var backoffMax: DurationSpec = DurationSpec(milliseconds: 60_000)
 
+    @Option(help: "Least time between two rounds of bnc.heartbeat lines (one per symbol; the estimated exchange clock, so bnc-window closes silent windows on time); 0 writes none.")
+    var heartbeat: DurationSpec = DurationSpec(milliseconds: 500)
+
     func validate() throws {
         guard idleTimeout.milliseconds > 0 else { throw ValidationError("--idle-timeout must be positive") }
         guard rolloverAfter.milliseconds > 0 else { throw ValidationError("--rollover-after must be positive") }
@@ -96,6 +99,7 @@ struct LiveCommand: ParsableCommand {
         config.backfillEnabled = !noBackfill && backfillMax > 0
         config.backoffInitialMilliseconds = backoffInitial.milliseconds
         config.backoffMaxMilliseconds = backoffMax.milliseconds
+        config.heartbeatMilliseconds = heartbeat.milliseconds
         return LiveFeed.runOnDedicatedThread(configuration: config, diagnostics: diagnostics)
     }
 }

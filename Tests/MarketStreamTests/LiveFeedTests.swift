@@ -24,6 +24,7 @@ final class ScriptedConnection: FeedConnection {
     private(set) var closeSent: (code: UInt16, reason: String)?
     private(set) var dropped = false
     private(set) var pongs: [[UInt8]] = []
+    private(set) var pings: [[UInt8]] = []
 
     init(_ steps: [Step], openError: ConnectionError? = nil) {
         self.steps = steps
@@ -51,6 +52,8 @@ final class ScriptedConnection: FeedConnection {
     }
 
     func sendPong(_ payload: UnsafeRawBufferPointer) throws(ConnectionError) { pongs.append(Array(payload)) }
+
+    func sendPing(_ payload: [UInt8]) throws(ConnectionError) { pings.append(payload) }
 
     func sendClose(code: UInt16, reason: String) {
         if closeSent == nil { closeSent = (code, reason) }
@@ -89,6 +92,11 @@ final class RecordingBackfiller: TradeBackfilling {
     func fill(symbol: String, range: Range<Int64>, stop: () -> Bool,
               write: (Int64, UnsafeRawBufferPointer) throws(OutputError) -> Void) throws(OutputError) -> Backfiller.Outcome {
         requests.append((symbol, range))
+        return try Self.write(range, write)
+    }
+
+    private static func write(_ range: Range<Int64>,
+                              _ write: (Int64, UnsafeRawBufferPointer) throws(OutputError) -> Void) throws(OutputError) -> Backfiller.Outcome {
         for id in range {
             let line = Array(ScriptedConnection.trade(id: id, price: "9").utf8)
             let failure: OutputError? = line.withUnsafeBytes { bytes in
@@ -97,6 +105,19 @@ final class RecordingBackfiller: TradeBackfilling {
             if let failure { throw failure }
         }
         return Backfiller.Outcome(written: Int64(range.count), failure: nil)
+    }
+
+    /// What REST has after the feed's last id at a reconnection (none unless a test says so),
+    /// and the last ids asked after.
+    var newerTrades: ClosedRange<Int64>?
+    private(set) var catchUps: [Int64] = []
+
+    func catchUp(symbol: String, after lastID: Int64, max: Int64, stop: () -> Bool,
+                 write: (Int64, UnsafeRawBufferPointer) throws(OutputError) -> Void) throws(OutputError) -> Backfiller.Outcome {
+        catchUps.append(lastID)
+        guard let newer = newerTrades, newer.upperBound > lastID else { return Backfiller.Outcome(written: 0, failure: nil) }
+        let range = Swift.max(lastID + 1, newer.lowerBound)..<(newer.upperBound + 1)
+        return try Self.write(range, write)
     }
 }
 
@@ -111,6 +132,8 @@ struct LiveFeedTests {
         var statistics: LiveFeed.Statistics
         var connections: [ScriptedConnection]
         var requests: [Range<Int64>]
+        var catchUps: [Int64] = []
+        var heartbeats: [(symbol: String, time: Int64)] = []
 
         /// Price ("1", "2", "9": which connection or the backfill) of the line with `id`.
         func source(of id: Int64) -> String? { ids.firstIndex(of: id).map { prices[$0] } }
@@ -118,13 +141,15 @@ struct LiveFeedTests {
 
     /// Runs a feed over `scripts` (one per connection it opens, in order; further attempts fail)
     /// until `expected` trades are written, then stops it as a signal would.
-    static func run(_ scripts: [ScriptedConnection], expected: Int64, metrics: MetricsSlot<FeedHealth>? = nil,
+    static func run(_ scripts: [ScriptedConnection], expected: Int64, newerTrades: ClosedRange<Int64>? = nil,
+                    metrics: MetricsSlot<FeedHealth>? = nil,
                     configure: (inout LiveFeedConfiguration) -> Void = { _ in }) throws -> Outcome {
         let endpoint = try StreamEndpoint(endpoint: "ws://127.0.0.1:9", symbols: ["btcusdt"], kind: .trade)
         var configuration = LiveFeedConfiguration(endpoint: endpoint, kind: .trade, tls: TLSOptions())
         configuration.backoffInitialMilliseconds = 1
         configuration.backoffMaxMilliseconds = 2
         configuration.switchGraceMilliseconds = 600_000   // switch only when the old connection caught up
+        configuration.heartbeatMilliseconds = 0   // heartbeats have tests of their own (HeartbeatClockTests)
         configure(&configuration)
         configuration.metrics = metrics
 
@@ -146,6 +171,7 @@ struct LiveFeedTests {
         // below then fail); it is not part of any assertion.
         let giveUp = Date().addingTimeInterval(60)
         let backfiller = RecordingBackfiller()
+        backfiller.newerTrades = newerTrades
         let feed = LiveFeed(
             configuration: configuration, output: OutputBuffer(fileDescriptor: fd), diagnostics: Diagnostics(tool: "bnc-stream"),
             stop: { (box.feed?.statistics.tradesWritten ?? 0) >= expected || Date() > giveUp },
@@ -161,13 +187,19 @@ struct LiveFeedTests {
         let status = feed.run()
 
         var ids: [Int64] = [], prices: [String] = []
+        var heartbeats: [(symbol: String, time: Int64)] = []
         for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            if object["e"] as? String == "bnc.heartbeat" {
+                heartbeats.append((try #require(object["s"] as? String), try #require((object["E"] as? NSNumber)?.int64Value)))
+                continue
+            }
             ids.append(try #require((object["t"] as? NSNumber)?.int64Value))
             prices.append(try #require(object["p"] as? String))
         }
         return Outcome(ids: ids, prices: prices, status: status, statistics: feed.statistics,
-                       connections: box.made, requests: backfiller.requests.map(\.range))
+                       connections: box.made, requests: backfiller.requests.map(\.range),
+                       catchUps: backfiller.catchUps, heartbeats: heartbeats)
     }
 
     @Test("one connection: every trade written once, in order; pings answered; no rollover before its time")
@@ -193,6 +225,21 @@ struct LiveFeedTests {
         #expect(outcome.statistics.connections == 2 && outcome.statistics.rollovers == 0)
         #expect(outcome.requests.isEmpty)
         #expect(c1.closeSent?.code == 1001 && c1.dropped)   // the server's close code echoed (RFC 6455 §5.5.1)
+    }
+
+    @Test("heartbeats on: after a reconnection the symbol is caught up over REST at once, before the new connection's trades")
+    func reconnectionCatchesUpOverREST() throws {
+        let c1 = ScriptedConnection(ScriptedConnection.trades(1...5, price: "1") + [.fail(.receiveFailed("connection reset"))])
+        let c2 = ScriptedConnection(ScriptedConnection.trades(8...20, price: "2"))
+        let outcome = try Self.run([c1, c2], expected: 20, newerTrades: 6...9) { $0.heartbeatMilliseconds = 1 }
+        #expect(outcome.ids == Array(1...20))
+        #expect(outcome.catchUps == [5])                                   // once, after the last id written
+        #expect((6...9).allSatisfy { outcome.source(of: $0) == "9" })      // from REST, before the stream's 8, 9 (dropped)
+        #expect(outcome.source(of: 10) == "2")
+        #expect(outcome.requests.isEmpty)                                  // no gap left for the next trade to find
+        #expect(outcome.statistics.duplicatesDropped == 2)
+        // Heartbeats, if the run lasted long enough for one, are for the one symbol.
+        #expect(outcome.heartbeats.allSatisfy { $0.symbol == "BTCUSDT" })
     }
 
     @Test("a broken connection that missed trades: the gap is backfilled before the next trade, once")

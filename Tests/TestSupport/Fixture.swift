@@ -10,6 +10,10 @@ package enum Fixture {
     /// 600 window rows (DESIGN.md §2) of the original project's live run, crossing midnight UTC
     /// after the 400th row.
     package static let seedRunWindows = "seed-run-windows.ndjson"
+    /// `bnc-window --window 5s` on `trades2023` / `trades2024`, written by the tool before heartbeat
+    /// lines existed (commit c8191d5): trade-only input must still give exactly these bytes.
+    package static let windows5s2023 = "btcusdt-windows-5s-20230405.ndjson"
+    package static let windows5s2024 = "btcusdt-windows-5s-20240808.ndjson"
 
     package static func url(_ name: String) -> URL { PackagePaths.fixtures.appendingPathComponent(name) }
 

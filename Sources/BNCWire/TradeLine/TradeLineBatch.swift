@@ -1,7 +1,8 @@
 import BNCCore
 
 /// The trade lines of a stretch of whole lines, parsed: the trades in order and, between them,
-/// the lines that are not trades with what is wrong with them. What a worker thread makes of one
+/// the other lines: the live feed's heartbeats, and the lines that are not trades with what is
+/// wrong with them. What a worker thread makes of one
 /// range of a file (`OrderedChunkMap`), so that the thread that windows can replay the range
 /// exactly as if it had read the lines itself: same trades, same bad lines at the same places,
 /// line numbers relative to the range.
@@ -9,18 +10,22 @@ import BNCCore
 /// Parsing is `TradeLineParser`'s, in the same two steps as a sequential reader: the template
 /// matcher on the bytes where they lie, then the three tiers on any line it does not take.
 package struct TradeLineBatch: Sendable {
-    /// A line that is not a trade.
-    package struct BadLine: Sendable {
+    /// A line that is not a trade: a heartbeat, or a bad line.
+    package struct OtherLine: Sendable {
+        package enum Kind: Sendable {
+            case bad(TradeLineError)
+            case heartbeat(HeartbeatLine)
+        }
         /// How many of `trades` come before it.
         package var tradesBefore: Int
         /// 1-based line number within the batch.
         package var line: Int
-        package var error: TradeLineError
+        package var kind: Kind
     }
 
     package var trades: [Trade] = []
-    package var badLines: [BadLine] = []
-    /// Lines in the batch (trades + bad lines).
+    package var otherLines: [OtherLine] = []
+    /// Lines in the batch (trades, heartbeats and bad lines).
     package var lines = 0
 
     package init() {}
@@ -32,7 +37,7 @@ package struct TradeLineBatch: Sendable {
         // Taken out of the optional, so its arrays are uniquely referenced and keep their storage.
         var batch = recycled.take() ?? TradeLineBatch()
         batch.trades.removeAll(keepingCapacity: true)
-        batch.badLines.removeAll(keepingCapacity: true)
+        batch.otherLines.removeAll(keepingCapacity: true)
         // About 130 bytes a line in Binance's layout.
         batch.trades.reserveCapacity(bytes.count / 120 + 1)
         var splitter = LineSplitter(maxLineLength: maxLineLength)
@@ -59,11 +64,16 @@ package struct TradeLineBatch: Sendable {
     private mutating func take(_ line: LineSplitter.Line, _ number: Int) {
         do throws(TradeLineError) {
             switch line {
-            case .text(let bytes): trades.append(try TradeLineParser.parse(bytes))
+            case .text(let bytes):
+                switch try StreamLine.parse(bytes) {
+                case .trade(let trade): trades.append(trade)
+                case .heartbeat(let beat):
+                    otherLines.append(OtherLine(tradesBefore: trades.count, line: number, kind: .heartbeat(beat)))
+                }
             case .oversized(let length): throw TradeLineError.oversized(length: length)
             }
         } catch {
-            badLines.append(BadLine(tradesBefore: trades.count, line: number, error: error))
+            otherLines.append(OtherLine(tradesBefore: trades.count, line: number, kind: .bad(error)))
         }
     }
 }

@@ -70,12 +70,17 @@ package final class DailyTradeFiles {
         case duplicate
         /// Not a placeable trade line; the reason is for diagnostics.
         case skipped(reason: String)
+        /// A `bnc.heartbeat` line of the live feed (formats.md §1): kept out of the recording, so
+        /// recordings stay Binance's payloads only; `record --tee` still passes it on.
+        case heartbeat
     }
 
     /// Running totals, for the summary line and for tests.
     package struct Statistics: Sendable, Equatable {
         package var linesWritten = 0
         package var linesSkipped = 0
+        /// Heartbeat lines left out (not counted as skipped: they are expected in a live stream).
+        package var heartbeats = 0
         /// Lines that arrived for a day already closed (written anyway).
         package var lateLines = 0
         package var filesOpened = 0
@@ -209,8 +214,16 @@ package final class DailyTradeFiles {
         do {
             parsed = try ParsedLine(line)
         } catch {
+            if HeartbeatLine.isHeartbeat(line) {
+                statistics.heartbeats += 1
+                return .heartbeat
+            }
             statistics.linesSkipped += 1
             return .skipped(reason: error.description)
+        }
+        if parsed.isHeartbeat {
+            statistics.heartbeats += 1
+            return .heartbeat
         }
         let payload = UnsafeRawBufferPointer(rebasing: line[parsed.payload])
         let symbol = UnsafeRawBufferPointer(rebasing: line[parsed.symbol])
@@ -602,6 +615,8 @@ private struct ParsedLine {
     var milliseconds: Int64
     /// The trade id, if the line has a readable one.
     var id: TradeID?
+    /// A `bnc.heartbeat` line (formats.md §1): not recorded.
+    var isHeartbeat: Bool
 
     /// Why a line cannot be placed in a daily file; `append` turns it into `.skipped(reason:)`.
     enum LineError: ToolError {
@@ -624,6 +639,7 @@ private struct ParsedLine {
         let peek: TradeLinePeek
         do { peek = try TradeLinePeek(line) } catch { throw .json(error) }
         payload = peek.payload
+        isHeartbeat = peek.isEvent(HeartbeatLine.eventType, in: line)
         id = TradeID(peek: peek, line: line)
         do throws(TradeLineError) {
             symbol = try peek.symbol(in: line)

@@ -7,6 +7,8 @@ final class Backfiller {
     struct Outcome {
         var written: Int64
         var failure: String?
+        /// `catchUp` only: REST had nothing more (false when it stopped at its `max`).
+        var reachedEnd = true
     }
 
     let baseURL: String
@@ -33,6 +35,24 @@ final class Backfiller {
     /// Writes ids `range` of `symbol` through `write` (id, line), in order.
     func fill(symbol: String, range: Range<Int64>, stop: () -> Bool,
               write: (Int64, UnsafeRawBufferPointer) throws(OutputError) -> Void) throws(OutputError) -> Outcome {
+        try fetch(symbol: symbol, range: range, toTheEnd: false, stop: stop, write: write)
+    }
+
+    /// Writes the trades of `symbol` after `lastID` that REST has now, at most `max`, in order: a
+    /// symbol the feed was away from (a reconnection) is caught up without waiting for its next
+    /// trade to reveal the gap (heartbeats, formats.md §1). An empty or short page is the end, not
+    /// a failure; `reachedEnd` says whether it was reached within `max`.
+    func catchUp(symbol: String, after lastID: Int64, max: Int64, stop: () -> Bool,
+                 write: (Int64, UnsafeRawBufferPointer) throws(OutputError) -> Void) throws(OutputError) -> Outcome {
+        let (upper, overflow) = lastID.addingReportingOverflow(1 + max)
+        guard !overflow, max > 0 else { return Outcome(written: 0, failure: "no room after id \(lastID)") }
+        var outcome = try fetch(symbol: symbol, range: (lastID + 1)..<upper, toTheEnd: true, stop: stop, write: write)
+        if outcome.failure == nil && outcome.written >= max { outcome.reachedEnd = false }
+        return outcome
+    }
+
+    private func fetch(symbol: String, range: Range<Int64>, toTheEnd: Bool, stop: () -> Bool,
+                       write: (Int64, UnsafeRawBufferPointer) throws(OutputError) -> Void) throws(OutputError) -> Outcome {
         var next = range.lowerBound
         var written: Int64 = 0
         while next < range.upperBound {
@@ -73,11 +93,13 @@ final class Backfiller {
                 }
             }
             var progressed = false
+            var pageTrades: Int64 = 0
             do throws(BackfillConverter.PageError<OutputError>) {
                 // `withUnsafeBytes` rethrows untyped: the typed error crosses it as a `Result`.
                 try page!.withUnsafeBytes { json in
                     Result { () throws(BackfillConverter.PageError<OutputError>) in
                         try BackfillConverter.convert(json, symbol: symbol, kind: kind) { (id, line) throws(OutputError) in
+                            pageTrades += 1
                             guard id >= next, id < range.upperBound else { return }
                             try write(id, line)
                             written += 1
@@ -92,6 +114,7 @@ final class Backfiller {
                 case .conversion(let error): return Outcome(written: written, failure: error.description)
                 }
             }
+            if toTheEnd && (!progressed || pageTrades < limit) { return Outcome(written: written, failure: nil) }
             if !progressed { return Outcome(written: written, failure: "REST returned no trades from id \(next)") }
         }
         return Outcome(written: written, failure: nil)

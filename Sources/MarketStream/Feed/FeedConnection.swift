@@ -15,6 +15,8 @@ protocol FeedConnection: AnyObject {
     /// Moves bytes that have arrived into `reader`, without blocking.
     func receive() throws(ConnectionError) -> WebSocketConnection.ReceiveResult
     func sendPong(_ payload: UnsafeRawBufferPointer) throws(ConnectionError)
+    /// Asks the server for a pong: on a quiet connection, the proof that it is alive (heartbeats).
+    func sendPing(_ payload: [UInt8]) throws(ConnectionError)
     /// Starts (or answers) the close handshake once; failures are ignored (we are leaving).
     func sendClose(code: UInt16, reason: String)
     /// Blocks until bytes may be readable or the time is up.
@@ -34,6 +36,10 @@ extension WebSocketConnection: FeedConnection {}
 protocol TradeBackfilling: AnyObject {
     func fill(symbol: String, range: Range<Int64>, stop: () -> Bool,
               write: (Int64, UnsafeRawBufferPointer) throws(OutputError) -> Void) throws(OutputError) -> Backfiller.Outcome
+    /// The trades after `lastID` that REST has now (at most `max`): a symbol caught up after a
+    /// reconnection, so its heartbeats resume without waiting for its next trade.
+    func catchUp(symbol: String, after lastID: Int64, max: Int64, stop: () -> Bool,
+                 write: (Int64, UnsafeRawBufferPointer) throws(OutputError) -> Void) throws(OutputError) -> Backfiller.Outcome
 }
 
 extension Backfiller: TradeBackfilling {}

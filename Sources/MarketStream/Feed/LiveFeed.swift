@@ -1,5 +1,6 @@
 import CCurl
 import BNCCore
+import BNCWire
 
 /// The live feed: keeps one WebSocket connection delivering trades for weeks, writes each trade
 /// line once and in id order per symbol, and explains every connection event on stderr.
@@ -12,6 +13,10 @@ import BNCCore
 ///   the held trades go out with the overlap dropped by id.
 /// - Gaps: a trade more than one id past the last one written for its symbol triggers a REST
 ///   backfill of the missing ids, written before it.
+///
+/// - Heartbeats: while the connection proves alive, one `bnc.heartbeat` line per symbol about
+///   every `heartbeatMilliseconds`, carrying the estimated exchange clock (`HeartbeatClock`), so
+///   bnc-window closes a silent market's windows on time.
 ///
 /// Everything runs on the calling thread (see `runOnDedicatedThread`): one event loop over at
 /// most two connections, `curl_easy_recv` first and `poll` only when every socket said `CURLE_AGAIN`.
@@ -36,6 +41,8 @@ package final class LiveFeed {
     private var rolloverFailures = 0
     private var rolloverRequested = false
     private var reportedSkips = 0
+    /// When heartbeat lines may be written and what time they carry.
+    private var heartbeat: HeartbeatClock
 
     /// Counters for the closing summary and for tests.
     package private(set) var statistics = Statistics()
@@ -124,6 +131,7 @@ package final class LiveFeed {
         self.diagnostics = diagnostics
         self.stop = stop
         self.makeConnection = makeConnection
+        heartbeat = HeartbeatClock(interval: max(1, configuration.heartbeatMilliseconds))
         policy = ReconnectPolicy(initialMilliseconds: configuration.backoffInitialMilliseconds,
                                  maxMilliseconds: configuration.backoffMaxMilliseconds,
                                  resetAfterMilliseconds: configuration.backoffResetAfterMilliseconds)
@@ -195,7 +203,10 @@ package final class LiveFeed {
                     }
                 }
             }
-            do { try output.flush() } catch { return outputFailed(error) }
+            do {
+                try beat(on: current)
+                try output.flush()
+            } catch { return outputFailed(error) }
 
             let later = MonotonicClock.nowMilliseconds()
             if metrics != nil, later - healthPublishedAt >= 250 { publishHealth(urgent: false) }
@@ -236,6 +247,7 @@ package final class LiveFeed {
             }
             everConnected = true
             primary = session
+            do { try catchUp() } catch { return outputFailed(error) }
             return nil
         case .failure(let error):
             consecutiveFailures += 1
@@ -290,6 +302,7 @@ package final class LiveFeed {
         primary = nil
         policy.connectionEnded(afterLiving: lived)
         if session.delivered > 0 { consecutiveFailures = 0 } else { consecutiveFailures += 1 }
+        if candidate == nil { heartbeat.connectionLost() }
         if let c = candidate {
             candidate = nil
             diagnostics.report(c.label, "taking over from \(session.label)")
@@ -414,6 +427,7 @@ package final class LiveFeed {
                 if metrics != nil { wallNow = MonotonicClock.wallClockMilliseconds() }
                 received = true
                 session.lastFrameAt = MonotonicClock.nowMilliseconds()
+                if session === primary { heartbeat.bytesReceived(at: session.lastFrameAt) }
             }
         }
     }
@@ -431,6 +445,7 @@ package final class LiveFeed {
                     health.received(slot: slot, tradeTime: info.tradeTime, eventTime: info.eventTime, at: wallNow)
                 }
                 session.delivered += 1
+                if info.tradeTime >= 0 { heartbeat.tradeReceived(tradeTime: info.tradeTime, at: MonotonicClock.nowMilliseconds()) }
                 if session.firstDeliveryAt == nil { session.firstDeliveryAt = MonotonicClock.nowMilliseconds() }
                 if session === candidate {
                     if session.firstHeld[slot] == nil { session.firstHeld[slot] = info.id }
@@ -485,7 +500,7 @@ package final class LiveFeed {
     /// Writes one trade unless it is a repeat; fills a gap before it first.
     private func deliver(_ payload: UnsafeRawBufferPointer, slot: Int, id: Int64) throws(OutputError) {
         if let last = ledger[slot].lastID {
-            if id <= last { statistics.duplicatesDropped += 1; return }
+            if id <= last { statistics.duplicatesDropped += 1; heartbeat.confirm(slot: slot); return }
             if id - last > LiveFeedConfiguration.maxIDJump {
                 // No exchange skips billions of ids: a glitch. Written, it would become the last
                 // id and every real trade after it would be dropped as a repeat.
@@ -505,6 +520,60 @@ package final class LiveFeed {
         if metrics != nil { health.wrote(slot: slot, at: wallNow) }
         ledger.setLastID(id, slot: slot)
         statistics.tradesWritten += 1
+        heartbeat.confirm(slot: slot)
+    }
+
+    /// Pings a quiet primary connection, and writes one heartbeat line per confirmed symbol when
+    /// `HeartbeatClock` says one is due (formats.md §1).
+    private func beat(on session: Session) throws(OutputError) {
+        guard configuration.heartbeatMilliseconds > 0 else { return }
+        let now = MonotonicClock.nowMilliseconds()
+        if heartbeat.pingDue(now: now) {
+            // A failed send shows up as a failed receive on the next round.
+            try? session.connection.sendPing(Array("bnc".utf8))
+            heartbeat.pingSent(at: now)
+        }
+        guard let time = heartbeat.beat(now: now) else { return }
+        for slot in heartbeat.confirmed {
+            let symbol = ledger[slot].bytes.withUnsafeBytes { Symbol(bytes: $0) }
+            if let symbol { try HeartbeatLine(symbol: symbol, time: time).write(to: output) }
+        }
+    }
+
+    /// Right after a reconnection (heartbeats on, backfill on): fetches from REST what each known
+    /// symbol traded while the feed was away, so a symbol that trades rarely is confirmed for
+    /// heartbeats now instead of at its next trade (formats.md §1). The new connection is already
+    /// subscribed, so REST and the stream overlap: the stream's repeats are dropped by id.
+    private func catchUp() throws(OutputError) {
+        guard configuration.heartbeatMilliseconds > 0, let backfiller else { return }
+        for slot in ledger.entries.indices {
+            guard let last = ledger[slot].lastID, !stop() else { continue }
+            let symbol = ledger[slot].symbol
+            try output.flush()
+            let outcome = try backfiller.catchUp(symbol: symbol, after: last, max: configuration.backfillMax, stop: stop) { (id, line) throws(OutputError) in
+                try output.append(line)
+                output.appendByte(UInt8(ascii: "\n"))
+                ledger.setLastID(id, slot: slot)
+            }
+            statistics.backfilled += outcome.written
+            statistics.tradesWritten += outcome.written
+            if metrics != nil {
+                health.ensureSlot(slot, symbol: symbol)
+                health.symbols[slot].backfilled += outcome.written
+                health.wrote(slot: slot, count: outcome.written, at: MonotonicClock.wallClockMilliseconds())
+            }
+            if outcome.written > 0 {
+                diagnostics.report("gap", "\(symbol): backfilled \(outcome.written) trades made while the feed was away (ids \(last + 1)–\(last + outcome.written))")
+            }
+            if let failure = outcome.failure {
+                diagnostics.report("gap", "\(symbol): catching up after the reconnection failed (\(failure)); its next trade will find the gap")
+            } else if outcome.reachedEnd {
+                heartbeat.confirm(slot: slot)
+            }
+        }
+        try output.flush()
+        let now = MonotonicClock.nowMilliseconds()
+        primary?.lastFrameAt = max(primary?.lastFrameAt ?? now, now)
     }
 
     private func fillGap(slot: Int, range: Range<Int64>) throws(OutputError) {

@@ -24,6 +24,8 @@ package struct LiveFeedConfiguration: Sendable {
     package var maxMessageSize = 1 << 20
     /// After the rollover connection delivers, how long the old one may take to catch up.
     package var switchGraceMilliseconds: Int64 = 5000
+    /// Least time between two rounds of heartbeat lines (formats.md §1); 0 writes none.
+    package var heartbeatMilliseconds: Int64 = 500
     package var connectionLimit = 300
     package var connectionLimitWindowMilliseconds: Int64 = 300_000
 

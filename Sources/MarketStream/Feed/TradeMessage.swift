@@ -24,7 +24,7 @@ package struct TradeMessage: Sendable, Equatable {
     package var symbol: Range<Int>
     /// `t` for trades, `a` for aggregate trades.
     package var id: Int64
-    /// `T` in epoch ms (µs converted), or -1 when absent or unusable (the metrics' newest trade time).
+    /// `T` in epoch ms (µs converted), or -1 when absent or unusable (the metrics' newest trade time and the heartbeat clock).
     package var tradeTime: Int64 = -1
 
     /// Classifies `bytes` (one text message) with BNCWire's peek, so the feed and bnc-window

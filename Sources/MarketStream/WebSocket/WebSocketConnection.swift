@@ -138,6 +138,10 @@ final class WebSocketConnection {
     }
 
     /// Starts (or answers) the close handshake once; errors are ignored since we are leaving anyway.
+    func sendPing(_ payload: [UInt8]) throws(ConnectionError) {
+        try send(WebSocketFrameEncoder.clientFrame(opcode: .ping, payload: payload))
+    }
+
     func sendClose(code: UInt16 = 1000, reason: String = "") {
         guard !closeSent, handle != nil, socket >= 0 else { return }
         closeSent = true
