@@ -56,6 +56,33 @@ struct ParallelWindowRunTests {
         }
     }
 
+    @Test("heartbeat lines close windows where one thread closes them, whatever the ranges")
+    func heartbeatsInParallelRanges() throws {
+        let dir = try ToolRunner.temporaryDirectory("window-parallel")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var text = ""
+        var time: Int64 = 1_771_000_000_000
+        for i in 0..<3_000 {
+            let symbol = ["BTCUSDT", "ETHUSDT", "THINUSDT"][i % 7 == 0 ? 2 : i % 2]
+            time += 450
+            text += #"{"e":"trade","E":\#(time),"s":"\#(symbol)","t":\#(i + 1),"p":"100.5","q":"0.25","T":\#(time),"m":true,"M":true}"# + "\n"
+            if i % 5 == 0 {
+                // The feed's heartbeats: a few seconds past the newest trade, for every symbol.
+                for beat in ["BTCUSDT", "ETHUSDT", "THINUSDT"] {
+                    text += #"{"e":"bnc.heartbeat","E":\#(time + 2_500),"s":"\#(beat)"}"# + "\n"
+                }
+            }
+            if i == 1_234 { text += #"{"e":"bnc.heartbeat","E":"soon","s":"BTCUSDT"}"# + "\n" }   // a bad line
+        }
+        let path = try Self.write(text, "beats", in: dir)
+        let single = try Self.run([path], Self.options(threads: 1, chunk: 1 << 20))
+        #expect(single.status == .success)
+        #expect(single.lines.heartbeats == 1_800 && single.lines.badLines == 1)
+        for (threads, chunk) in [(2, 1), (2, 333), (3, 4_096), (2, 50_000)] {
+            #expect(try Self.run([path], Self.options(threads: threads, chunk: chunk)) == single, "threads \(threads), chunk \(chunk)")
+        }
+    }
+
     @Test("several files are one stream in parallel too, with the file cut inside a line")
     func filesInOrder() throws {
         let dir = try ToolRunner.temporaryDirectory("window-parallel")
