@@ -151,6 +151,24 @@ package struct AnomalyDetector: Sendable, Equatable {
         return AnomalyScore(scoreSample: sample, decision: sample - offset)
     }
 
+    /// Scores one raw row as `score` does (bit for bit) and fills `attribution` with each feature's
+    /// share in isolating it (docs/model.md, *Attribution*). Allocation-free once `attribution`
+    /// has `featureCount` entries.
+    @inline(__always)
+    package func explain(_ raw: UnsafeBufferPointer<Double>, into attribution: inout Attribution) -> AnomalyScore {
+        precondition(attribution.featureCount == featureCount)
+        let sum = withUnsafeTemporaryAllocation(of: Double.self, capacity: scaler.featureCount) { scaled in
+            scaler.transform(raw, into: scaled)
+            return attribution.bits.withUnsafeMutableBufferPointer { bits in
+                attribution.lean.withUnsafeMutableBufferPointer { lean in
+                    forest.explain(UnsafeBufferPointer(scaled), bits: bits, lean: lean)
+                }
+            }
+        }
+        let sample = forest.scoreSample(pathLengthSum: sum)
+        return AnomalyScore(scoreSample: sample, decision: sample - offset)
+    }
+
     /// `score_samples` for many raw rows (row-major): scaled and walked tree by tree in blocks,
     /// bit-identical to scoring each row with `score`.
     package func scoreSamples(_ rows: UnsafeBufferPointer<Double>, rowCount: Int) -> [Double] {

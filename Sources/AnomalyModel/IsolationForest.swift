@@ -35,6 +35,9 @@ package struct IsolationForest: Sendable, Equatable {
     /// The deepest leaf: every scoring walk takes this many steps.
     package private(set) var walkDepth: Int
     private var packed: [PackedNode]
+    /// For every node but a root: log₂(rows in its parent / rows in it), the bits of isolation a
+    /// row gains by taking this branch (docs/model.md, *Attribution*). Derived, never stored.
+    private var branchBits: [Double]
 
     struct PackedNode: Sendable, Equatable {
         var threshold: Double
@@ -98,6 +101,7 @@ package struct IsolationForest: Sendable, Equatable {
         self.normaliser = 0
         self.walkDepth = 0
         self.packed = []
+        self.branchBits = []
     }
 
     /// Depth of every node from the roots, then `depth + c(leafSize)` at the leaves and the packed
@@ -122,8 +126,23 @@ package struct IsolationForest: Sendable, Equatable {
                 deepest = max(deepest, depth[i])
             }
         }
+        // Rows per node: a leaf's own count, an inner node's the sum of its children's (which
+        // follow it in the arrays, so one backward pass suffices).
+        var size = [Double](repeating: 0, count: n)
+        var bits = [Double](repeating: 0, count: n)
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            if feature[i] >= 0 {
+                let l = Int(leftChild[i])
+                size[i] = size[l] + size[l + 1]
+                bits[l] = log2(size[i] / size[l])
+                bits[l + 1] = log2(size[i] / size[l + 1])
+            } else {
+                size[i] = Double(leafSize[i])
+            }
+        }
         leafPathLength = lengths
         packed = nodes
+        branchBits = bits
         walkDepth = Int(deepest)
         normaliser = Double(roots.count) * AveragePathLength.c(maxSamples)
     }
@@ -453,6 +472,42 @@ package struct IsolationForest: Sendable, Equatable {
             t &+= 1
         }
         return total
+    }
+
+    /// Σ over the trees of h(x), like `pathLengthSum` (bit for bit: the same leaves added in tree
+    /// order), while crediting each split on x's path to its feature: `bits[f]` gains
+    /// log₂(rows in the node / rows in the child x goes to) for every split on feature f, and
+    /// `lean[f]` the same amount signed by the side taken (+ right, x above the threshold; − left).
+    /// The buffers (`featureCount` long) are zeroed first. Allocation-free; one branchy walk per
+    /// tree that stops at the leaf (docs/model.md, *Attribution*).
+    @inline(__always)
+    package func explain(_ x: UnsafeBufferPointer<Double>, bits: UnsafeMutableBufferPointer<Double>,
+                         lean: UnsafeMutableBufferPointer<Double>) -> Double {
+        for f in 0..<featureCount { bits[f] = 0; lean[f] = 0 }
+        return packed.withUnsafeBufferPointer { nodes in
+            leafPathLength.withUnsafeBufferPointer { lengths in
+                branchBits.withUnsafeBufferPointer { gains in
+                    var total = 0.0
+                    for root in roots {
+                        var n = Int(root)
+                        while true {
+                            let node = nodes[n]
+                            let next = Int(node.next)
+                            if next == n { break }
+                            let f = Int(node.feature)
+                            let right = x[f] > node.threshold
+                            let child = next &+ (right ? 1 : 0)
+                            let gain = gains[child]
+                            bits[f] += gain
+                            lean[f] += right ? gain : -gain
+                            n = child
+                        }
+                        total += lengths[n]
+                    }
+                    return total
+                }
+            }
+        }
     }
 
     /// scikit-learn's `score_samples`: −2^(−E[h(x)]/c(ψ)), in [−1, 0); lower = more anomalous.

@@ -26,6 +26,8 @@ package final class ScoringEngine {
     private var lastCollector = -1
     private let diagnostics = Diagnostics(tool: "bnc-score")
     private var batch: BatchTable
+    /// Reused for every scored row: each feature's share in isolating it (the `reason`).
+    private var attribution: Attribution
 
     /// Counters for the closing summary and tests.
     package private(set) var rowsRead = 0
@@ -40,9 +42,10 @@ package final class ScoringEngine {
         self.options = options
         parser = WindowRowReader(featureNames: options.featureNames)
         row = WindowRowReader.Fields(featureCount: options.featureNames.count)
-        formatter = ResultFormatter(format: options.format)
+        formatter = ResultFormatter(format: options.format, featureNames: options.featureNames)
         self.sink = sink
         batch = BatchTable(featureCount: options.featureNames.count)
+        attribution = Attribution(featureCount: options.featureNames.count)
         if let path = options.modelPath {
             let file: ModelFile?
             do { file = try ModelFile.load(path: path, expectedFeatures: options.featureNames) } catch {
@@ -149,7 +152,10 @@ package final class ScoringEngine {
         }
         var score: AnomalyScore? = nil
         if usable, let detector = c.detector {
-            score = row.features.withUnsafeBufferPointer { detector.score($0) }
+            score = row.features.withUnsafeBufferPointer {
+                // `--format original` has no reason column: the plain (branch-free) walk suffices.
+                options.format == .original ? detector.score($0) : detector.explain($0, into: &attribution)
+            }
             c.rowsScoredSinceTraining += 1
         } else if !usable {
             unscorableRows += 1
@@ -163,7 +169,8 @@ package final class ScoringEngine {
     }
 
     private func emit(symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?) throws(ScoringError) {
-        formatter.encode(row: row, symbol: symbol, modelVersion: modelVersion, score: score)
+        formatter.encode(row: row, symbol: symbol, modelVersion: modelVersion, score: score,
+                         attribution: score == nil || options.format == .original ? nil : attribution)
         do { try sink.write(row: formatter.bytes, windowStart: row.start) } catch { throw .output(error) }
         rowsWritten += 1
         if score != nil { rowsScored += 1 }
@@ -214,9 +221,6 @@ package final class ScoringEngine {
     private func finishBatch() throws(ScoringError) {
         let f = options.featureNames.count
         var trainedAny = false
-        // Rows whose score_samples are already known: the training rows, scored for the offset.
-        var samples = [Double](repeating: .nan, count: batch.count)
-        var known = [Bool](repeating: false, count: batch.count)
         for (index, c) in collectors.enumerated() where c.detector == nil {
             var rows: [Double] = []
             var members: [Int] = []
@@ -228,41 +232,24 @@ package final class ScoringEngine {
                 diagnostics.report(c.symbol, "no complete windows to train on; its rows are written unscored")
                 continue
             }
-            var trainingScores: [Double]? = nil
-            do { try c.train(rows: rows, rowCount: members.count, options: options, trainingScores: &trainingScores) } catch {
+            do { try c.train(rows: rows, rowCount: members.count, options: options) } catch {
                 throw .model(path: options.modelPath ?? c.symbol, error)
-            }
-            if let trainingScores {
-                for (k, i) in members.enumerated() { samples[i] = trainingScores[k]; known[i] = true }
             }
             info("\(c.symbol): model \(c.modelVersion) trained on \(members.count) complete windows")
             trainedAny = true
         }
         if trainedAny { try saveModel() }
-        // Score the other rows in runs of consecutive rows of one symbol, in blocks (tree by tree:
-        // cache-friendly and bit-identical to row-by-row scoring).
-        var runStart = 0
-        while runStart < batch.count {
-            if known[runStart] { runStart += 1; continue }
-            var runEnd = runStart + 1
-            while runEnd < batch.count, batch.symbol[runEnd] == batch.symbol[runStart], !known[runEnd] { runEnd += 1 }
-            if let detector = collectors[Int(batch.symbol[runStart])].detector {
-                batch.features.withUnsafeBufferPointer { features in
-                    samples.withUnsafeMutableBufferPointer { out in
-                        detector.scoreSamples(UnsafeBufferPointer(rebasing: features[(runStart * f)..<(runEnd * f)]),
-                                              rowCount: runEnd - runStart,
-                                              into: UnsafeMutableBufferPointer(rebasing: out[runStart..<runEnd]))
-                    }
-                }
-            }
-            runStart = runEnd
-        }
         for i in 0..<batch.count {
             let c = collectors[Int(batch.symbol[i])]
             batch.load(i, into: &row)
             var score: AnomalyScore? = nil
             if batch.usable[i], let detector = c.detector {
-                score = AnomalyScore(scoreSample: samples[i], decision: samples[i] - detector.offset)
+                // One walk per row gives the score (bit for bit what `score` and block scoring
+                // give) and the attribution behind the reason.
+                score = batch.features.withUnsafeBufferPointer {
+                    let x = UnsafeBufferPointer(rebasing: $0[(i * f)..<((i + 1) * f)])
+                    return options.format == .original ? detector.score(x) : detector.explain(x, into: &attribution)
+                }
             } else if !batch.usable[i] {
                 unscorableRows += 1
             }

@@ -71,6 +71,10 @@ struct BncScoreCommand: ToolMainCommand {
             throw ValidationError("--features needs a comma-separated list of row keys, e.g. trade_count,volume")
         }
         if Set(names).count != names.count { throw ValidationError("--features names a key twice") }
+        // The names go unquoted into the CSV's reason column (`volume↑;trade_count↑`).
+        if let bad = names.first(where: { !$0.utf8.allSatisfy(ResultReason.isNameByte) }) {
+            throw ValidationError("--features: '\(bad)' is not a row key (letters, digits and _ only)")
+        }
         for reserved in [WindowRowKey.symbol, .start, .end, .complete].map(\.name) where names.contains(reserved) {
             throw ValidationError("--features: '\(reserved)' is not a numeric feature")
         }

@@ -83,7 +83,7 @@ struct ScoreEndToEndTests {
             #expect(lines.first?.hasPrefix("timestamp,trade_count,") == true)
             #expect(lines.filter { $0.hasPrefix("timestamp,") }.count == 1)
             let rows = lines.dropFirst().dropLast()
-            #expect(rows.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 13 })
+            #expect(rows.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 14 })
             total += rows.count
         }
         #expect(total == all.count)
@@ -143,10 +143,10 @@ struct WindowToScorePipelineTests {
             "\(Self.trades) | bnc-window --window 200ms --quiet | bnc-score --train-windows 50 --quiet --output '\(out)'")
         #expect(scored.status == 0, "\(scored.stderrText)")
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
-        #expect(lines.first == "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,symbol,window_end,complete,model_version,anomaly_score")
+        #expect(lines.first == "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,symbol,window_end,complete,model_version,anomaly_score,reason")
         let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         #expect(rows.count == windowCount)
-        #expect(rows.allSatisfy { $0.count == 13 && $0[8] == "BTCUSDT" && $0[0].hasPrefix("2024-08-0") && $0[0].hasSuffix("Z") })
+        #expect(rows.allSatisfy { $0.count == 14 && $0[8] == "BTCUSDT" && $0[0].hasPrefix("2024-08-0") && $0[0].hasSuffix("Z") })
         // The first window is partial (complete false) so the 50th complete window is row 51.
         let firstScored = try #require(rows.firstIndex { !$0[6].isEmpty })
         let completeBefore = rows[0...firstScored].filter { $0[10] == "true" }.count
