@@ -31,11 +31,15 @@ package struct ModelParameters: Sendable, Equatable {
     package var treeCount: Int
     package var maxSamples: MaxSamples
     package var contamination: Contamination
+    /// Which model: `original` (the library's default, what the parity tests use) or `bnc`.
+    package var profile: ModelProfile
 
-    package init(treeCount: Int = 100, maxSamples: MaxSamples = .auto, contamination: Contamination = .fraction(0.05)) {
+    package init(treeCount: Int = 100, maxSamples: MaxSamples = .auto, contamination: Contamination = .fraction(0.05),
+                profile: ModelProfile = .original) {
         self.treeCount = treeCount
         self.maxSamples = maxSamples
         self.contamination = contamination
+        self.profile = profile
     }
 }
 
@@ -56,25 +60,55 @@ package struct AnomalyScore: Sendable, Equatable {
     }
 }
 
-/// StandardScaler → IsolationForest → offset: the whole model of DESIGN.md §4, for one symbol.
+/// StandardScaler → IsolationForest → offset: the whole model of DESIGN.md §4, for one symbol;
+/// with the bnc profile, a silence feature is appended to the input features first.
 package struct AnomalyDetector: Sendable, Equatable {
+    /// The input features (window-row keys), in the order rows hold them.
     package var featureNames: [String]
     package var scaler: StandardScaler
     package var forest: IsolationForest
     /// Subtracted from `score_samples` to give `decision_function`.
     package var offset: Double
     package var contamination: Contamination
+    package var profile: ModelProfile
+    /// The bnc profile's extra feature, the last model feature; nil for `original`.
+    package var silence: SilenceFeature?
 
     package init(featureNames: [String], scaler: StandardScaler, forest: IsolationForest, offset: Double,
-                contamination: Contamination) {
+                contamination: Contamination, profile: ModelProfile = .original, silence: SilenceFeature? = nil) {
         self.featureNames = featureNames
         self.scaler = scaler
         self.forest = forest
         self.offset = offset
         self.contamination = contamination
+        self.profile = profile
+        self.silence = silence
     }
 
+    /// Input features per row (what `score` and `explain` take, and what an attribution covers).
     package var featureCount: Int { featureNames.count }
+    /// Features the forest sees: the inputs, plus the silence feature when there is one.
+    package var modelFeatureCount: Int { featureNames.count + (silence == nil ? 0 : 1) }
+
+    /// The model's input for one raw row: the row, then q(source) when the profile adds it.
+    @inline(__always)
+    static func expand(_ raw: UnsafeBufferPointer<Double>, _ silence: SilenceFeature?, into out: UnsafeMutableBufferPointer<Double>) {
+        for f in 0..<raw.count { out[f] = raw[f] }
+        if let silence { out[raw.count] = silence.value(raw[silence.source]) }
+    }
+
+    /// Expands (when the profile adds a feature) and scales one raw row into `scaled`
+    /// (`modelFeatureCount` long), using `spare` (as long) for the expansion.
+    @inline(__always)
+    func prepare(_ raw: UnsafeBufferPointer<Double>, into scaled: UnsafeMutableBufferPointer<Double>,
+                 spare: UnsafeMutableBufferPointer<Double>) {
+        guard silence != nil else {
+            scaler.transform(raw, into: scaled)
+            return
+        }
+        Self.expand(raw, silence, into: spare)
+        scaler.transform(UnsafeBufferPointer(spare), into: scaled)
+    }
 
     /// Trains on `rowCount` raw (unscaled) rows stored row-major in `rows`.
     /// The generator is seeded from `seed` alone, so the same rows and seed give the same model.
@@ -97,13 +131,35 @@ package struct AnomalyDetector: Sendable, Equatable {
         for v in rows[0..<(rowCount * featureCount)] where !v.isFinite {
             throw .invalidTrainingSet("a feature value is not finite")
         }
-        let scaler = StandardScaler(fitting: rows, rowCount: rowCount, featureCount: featureCount)
-        var scaled = [Double](repeating: 0, count: rowCount * featureCount)
-        scaled.withUnsafeMutableBufferPointer { out in
-            for r in 0..<rowCount {
-                let input = UnsafeBufferPointer(rebasing: rows[(r * featureCount)..<((r + 1) * featureCount)])
-                let output = UnsafeMutableBufferPointer(rebasing: out[(r * featureCount)..<((r + 1) * featureCount)])
-                scaler.transform(input, into: output)
+        // The bnc profile: the silence feature is fitted on the inputs and appended to every row.
+        let silence = parameters.profile.silenceSource(in: featureNames).map {
+            SilenceFeature(fitting: rows, rowCount: rowCount, featureCount: featureCount, source: $0)
+        }
+        var expanded: [Double] = []
+        if let silence {
+            let m = featureCount + 1
+            expanded = [Double](repeating: 0, count: rowCount * m)
+            expanded.withUnsafeMutableBufferPointer { out in
+                for r in 0..<rowCount {
+                    expand(UnsafeBufferPointer(rebasing: rows[(r * featureCount)..<((r + 1) * featureCount)]), silence,
+                           into: UnsafeMutableBufferPointer(rebasing: out[(r * m)..<((r + 1) * m)]))
+                }
+            }
+        }
+        let modelFeatures = featureCount + (silence == nil ? 0 : 1)
+        // `original`: the rows as given, exactly as before profiles existed.
+        let scaler = silence == nil
+            ? StandardScaler(fitting: rows, rowCount: rowCount, featureCount: featureCount)
+            : expanded.withUnsafeBufferPointer { StandardScaler(fitting: $0, rowCount: rowCount, featureCount: modelFeatures) }
+        var scaled = [Double](repeating: 0, count: rowCount * modelFeatures)
+        expanded.withUnsafeBufferPointer { expandedRows in
+            let source = silence == nil ? rows : expandedRows, f = modelFeatures
+            scaled.withUnsafeMutableBufferPointer { out in
+                for r in 0..<rowCount {
+                    let input = UnsafeBufferPointer(rebasing: source[(r * f)..<((r + 1) * f)])
+                    let output = UnsafeMutableBufferPointer(rebasing: out[(r * f)..<((r + 1) * f)])
+                    scaler.transform(input, into: output)
+                }
             }
         }
         var generator = Xoshiro256StarStar(seed: seed)
@@ -113,7 +169,7 @@ package struct AnomalyDetector: Sendable, Equatable {
         let record: Bool
         if case .auto = parameters.contamination { record = false } else { record = rowCount <= 65_536 }
         let forest = scaled.withUnsafeBufferPointer { s in
-            IsolationForest.fit(rows: s, rowCount: rowCount, featureCount: featureCount,
+            IsolationForest.fit(rows: s, rowCount: rowCount, featureCount: modelFeatures,
                                 treeCount: parameters.treeCount,
                                 maxSamples: parameters.maxSamples.resolved(rowCount: rowCount),
                                 generator: &generator, recordLeaves: record, leaves: &leaves)
@@ -138,14 +194,16 @@ package struct AnomalyDetector: Sendable, Equatable {
             trainingScores = scores
         }
         return AnomalyDetector(featureNames: featureNames, scaler: scaler, forest: forest, offset: offset,
-                               contamination: parameters.contamination)
+                               contamination: parameters.contamination, profile: parameters.profile, silence: silence)
     }
 
     /// Scores one raw row of `featureCount` values. Allocation-free: the scaled copy lives on the stack.
     @inline(__always)
     package func score(_ raw: UnsafeBufferPointer<Double>) -> AnomalyScore {
-        let sample = withUnsafeTemporaryAllocation(of: Double.self, capacity: scaler.featureCount) { scaled in
-            scaler.transform(raw, into: scaled)
+        let m = scaler.featureCount
+        let sample = withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * m) { buffer in
+            let scaled = UnsafeMutableBufferPointer(rebasing: buffer[0..<m])
+            prepare(raw, into: scaled, spare: UnsafeMutableBufferPointer(rebasing: buffer[m..<(2 * m)]))
             return forest.scoreSample(UnsafeBufferPointer(scaled))
         }
         return AnomalyScore(scoreSample: sample, decision: sample - offset)
@@ -157,13 +215,24 @@ package struct AnomalyDetector: Sendable, Equatable {
     @inline(__always)
     package func explain(_ raw: UnsafeBufferPointer<Double>, into attribution: inout Attribution) -> AnomalyScore {
         precondition(attribution.featureCount == featureCount)
-        let sum = withUnsafeTemporaryAllocation(of: Double.self, capacity: scaler.featureCount) { scaled in
-            scaler.transform(raw, into: scaled)
-            return attribution.bits.withUnsafeMutableBufferPointer { bits in
-                attribution.lean.withUnsafeMutableBufferPointer { lean in
-                    forest.explain(UnsafeBufferPointer(scaled), bits: bits, lean: lean)
-                }
+        let m = scaler.featureCount, f = featureCount
+        let sum = withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * m) { buffer in
+            let scaled = UnsafeMutableBufferPointer(rebasing: buffer[0..<m])
+            prepare(raw, into: scaled, spare: UnsafeMutableBufferPointer(rebasing: buffer[m..<(2 * m)]))
+            let bits = UnsafeMutableBufferPointer(rebasing: buffer[(2 * m)..<(3 * m)])
+            let lean = UnsafeMutableBufferPointer(rebasing: buffer[(3 * m)..<(4 * m)])
+            let sum = forest.explain(UnsafeBufferPointer(scaled), bits: bits, lean: lean)
+            // Reported per input key: the silence feature's bits go to its source key, and its
+            // lean is reversed (q falls as the count rises).
+            attribution.bits.withUnsafeMutableBufferPointer { out in
+                for k in 0..<f { out[k] = bits[k] }
+                if let silence { out[silence.source] += bits[f] }
             }
+            attribution.lean.withUnsafeMutableBufferPointer { out in
+                for k in 0..<f { out[k] = lean[k] }
+                if let silence { out[silence.source] -= lean[f] }
+            }
+            return sum
         }
         let sample = forest.scoreSample(pathLengthSum: sum)
         return AnomalyScore(scoreSample: sample, decision: sample - offset)
@@ -179,22 +248,25 @@ package struct AnomalyDetector: Sendable, Equatable {
 
     /// As `scoreSamples(_:rowCount:)`, into a caller's buffer (batch mode reuses one).
     package func scoreSamples(_ rows: UnsafeBufferPointer<Double>, rowCount: Int, into out: UnsafeMutableBufferPointer<Double>) {
-        let f = featureCount, block = 1024
-        var scaled = [Double](repeating: 0, count: block * f)
+        let f = featureCount, m = scaler.featureCount, block = 1024
+        var scaled = [Double](repeating: 0, count: block * m)
+        var spare = [Double](repeating: 0, count: m)
         scaled.withUnsafeMutableBufferPointer { scaled in
+        spare.withUnsafeMutableBufferPointer { spare in
             var start = 0
             while start < rowCount {
                 let n = min(block, rowCount - start)
                 for r in 0..<n {
                     let i = start + r
-                    scaler.transform(UnsafeBufferPointer(rebasing: rows[(i * f)..<((i + 1) * f)]),
-                                     into: UnsafeMutableBufferPointer(rebasing: scaled[(r * f)..<((r + 1) * f)]))
+                    prepare(UnsafeBufferPointer(rebasing: rows[(i * f)..<((i + 1) * f)]),
+                            into: UnsafeMutableBufferPointer(rebasing: scaled[(r * m)..<((r + 1) * m)]), spare: spare)
                 }
                 let sums = UnsafeMutableBufferPointer(rebasing: out[start..<(start + n)])
                 forest.pathLengthSums(UnsafeBufferPointer(scaled), rowCount: n, into: sums)
                 for r in 0..<n { sums[r] = forest.scoreSample(pathLengthSum: sums[r]) }
                 start += n
             }
+        }
         }
     }
 }

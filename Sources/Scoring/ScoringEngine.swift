@@ -48,7 +48,10 @@ package final class ScoringEngine {
         attribution = Attribution(featureCount: options.featureNames.count)
         if let path = options.modelPath {
             let file: ModelFile?
-            do { file = try ModelFile.load(path: path, expectedFeatures: options.featureNames) } catch {
+            do {
+                file = try ModelFile.load(path: path, expectedFeatures: options.featureNames,
+                                          expectedProfile: options.parameters.profile)
+            } catch {
                 throw .model(path: path, error)
             }
             if let file {
@@ -193,7 +196,8 @@ package final class ScoringEngine {
 
     private func saveModel() throws(ScoringError) {
         guard let path = options.modelPath else { return }
-        let file = ModelFile(featureNames: options.featureNames, entries: collectors.map { $0.entry() })
+        let file = ModelFile(featureNames: options.featureNames, entries: collectors.map { $0.entry() },
+                             profile: options.parameters.profile)
         do { try file.save(path: path) } catch { throw .model(path: path, error) }
     }
 
