@@ -124,6 +124,18 @@ package struct AnomalyDetector: Sendable, Equatable {
     package static func train(rows: UnsafeBufferPointer<Double>, rowCount: Int, featureNames: [String],
                              parameters: ModelParameters, seed: UInt64,
                              trainingScores: inout [Double]?) throws(ModelError) -> AnomalyDetector {
+        var unused: [Float]? = nil
+        return try train(rows: rows, rowCount: rowCount, featureNames: featureNames, parameters: parameters, seed: seed,
+                         trainingScores: &trainingScores, explainTraining: false, trainingAttribution: &unused)
+    }
+
+    /// As `train(…trainingScores:)`; with `explainTraining` (and contamination ≠ auto) the walk
+    /// that scores the training rows for the offset also adds up their attributions, handed back
+    /// as `2·modelFeatureCount` floats per row (`attribution(fromSums:into:)` reads them), so a
+    /// batch run needs no second walk for the reason.
+    package static func train(rows: UnsafeBufferPointer<Double>, rowCount: Int, featureNames: [String],
+                             parameters: ModelParameters, seed: UInt64, trainingScores: inout [Double]?,
+                             explainTraining: Bool, trainingAttribution: inout [Float]?) throws(ModelError) -> AnomalyDetector {
         let featureCount = featureNames.count
         guard featureCount > 0 else { throw .invalidTrainingSet("no features") }
         guard rowCount > 0, rows.count >= rowCount * featureCount else { throw .invalidTrainingSet("no rows") }
@@ -167,7 +179,7 @@ package struct AnomalyDetector: Sendable, Equatable {
         // it costs 4 bytes per row and tree, so only for buffers of moderate size.
         var leaves: IsolationForest.TrainingLeaves? = nil
         let record: Bool
-        if case .auto = parameters.contamination { record = false } else { record = rowCount <= 65_536 }
+        if case .auto = parameters.contamination { record = false } else { record = rowCount <= 65_536 && !explainTraining }
         let forest = scaled.withUnsafeBufferPointer { s in
             IsolationForest.fit(rows: s, rowCount: rowCount, featureCount: modelFeatures,
                                 treeCount: parameters.treeCount,
@@ -180,9 +192,14 @@ package struct AnomalyDetector: Sendable, Equatable {
             offset = -0.5
         case .fraction(let fraction):
             var scores = [Double](repeating: 0, count: rowCount)
+            var attribution = [Float](repeating: 0, count: explainTraining ? rowCount * 2 * modelFeatures : 0)
             scaled.withUnsafeBufferPointer { s in
                 scores.withUnsafeMutableBufferPointer { sums in
-                    if let leaves {
+                    if explainTraining {
+                        attribution.withUnsafeMutableBufferPointer {
+                            forest.explainSums(s, rowCount: rowCount, into: sums, attribution: $0)
+                        }
+                    } else if let leaves {
                         forest.trainingPathLengthSums(s, leaves: leaves, into: sums)
                     } else {
                         forest.pathLengthSums(s, rowCount: rowCount, into: sums)
@@ -192,6 +209,7 @@ package struct AnomalyDetector: Sendable, Equatable {
             }
             offset = Percentile.linear(scores, 100.0 * fraction)
             trainingScores = scores
+            if explainTraining { trainingAttribution = attribution }
         }
         return AnomalyDetector(featureNames: featureNames, scaler: scaler, forest: forest, offset: offset,
                                contamination: parameters.contamination, profile: parameters.profile, silence: silence)
@@ -220,22 +238,44 @@ package struct AnomalyDetector: Sendable, Equatable {
             let scaled = UnsafeMutableBufferPointer(rebasing: buffer[0..<m])
             prepare(raw, into: scaled, spare: UnsafeMutableBufferPointer(rebasing: buffer[m..<(2 * m)]))
             let bits = UnsafeMutableBufferPointer(rebasing: buffer[(2 * m)..<(3 * m)])
-            let lean = UnsafeMutableBufferPointer(rebasing: buffer[(3 * m)..<(4 * m)])
-            let sum = forest.explain(UnsafeBufferPointer(scaled), bits: bits, lean: lean)
-            // Reported per input key: the silence feature's bits go to its source key, and its
-            // lean is reversed (q falls as the count rises).
-            attribution.bits.withUnsafeMutableBufferPointer { out in
-                for k in 0..<f { out[k] = bits[k] }
-                if let silence { out[silence.source] += bits[f] }
-            }
-            attribution.lean.withUnsafeMutableBufferPointer { out in
-                for k in 0..<f { out[k] = lean[k] }
-                if let silence { out[silence.source] -= lean[f] }
-            }
+            let rights = UnsafeMutableBufferPointer(rebasing: buffer[(3 * m)..<(4 * m)])
+            let sum = forest.explain(UnsafeBufferPointer(scaled), bits: bits, rights: rights)
+            fold(bits: UnsafeBufferPointer(bits), rights: UnsafeBufferPointer(rights), into: &attribution)
             return sum
         }
         let sample = forest.scoreSample(pathLengthSum: sum)
         return AnomalyScore(scoreSample: sample, decision: sample - offset)
+    }
+
+    /// Model-feature bits and right-branch bits → `attribution` per input key: lean = rights −
+    /// lefts = 2·rights − bits; the silence feature's bits go to its source key with the lean
+    /// reversed (q falls as the count rises).
+    @inline(__always)
+    func fold(bits: UnsafeBufferPointer<Double>, rights: UnsafeBufferPointer<Double>, into attribution: inout Attribution) {
+        let f = featureCount
+        attribution.bits.withUnsafeMutableBufferPointer { outBits in
+            attribution.lean.withUnsafeMutableBufferPointer { outLean in
+                for k in 0..<f {
+                    outBits[k] = bits[k]
+                    outLean[k] = 2 * rights[k] - bits[k]
+                }
+                if let silence {
+                    outBits[silence.source] += bits[f]
+                    outLean[silence.source] -= 2 * rights[f] - bits[f]
+                }
+            }
+        }
+    }
+
+    /// The attribution of a row from its `2·modelFeatureCount` floats of `explainSums` (what
+    /// `trainAndExplain` hands back), folded per input key as `explain` does — the same values.
+    package func attribution(fromSums entry: UnsafeBufferPointer<Float>, into attribution: inout Attribution) {
+        let m = modelFeatureCount
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * m) { buffer in
+            for k in 0..<(2 * m) { buffer[k] = Double(entry[k]) }
+            fold(bits: UnsafeBufferPointer(rebasing: buffer[0..<m]), rights: UnsafeBufferPointer(rebasing: buffer[m..<(2 * m)]),
+                 into: &attribution)
+        }
     }
 
     /// `score_samples` for many raw rows (row-major): scaled and walked tree by tree in blocks,

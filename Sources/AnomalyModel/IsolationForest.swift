@@ -35,9 +35,15 @@ package struct IsolationForest: Sendable, Equatable {
     /// The deepest leaf: every scoring walk takes this many steps.
     package private(set) var walkDepth: Int
     private var packed: [PackedNode]
-    /// For every node but a root: log₂(rows in its parent / rows in it), the bits of isolation a
-    /// row gains by taking this branch (docs/model.md, *Attribution*). Derived, never stored.
-    private var branchBits: [Double]
+    /// Per leaf (`leafSlot`), the attribution of every row that ends there: 2·featureCount
+    /// floats, the bits of isolation per feature along the path (log₂(rows in the node / rows in
+    /// the branch taken) for each split), then the part of them earned on right branches (docs/model.md,
+    /// *Attribution*). A leaf's path is fixed, so a row's attribution is the sum of its leaves'
+    /// entries: no second walk, no branches. Derived, never stored; about 48 bytes per leaf with
+    /// five features.
+    private var leafAttribution: [Float]
+    /// Node → its row in `leafAttribution` (inner nodes: 0, never read).
+    private var leafSlot: [Int32]
 
     struct PackedNode: Sendable, Equatable {
         var threshold: Double
@@ -101,7 +107,8 @@ package struct IsolationForest: Sendable, Equatable {
         self.normaliser = 0
         self.walkDepth = 0
         self.packed = []
-        self.branchBits = []
+        self.leafAttribution = []
+        self.leafSlot = []
     }
 
     /// Depth of every node from the roots, then `depth + c(leafSize)` at the leaves and the packed
@@ -129,20 +136,39 @@ package struct IsolationForest: Sendable, Equatable {
         // Rows per node: a leaf's own count, an inner node's the sum of its children's (which
         // follow it in the arrays, so one backward pass suffices).
         var size = [Double](repeating: 0, count: n)
-        var bits = [Double](repeating: 0, count: n)
         for i in stride(from: n - 1, through: 0, by: -1) {
             if feature[i] >= 0 {
                 let l = Int(leftChild[i])
                 size[i] = size[l] + size[l + 1]
-                bits[l] = log2(size[i] / size[l])
-                bits[l + 1] = log2(size[i] / size[l + 1])
             } else {
                 size[i] = Double(leafSize[i])
             }
         }
+        // Each node's path attribution from its parent's (a forward pass), kept for the leaves.
+        let width = 2 * featureCount
+        var path = [Double](repeating: 0, count: n * width)
+        var slots = [Int32](repeating: 0, count: n)
+        var leaves = 0
+        for i in 0..<n where feature[i] < 0 { slots[i] = Int32(leaves); leaves += 1 }
+        var table = [Float](repeating: 0, count: leaves * width)
+        for i in 0..<n {
+            if feature[i] >= 0 {
+                let l = Int(leftChild[i]), f = Int(feature[i])
+                for child in [l, l + 1] {
+                    for k in 0..<width { path[child * width + k] = path[i * width + k] }
+                    let gain = log2(size[i] / size[child])
+                    path[child * width + f] += gain
+                    if child == l + 1 { path[child * width + featureCount + f] += gain }
+                }
+            } else {
+                let slot = Int(slots[i])
+                for k in 0..<width { table[slot * width + k] = Float(path[i * width + k]) }
+            }
+        }
         leafPathLength = lengths
         packed = nodes
-        branchBits = bits
+        leafAttribution = table
+        leafSlot = slots
         walkDepth = Int(deepest)
         normaliser = Double(roots.count) * AveragePathLength.c(maxSamples)
     }
@@ -475,39 +501,115 @@ package struct IsolationForest: Sendable, Equatable {
     }
 
     /// Σ over the trees of h(x), like `pathLengthSum` (bit for bit: the same leaves added in tree
-    /// order), while crediting each split on x's path to its feature: `bits[f]` gains
-    /// log₂(rows in the node / rows in the child x goes to) for every split on feature f, and
-    /// `lean[f]` the same amount signed by the side taken (+ right, x above the threshold; − left).
-    /// The buffers (`featureCount` long) are zeroed first. Allocation-free; one branchy walk per
-    /// tree that stops at the leaf (docs/model.md, *Attribution*).
+    /// order), while adding up the leaves' attributions (`leafAttribution`): `bits[f]` gets the
+    /// bits of isolation of every split on feature f along x's paths, `rights[f]` the part earned
+    /// on right branches (x above the threshold). Both buffers are `featureCount` long and are
+    /// overwritten. Allocation-free and branch-free: eight trees in lockstep, as `pathLengthSum`.
     @inline(__always)
     package func explain(_ x: UnsafeBufferPointer<Double>, bits: UnsafeMutableBufferPointer<Double>,
-                         lean: UnsafeMutableBufferPointer<Double>) -> Double {
-        for f in 0..<featureCount { bits[f] = 0; lean[f] = 0 }
-        return packed.withUnsafeBufferPointer { nodes in
-            leafPathLength.withUnsafeBufferPointer { lengths in
-                branchBits.withUnsafeBufferPointer { gains in
-                    var total = 0.0
-                    for root in roots {
-                        var n = Int(root)
-                        while true {
-                            let node = nodes[n]
-                            let next = Int(node.next)
-                            if next == n { break }
-                            let f = Int(node.feature)
-                            let right = x[f] > node.threshold
-                            let child = next &+ (right ? 1 : 0)
-                            let gain = gains[child]
-                            bits[f] += gain
-                            lean[f] += right ? gain : -gain
-                            n = child
+                         rights: UnsafeMutableBufferPointer<Double>) -> Double {
+        let f = featureCount
+        // Added up in Float, leaf by leaf in tree order, exactly as `explainSums` does.
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * f) { sum in
+            for k in 0..<(2 * f) { sum[k] = 0 }
+            let total = packed.withUnsafeBufferPointer { nodes in
+                leafPathLength.withUnsafeBufferPointer { lengths in
+                    leafAttribution.withUnsafeBufferPointer { table in
+                        leafSlot.withUnsafeBufferPointer { slots in
+                            roots.withUnsafeBufferPointer { roots in
+                                Self.explainWalk(x.baseAddress!, nodes.baseAddress!, lengths.baseAddress!, roots, depth: walkDepth,
+                                                 table.baseAddress!, slots.baseAddress!, f, sum.baseAddress!)
+                            }
                         }
-                        total += lengths[n]
                     }
-                    return total
                 }
             }
+            for k in 0..<f { bits[k] = Double(sum[k]); rights[k] = Double(sum[f + k]) }
+            return total
         }
+    }
+
+    @inline(__always)
+    private static func addLeaf(_ n: Int, _ table: UnsafePointer<Float>, _ slots: UnsafePointer<Int32>, _ f: Int,
+                                _ sum: UnsafeMutablePointer<Float>) {
+        let entry = table + Int(slots[n]) &* (2 &* f)
+        for k in 0..<(2 &* f) { sum[k] += entry[k] }
+    }
+
+    private static func explainWalk(_ x: UnsafePointer<Double>, _ nodes: UnsafePointer<PackedNode>,
+                                    _ lengths: UnsafePointer<Double>, _ roots: UnsafeBufferPointer<Int32>, depth: Int,
+                                    _ table: UnsafePointer<Float>, _ slots: UnsafePointer<Int32>, _ f: Int,
+                                    _ sum: UnsafeMutablePointer<Float>) -> Double {
+        var total = 0.0
+        var t = 0
+        let count = roots.count
+        while t &+ 8 <= count {
+            var n0 = Int(roots[t]), n1 = Int(roots[t &+ 1]), n2 = Int(roots[t &+ 2]), n3 = Int(roots[t &+ 3])
+            var n4 = Int(roots[t &+ 4]), n5 = Int(roots[t &+ 5]), n6 = Int(roots[t &+ 6]), n7 = Int(roots[t &+ 7])
+            for _ in 0..<depth {
+                n0 = step(n0, x, nodes); n1 = step(n1, x, nodes); n2 = step(n2, x, nodes); n3 = step(n3, x, nodes)
+                n4 = step(n4, x, nodes); n5 = step(n5, x, nodes); n6 = step(n6, x, nodes); n7 = step(n7, x, nodes)
+            }
+            total += lengths[n0]; total += lengths[n1]; total += lengths[n2]; total += lengths[n3]
+            total += lengths[n4]; total += lengths[n5]; total += lengths[n6]; total += lengths[n7]
+            addLeaf(n0, table, slots, f, sum); addLeaf(n1, table, slots, f, sum)
+            addLeaf(n2, table, slots, f, sum); addLeaf(n3, table, slots, f, sum)
+            addLeaf(n4, table, slots, f, sum); addLeaf(n5, table, slots, f, sum)
+            addLeaf(n6, table, slots, f, sum); addLeaf(n7, table, slots, f, sum)
+            t &+= 8
+        }
+        while t < count {
+            var n = Int(roots[t])
+            for _ in 0..<depth { n = step(n, x, nodes) }
+            total += lengths[n]
+            addLeaf(n, table, slots, f, sum)
+            t &+= 1
+        }
+        return total
+    }
+
+    /// `pathLengthSums` that also adds up each row's leaf attributions into `attribution`
+    /// (`2·featureCount` floats per row: bits, then right-branch bits; overwritten). Tree by tree
+    /// over all rows like `pathLengthSums`, so the sums equal it bit for bit.
+    package func explainSums(_ rows: UnsafeBufferPointer<Double>, rowCount: Int, into sums: UnsafeMutableBufferPointer<Double>,
+                             attribution: UnsafeMutableBufferPointer<Float>) {
+        let f = featureCount, width = 2 * featureCount, depth = walkDepth
+        precondition(rows.count >= rowCount * f && sums.count >= rowCount && attribution.count >= rowCount * width)
+        for r in 0..<rowCount { sums[r] = 0 }
+        for k in 0..<(rowCount * width) { attribution[k] = 0 }
+        guard rowCount > 0 else { return }
+        packed.withUnsafeBufferPointer { nodes in
+        leafPathLength.withUnsafeBufferPointer { lengths in
+        leafAttribution.withUnsafeBufferPointer { table in
+        leafSlot.withUnsafeBufferPointer { slots in
+            let nodes = nodes.baseAddress!, lengths = lengths.baseAddress!, x = rows.baseAddress!
+            let table = table.baseAddress!, slots = slots.baseAddress!, out = attribution.baseAddress!
+            @inline(__always) func add(_ r: Int, _ n: Int) {
+                sums[r] += lengths[n]
+                let entry = table + Int(slots[n]) &* width, target = out + r &* width
+                for k in 0..<width { target[k] += entry[k] }
+            }
+            for root in roots {
+                let root = Int(root)
+                var r = 0
+                while r &+ 4 <= rowCount {
+                    let x0 = x + r &* f, x1 = x0 + f, x2 = x1 + f, x3 = x2 + f
+                    var n0 = root, n1 = root, n2 = root, n3 = root
+                    for _ in 0..<depth {
+                        n0 = Self.step(n0, x0, nodes); n1 = Self.step(n1, x1, nodes)
+                        n2 = Self.step(n2, x2, nodes); n3 = Self.step(n3, x3, nodes)
+                    }
+                    add(r, n0); add(r &+ 1, n1); add(r &+ 2, n2); add(r &+ 3, n3)
+                    r &+= 4
+                }
+                while r < rowCount {
+                    var n = root
+                    for _ in 0..<depth { n = Self.step(n, x + r &* f, nodes) }
+                    add(r, n)
+                    r &+= 1
+                }
+            }
+        }}}}
     }
 
     /// scikit-learn's `score_samples`: −2^(−E[h(x)]/c(ψ)), in [−1, 0); lower = more anomalous.

@@ -224,7 +224,14 @@ package final class ScoringEngine {
 
     private func finishBatch() throws(ScoringError) {
         let f = options.featureNames.count
+        let explaining = options.format != .original
         var trainedAny = false
+        // Rows whose score_samples (and attribution) are already known: the training rows,
+        // walked once for the offset; their reason comes out of that same walk.
+        var samples = [Double](repeating: .nan, count: batch.count)
+        var known = [Bool](repeating: false, count: batch.count)
+        var knownAttribution: [Float] = []
+        var attributionRow = [Int32](repeating: -1, count: explaining ? batch.count : 0)
         for (index, c) in collectors.enumerated() where c.detector == nil {
             var rows: [Double] = []
             var members: [Int] = []
@@ -236,8 +243,21 @@ package final class ScoringEngine {
                 diagnostics.report(c.symbol, "no complete windows to train on; its rows are written unscored")
                 continue
             }
-            do { try c.train(rows: rows, rowCount: members.count, options: options) } catch {
+            var trainingScores: [Double]? = nil
+            var trainingAttribution: [Float]? = nil
+            do {
+                try c.train(rows: rows, rowCount: members.count, options: options, trainingScores: &trainingScores,
+                            explainTraining: explaining, trainingAttribution: &trainingAttribution)
+            } catch {
                 throw .model(path: options.modelPath ?? c.symbol, error)
+            }
+            if let trainingScores {
+                for (k, i) in members.enumerated() { samples[i] = trainingScores[k]; known[i] = true }
+            }
+            if let trainingAttribution, let detector = c.detector {
+                let base = knownAttribution.count / (2 * detector.modelFeatureCount)
+                knownAttribution += trainingAttribution
+                for (k, i) in members.enumerated() { attributionRow[i] = Int32(base + k) }
             }
             info("\(c.symbol): model \(c.modelVersion) trained on \(members.count) complete windows")
             trainedAny = true
@@ -248,11 +268,21 @@ package final class ScoringEngine {
             batch.load(i, into: &row)
             var score: AnomalyScore? = nil
             if batch.usable[i], let detector = c.detector {
-                // One walk per row gives the score (bit for bit what `score` and block scoring
-                // give) and the attribution behind the reason.
-                score = batch.features.withUnsafeBufferPointer {
-                    let x = UnsafeBufferPointer(rebasing: $0[(i * f)..<((i + 1) * f)])
-                    return options.format == .original ? detector.score(x) : detector.explain(x, into: &attribution)
+                if known[i] {
+                    score = AnomalyScore(scoreSample: samples[i], decision: samples[i] - detector.offset)
+                    if explaining {
+                        let r = Int(attributionRow[i]), w = 2 * detector.modelFeatureCount
+                        knownAttribution.withUnsafeBufferPointer {
+                            detector.attribution(fromSums: UnsafeBufferPointer(rebasing: $0[(r * w)..<((r + 1) * w)]), into: &attribution)
+                        }
+                    }
+                } else {
+                    // Not a training row (incomplete, or a model loaded from --model): one walk
+                    // gives the score (bit for bit what `score` gives) and the attribution.
+                    score = batch.features.withUnsafeBufferPointer {
+                        let x = UnsafeBufferPointer(rebasing: $0[(i * f)..<((i + 1) * f)])
+                        return explaining ? detector.explain(x, into: &attribution) : detector.score(x)
+                    }
                 }
             } else if !batch.usable[i] {
                 unscorableRows += 1

@@ -105,4 +105,27 @@ struct AttributionTests {
         #expect(a.reason(rank: [0, 1, 2]).count == 0)
         #expect(a.shares == [0, 0, 0])
     }
+
+    /// Batch mode takes the training rows' attributions from the walk that scores them for the
+    /// offset (`explainSums`); they must be what `explain` gives row by row, bit for bit.
+    @Test(arguments: [ModelProfile.original, .bnc])
+    func trainingWalkAttributionEqualsExplain(profile: ModelProfile) throws {
+        let rows = Self.cleanRows(400, 5, seed: 5).map { r in [abs(r[0]) * 100] + r.dropFirst() }
+        let flat = rows.flatMap { $0 }
+        var scores: [Double]? = nil, sums: [Float]? = nil
+        let d = try flat.withUnsafeBufferPointer {
+            try AnomalyDetector.train(rows: $0, rowCount: rows.count, featureNames: Self.names,
+                                      parameters: ModelParameters(profile: profile), seed: 3, trainingScores: &scores,
+                                      explainTraining: true, trainingAttribution: &sums)
+        }
+        let all = try #require(sums), trained = try #require(scores)
+        let w = 2 * d.modelFeatureCount
+        for (i, row) in rows.enumerated() {
+            let (score, a) = Self.explain(d, row)
+            #expect(score.scoreSample.bitPattern == trained[i].bitPattern)
+            var b = Attribution(featureCount: 5)
+            all.withUnsafeBufferPointer { d.attribution(fromSums: UnsafeBufferPointer(rebasing: $0[(i * w)..<((i + 1) * w)]), into: &b) }
+            #expect(a.bits.map(\.bitPattern) == b.bits.map(\.bitPattern) && a.lean.map(\.bitPattern) == b.lean.map(\.bitPattern))
+        }
+    }
 }
