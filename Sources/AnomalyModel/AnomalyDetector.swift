@@ -131,7 +131,7 @@ package struct AnomalyDetector: Sendable, Equatable {
 
     /// As `train(…trainingScores:)`; with `explainTraining` (and contamination ≠ auto) the walk
     /// that scores the training rows for the offset also adds up their attributions, handed back
-    /// as `2·modelFeatureCount` floats per row (`attribution(fromSums:into:)` reads them), so a
+    /// as `forest.attributionStride` floats per row (`attribution(fromSums:into:)` reads them), so a
     /// batch run needs no second walk for the reason.
     package static func train(rows: UnsafeBufferPointer<Double>, rowCount: Int, featureNames: [String],
                              parameters: ModelParameters, seed: UInt64, trainingScores: inout [Double]?,
@@ -192,7 +192,7 @@ package struct AnomalyDetector: Sendable, Equatable {
             offset = -0.5
         case .fraction(let fraction):
             var scores = [Double](repeating: 0, count: rowCount)
-            var attribution = [Float](repeating: 0, count: explainTraining ? rowCount * 2 * modelFeatures : 0)
+            var attribution = [Float](repeating: 0, count: explainTraining ? rowCount * forest.attributionStride : 0)
             scaled.withUnsafeBufferPointer { s in
                 scores.withUnsafeMutableBufferPointer { sums in
                     if explainTraining {
@@ -252,7 +252,12 @@ package struct AnomalyDetector: Sendable, Equatable {
     /// reversed (q falls as the count rises).
     @inline(__always)
     func fold(bits: UnsafeBufferPointer<Double>, rights: UnsafeBufferPointer<Double>, into attribution: inout Attribution) {
-        let f = featureCount
+        Self.fold(bits: bits, rights: rights, featureCount: featureCount, silence: silence, into: &attribution)
+    }
+
+    @inline(__always)
+    static func fold(bits: UnsafeBufferPointer<Double>, rights: UnsafeBufferPointer<Double>, featureCount f: Int,
+                     silence: SilenceFeature?, into attribution: inout Attribution) {
         attribution.bits.withUnsafeMutableBufferPointer { outBits in
             attribution.lean.withUnsafeMutableBufferPointer { outLean in
                 for k in 0..<f {
@@ -267,14 +272,21 @@ package struct AnomalyDetector: Sendable, Equatable {
         }
     }
 
-    /// The attribution of a row from its `2·modelFeatureCount` floats of `explainSums` (what
-    /// `trainAndExplain` hands back), folded per input key as `explain` does — the same values.
+    /// The attribution of a row from its `forest.attributionStride` floats of `explainSums` (what
+    /// `train(…explainTraining:…)` hands back), folded per input key as `explain` does — the same values.
     package func attribution(fromSums entry: UnsafeBufferPointer<Float>, into attribution: inout Attribution) {
-        let m = modelFeatureCount
+        Self.attribution(fromSums: entry, featureCount: featureCount, silence: silence, into: &attribution)
+    }
+
+    /// As above without a detector at hand (batch mode keeps only what this needs per symbol, so
+    /// a row does not copy the whole model struct).
+    package static func attribution(fromSums entry: UnsafeBufferPointer<Float>, featureCount f: Int, silence: SilenceFeature?,
+                                    into attribution: inout Attribution) {
+        let m = f + (silence == nil ? 0 : 1)
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * m) { buffer in
             for k in 0..<(2 * m) { buffer[k] = Double(entry[k]) }
             fold(bits: UnsafeBufferPointer(rebasing: buffer[0..<m]), rights: UnsafeBufferPointer(rebasing: buffer[m..<(2 * m)]),
-                 into: &attribution)
+                 featureCount: f, silence: silence, into: &attribution)
         }
     }
 

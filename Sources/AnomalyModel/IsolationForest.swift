@@ -45,6 +45,10 @@ package struct IsolationForest: Sendable, Equatable {
     /// Node → its row in `leafAttribution` (inner nodes: 0, never read).
     private var leafSlot: [Int32]
 
+    /// Floats per row of `leafAttribution` and of `explainSums`' output: 2·featureCount (bits,
+    /// then right-branch bits), padded with zeros to a multiple of 4 so rows add as SIMD4 vectors.
+    package var attributionStride: Int { (2 * featureCount + 3) & ~3 }
+
     struct PackedNode: Sendable, Equatable {
         var threshold: Double
         var feature: Int32
@@ -150,7 +154,8 @@ package struct IsolationForest: Sendable, Equatable {
         var slots = [Int32](repeating: 0, count: n)
         var leaves = 0
         for i in 0..<n where feature[i] < 0 { slots[i] = Int32(leaves); leaves += 1 }
-        var table = [Float](repeating: 0, count: leaves * width)
+        let stride = (width + 3) & ~3
+        var table = [Float](repeating: 0, count: leaves * stride)
         for i in 0..<n {
             if feature[i] >= 0 {
                 let l = Int(leftChild[i]), f = Int(feature[i])
@@ -162,7 +167,7 @@ package struct IsolationForest: Sendable, Equatable {
                 }
             } else {
                 let slot = Int(slots[i])
-                for k in 0..<width { table[slot * width + k] = Float(path[i * width + k]) }
+                for k in 0..<width { table[slot * stride + k] = Float(path[i * width + k]) }
             }
         }
         leafPathLength = lengths
@@ -508,17 +513,17 @@ package struct IsolationForest: Sendable, Equatable {
     @inline(__always)
     package func explain(_ x: UnsafeBufferPointer<Double>, bits: UnsafeMutableBufferPointer<Double>,
                          rights: UnsafeMutableBufferPointer<Double>) -> Double {
-        let f = featureCount
+        let f = featureCount, stride = attributionStride
         // Added up in Float, leaf by leaf in tree order, exactly as `explainSums` does.
-        return withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * f) { sum in
-            for k in 0..<(2 * f) { sum[k] = 0 }
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: stride) { sum in
+            for k in 0..<stride { sum[k] = 0 }
             let total = packed.withUnsafeBufferPointer { nodes in
                 leafPathLength.withUnsafeBufferPointer { lengths in
                     leafAttribution.withUnsafeBufferPointer { table in
                         leafSlot.withUnsafeBufferPointer { slots in
                             roots.withUnsafeBufferPointer { roots in
                                 Self.explainWalk(x.baseAddress!, nodes.baseAddress!, lengths.baseAddress!, roots, depth: walkDepth,
-                                                 table.baseAddress!, slots.baseAddress!, f, sum.baseAddress!)
+                                                 table.baseAddress!, slots.baseAddress!, stride, sum.baseAddress!)
                             }
                         }
                     }
@@ -529,17 +534,26 @@ package struct IsolationForest: Sendable, Equatable {
         }
     }
 
+    /// Adds leaf `n`'s table row to `sum` (`stride` floats, a multiple of 4), four at a time.
     @inline(__always)
-    private static func addLeaf(_ n: Int, _ table: UnsafePointer<Float>, _ slots: UnsafePointer<Int32>, _ f: Int,
+    private static func addLeaf(_ n: Int, _ table: UnsafePointer<Float>, _ slots: UnsafePointer<Int32>, _ stride: Int,
                                 _ sum: UnsafeMutablePointer<Float>) {
-        let entry = table + Int(slots[n]) &* (2 &* f)
-        for k in 0..<(2 &* f) { sum[k] += entry[k] }
+        let entry = UnsafeRawPointer(table + Int(slots[n]) &* stride), target = UnsafeMutableRawPointer(sum)
+        var k = 0
+        while k < stride {
+            let offset = k &* 4
+            let v = target.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+                + entry.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+            target.storeBytes(of: v, toByteOffset: offset, as: SIMD4<Float>.self)
+            k &+= 4
+        }
     }
 
     private static func explainWalk(_ x: UnsafePointer<Double>, _ nodes: UnsafePointer<PackedNode>,
                                     _ lengths: UnsafePointer<Double>, _ roots: UnsafeBufferPointer<Int32>, depth: Int,
                                     _ table: UnsafePointer<Float>, _ slots: UnsafePointer<Int32>, _ f: Int,
                                     _ sum: UnsafeMutablePointer<Float>) -> Double {
+        // `f` is the table's stride here.
         var total = 0.0
         var t = 0
         let count = roots.count
@@ -569,11 +583,11 @@ package struct IsolationForest: Sendable, Equatable {
     }
 
     /// `pathLengthSums` that also adds up each row's leaf attributions into `attribution`
-    /// (`2·featureCount` floats per row: bits, then right-branch bits; overwritten). Tree by tree
-    /// over all rows like `pathLengthSums`, so the sums equal it bit for bit.
+    /// (`attributionStride` floats per row: bits, then right-branch bits, then padding; overwritten). Each row's
+    /// sums are added in tree order, so they equal `pathLengthSums` and `explain` bit for bit.
     package func explainSums(_ rows: UnsafeBufferPointer<Double>, rowCount: Int, into sums: UnsafeMutableBufferPointer<Double>,
                              attribution: UnsafeMutableBufferPointer<Float>) {
-        let f = featureCount, width = 2 * featureCount, depth = walkDepth
+        let f = featureCount, width = attributionStride, depth = walkDepth
         precondition(rows.count >= rowCount * f && sums.count >= rowCount && attribution.count >= rowCount * width)
         for r in 0..<rowCount { sums[r] = 0 }
         for k in 0..<(rowCount * width) { attribution[k] = 0 }
@@ -586,28 +600,49 @@ package struct IsolationForest: Sendable, Equatable {
             let table = table.baseAddress!, slots = slots.baseAddress!, out = attribution.baseAddress!
             @inline(__always) func add(_ r: Int, _ n: Int) {
                 sums[r] += lengths[n]
-                let entry = table + Int(slots[n]) &* width, target = out + r &* width
-                for k in 0..<width { target[k] += entry[k] }
+                Self.addLeaf(n, table, slots, width, out + r &* width)
             }
-            for root in roots {
-                let root = Int(root)
-                var r = 0
-                while r &+ 4 <= rowCount {
-                    let x0 = x + r &* f, x1 = x0 + f, x2 = x1 + f, x3 = x2 + f
-                    var n0 = root, n1 = root, n2 = root, n3 = root
-                    for _ in 0..<depth {
-                        n0 = Self.step(n0, x0, nodes); n1 = Self.step(n1, x1, nodes)
-                        n2 = Self.step(n2, x2, nodes); n3 = Self.step(n3, x3, nodes)
+            // Blocks of rows, all trees per block: the block's accumulators stay in cache (tree
+            // by tree over all rows would stream the whole attribution array once per tree).
+            let block = 256
+            var first = 0
+            while first < rowCount {
+                let last = min(first + block, rowCount)
+                for root in roots {
+                    let root = Int(root)
+                    var r = first
+                    while r &+ 8 <= last {
+                        let x0 = x + r &* f, x1 = x0 + f, x2 = x1 + f, x3 = x2 + f
+                        let x4 = x3 + f, x5 = x4 + f, x6 = x5 + f, x7 = x6 + f
+                        var n0 = root, n1 = root, n2 = root, n3 = root, n4 = root, n5 = root, n6 = root, n7 = root
+                        for _ in 0..<depth {
+                            n0 = Self.step(n0, x0, nodes); n1 = Self.step(n1, x1, nodes)
+                            n2 = Self.step(n2, x2, nodes); n3 = Self.step(n3, x3, nodes)
+                            n4 = Self.step(n4, x4, nodes); n5 = Self.step(n5, x5, nodes)
+                            n6 = Self.step(n6, x6, nodes); n7 = Self.step(n7, x7, nodes)
+                        }
+                        add(r, n0); add(r &+ 1, n1); add(r &+ 2, n2); add(r &+ 3, n3)
+                        add(r &+ 4, n4); add(r &+ 5, n5); add(r &+ 6, n6); add(r &+ 7, n7)
+                        r &+= 8
                     }
-                    add(r, n0); add(r &+ 1, n1); add(r &+ 2, n2); add(r &+ 3, n3)
-                    r &+= 4
+                    while r &+ 4 <= last {
+                        let x0 = x + r &* f, x1 = x0 + f, x2 = x1 + f, x3 = x2 + f
+                        var n0 = root, n1 = root, n2 = root, n3 = root
+                        for _ in 0..<depth {
+                            n0 = Self.step(n0, x0, nodes); n1 = Self.step(n1, x1, nodes)
+                            n2 = Self.step(n2, x2, nodes); n3 = Self.step(n3, x3, nodes)
+                        }
+                        add(r, n0); add(r &+ 1, n1); add(r &+ 2, n2); add(r &+ 3, n3)
+                        r &+= 4
+                    }
+                    while r < last {
+                        var n = root
+                        for _ in 0..<depth { n = Self.step(n, x + r &* f, nodes) }
+                        add(r, n)
+                        r &+= 1
+                    }
                 }
-                while r < rowCount {
-                    var n = root
-                    for _ in 0..<depth { n = Self.step(n, x + r &* f, nodes) }
-                    add(r, n)
-                    r &+= 1
-                }
+                first = last
             }
         }}}}
     }

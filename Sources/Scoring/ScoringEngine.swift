@@ -255,7 +255,7 @@ package final class ScoringEngine {
                 for (k, i) in members.enumerated() { samples[i] = trainingScores[k]; known[i] = true }
             }
             if let trainingAttribution, let detector = c.detector {
-                let base = knownAttribution.count / (2 * detector.modelFeatureCount)
+                let base = knownAttribution.count / detector.forest.attributionStride
                 knownAttribution += trainingAttribution
                 for (k, i) in members.enumerated() { attributionRow[i] = Int32(base + k) }
             }
@@ -263,26 +263,30 @@ package final class ScoringEngine {
             trainedAny = true
         }
         if trainedAny { try saveModel() }
+        // Per symbol what a known row needs, so a row does not copy the whole model struct.
+        let offsets = collectors.map { $0.detector?.offset ?? 0 }
+        let silences = collectors.map { $0.detector?.silence }
+        let widths = collectors.map { $0.detector?.forest.attributionStride ?? 0 }
         for i in 0..<batch.count {
-            let c = collectors[Int(batch.symbol[i])]
+            let k = Int(batch.symbol[i])
+            let c = collectors[k]
             batch.load(i, into: &row)
             var score: AnomalyScore? = nil
-            if batch.usable[i], let detector = c.detector {
-                if known[i] {
-                    score = AnomalyScore(scoreSample: samples[i], decision: samples[i] - detector.offset)
-                    if explaining {
-                        let r = Int(attributionRow[i]), w = 2 * detector.modelFeatureCount
-                        knownAttribution.withUnsafeBufferPointer {
-                            detector.attribution(fromSums: UnsafeBufferPointer(rebasing: $0[(r * w)..<((r + 1) * w)]), into: &attribution)
-                        }
+            if batch.usable[i] && known[i] {
+                score = AnomalyScore(scoreSample: samples[i], decision: samples[i] - offsets[k])
+                if explaining {
+                    let r = Int(attributionRow[i]), w = widths[k]
+                    knownAttribution.withUnsafeBufferPointer {
+                        AnomalyDetector.attribution(fromSums: UnsafeBufferPointer(rebasing: $0[(r * w)..<((r + 1) * w)]),
+                                                    featureCount: f, silence: silences[k], into: &attribution)
                     }
-                } else {
-                    // Not a training row (incomplete, or a model loaded from --model): one walk
-                    // gives the score (bit for bit what `score` gives) and the attribution.
-                    score = batch.features.withUnsafeBufferPointer {
-                        let x = UnsafeBufferPointer(rebasing: $0[(i * f)..<((i + 1) * f)])
-                        return explaining ? detector.explain(x, into: &attribution) : detector.score(x)
-                    }
+                }
+            } else if batch.usable[i], let detector = c.detector {
+                // Not a training row (incomplete, or a model loaded from --model): one walk
+                // gives the score (bit for bit what `score` gives) and the attribution.
+                score = batch.features.withUnsafeBufferPointer {
+                    let x = UnsafeBufferPointer(rebasing: $0[(i * f)..<((i + 1) * f)])
+                    return explaining ? detector.explain(x, into: &attribution) : detector.score(x)
                 }
             } else if !batch.usable[i] {
                 unscorableRows += 1

@@ -119,7 +119,7 @@ struct AttributionTests {
                                       explainTraining: true, trainingAttribution: &sums)
         }
         let all = try #require(sums), trained = try #require(scores)
-        let w = 2 * d.modelFeatureCount
+        let w = d.forest.attributionStride
         for (i, row) in rows.enumerated() {
             let (score, a) = Self.explain(d, row)
             #expect(score.scoreSample.bitPattern == trained[i].bitPattern)
