@@ -148,26 +148,41 @@ package struct IsolationForest: Sendable, Equatable {
                 size[i] = Double(leafSize[i])
             }
         }
-        // Each node's path attribution from its parent's (a forward pass), kept for the leaves.
-        let width = 2 * featureCount
-        var path = [Double](repeating: 0, count: n * width)
+        // Each leaf's row: walk up to the root, crediting every split on the way. Gains come from a
+        // table of log₂ of the (integer) row counts, so no logarithm is taken per split.
+        let width = 2 * featureCount, stride = (width + 3) & ~3
         var slots = [Int32](repeating: 0, count: n)
+        var parent = [Int32](repeating: -1, count: n)
         var leaves = 0
-        for i in 0..<n where feature[i] < 0 { slots[i] = Int32(leaves); leaves += 1 }
-        let stride = (width + 3) & ~3
-        var table = [Float](repeating: 0, count: leaves * stride)
+        var largest = 1
         for i in 0..<n {
             if feature[i] >= 0 {
-                let l = Int(leftChild[i]), f = Int(feature[i])
-                for child in [l, l + 1] {
-                    for k in 0..<width { path[child * width + k] = path[i * width + k] }
-                    let gain = log2(size[i] / size[child])
-                    path[child * width + f] += gain
-                    if child == l + 1 { path[child * width + featureCount + f] += gain }
-                }
+                let l = Int(leftChild[i])
+                parent[l] = Int32(i)
+                parent[l + 1] = Int32(i)
             } else {
-                let slot = Int(slots[i])
-                for k in 0..<width { table[slot * stride + k] = Float(path[i * width + k]) }
+                slots[i] = Int32(leaves)
+                leaves += 1
+            }
+            largest = max(largest, Int(size[i]))
+        }
+        // (A damaged model file could claim huge leaves: then no table, a logarithm per split.)
+        let tabulated = largest <= 1 << 20
+        var logs = [Double](repeating: 0, count: tabulated ? largest + 1 : 0)
+        if tabulated { for k in 1...largest { logs[k] = log2(Double(k)) } }
+        @inline(__always) func lg(_ x: Double) -> Double { tabulated ? logs[Int(x)] : log2(x) }
+        var table = [Float](repeating: 0, count: leaves * stride)
+        table.withUnsafeMutableBufferPointer { table in
+            for i in 0..<n where feature[i] < 0 {
+                let base = Int(slots[i]) * stride
+                var child = i
+                while parent[child] >= 0 {
+                    let p = Int(parent[child]), f = Int(feature[p])
+                    let gain = Float(lg(size[p]) - lg(size[child]))
+                    table[base + f] += gain
+                    if child == Int(leftChild[p]) + 1 { table[base + featureCount + f] += gain }
+                    child = p
+                }
             }
         }
         leafPathLength = lengths
