@@ -2,7 +2,7 @@
 // disk, or not ours at all. The fuzzer's bytes get a correct FNV-1a checksum written over their
 // last 8 bytes (otherwise nearly every input would stop at the checksum), so the structural
 // decoder is exercised. Decoding must throw, never trap; whatever decodes must re-encode to a
-// fixed point and score any row without trapping.
+// fixed point and score (and explain) any row without trapping.
 //
 // With BNC_FUZZ_WRITE_SEEDS=DIR set, the binary writes real model files (trained on small data
 // with the library itself) into DIR and exits: scripts/fuzz.sh seeds the corpus that way.
@@ -35,11 +35,22 @@ private func writeSeeds(to dir: String) {
         let warmup = ModelFile.Entry(symbol: "ETHUSDT", modelVersion: 0, rowsScoredSinceTraining: 0,
                                      buffer: Array(rows[0..<(2 * names.count)]), detector: nil)
         let bytes = ModelFile(featureNames: names, entries: k == 2 ? [entry, warmup] : [entry]).encoded()
-        let fd = open("\(dir)/model-\(k)", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        precondition(fd >= 0)
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
+        writeFile("\(dir)/model-\(k)", bytes)
     }
+    // The default profile's file (issue 14): a silence feature per model, one more scaler column.
+    let bnc = try! rows.withUnsafeBufferPointer {
+        try AnomalyDetector.train(rows: $0, rowCount: 40, featureNames: names,
+                                  parameters: ModelParameters(treeCount: 2, profile: .bnc), seed: 9)
+    }
+    let entry = ModelFile.Entry(symbol: "BTCUSDT", modelVersion: 1, rowsScoredSinceTraining: 0, buffer: [], detector: bnc)
+    writeFile("\(dir)/model-bnc", ModelFile(featureNames: names, entries: [entry], profile: .bnc).encoded())
+}
+
+private func writeFile(_ path: String, _ bytes: [UInt8]) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    precondition(fd >= 0)
+    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    close(fd)
 }
 
 @_cdecl("LLVMFuzzerInitialize")
@@ -70,6 +81,12 @@ public func fuzzModelFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             _ = row.withUnsafeBufferPointer { detector.score($0) }
             let big = [Double](repeating: 1e300, count: detector.featureCount)
             _ = big.withUnsafeBufferPointer { detector.score($0) }
+            // The attribution behind the reason (issue 14): same walk, the leaves' tables.
+            var attribution = Attribution(featureCount: detector.featureCount)
+            let explained = row.withUnsafeBufferPointer { detector.explain($0, into: &attribution) }
+            let plain = row.withUnsafeBufferPointer { detector.score($0) }
+            precondition(explained.scoreSample.bitPattern == plain.scoreSample.bitPattern, "explain and score disagree")
+            _ = attribution.reason(rank: Attribution.nameRank(detector.featureNames))
         }
     } catch {
         _ = error.description

@@ -80,6 +80,17 @@ elif target == "ResultReader":
                               "symbol": v[8], "window_end": v[9], "complete": v[10] == "true",
                               "model_version": int(v[11]), "anomaly_score": float(v[12]) if v[12] else None}))
     write("ours.ndjson", ("\n".join(nd) + "\n").encode())
+    # With the reason column (issue 14): the 14-column CSV and NDJSON with reason and attribution.
+    reasons = ["", "price_volatility↑;volume↑", "trade_count↓"]
+    write("ours-reason.csv", (header.rstrip("\n") + ",reason\n"
+                              + "\n".join(r + "," + why for r, why in zip(rows, reasons)) + "\n").encode())
+    nd_reason = []
+    for line, why in zip(nd, reasons):
+        o = json.loads(line)
+        o["reason"] = why if o["score"] is not None else None
+        o["attribution"] = {"trade_count": 0.5, "volume": 0.5} if o["score"] is not None else None
+        nd_reason.append(json.dumps(o, ensure_ascii=False))
+    write("ours-reason.ndjson", ("\n".join(nd_reason) + "\n").encode())
 elif target == "PublicDataConverter":
     # byte 0: kind hint (mod 3) and timestamp unit (>> 2).
     trades = [json.loads(p) for p in payloads]

@@ -31,11 +31,15 @@ package struct ModelParameters: Sendable, Equatable {
     package var treeCount: Int
     package var maxSamples: MaxSamples
     package var contamination: Contamination
+    /// Which model: `original` (the library's default, what the parity tests use) or `bnc`.
+    package var profile: ModelProfile
 
-    package init(treeCount: Int = 100, maxSamples: MaxSamples = .auto, contamination: Contamination = .fraction(0.05)) {
+    package init(treeCount: Int = 100, maxSamples: MaxSamples = .auto, contamination: Contamination = .fraction(0.05),
+                profile: ModelProfile = .original) {
         self.treeCount = treeCount
         self.maxSamples = maxSamples
         self.contamination = contamination
+        self.profile = profile
     }
 }
 
@@ -56,25 +60,55 @@ package struct AnomalyScore: Sendable, Equatable {
     }
 }
 
-/// StandardScaler → IsolationForest → offset: the whole model of DESIGN.md §4, for one symbol.
+/// StandardScaler → IsolationForest → offset: the whole model of DESIGN.md §4, for one symbol;
+/// with the bnc profile, a silence feature is appended to the input features first.
 package struct AnomalyDetector: Sendable, Equatable {
+    /// The input features (window-row keys), in the order rows hold them.
     package var featureNames: [String]
     package var scaler: StandardScaler
     package var forest: IsolationForest
     /// Subtracted from `score_samples` to give `decision_function`.
     package var offset: Double
     package var contamination: Contamination
+    package var profile: ModelProfile
+    /// The bnc profile's extra feature, the last model feature; nil for `original`.
+    package var silence: SilenceFeature?
 
     package init(featureNames: [String], scaler: StandardScaler, forest: IsolationForest, offset: Double,
-                contamination: Contamination) {
+                contamination: Contamination, profile: ModelProfile = .original, silence: SilenceFeature? = nil) {
         self.featureNames = featureNames
         self.scaler = scaler
         self.forest = forest
         self.offset = offset
         self.contamination = contamination
+        self.profile = profile
+        self.silence = silence
     }
 
+    /// Input features per row (what `score` and `explain` take, and what an attribution covers).
     package var featureCount: Int { featureNames.count }
+    /// Features the forest sees: the inputs, plus the silence feature when there is one.
+    package var modelFeatureCount: Int { featureNames.count + (silence == nil ? 0 : 1) }
+
+    /// The model's input for one raw row: the row, then q(source) when the profile adds it.
+    @inline(__always)
+    static func expand(_ raw: UnsafeBufferPointer<Double>, _ silence: SilenceFeature?, into out: UnsafeMutableBufferPointer<Double>) {
+        for f in 0..<raw.count { out[f] = raw[f] }
+        if let silence { out[raw.count] = silence.value(raw[silence.source]) }
+    }
+
+    /// Expands (when the profile adds a feature) and scales one raw row into `scaled`
+    /// (`modelFeatureCount` long), using `spare` (as long) for the expansion.
+    @inline(__always)
+    func prepare(_ raw: UnsafeBufferPointer<Double>, into scaled: UnsafeMutableBufferPointer<Double>,
+                 spare: UnsafeMutableBufferPointer<Double>) {
+        guard silence != nil else {
+            scaler.transform(raw, into: scaled)
+            return
+        }
+        Self.expand(raw, silence, into: spare)
+        scaler.transform(UnsafeBufferPointer(spare), into: scaled)
+    }
 
     /// Trains on `rowCount` raw (unscaled) rows stored row-major in `rows`.
     /// The generator is seeded from `seed` alone, so the same rows and seed give the same model.
@@ -90,6 +124,18 @@ package struct AnomalyDetector: Sendable, Equatable {
     package static func train(rows: UnsafeBufferPointer<Double>, rowCount: Int, featureNames: [String],
                              parameters: ModelParameters, seed: UInt64,
                              trainingScores: inout [Double]?) throws(ModelError) -> AnomalyDetector {
+        var unused: [Float]? = nil
+        return try train(rows: rows, rowCount: rowCount, featureNames: featureNames, parameters: parameters, seed: seed,
+                         trainingScores: &trainingScores, explainTraining: false, trainingAttribution: &unused)
+    }
+
+    /// As `train(…trainingScores:)`; with `explainTraining` (and contamination ≠ auto) the walk
+    /// that scores the training rows for the offset also adds up their attributions, handed back
+    /// as `forest.attributionStride` floats per row (`attribution(fromSums:into:)` reads them), so a
+    /// batch run needs no second walk for the reason.
+    package static func train(rows: UnsafeBufferPointer<Double>, rowCount: Int, featureNames: [String],
+                             parameters: ModelParameters, seed: UInt64, trainingScores: inout [Double]?,
+                             explainTraining: Bool, trainingAttribution: inout [Float]?) throws(ModelError) -> AnomalyDetector {
         let featureCount = featureNames.count
         guard featureCount > 0 else { throw .invalidTrainingSet("no features") }
         guard rowCount > 0, rows.count >= rowCount * featureCount else { throw .invalidTrainingSet("no rows") }
@@ -97,13 +143,35 @@ package struct AnomalyDetector: Sendable, Equatable {
         for v in rows[0..<(rowCount * featureCount)] where !v.isFinite {
             throw .invalidTrainingSet("a feature value is not finite")
         }
-        let scaler = StandardScaler(fitting: rows, rowCount: rowCount, featureCount: featureCount)
-        var scaled = [Double](repeating: 0, count: rowCount * featureCount)
-        scaled.withUnsafeMutableBufferPointer { out in
-            for r in 0..<rowCount {
-                let input = UnsafeBufferPointer(rebasing: rows[(r * featureCount)..<((r + 1) * featureCount)])
-                let output = UnsafeMutableBufferPointer(rebasing: out[(r * featureCount)..<((r + 1) * featureCount)])
-                scaler.transform(input, into: output)
+        // The bnc profile: the silence feature is fitted on the inputs and appended to every row.
+        let silence = parameters.profile.silenceSource(in: featureNames).map {
+            SilenceFeature(fitting: rows, rowCount: rowCount, featureCount: featureCount, source: $0)
+        }
+        var expanded: [Double] = []
+        if let silence {
+            let m = featureCount + 1
+            expanded = [Double](repeating: 0, count: rowCount * m)
+            expanded.withUnsafeMutableBufferPointer { out in
+                for r in 0..<rowCount {
+                    expand(UnsafeBufferPointer(rebasing: rows[(r * featureCount)..<((r + 1) * featureCount)]), silence,
+                           into: UnsafeMutableBufferPointer(rebasing: out[(r * m)..<((r + 1) * m)]))
+                }
+            }
+        }
+        let modelFeatures = featureCount + (silence == nil ? 0 : 1)
+        // `original`: the rows as given, exactly as before profiles existed.
+        let scaler = silence == nil
+            ? StandardScaler(fitting: rows, rowCount: rowCount, featureCount: featureCount)
+            : expanded.withUnsafeBufferPointer { StandardScaler(fitting: $0, rowCount: rowCount, featureCount: modelFeatures) }
+        var scaled = [Double](repeating: 0, count: rowCount * modelFeatures)
+        expanded.withUnsafeBufferPointer { expandedRows in
+            let source = silence == nil ? rows : expandedRows, f = modelFeatures
+            scaled.withUnsafeMutableBufferPointer { out in
+                for r in 0..<rowCount {
+                    let input = UnsafeBufferPointer(rebasing: source[(r * f)..<((r + 1) * f)])
+                    let output = UnsafeMutableBufferPointer(rebasing: out[(r * f)..<((r + 1) * f)])
+                    scaler.transform(input, into: output)
+                }
             }
         }
         var generator = Xoshiro256StarStar(seed: seed)
@@ -111,9 +179,9 @@ package struct AnomalyDetector: Sendable, Equatable {
         // it costs 4 bytes per row and tree, so only for buffers of moderate size.
         var leaves: IsolationForest.TrainingLeaves? = nil
         let record: Bool
-        if case .auto = parameters.contamination { record = false } else { record = rowCount <= 65_536 }
+        if case .auto = parameters.contamination { record = false } else { record = rowCount <= 65_536 && !explainTraining }
         let forest = scaled.withUnsafeBufferPointer { s in
-            IsolationForest.fit(rows: s, rowCount: rowCount, featureCount: featureCount,
+            IsolationForest.fit(rows: s, rowCount: rowCount, featureCount: modelFeatures,
                                 treeCount: parameters.treeCount,
                                 maxSamples: parameters.maxSamples.resolved(rowCount: rowCount),
                                 generator: &generator, recordLeaves: record, leaves: &leaves)
@@ -124,9 +192,14 @@ package struct AnomalyDetector: Sendable, Equatable {
             offset = -0.5
         case .fraction(let fraction):
             var scores = [Double](repeating: 0, count: rowCount)
+            var attribution = [Float](repeating: 0, count: explainTraining ? rowCount * forest.attributionStride : 0)
             scaled.withUnsafeBufferPointer { s in
                 scores.withUnsafeMutableBufferPointer { sums in
-                    if let leaves {
+                    if explainTraining {
+                        attribution.withUnsafeMutableBufferPointer {
+                            forest.explainSums(s, rowCount: rowCount, into: sums, attribution: $0)
+                        }
+                    } else if let leaves {
                         forest.trainingPathLengthSums(s, leaves: leaves, into: sums)
                     } else {
                         forest.pathLengthSums(s, rowCount: rowCount, into: sums)
@@ -136,19 +209,85 @@ package struct AnomalyDetector: Sendable, Equatable {
             }
             offset = Percentile.linear(scores, 100.0 * fraction)
             trainingScores = scores
+            if explainTraining { trainingAttribution = attribution }
         }
         return AnomalyDetector(featureNames: featureNames, scaler: scaler, forest: forest, offset: offset,
-                               contamination: parameters.contamination)
+                               contamination: parameters.contamination, profile: parameters.profile, silence: silence)
     }
 
     /// Scores one raw row of `featureCount` values. Allocation-free: the scaled copy lives on the stack.
     @inline(__always)
     package func score(_ raw: UnsafeBufferPointer<Double>) -> AnomalyScore {
-        let sample = withUnsafeTemporaryAllocation(of: Double.self, capacity: scaler.featureCount) { scaled in
-            scaler.transform(raw, into: scaled)
+        let m = scaler.featureCount
+        let sample = withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * m) { buffer in
+            let scaled = UnsafeMutableBufferPointer(rebasing: buffer[0..<m])
+            prepare(raw, into: scaled, spare: UnsafeMutableBufferPointer(rebasing: buffer[m..<(2 * m)]))
             return forest.scoreSample(UnsafeBufferPointer(scaled))
         }
         return AnomalyScore(scoreSample: sample, decision: sample - offset)
+    }
+
+    /// Scores one raw row as `score` does (bit for bit) and fills `attribution` with each feature's
+    /// share in isolating it (docs/model.md, *Attribution*). Allocation-free once `attribution`
+    /// has `featureCount` entries.
+    @inline(__always)
+    package func explain(_ raw: UnsafeBufferPointer<Double>, into attribution: inout Attribution) -> AnomalyScore {
+        precondition(attribution.featureCount == featureCount)
+        let m = scaler.featureCount, f = featureCount
+        let sum = withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * m) { buffer in
+            let scaled = UnsafeMutableBufferPointer(rebasing: buffer[0..<m])
+            prepare(raw, into: scaled, spare: UnsafeMutableBufferPointer(rebasing: buffer[m..<(2 * m)]))
+            let bits = UnsafeMutableBufferPointer(rebasing: buffer[(2 * m)..<(3 * m)])
+            let rights = UnsafeMutableBufferPointer(rebasing: buffer[(3 * m)..<(4 * m)])
+            let sum = forest.explain(UnsafeBufferPointer(scaled), bits: bits, rights: rights)
+            fold(bits: UnsafeBufferPointer(bits), rights: UnsafeBufferPointer(rights), into: &attribution)
+            return sum
+        }
+        let sample = forest.scoreSample(pathLengthSum: sum)
+        return AnomalyScore(scoreSample: sample, decision: sample - offset)
+    }
+
+    /// Model-feature bits and right-branch bits → `attribution` per input key: lean = rights −
+    /// lefts = 2·rights − bits; the silence feature's bits go to its source key with the lean
+    /// reversed (q falls as the count rises).
+    @inline(__always)
+    func fold(bits: UnsafeBufferPointer<Double>, rights: UnsafeBufferPointer<Double>, into attribution: inout Attribution) {
+        Self.fold(bits: bits, rights: rights, featureCount: featureCount, silence: silence, into: &attribution)
+    }
+
+    @inline(__always)
+    static func fold(bits: UnsafeBufferPointer<Double>, rights: UnsafeBufferPointer<Double>, featureCount f: Int,
+                     silence: SilenceFeature?, into attribution: inout Attribution) {
+        attribution.bits.withUnsafeMutableBufferPointer { outBits in
+            attribution.lean.withUnsafeMutableBufferPointer { outLean in
+                for k in 0..<f {
+                    outBits[k] = bits[k]
+                    outLean[k] = 2 * rights[k] - bits[k]
+                }
+                if let silence {
+                    outBits[silence.source] += bits[f]
+                    outLean[silence.source] -= 2 * rights[f] - bits[f]
+                }
+            }
+        }
+    }
+
+    /// The attribution of a row from its `forest.attributionStride` floats of `explainSums` (what
+    /// `train(…explainTraining:…)` hands back), folded per input key as `explain` does — the same values.
+    package func attribution(fromSums entry: UnsafeBufferPointer<Float>, into attribution: inout Attribution) {
+        Self.attribution(fromSums: entry, featureCount: featureCount, silence: silence, into: &attribution)
+    }
+
+    /// As above without a detector at hand (batch mode keeps only what this needs per symbol, so
+    /// a row does not copy the whole model struct).
+    package static func attribution(fromSums entry: UnsafeBufferPointer<Float>, featureCount f: Int, silence: SilenceFeature?,
+                                    into attribution: inout Attribution) {
+        let m = f + (silence == nil ? 0 : 1)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * m) { buffer in
+            for k in 0..<(2 * m) { buffer[k] = Double(entry[k]) }
+            fold(bits: UnsafeBufferPointer(rebasing: buffer[0..<m]), rights: UnsafeBufferPointer(rebasing: buffer[m..<(2 * m)]),
+                 featureCount: f, silence: silence, into: &attribution)
+        }
     }
 
     /// `score_samples` for many raw rows (row-major): scaled and walked tree by tree in blocks,
@@ -161,22 +300,25 @@ package struct AnomalyDetector: Sendable, Equatable {
 
     /// As `scoreSamples(_:rowCount:)`, into a caller's buffer (batch mode reuses one).
     package func scoreSamples(_ rows: UnsafeBufferPointer<Double>, rowCount: Int, into out: UnsafeMutableBufferPointer<Double>) {
-        let f = featureCount, block = 1024
-        var scaled = [Double](repeating: 0, count: block * f)
+        let f = featureCount, m = scaler.featureCount, block = 1024
+        var scaled = [Double](repeating: 0, count: block * m)
+        var spare = [Double](repeating: 0, count: m)
         scaled.withUnsafeMutableBufferPointer { scaled in
+        spare.withUnsafeMutableBufferPointer { spare in
             var start = 0
             while start < rowCount {
                 let n = min(block, rowCount - start)
                 for r in 0..<n {
                     let i = start + r
-                    scaler.transform(UnsafeBufferPointer(rebasing: rows[(i * f)..<((i + 1) * f)]),
-                                     into: UnsafeMutableBufferPointer(rebasing: scaled[(r * f)..<((r + 1) * f)]))
+                    prepare(UnsafeBufferPointer(rebasing: rows[(i * f)..<((i + 1) * f)]),
+                            into: UnsafeMutableBufferPointer(rebasing: scaled[(r * m)..<((r + 1) * m)]), spare: spare)
                 }
                 let sums = UnsafeMutableBufferPointer(rebasing: out[start..<(start + n)])
                 forest.pathLengthSums(UnsafeBufferPointer(scaled), rowCount: n, into: sums)
                 for r in 0..<n { sums[r] = forest.scoreSample(pathLengthSum: sums[r]) }
                 start += n
             }
+        }
         }
     }
 }

@@ -8,6 +8,8 @@ package enum ModelError: ToolError, Sendable, Equatable {
     case unsupportedVersion(found: UInt32, supported: UInt32)
     /// Trained on other features (names, order) than the command line asks for.
     case featureMismatch(file: [String], requested: [String])
+    /// Trained with another profile than the command line asks for (a version-1 file is `original`).
+    case profileMismatch(file: ModelProfile, requested: ModelProfile, fileVersion: UInt32)
     /// The training set is unusable (no rows, wrong width).
     case invalidTrainingSet(String)
     /// Reading or writing the file failed.
@@ -20,6 +22,11 @@ package enum ModelError: ToolError, Sendable, Equatable {
             return "model file format version \(found) is not supported (this build reads version \(supported))"
         case .featureMismatch(let file, let requested):
             return "model was trained on features \(file.joined(separator: ",")) but --features is \(requested.joined(separator: ","))"
+        case .profileMismatch(let file, let requested, let version):
+            let origin = version < 2 ? "was written before profiles existed (format version \(version)) and holds the original profile's models"
+                                     : "was trained with --profile \(file.name)"
+            return "model file \(origin), but this run uses --profile \(requested.name); run with --profile \(file.name) "
+                + "to keep using it, or give another --model path to train the \(requested.name) profile"
         case .invalidTrainingSet(let why): return "cannot train: \(why)"
         case .io(let path, let operation, let code): return "\(path): \(operation) failed: \(String(cString: strerror(code)))"
         }
@@ -29,7 +36,7 @@ package enum ModelError: ToolError, Sendable, Equatable {
     package var exitStatus: ExitStatus {
         switch self {
         case .io: return .ioError
-        case .corrupt, .unsupportedVersion, .featureMismatch, .invalidTrainingSet: return .dataError
+        case .corrupt, .unsupportedVersion, .featureMismatch, .profileMismatch, .invalidTrainingSet: return .dataError
         }
     }
 }

@@ -5,9 +5,10 @@ import BNCCore
 /// so a restarted collector scores its first window at once and retrains on the same windows it
 /// would have used without the restart.
 ///
-/// Binary, little-endian, version `formatVersion`:
+/// Binary, little-endian, version `formatVersion` (2):
 /// ```
 /// "BNCMODEL" u32 version
+/// string profile                                   (version 2; a version-1 file is `original`)
 /// u32 featureCount, featureCount × string          (string = u32 byte count + UTF-8)
 /// u32 entryCount, entryCount × entry
 /// u64 FNV-1a-64 of every byte before it
@@ -15,7 +16,8 @@ import BNCCore
 ///        u32 bufferRows, bufferRows × featureCount × f64 (raw, unscaled, oldest first),
 ///        u8 hasModel, then if 1:
 ///        f64 offset, u8 contaminationKind (0 auto, 1 fraction), f64 fraction,
-///        featureCount × f64 mean, featureCount × f64 scale,
+///        (version 2) u8 hasSilence, then if 1: u32 source feature, f64 level, f64 fraction, f64 epsilon,
+///        M × f64 mean, M × f64 scale     (M = featureCount, + 1 with the silence feature),
 ///        u32 maxSamples, u32 treeCount, u32 nodeCount, treeCount × i32 root,
 ///        nodeCount × i32 feature, nodeCount × f64 threshold, nodeCount × i32 leftChild, nodeCount × i32 leafSize
 /// ```
@@ -23,7 +25,9 @@ import BNCCore
 /// the target, and the directory is fsynced — a crash leaves the old file or the new one, never a mix.
 package struct ModelFile: Sendable, Equatable {
     package static let magic: [UInt8] = Array("BNCMODEL".utf8)
-    package static let formatVersion: UInt32 = 1
+    package static let formatVersion: UInt32 = 2
+    /// Files from before profiles: read as the `original` profile, never written.
+    package static let versionWithoutProfile: UInt32 = 1
 
     /// One symbol's state.
     package struct Entry: Sendable, Equatable {
@@ -47,10 +51,15 @@ package struct ModelFile: Sendable, Equatable {
 
     package var featureNames: [String]
     package var entries: [Entry]
+    /// The profile every model in the file was trained with.
+    package var profile: ModelProfile
+    /// The format version the file was read from (`formatVersion` for a file built in memory).
+    package private(set) var version: UInt32 = ModelFile.formatVersion
 
-    package init(featureNames: [String], entries: [Entry]) {
+    package init(featureNames: [String], entries: [Entry], profile: ModelProfile = .original) {
         self.featureNames = featureNames
         self.entries = entries
+        self.profile = profile
     }
 
     // MARK: Encoding
@@ -59,6 +68,7 @@ package struct ModelFile: Sendable, Equatable {
         var w = ByteWriter()
         w.bytes(Self.magic)
         w.u32(Self.formatVersion)
+        w.string(profile.name)
         w.u32(UInt32(featureNames.count))
         for name in featureNames { w.string(name) }
         w.u32(UInt32(entries.count))
@@ -76,6 +86,11 @@ package struct ModelFile: Sendable, Equatable {
             case .auto: w.u8(0); w.f64(0)
             case .fraction(let x): w.u8(1); w.f64(x)
             }
+            if let silence = d.silence {
+                w.u8(1); w.u32(UInt32(silence.source)); w.f64(silence.level); w.f64(silence.fraction); w.f64(silence.epsilon)
+            } else {
+                w.u8(0)
+            }
             for v in d.scaler.mean { w.f64(v) }
             for v in d.scaler.scale { w.f64(v) }
             let forest = d.forest
@@ -92,17 +107,30 @@ package struct ModelFile: Sendable, Equatable {
         return w.data
     }
 
-    /// Decodes `bytes`; `expectedFeatures`, when given, must equal the stored names exactly.
-    package init(decoding bytes: [UInt8], expectedFeatures: [String]? = nil) throws(ModelError) {
+    /// Decodes `bytes`; `expectedFeatures`, when given, must equal the stored names exactly, and
+    /// `expectedProfile` the stored profile (a version-1 file holds `original` models).
+    package init(decoding bytes: [UInt8], expectedFeatures: [String]? = nil,
+                 expectedProfile: ModelProfile? = nil) throws(ModelError) {
         var r = ByteReader(data: bytes)
         guard bytes.count >= 20, Array(bytes[0..<8]) == Self.magic else { throw .corrupt("missing BNCMODEL header") }
         r.offset = 8
         let version = try r.u32()
-        guard version == Self.formatVersion else { throw .unsupportedVersion(found: version, supported: Self.formatVersion) }
+        guard version == Self.formatVersion || version == Self.versionWithoutProfile else {
+            throw .unsupportedVersion(found: version, supported: Self.formatVersion)
+        }
         let body = bytes[0..<(bytes.count - 8)]
         var tail = ByteReader(data: bytes, offset: bytes.count - 8)
         guard try tail.u64() == Self.fnv1a(body) else { throw .corrupt("checksum mismatch (truncated or damaged)") }
         r.end = bytes.count - 8
+        var profile = ModelProfile.original
+        if version >= 2 {
+            let name = try r.string()
+            guard let stored = ModelProfile(rawValue: name) else { throw .corrupt("unknown profile \"\(name.prefix(40))\"") }
+            profile = stored
+        }
+        if let expectedProfile, expectedProfile != profile {
+            throw .profileMismatch(file: profile, requested: expectedProfile, fileVersion: version)
+        }
         let featureCount = Int(try r.u32())
         guard featureCount >= 1, featureCount <= 4096 else { throw .corrupt("bad feature count") }
         var names: [String] = []
@@ -127,9 +155,19 @@ package struct ModelFile: Sendable, Equatable {
                 let kind = try r.u8()
                 let fraction = try r.f64()
                 let contamination: Contamination = kind == 0 ? .auto : .fraction(fraction)
+                var silence: SilenceFeature? = nil
+                if version >= 2, try r.u8() == 1 {
+                    let source = Int(try r.u32())
+                    let level = try r.f64(), fraction = try r.f64()
+                    let feature = SilenceFeature(source: source, level: level, fraction: fraction, epsilon: try r.f64())
+                    guard feature.isValid, source < featureCount, profile.silenceSource(in: names) == source
+                    else { throw .corrupt("bad silence feature") }
+                    silence = feature
+                }
+                let modelFeatures = featureCount + (silence == nil ? 0 : 1)
                 var mean: [Double] = [], scale: [Double] = []
-                for _ in 0..<featureCount { mean.append(try r.f64()) }
-                for _ in 0..<featureCount { scale.append(try r.f64()) }
+                for _ in 0..<modelFeatures { mean.append(try r.f64()) }
+                for _ in 0..<modelFeatures { scale.append(try r.f64()) }
                 guard mean.allSatisfy(\.isFinite), scale.allSatisfy({ $0.isFinite && $0 > 0 }), offset.isFinite
                 else { throw .corrupt("scaler or offset is not finite") }
                 let maxSamples = Int(try r.u32())
@@ -143,23 +181,26 @@ package struct ModelFile: Sendable, Equatable {
                 for _ in 0..<nodeCount { threshold.append(try r.f64()) }
                 for _ in 0..<nodeCount { left.append(try r.i32()) }
                 for _ in 0..<nodeCount { leafSize.append(try r.i32()) }
-                let forest = try IsolationForest(maxSamples: maxSamples, featureCount: featureCount, roots: roots,
+                let forest = try IsolationForest(maxSamples: maxSamples, featureCount: modelFeatures, roots: roots,
                                                  feature: feature, threshold: threshold, leftChild: left,
                                                  leafSize: leafSize)
                 detector = AnomalyDetector(featureNames: names, scaler: StandardScaler(mean: mean, scale: scale),
-                                           forest: forest, offset: offset, contamination: contamination)
+                                           forest: forest, offset: offset, contamination: contamination,
+                                           profile: profile, silence: silence)
             }
             entries.append(Entry(symbol: symbol, modelVersion: modelVersion, rowsScoredSinceTraining: scored,
                                  buffer: buffer, detector: detector))
         }
         guard r.offset == r.end else { throw .corrupt("trailing bytes") }
-        self.init(featureNames: names, entries: entries)
+        self.init(featureNames: names, entries: entries, profile: profile)
+        self.version = version
     }
 
     // MARK: Files
 
     /// Loads `path`; nil when the file does not exist (a first start).
-    package static func load(path: String, expectedFeatures: [String]) throws(ModelError) -> ModelFile? {
+    package static func load(path: String, expectedFeatures: [String],
+                             expectedProfile: ModelProfile? = nil) throws(ModelError) -> ModelFile? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
@@ -177,7 +218,7 @@ package struct ModelFile: Sendable, Equatable {
             if n == 0 { break }
             data.append(contentsOf: chunk[0..<n])
         }
-        return try ModelFile(decoding: data, expectedFeatures: expectedFeatures)
+        return try ModelFile(decoding: data, expectedFeatures: expectedFeatures, expectedProfile: expectedProfile)
     }
 
     /// Writes atomically: temporary file, fsync, rename over `path`, fsync of the directory.

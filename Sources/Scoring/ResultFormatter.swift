@@ -16,9 +16,18 @@ package struct ResultFormatter {
     /// The encoded row, `\n`-terminated, valid until the next `encode`.
     package private(set) var bytes: [UInt8] = []
     private static let ndjsonKeys: [[UInt8]] = csvColumns.map { Array("\"\($0)\":".utf8) }
+    private static let attributionKey = Array(",\"\(ScoredResultColumn.attributionKey)\":".utf8)
+    /// The model features' names as the reason spells them, and as NDJSON attribution keys.
+    private let featureNames: [[UInt8]]
+    private let featureKeys: [[UInt8]]
+    /// Tie-break of the reason: each feature's rank by name (`Attribution.reason(rank:)`).
+    private let featureRank: [Int]
 
-    package init(format: ResultFormat) {
+    package init(format: ResultFormat, featureNames: [String] = ScoringOptions.defaultFeatures) {
         self.format = format
+        self.featureNames = featureNames.map { Array($0.utf8) }
+        featureKeys = featureNames.map { Array("\"\($0)\":".utf8) }
+        featureRank = Attribution.nameRank(featureNames)
         bytes.reserveCapacity(1024)
     }
 
@@ -34,7 +43,10 @@ package struct ResultFormatter {
         }
     }
 
-    package mutating func encode(row: WindowRowReader.Fields, symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?) {
+    /// Encodes one row; `attribution` (with `score`) gives the `reason` and, in NDJSON, the
+    /// `attribution` object; without it a scored row's reason is empty.
+    package mutating func encode(row: WindowRowReader.Fields, symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?,
+                                 attribution: Attribution? = nil) {
         bytes.removeAll(keepingCapacity: true)
         if format == .original {
             encodeOriginal(row: row, score: score)
@@ -66,7 +78,34 @@ package struct ResultFormatter {
         separator(); integer(Int64(modelVersion))
         separator()
         if let score { number(score.anomalyScore, json: json) } else if json { null() }
-        if json { bytes.append(UInt8(ascii: "}")) }
+        separator()
+        if score != nil {
+            if json { bytes.append(UInt8(ascii: "\"")) }
+            if let attribution {
+                let reason = attribution.reason(rank: featureRank)
+                for k in 0..<reason.count {
+                    let f = reason[k]
+                    ResultReason.append(feature: featureNames[f], above: attribution.isAbove(f), index: k, to: &bytes)
+                }
+            }
+            if json { bytes.append(UInt8(ascii: "\"")) }
+        } else if json { null() }
+        if json {
+            bytes.append(contentsOf: Self.attributionKey)
+            if score != nil, let attribution {
+                let total = attribution.total
+                bytes.append(UInt8(ascii: "{"))
+                for f in 0..<featureKeys.count {
+                    if f > 0 { bytes.append(UInt8(ascii: ",")) }
+                    bytes.append(contentsOf: featureKeys[f])
+                    number(total > 0 ? attribution.bits[f] / total : 0, json: true)
+                }
+                bytes.append(UInt8(ascii: "}"))
+            } else {
+                null()
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
         bytes.append(UInt8(ascii: "\n"))
     }
 

@@ -1,4 +1,5 @@
 import BNCCore
+import BNCWire
 
 /// `--output PATH`: rows appended to a file that survives restarts and crashes whole.
 ///
@@ -132,6 +133,7 @@ package struct RotatingFileSink: ResultSink {
         defer { close(readFd) }
         if !appendForeign, let firstLine = Self.firstLine(readFd), !isOurs(firstLine: firstLine) {
             close(descriptor)
+            if format == .csv, firstLine == Array(ScoredResultColumn.csvHeaderWithoutReason.utf8) { throw .olderFile(path: path) }
             var shown = String(decoding: firstLine.prefix(80), as: UTF8.self)
             if firstLine.count > 80 { shown += "…" }
             throw .foreignFile(path: path, firstLine: shown)

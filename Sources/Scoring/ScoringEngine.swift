@@ -26,6 +26,8 @@ package final class ScoringEngine {
     private var lastCollector = -1
     private let diagnostics = Diagnostics(tool: "bnc-score")
     private var batch: BatchTable
+    /// Reused for every scored row: each feature's share in isolating it (the `reason`).
+    private var attribution: Attribution
 
     /// Counters for the closing summary and tests.
     package private(set) var rowsRead = 0
@@ -43,12 +45,16 @@ package final class ScoringEngine {
         self.metrics = metrics
         parser = WindowRowReader(featureNames: options.featureNames)
         row = WindowRowReader.Fields(featureCount: options.featureNames.count)
-        formatter = ResultFormatter(format: options.format)
+        formatter = ResultFormatter(format: options.format, featureNames: options.featureNames)
         self.sink = sink
         batch = BatchTable(featureCount: options.featureNames.count)
+        attribution = Attribution(featureCount: options.featureNames.count)
         if let path = options.modelPath {
             let file: ModelFile?
-            do { file = try ModelFile.load(path: path, expectedFeatures: options.featureNames) } catch {
+            do {
+                file = try ModelFile.load(path: path, expectedFeatures: options.featureNames,
+                                          expectedProfile: options.parameters.profile)
+            } catch {
                 throw .model(path: path, error)
             }
             if let file {
@@ -156,7 +162,10 @@ package final class ScoringEngine {
         }
         var score: AnomalyScore? = nil
         if usable, let detector = c.detector {
-            score = row.features.withUnsafeBufferPointer { detector.score($0) }
+            score = row.features.withUnsafeBufferPointer {
+                // `--format original` has no reason column: the plain (branch-free) walk suffices.
+                options.format == .original ? detector.score($0) : detector.explain($0, into: &attribution)
+            }
             c.rowsScoredSinceTraining += 1
         } else if !usable {
             unscorableRows += 1
@@ -171,7 +180,8 @@ package final class ScoringEngine {
     }
 
     private func emit(symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?) throws(ScoringError) {
-        formatter.encode(row: row, symbol: symbol, modelVersion: modelVersion, score: score)
+        formatter.encode(row: row, symbol: symbol, modelVersion: modelVersion, score: score,
+                         attribution: score == nil || options.format == .original ? nil : attribution)
         do { try sink.write(row: formatter.bytes, windowStart: row.start) } catch { throw .output(error) }
         rowsWritten += 1
         if score != nil { rowsScored += 1 }
@@ -205,7 +215,8 @@ package final class ScoringEngine {
 
     private func saveModel() throws(ScoringError) {
         guard let path = options.modelPath else { return }
-        let file = ModelFile(featureNames: options.featureNames, entries: collectors.map { $0.entry() })
+        let file = ModelFile(featureNames: options.featureNames, entries: collectors.map { $0.entry() },
+                             profile: options.parameters.profile)
         do { try file.save(path: path) } catch { throw .model(path: path, error) }
     }
 
@@ -232,10 +243,14 @@ package final class ScoringEngine {
 
     private func finishBatch() throws(ScoringError) {
         let f = options.featureNames.count
+        let explaining = options.format != .original
         var trainedAny = false
-        // Rows whose score_samples are already known: the training rows, scored for the offset.
+        // Rows whose score_samples (and attribution) are already known: the training rows,
+        // walked once for the offset; their reason comes out of that same walk.
         var samples = [Double](repeating: .nan, count: batch.count)
         var known = [Bool](repeating: false, count: batch.count)
+        var knownAttribution: [Float] = []
+        var attributionRow = [Int32](repeating: -1, count: explaining ? batch.count : 0)
         for (index, c) in collectors.enumerated() where c.detector == nil {
             var rows: [Double] = []
             var members: [Int] = []
@@ -248,40 +263,50 @@ package final class ScoringEngine {
                 continue
             }
             var trainingScores: [Double]? = nil
-            do { try c.train(rows: rows, rowCount: members.count, options: options, trainingScores: &trainingScores) } catch {
+            var trainingAttribution: [Float]? = nil
+            do {
+                try c.train(rows: rows, rowCount: members.count, options: options, trainingScores: &trainingScores,
+                            explainTraining: explaining, trainingAttribution: &trainingAttribution)
+            } catch {
                 throw .model(path: options.modelPath ?? c.symbol, error)
             }
             if let trainingScores {
                 for (k, i) in members.enumerated() { samples[i] = trainingScores[k]; known[i] = true }
             }
+            if let trainingAttribution, let detector = c.detector {
+                let base = knownAttribution.count / detector.forest.attributionStride
+                knownAttribution += trainingAttribution
+                for (k, i) in members.enumerated() { attributionRow[i] = Int32(base + k) }
+            }
             info("\(c.symbol): model \(c.modelVersion) trained on \(members.count) complete windows")
             trainedAny = true
         }
         if trainedAny { try saveModel() }
-        // Score the other rows in runs of consecutive rows of one symbol, in blocks (tree by tree:
-        // cache-friendly and bit-identical to row-by-row scoring).
-        var runStart = 0
-        while runStart < batch.count {
-            if known[runStart] { runStart += 1; continue }
-            var runEnd = runStart + 1
-            while runEnd < batch.count, batch.symbol[runEnd] == batch.symbol[runStart], !known[runEnd] { runEnd += 1 }
-            if let detector = collectors[Int(batch.symbol[runStart])].detector {
-                batch.features.withUnsafeBufferPointer { features in
-                    samples.withUnsafeMutableBufferPointer { out in
-                        detector.scoreSamples(UnsafeBufferPointer(rebasing: features[(runStart * f)..<(runEnd * f)]),
-                                              rowCount: runEnd - runStart,
-                                              into: UnsafeMutableBufferPointer(rebasing: out[runStart..<runEnd]))
-                    }
-                }
-            }
-            runStart = runEnd
-        }
+        // Per symbol what a known row needs, so a row does not copy the whole model struct.
+        let offsets = collectors.map { $0.detector?.offset ?? 0 }
+        let silences = collectors.map { $0.detector?.silence }
+        let widths = collectors.map { $0.detector?.forest.attributionStride ?? 0 }
         for i in 0..<batch.count {
-            let c = collectors[Int(batch.symbol[i])]
+            let k = Int(batch.symbol[i])
+            let c = collectors[k]
             batch.load(i, into: &row)
             var score: AnomalyScore? = nil
-            if batch.usable[i], let detector = c.detector {
-                score = AnomalyScore(scoreSample: samples[i], decision: samples[i] - detector.offset)
+            if batch.usable[i] && known[i] {
+                score = AnomalyScore(scoreSample: samples[i], decision: samples[i] - offsets[k])
+                if explaining {
+                    let r = Int(attributionRow[i]), w = widths[k]
+                    knownAttribution.withUnsafeBufferPointer {
+                        AnomalyDetector.attribution(fromSums: UnsafeBufferPointer(rebasing: $0[(r * w)..<((r + 1) * w)]),
+                                                    featureCount: f, silence: silences[k], into: &attribution)
+                    }
+                }
+            } else if batch.usable[i], let detector = c.detector {
+                // Not a training row (incomplete, or a model loaded from --model): one walk
+                // gives the score (bit for bit what `score` gives) and the attribution.
+                score = batch.features.withUnsafeBufferPointer {
+                    let x = UnsafeBufferPointer(rebasing: $0[(i * f)..<((i + 1) * f)])
+                    return explaining ? detector.explain(x, into: &attribution) : detector.score(x)
+                }
             } else if !batch.usable[i] {
                 unscorableRows += 1
             }

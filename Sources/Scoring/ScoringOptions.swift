@@ -51,7 +51,7 @@ package struct ScoringOptions: Sendable {
     package static let featureCountRange = 1...64
 
     package init(featureNames: [String] = ScoringOptions.defaultFeatures, trainWindows: Int = 500, retrainEvery: Int = 100,
-                parameters: ModelParameters = ModelParameters(), seed: UInt64 = 42, batch: Bool = false,
+                parameters: ModelParameters = ModelParameters(profile: .defaultProfile), seed: UInt64 = 42, batch: Bool = false,
                 format: ResultFormat = .csv, outputPath: String? = nil, modelPath: String? = nil,
                 quiet: Bool = false, showProgress: Bool = false, appendForeign: Bool = false) {
         self.featureNames = featureNames

@@ -89,14 +89,24 @@ package final class SymbolCollector {
     }
 
     func train(rows: [Double], rowCount: Int, options: ScoringOptions, trainingScores: inout [Double]?) throws(ModelError) {
+        var unused: [Float]? = nil
+        try train(rows: rows, rowCount: rowCount, options: options, trainingScores: &trainingScores, explainTraining: false,
+                  trainingAttribution: &unused)
+    }
+
+    /// As above; with `explainTraining`, also the training rows' attributions (batch mode).
+    func train(rows: [Double], rowCount: Int, options: ScoringOptions, trainingScores: inout [Double]?,
+               explainTraining: Bool, trainingAttribution: inout [Float]?) throws(ModelError) {
         let version = modelVersion + 1
         var scores: [Double]? = nil
+        var sums: [Float]? = nil
         let trained = try rows.withUnsafeBufferPointer { (buffer) throws(ModelError) in
             try AnomalyDetector.train(rows: buffer, rowCount: rowCount, featureNames: options.featureNames,
                                       parameters: options.parameters, seed: options.trainingSeed(version: version),
-                                      trainingScores: &scores)
+                                      trainingScores: &scores, explainTraining: explainTraining, trainingAttribution: &sums)
         }
         trainingScores = scores
+        trainingAttribution = sums
         detector = trained
         modelVersion = version
         rowsScoredSinceTraining = 0

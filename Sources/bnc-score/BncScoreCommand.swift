@@ -13,8 +13,9 @@ struct BncScoreCommand: ToolMainCommand {
         discussion: """
             Reads window rows (NDJSON from bnc-window) and writes one scored result per row: CSV \
             (timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,symbol,\
-            window_end,complete,model_version,anomaly_score) or NDJSON. Each symbol has its own \
-            StandardScaler + IsolationForest. Rows are written at once; score and prediction stay \
+            window_end,complete,model_version,anomaly_score,reason) or NDJSON. Each symbol has its own \
+            StandardScaler + IsolationForest (--profile bnc adds a silence-aware feature); reason names \
+            the features that isolated the window. Rows are written at once; score and prediction stay \
             empty until a symbol's first --train-windows complete windows have arrived.
             """,
         version: ToolVersion.current)
@@ -39,6 +40,9 @@ struct BncScoreCommand: ToolMainCommand {
 
     @Option(help: ArgumentHelp("Seed of the model's random generator (xoshiro256**), 0…18446744073709551615; the same input and seed give byte-identical output.", valueName: "n"))
     var seed: UInt64 = 42
+
+    @Option(help: ArgumentHelp("The model: 'bnc' (default: the features plus a silence-aware feature from trade_count, with a reason on every row) or 'original' (the original project's StandardScaler + IsolationForest on the features as given).", valueName: "bnc|original"))
+    var profile: ModelProfile = .defaultProfile
 
     @Option(help: ArgumentHelp("Comma-separated numeric row keys the model uses.", valueName: "keys"))
     var features: String = ScoringOptions.defaultFeatures.joined(separator: ",")
@@ -73,6 +77,10 @@ struct BncScoreCommand: ToolMainCommand {
             throw ValidationError("--features needs a comma-separated list of row keys, e.g. trade_count,volume")
         }
         if Set(names).count != names.count { throw ValidationError("--features names a key twice") }
+        // The names go unquoted into the CSV's reason column (`volume↑;trade_count↑`).
+        if let bad = names.first(where: { !$0.utf8.allSatisfy(ResultReason.isNameByte) }) {
+            throw ValidationError("--features: '\(bad)' is not a row key (letters, digits and _ only)")
+        }
         for reserved in [WindowRowKey.symbol, .start, .end, .complete].map(\.name) where names.contains(reserved) {
             throw ValidationError("--features: '\(reserved)' is not a numeric feature")
         }
@@ -103,7 +111,7 @@ struct BncScoreCommand: ToolMainCommand {
         SignalTrap.install()
         let options = ScoringOptions(
             featureNames: featureNames, trainWindows: trainWindows ?? 500, retrainEvery: retrainEvery ?? 100,
-            parameters: ModelParameters(treeCount: trees, maxSamples: maxSamples, contamination: contamination),
+            parameters: ModelParameters(treeCount: trees, maxSamples: maxSamples, contamination: contamination, profile: profile),
             seed: seed, batch: batch, format: format, outputPath: output, modelPath: model, quiet: quiet,
             showProgress: !quiet && !batch && Diagnostics.stderrIsTerminal,
             appendForeign: appendForeign)
@@ -129,3 +137,5 @@ extension ModelParameters.MaxSamples: ExpressibleByArgument {
 }
 
 extension ResultFormat: ExpressibleByArgument {}
+
+extension ModelProfile: ExpressibleByArgument {}

@@ -21,8 +21,8 @@ struct ModelFileFuzzRegressionTests {
             ModelFile.Entry(symbol: "BTCUSDT", modelVersion: 3, rowsScoredSinceTraining: 5, buffer: [], detector: detector),
         ])
         var bytes = file.encoded()
-        // magic 8, version 4, feature count 4, names, entry count 4, symbol, then the two u64 counters.
-        var offset = 8 + 4 + 4 + names.reduce(0) { $0 + 4 + $1.utf8.count } + 4 + 4 + "BTCUSDT".utf8.count
+        // magic 8, version 4, profile, feature count 4, names, entry count 4, symbol, then the two u64 counters.
+        var offset = 8 + 4 + 4 + file.profile.name.utf8.count + 4 + names.reduce(0) { $0 + 4 + $1.utf8.count } + 4 + 4 + "BTCUSDT".utf8.count
         offset += 8 * counterIndex
         for k in 0..<8 { bytes[offset + k] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(k))) }
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325

@@ -239,7 +239,7 @@ struct WireFormatRoundTripTests {
     @Test("the scored-result header is DESIGN.md §3's, the original's eight columns first")
     func scoredResultHeader() {
         #expect(ScoredResultColumn.csvHeader
-                == "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,symbol,window_end,complete,model_version,anomaly_score\n")
+                == "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,symbol,window_end,complete,model_version,anomaly_score,reason\n")
         #expect(ScoredResultColumn.originalColumns.map(\.name).joined(separator: ",")
                 == "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction")
         for column in ScoredResultColumn.allCases {

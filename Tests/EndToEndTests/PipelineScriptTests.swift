@@ -213,7 +213,7 @@ struct PipelineScriptTests {
     /// (rows, scored rows) of a results CSV.
     static func scoredRows(_ csv: String) -> (rows: Int, scored: Int) {
         let rows = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        return (rows.count, rows.filter { $0.count == 13 && !$0[6].isEmpty && ($0[7] == "1" || $0[7] == "-1") }.count)
+        return (rows.count, rows.filter { $0.count == 14 && !$0[6].isEmpty && ($0[7] == "1" || $0[7] == "-1") }.count)
     }
 
     @Test("replay.sh on files scores every row by default (the README's quick start), the live life cycle on request")

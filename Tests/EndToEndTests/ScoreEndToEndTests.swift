@@ -57,6 +57,36 @@ struct ScoreEndToEndTests {
         #expect(mismatch.status == 65)
         #expect(mismatch.stderrText.contains("features"))
         #expect(mismatch.stdoutLines.isEmpty)
+
+        // The file records its profile (bnc, the default): another profile is refused, naming both.
+        let otherProfile = try ToolRunner.run("bnc-score", ["--model", model, "--profile", "original"], stdin: second)
+        #expect(otherProfile.status == 65)
+        #expect(otherProfile.stderrText.contains("--profile bnc") && otherProfile.stderrText.contains("--profile original"),
+                "\(otherProfile.stderrText)")
+        #expect(otherProfile.stdoutLines.isEmpty)
+    }
+
+    /// Issue 14: `--profile original` is today's model (reason aside), the default profile adds a
+    /// silence feature; every scored row of both has a reason, every unscored row none.
+    @Test func profilesAndReasons() throws {
+        let input = try Self.seedRunRows()
+        let original = try ToolRunner.run("bnc-score", ["--profile", "original", "--train-windows", "200", "--quiet"], stdin: input)
+        let bnc = try ToolRunner.run("bnc-score", ["--train-windows", "200", "--quiet"], stdin: input)
+        #expect(original.status == 0 && bnc.status == 0)
+        for run in [original, bnc] {
+            let rows = run.stdoutLines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            #expect(rows.count == 600)
+            #expect(rows.allSatisfy { $0.count == 14 && $0[6].isEmpty == $0[13].isEmpty })
+            #expect(rows.filter { !$0[13].isEmpty }.allSatisfy { row in
+                let items = row[13].split(separator: ";")
+                return items.count <= 3 && items.allSatisfy { $0.hasSuffix("↑") || $0.hasSuffix("↓") }
+            })
+        }
+        #expect(original.stdout != bnc.stdout)
+        // --format original has neither the reason nor a different score: its rows are the CSV's first eight columns.
+        let plain = try ToolRunner.run("bnc-score", ["--profile", "original", "--train-windows", "200", "--quiet", "--format", "original"], stdin: input)
+        let scores = { (lines: [Substring]) in lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[6] } }
+        #expect(scores(plain.stdoutLines) == scores(original.stdoutLines))
     }
 
     /// Item 3: --output appends, rotates by window day, writes the header once, and a restart
@@ -83,7 +113,7 @@ struct ScoreEndToEndTests {
             #expect(lines.first?.hasPrefix("timestamp,trade_count,") == true)
             #expect(lines.filter { $0.hasPrefix("timestamp,") }.count == 1)
             let rows = lines.dropFirst().dropLast()
-            #expect(rows.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 13 })
+            #expect(rows.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 14 })
             total += rows.count
         }
         #expect(total == all.count)
@@ -143,10 +173,10 @@ struct WindowToScorePipelineTests {
             "\(Self.trades) | bnc-window --window 200ms --quiet | bnc-score --train-windows 50 --quiet --output '\(out)'")
         #expect(scored.status == 0, "\(scored.stderrText)")
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
-        #expect(lines.first == "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,symbol,window_end,complete,model_version,anomaly_score")
+        #expect(lines.first == "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,symbol,window_end,complete,model_version,anomaly_score,reason")
         let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         #expect(rows.count == windowCount)
-        #expect(rows.allSatisfy { $0.count == 13 && $0[8] == "BTCUSDT" && $0[0].hasPrefix("2024-08-0") && $0[0].hasSuffix("Z") })
+        #expect(rows.allSatisfy { $0.count == 14 && $0[8] == "BTCUSDT" && $0[0].hasPrefix("2024-08-0") && $0[0].hasSuffix("Z") })
         // The first window is partial (complete false) so the 50th complete window is row 51.
         let firstScored = try #require(rows.firstIndex { !$0[6].isEmpty })
         let completeBefore = rows[0...firstScored].filter { $0[10] == "true" }.count

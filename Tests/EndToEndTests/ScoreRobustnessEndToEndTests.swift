@@ -180,7 +180,7 @@ struct ScoreRobustnessEndToEndTests {
         #expect(r.stderrText.contains("4 window(s) already in the file"), "\(r.stderrText)")
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 1 + 5 + 1)
-        #expect(lines.last!.split(separator: ",", omittingEmptySubsequences: false).count == 13)
+        #expect(lines.last!.split(separator: ",", omittingEmptySubsequences: false).count == 14)
     }
 
     /// `--features nosuchkey` accepted every row, dropped them all and failed only at the end: the

@@ -9,7 +9,7 @@ struct PipelineEndToEndTests {
     static let scripts = ["lib.sh", "live.sh", "record.sh", "replay.sh", "collector.sh", "demo.sh", "choose-window.sh", "shard.sh"]
     static let runnable = scripts.filter { $0 != "lib.sh" }
     static let captures = ["hftbacktest_spot_btcusdt_20240808.gz", "hftbacktest_spot_btcusdt_20240809.gz"]
-    static let resultHeader = "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,symbol,window_end,complete,model_version,anomaly_score"
+    static let resultHeader = "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,symbol,window_end,complete,model_version,anomaly_score,reason"
 
     var environment: [String: String] { ["BNC_BIN": ToolRunner.productsDirectory.path] }
 
@@ -142,7 +142,7 @@ struct PipelineEndToEndTests {
         try #require(lines.count > 1)
         #expect(lines[0] == Substring(Self.resultHeader))
         let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        for row in rows { #expect(row.count == 13, "row with \(row.count) fields") }
+        for row in rows { #expect(row.count == 14, "row with \(row.count) fields") }
 
         let payloads = try Self.capturedTradePayloads()
         let times = payloads.compactMap { Self.integerField("T", in: $0) }
@@ -165,7 +165,7 @@ struct PipelineEndToEndTests {
         #expect(r.status == 0, "\(r.stderrText)")
         let rows = r.stdoutLines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         #expect(rows.count == 66)
-        let scored = rows.filter { $0.count == 13 && !$0[6].isEmpty && ($0[7] == "1" || $0[7] == "-1") }
+        let scored = rows.filter { $0.count == 14 && !$0[6].isEmpty && ($0[7] == "1" || $0[7] == "-1") }
         #expect(scored.count == rows.count, "\(scored.count) of \(rows.count) rows scored")
         #expect(scored.contains { $0[7] == "-1" } && scored.contains { $0[7] == "1" })
     }
@@ -187,7 +187,7 @@ struct PipelineEndToEndTests {
         #expect(out == direct, "a recording replays exactly like the capture it was made from")
         let rows = out.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         #expect(rows.count > 600)
-        #expect(rows.allSatisfy { $0.count == 13 && !$0[6].isEmpty && ($0[7] == "1" || $0[7] == "-1") })
+        #expect(rows.allSatisfy { $0.count == 14 && !$0[6].isEmpty && ($0[7] == "1" || $0[7] == "-1") })
     }
 
     @Test("replay.sh on a Binance public-data zip gives the same CSV as on the capture it was made from")
@@ -363,7 +363,7 @@ struct PipelineEndToEndTests {
             #expect(lines.filter { $0.hasPrefix("timestamp,") }.count == 1, "\(name): header repeated after the restart")
             for line in lines.dropFirst() {
                 let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-                #expect(fields.count == 13, "\(name): torn row \(line)")
+                #expect(fields.count == 14, "\(name): torn row \(line)")
                 allRows.append(fields)
             }
         }

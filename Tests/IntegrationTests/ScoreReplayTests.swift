@@ -23,7 +23,8 @@ struct ScoreReplayTests {
     @Test func replaysTheOriginalLiveRunLikeScikitLearnDoes() throws {
         let dir = try ToolRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let result = try ToolRunner.run("bnc-score", ["--train-windows", "100", "--retrain-every", "0",
+        // The original's model: --profile original (the scikit-learn parity tests all use it).
+        let result = try ToolRunner.run("bnc-score", ["--profile", "original", "--train-windows", "100", "--retrain-every", "0",
                                                       "--contamination", "0.05", "--quiet"], stdin: try Self.seedRunRows())
         #expect(result.status == 0)
         let ours = dir.appendingPathComponent("ours.csv")

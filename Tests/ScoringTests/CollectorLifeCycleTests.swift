@@ -21,11 +21,13 @@ struct CollectorLifeCycleTests {
             #expect(out.rows.count == i + 1)  // nothing waits
         }
         let f = out.rows.map(WindowRows.fields)
-        #expect(f.allSatisfy { $0.count == 13 })
+        #expect(f.allSatisfy { $0.count == 14 })
         // Rows 1–19: empty score/prediction/anomaly_score and model_version 0; row 20 trains and is scored.
-        for r in 0..<19 { #expect(f[r][6] == "" && f[r][7] == "" && f[r][12] == "" && f[r][11] == "0") }
-        for r in 19..<50 { #expect(f[r][6] != "" && ["1", "-1"].contains(f[r][7]) && f[r][11] == "1") }
+        for r in 0..<19 { #expect(f[r][6] == "" && f[r][7] == "" && f[r][12] == "" && f[r][11] == "0" && f[r][13] == "") }
+        for r in 19..<50 { #expect(f[r][6] != "" && ["1", "-1"].contains(f[r][7]) && f[r][11] == "1" && !f[r][13].isEmpty) }
         #expect(f[40][7] == "-1")  // the spike
+        // Every feature of the spike is far above the training data: each item of its reason is ↑.
+        #expect(f[40][13].split(separator: ";").allSatisfy { $0.hasSuffix("↑") }, "the spike's reason: \(f[40][13])")
         #expect(out.flushes == 50)  // streaming: every row handed over at once
     }
 

@@ -39,14 +39,22 @@ struct FormatAndParseTests {
     }
 
     @Test func csvRowMatchesDesignSection3() throws {
-        #expect(ResultFormatter.csvHeader == "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,symbol,window_end,complete,model_version,anomaly_score\n")
+        #expect(ResultFormatter.csvHeader == "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,symbol,window_end,complete,model_version,anomaly_score,reason\n")
         let row = try Self.parse(#"{"symbol":"BTCUSDT","start":1772294480000,"end":1772294500000,"trade_count":1529,"volume":2.458250000000043,"avg_trade_size":0.0016077501635055873,"price_return":-0.0008356989095332202,"price_volatility":16.615340193318048,"complete":true}"#)
         var formatter = ResultFormatter(format: .csv)
         Array("BTCUSDT".utf8).withUnsafeBytes { formatter.encode(row: row, symbol: $0, modelVersion: 0, score: nil) }
-        #expect(String(decoding: formatter.bytes, as: UTF8.self) == "2026-02-28T16:01:20.000Z,1529,2.458250000000043,0.0016077501635055873,-0.0008356989095332202,16.615340193318048,,,BTCUSDT,2026-02-28T16:01:40.000Z,true,0,\n")
+        #expect(String(decoding: formatter.bytes, as: UTF8.self) == "2026-02-28T16:01:20.000Z,1529,2.458250000000043,0.0016077501635055873,-0.0008356989095332202,16.615340193318048,,,BTCUSDT,2026-02-28T16:01:40.000Z,true,0,,\n")
         let score = AnomalyScore(scoreSample: -0.625, decision: -0.125)
         Array("BTCUSDT".utf8).withUnsafeBytes { formatter.encode(row: row, symbol: $0, modelVersion: 3, score: score) }
-        #expect(String(decoding: formatter.bytes, as: UTF8.self).hasSuffix(",-0.125,-1,BTCUSDT,2026-02-28T16:01:40.000Z,true,3,0.625\n"))
+        #expect(String(decoding: formatter.bytes, as: UTF8.self).hasSuffix(",-0.125,-1,BTCUSDT,2026-02-28T16:01:40.000Z,true,3,0.625,\n"))
+        // With the attribution: the reason is the 14th column, leading feature first.
+        var attribution = Attribution(featureCount: 5)
+        attribution.bits = [1, 6, 0.5, 0.5, 2]
+        attribution.lean = [1, -6, 0.5, -0.5, 2]
+        Array("BTCUSDT".utf8).withUnsafeBytes {
+            formatter.encode(row: row, symbol: $0, modelVersion: 3, score: score, attribution: attribution)
+        }
+        #expect(String(decoding: formatter.bytes, as: UTF8.self).hasSuffix(",true,3,0.625,volume↓;price_volatility↑\n"))
     }
 
     @Test func ndjsonRowHasTheCsvColumnsAsKeys() throws {
@@ -56,9 +64,22 @@ struct FormatAndParseTests {
         let text = String(decoding: formatter.bytes, as: UTF8.self)
         #expect(text.hasSuffix("}\n"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        #expect(Set(object.keys) == Set(ResultFormatter.csvColumns))
+        #expect(Set(object.keys) == Set(ResultFormatter.csvColumns + ["attribution"]))
         #expect(object["timestamp"] as? String == "1970-01-01T00:00:00.000Z")
         #expect(object["score"] is NSNull && object["prediction"] is NSNull)
         #expect(object["complete"] as? Bool == false)
+        #expect(object["reason"] is NSNull && object["attribution"] is NSNull)
+        // Scored: the reason and every feature's share, adding up to 1.
+        var attribution = Attribution(featureCount: 5)
+        attribution.bits = [3, 1, 0, 0, 0]
+        attribution.lean = [-3, 1, 0, 0, 0]
+        Array("BTCUSDT".utf8).withUnsafeBytes {
+            formatter.encode(row: row, symbol: $0, modelVersion: 1, score: AnomalyScore(scoreSample: -0.7, decision: -0.1),
+                             attribution: attribution)
+        }
+        let scored = try #require(try JSONSerialization.jsonObject(with: formatter.bytes.withUnsafeBytes { Data($0) }) as? [String: Any])
+        #expect(scored["reason"] as? String == "trade_count↓;volume↑")
+        let shares = try #require(scored["attribution"] as? [String: Double])
+        #expect(shares == ["trade_count": 0.75, "volume": 0.25, "avg_trade_size": 0, "price_return": 0, "price_volatility": 0])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import BNCWire
 @testable import Scoring
 
 @Suite("Result files: append, rotate, never tear a row")
@@ -44,7 +45,21 @@ struct RotatingFileSinkTests {
 
 @Suite("Result files: only ours, each window once")
 struct ResultFileOwnershipTests {
-    static let csvRow = "2026-02-28T16:01:20.000Z,1529,2.45,0.0016,-0.0008,16.6,,,BTCUSDT,2026-02-28T16:01:40.000Z,true,0,\n"
+    static let csvRow = "2026-02-28T16:01:20.000Z,1529,2.45,0.0016,-0.0008,16.6,,,BTCUSDT,2026-02-28T16:01:40.000Z,true,0,,\n"
+
+    /// A file written before the reason column (13 columns) is not appended to: its rows and ours
+    /// would have different widths under one header. The message says so.
+    @Test func aFileFromBeforeTheReasonColumnIsRefusedWithItsOwnMessage() throws {
+        let dir = try RotatingFileSinkTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("old.csv").path
+        let old = ScoredResultColumn.csvHeaderWithoutReason + "\n" + "2026-02-28T16:01:20.000Z,1529,2.45,0.0016,-0.0008,16.6,,,BTCUSDT,2026-02-28T16:01:40.000Z,true,0,\n"
+        try old.write(toFile: path, atomically: false, encoding: .utf8)
+        var sink = RotatingFileSink(pattern: path, header: ResultFormatter.csvHeader, gather: false, format: .csv)
+        #expect(throws: ResultSinkError.olderFile(path: path)) { try sink.prepare() }
+        #expect(ResultSinkError.olderFile(path: path).description.contains("without reason"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == old)
+    }
 
     /// Rotation: each day's file is checked when it is opened; a foreign one stops the run
     /// before anything is written to it.

@@ -33,7 +33,7 @@ struct ScoringSessionTests {
         for file in files where file.hasSuffix(".csv") {
             let lines = try Self.csvLines(dir.appendingPathComponent(file).path)
             #expect(lines.first?.hasPrefix("timestamp,") == true)
-            #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 13 })
+            #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 14 })
             rows += lines.count - 1
         }
         #expect(rows == 600)
@@ -73,7 +73,7 @@ struct ScoringSessionTests {
         try Self.run(ScoringOptions(trainWindows: 100, outputPath: out, quiet: true), [Fixture.path(Fixture.seedRunWindows)], stop: true)
         let lines = try Self.csvLines(out)
         #expect(lines.count >= 1 && lines.count < 601)
-        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 13 })
+        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 14 })
     }
 
     @Test("a missing input is an input error (74); lines that are not window rows are a data error (65)")

@@ -3,8 +3,8 @@
 
   crash_check.py DATA_DIR STATE_JSON MODEL_FILE WINDOW_MS
 
-The results CSVs (DATA_DIR/window_results_*.csv, docs/formats.md §3) must parse as RFC 4180 with the 13
-columns, hold the header exactly once (as the first line), end in a whole row, and list every
+The results CSVs (DATA_DIR/window_results_*.csv, docs/formats.md §3) must parse as RFC 4180 with the 14
+columns (the last, reason, empty while the row is unscored), hold the header exactly once (as the first line), end in a whole row, and list every
 window once: within one run the windows follow each other without a hole (bnc-window emits empty
 windows too), so a hole may only sit at a seam — where one run was killed and the next began — and
 no window may appear twice anywhere. The model file must be a whole model (magic, version, FNV-1a
@@ -22,7 +22,7 @@ import sys
 from datetime import datetime, timezone
 
 HEADER = ("timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction,"
-          "symbol,window_end,complete,model_version,anomaly_score")
+          "symbol,window_end,complete,model_version,anomaly_score,reason")
 
 data_dir, state_path, model_path, window_ms = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 state = {"seams": [], "checks": 0, "max_model_version": 0}
@@ -54,8 +54,8 @@ for path in sorted(glob.glob(os.path.join(data_dir, "window_results_*.csv"))):
     if headers != 1:
         problems.append(f"{path}: header appears {headers} times")
     for number, fields in enumerate(csv.reader(lines[1:]), start=2):
-        if len(fields) != 13:
-            problems.append(f"{path}:{number}: {len(fields)} fields, not 13 (torn or merged row): {','.join(fields)[:100]!r}")
+        if len(fields) != 14:
+            problems.append(f"{path}:{number}: {len(fields)} fields, not 14 (torn or merged row): {','.join(fields)[:100]!r}")
             continue
         try:
             start, end = ms(fields[0]), ms(fields[9])
@@ -66,6 +66,8 @@ for path in sorted(glob.glob(os.path.join(data_dir, "window_results_*.csv"))):
                 raise ValueError("prediction " + fields[7])
             if fields[10] not in ("true", "false"):
                 raise ValueError("complete " + fields[10])
+            if fields[13] and not fields[6]:
+                raise ValueError("reason " + repr(fields[13]) + " on an unscored row")
             version = int(fields[11])
         except ValueError as error:
             problems.append(f"{path}:{number}: bad value: {error}")

@@ -17,12 +17,22 @@ public enum ScoredResultColumn: String, CaseIterable, Sendable {
     case complete
     case modelVersion = "model_version"
     case anomalyScore = "anomaly_score"
+    /// Added last (issue 14): the features that isolated the window (`ResultReason`); readers that
+    /// go by position keep working, and files written before it (13 columns) are still read.
+    case reason
 
     /// The original project's columns (`timestamp … prediction`), which its CSV has alone.
     public static let originalColumns = Array(allCases.prefix(8))
 
+    /// The NDJSON-only key after `reason`: each model feature's share in isolating the window.
+    public static let attributionKey = "attribution"
+
     /// The CSV header line of a bnc-score file, `\n` included.
     public static let csvHeader = allCases.map(\.name).joined(separator: ",") + "\n"
+
+    /// The header bnc-score wrote before `reason` existed (thirteen columns, no `\n`): bnc-stats
+    /// still reads such files; bnc-score does not append rows of fourteen columns under it.
+    public static let csvHeaderWithoutReason = allCases.prefix(13).map(\.name).joined(separator: ",")
 
     /// The column as written in the header and as an NDJSON key.
     @inlinable public var name: String { rawValue }

@@ -25,6 +25,8 @@ package struct SummaryAnalysis: Sendable {
     package var score: DescribeStatistics
     package var features: [FeatureComparison]
     package var histogram: Histogram
+    /// Anomalies by the leading feature of their reason (rows of files with a `reason` column).
+    package var leadingFeatures: LeadingFeatureCounts
 
     /// The feature columns compared, in the original's order, plus |return|.
     package static let featureNames = ["trade_count", "volume", "avg_trade_size", "return", "abs_return", "volatility"]
@@ -39,12 +41,15 @@ package struct SummaryAnalysis: Sendable {
         scores.reserveCapacity(s.count)
         var anomalies = 0
         var normalRows: [Int] = [], anomalousRows: [Int] = []
+        var leading = LeadingFeatureCounts()
         for i in 0..<s.count where s.isScored(i) {
             scores.append(s.score[i])
+            leading.add(isAnomaly: s.isAnomaly(i), reason: s.reason(i))
             if s.isAnomaly(i) { anomalies += 1; anomalousRows.append(i) } else { normalRows.append(i) }
         }
         scored = scores.count
         self.anomalies = anomalies
+        leadingFeatures = leading
         score = DescribeStatistics(scores)
         histogram = Histogram(scores, bins: bins)
         features = SummaryAnalysis.featureNames.map { name in
@@ -78,7 +83,7 @@ package struct SummaryAnalysis: Sendable {
     }
 
     package var json: JSONValue {
-        .object([
+        var members: [(String, JSONValue)] = [
             ("windows", .int(windows)),
             ("scored", .int(scored)),
             ("warmup", .int(warmup)),
@@ -101,7 +106,12 @@ package struct SummaryAnalysis: Sendable {
                 ("edges", .array(histogram.edges.map { .number($0) })),
                 ("counts", .array(histogram.counts.map { .int($0) })),
             ])),
-        ])
+        ]
+        if leadingFeatures.hasReasons {
+            members.append(("anomalies_by_leading_feature", .object(leadingFeatures.sorted.map { ($0.feature, .int($0.count)) }
+                + (leadingFeatures.withoutReason > 0 ? [("(no reason)", .int(leadingFeatures.withoutReason))] : []))))
+        }
+        return .object(members)
     }
 
     /// The human-readable report: counts, describe() table, feature means, histogram.
@@ -125,6 +135,18 @@ package struct SummaryAnalysis: Sendable {
             table.add([f.feature == "abs_return" ? "|return|" : f.feature, Format.number(f.normalMean), Format.number(f.anomalousMean), Format.number(f.ratio, 4)])
         }
         out += table.render()
+        if leadingFeatures.hasReasons {
+            out += "\nanomalies by leading feature (the first item of their reason)\n"
+            var byFeature = TextTable(["leading feature", "anomalies", "share"])
+            for (feature, count) in leadingFeatures.sorted {
+                byFeature.add([feature, Format.count(count), Format.percent(Double(count) / Double(max(anomalies, 1)))])
+            }
+            if leadingFeatures.withoutReason > 0 {
+                byFeature.add(["(no reason)", Format.count(leadingFeatures.withoutReason),
+                               Format.percent(Double(leadingFeatures.withoutReason) / Double(max(anomalies, 1)))])
+            }
+            out += byFeature.render()
+        }
         out += "\nscore histogram (\(histogram.counts.count) bins; negative = anomalous)\n"
         out += TerminalHistogram.render(histogram, width: histogramWidth)
         return out

@@ -11,6 +11,8 @@ package struct HTMLReport: Sendable {
     package let premove: PreMoveAnalysis
     let series: ResultSeries
     let inputs: [String]
+    /// The most anomalous windows with their reasons.
+    package let topAnomalies: TopAnomalies
 
     package init(_ s: ResultSeries, inputs: [String], horizons: [DurationSpec], windowMilliseconds w: Double, bins: Int = 30) {
         series = s
@@ -19,6 +21,11 @@ package struct HTMLReport: Sendable {
         hourly = HourlyAnalysis(s)
         baseline = BaselineAnalysis(s)
         premove = PreMoveAnalysis(s, horizons: horizons, windowMilliseconds: w)
+        var top = TopAnomalies(limit: 20)
+        for i in 0..<s.count where s.isAnomaly(i) {
+            top.add(isAnomaly: true, score: s.score[i], timestamp: s.timestamp[i], symbol: s.symbols[Int(s.symbolIndex[i])], reason: s.reason(i))
+        }
+        topAnomalies = top
     }
 
     /// The analyses' figures as one JSON document (what `report --json` prints).
@@ -62,6 +69,7 @@ package struct HTMLReport: Sendable {
         page += section("Anomaly rate by hour", "anomalies / scored windows per hour of day (\(basis == .utc ? "UTC" : "local wall clock")).", hourlyChart(), half: true)
         page += "</div>\n"
         page += section("Do anomalies precede larger moves?", "mean future Σ|return| of each group ÷ that of normal windows, per horizon. Filled markers: Mann–Whitney p &lt; 0.05 against normal.", premoveChart())
+        page += section("Top anomalies", "the \(topAnomalies.limit) lowest scores; the reason names the features that isolated each window, most important first (↑ above, ↓ below the training data).", topAnomalyTable())
         page += tables()
         page += "</main>\n</body>\n</html>\n"
         return page
@@ -254,6 +262,16 @@ package struct HTMLReport: Sendable {
         var s = "<table>\n<tr>" + header.map { "<th>\(xmlEscape($0))</th>" }.joined() + "</tr>\n"
         for r in rows { s += "<tr>" + r.map { "<td>\(xmlEscape($0))</td>" }.joined() + "</tr>\n" }
         return s + "</table>\n"
+    }
+
+    func topAnomalyTable() -> String {
+        guard !topAnomalies.entries.isEmpty else { return "<p>no anomalies</p>" }
+        let showSymbol = topAnomalies.entries.contains { !$0.symbol.isEmpty }
+        let header = ["window start"] + (showSymbol ? ["symbol"] : []) + ["score", "reason"]
+        return table(header, topAnomalies.entries.map { e in
+            [Format.timestamp(e.timestamp, series.timeBasis)] + (showSymbol ? [e.symbol] : [])
+                + [Format.number(e.score, 5), e.reason ?? "—"]
+        })
     }
 
     func tables() -> String {

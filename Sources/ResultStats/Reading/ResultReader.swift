@@ -223,7 +223,7 @@ package struct ResultReader {
 
     // MARK: - Per-file parsing
 
-    fileprivate enum Column { case timestamp, windowEnd, tradeCount, volume, avgTradeSize, ret, volatility, score, prediction, symbol, eventTime, tradesPerSec, other }
+    fileprivate enum Column { case timestamp, windowEnd, tradeCount, volume, avgTradeSize, ret, volatility, score, prediction, symbol, reason, eventTime, tradesPerSec, other }
 
     fileprivate struct FileState: Sendable {
         var name: String
@@ -309,6 +309,7 @@ package struct ResultReader {
         case .score: return .score
         case .prediction: return .prediction
         case .symbol: return .symbol
+        case .reason: return .reason
         case .complete, .modelVersion, .anomalyScore: return .other
         }
     }
@@ -325,14 +326,29 @@ package struct ResultReader {
     }
 
     /// The values of one row while it is being parsed; appended only when the whole row is good.
-    private struct Row {
-        var timestamp: Int64? = nil
-        var windowEnd = Int64.min
-        var tradeCount = Double.nan, volume = Double.nan, avgTradeSize = Double.nan
-        var ret = Double.nan, volatility = Double.nan
-        var score = Double.nan
-        var prediction: Int8 = 0
-        var symbol: UInt16 = 0
+    package struct Row: Sendable {
+        package var timestamp: Int64? = nil
+        package var windowEnd = Int64.min
+        package var tradeCount = Double.nan, volume = Double.nan, avgTradeSize = Double.nan
+        package var ret = Double.nan, volatility = Double.nan
+        package var score = Double.nan
+        package var prediction: Int8 = 0
+        package var symbol: UInt16 = 0
+        /// formats.md §3 `reason` (e.g. `volume↑;trade_count↑`); nil when the row has none
+        /// (unscored, or a file written before the column existed, or the original's CSV).
+        package var reason: String? = nil
+    }
+
+    /// The `reason` field at `range`: nil when empty, the text when it is a well-formed reason,
+    /// and `failure` set when it is not.
+    private static func reason(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ failure: inout String?) -> String? {
+        guard !range.isEmpty else { return nil }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        guard range.count <= ResultReason.maxLength, ResultReason.parse(Substring(text)) != nil else {
+            failure = "bad reason"
+            return nil
+        }
+        return text
     }
 
     private mutating func consumeCSV(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
@@ -382,6 +398,8 @@ package struct ResultReader {
                 case .symbol:
                     guard let v = symbolIndex(bytes, range, &state) else { failure = Self.symbolFailure(bytes, range); break }
                     row.symbol = v
+                case .reason:
+                    row.reason = Self.reason(bytes, range, &failure)
                 case .eventTime, .tradesPerSec, .other:
                     break
                 }
@@ -456,6 +474,11 @@ package struct ResultReader {
                 next = FieldScanner.fieldEnd(p, position, n)
                 guard let v = symbolIndex(bytes, position..<next, &state) else { return false }
                 row.symbol = v
+            case .reason:
+                next = FieldScanner.fieldEnd(p, position, n)
+                var failure: String? = nil
+                row.reason = Self.reason(bytes, position..<next, &failure)
+                if failure != nil { return false }
             case .eventTime, .tradesPerSec, .other:
                 next = FieldScanner.fieldEnd(p, position, n)   // also the last: a comma after it is an extra field
             }
@@ -502,6 +525,7 @@ package struct ResultReader {
         state.part!.score.append(score)
         state.part!.prediction.append(prediction)
         state.part!.symbolIndex.append(row.symbol)
+        if row.reason != nil || !state.part!.reasonIndex.isEmpty { state.part!.appendReason(score.isNaN ? nil : row.reason) }
     }
 
     /// Timestamps a row may carry: years 0000–9999, what the ISO 8601 form can spell (numeric
@@ -633,6 +657,15 @@ package struct ResultReader {
                     }
                 case .symbol:
                     if m.kind == .string { symbolRange = r }
+                case .reason:
+                    if m.kind == .string {
+                        var bad: String? = nil
+                        row.reason = m.valueHasEscapes ? nil : Self.reason(bytes, r, &bad)
+                        if m.valueHasEscapes { bad = "bad reason" }
+                        if let bad { failure = bad }
+                    } else if m.kind != .null {
+                        failure = "bad reason"
+                    }
                 default: break
                 }
             }

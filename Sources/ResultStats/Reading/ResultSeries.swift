@@ -30,6 +30,12 @@ package struct ResultSeries: Sendable {
     /// Index into `symbols`; 0 (`""`) when the file has no symbol column.
     package var symbolIndex: [UInt16] = []
     package var symbols: [String] = [""]
+    /// Index into `reasons` (0 = none: unscored, or a file without the `reason` column). May be
+    /// shorter than the other columns when rows were added without it; `reason(_:)` reads it.
+    package var reasonIndex: [UInt16] = []
+    /// The distinct reasons seen (`""` first), e.g. `volume↑;trade_count↑`: a handful of
+    /// combinations repeat, so each row keeps two bytes instead of a string.
+    package private(set) var reasons: [String] = [""]
     package var timeBasis: TimeBasis = .utc
     /// The formats the rows came from, in the order first seen.
     package var formats: [ResultFormat] = []
@@ -51,6 +57,41 @@ package struct ResultSeries: Sendable {
 
     /// `symbols` by name, for `symbolIndex(for:)`.
     private var symbolLookup: [String: UInt16] = ["": 0]
+    private var reasonLookup: [String: UInt16] = ["": 0]
+
+    /// At most this many distinct reasons are kept whole; a further one keeps its leading item
+    /// only (what `summary` counts by), so a hostile file cannot grow the table without end.
+    package static let maxReasons = 4096
+
+    /// The index of `reason` in `reasons`, adding it when new.
+    package mutating func reasonIndex(for reason: String) -> UInt16 {
+        if let i = reasonLookup[reason] { return i }
+        guard reasons.count < Self.maxReasons else {
+            let leading = String(reason.prefix { $0 != ";" })
+            if let i = reasonLookup[leading] { return i }
+            return reasons.count < Self.maxReasons + 64 ? addReason(leading) : 0
+        }
+        return addReason(reason)
+    }
+
+    private mutating func addReason(_ reason: String) -> UInt16 {
+        reasons.append(reason)
+        let index = UInt16(reasons.count - 1)
+        reasonLookup[reason] = index
+        return index
+    }
+
+    /// Row `i`'s reason (formats.md §3 `reason`), or nil when it has none.
+    @inline(__always) package func reason(_ i: Int) -> String? {
+        guard i < reasonIndex.count, reasonIndex[i] != 0 else { return nil }
+        return reasons[Int(reasonIndex[i])]
+    }
+
+    /// Appends row `count − 1`'s reason (after its other columns), padding rows added without one.
+    package mutating func appendReason(_ reason: String?) {
+        while reasonIndex.count < count - 1 { reasonIndex.append(0) }
+        reasonIndex.append(reason.map { reasonIndex(for: $0) } ?? 0)
+    }
 
     /// The index of `symbol` in `symbols`, adding it when new; nil when `maxSymbols` are taken.
     package mutating func symbolIndex(for symbol: String) -> UInt16? {
@@ -103,6 +144,12 @@ package struct ResultSeries: Sendable {
         returns += source.returns; volatility += source.volatility; score += source.score
         prediction += source.prediction
         symbolIndex += source.symbolIndex.map { remap[Int($0)]! }
+        if !source.reasonIndex.isEmpty {
+            let first = count - source.count
+            while reasonIndex.count < first { reasonIndex.append(0) }
+            let reasonRemap = source.reasons.map { reasonIndex(for: $0) }
+            reasonIndex += source.reasonIndex.map { reasonRemap[Int($0)] }
+        }
         return left
     }
 
@@ -191,6 +238,11 @@ package struct ResultSeries: Sendable {
         out.score = indices.map { score[$0] }
         out.prediction = indices.map { prediction[$0] }
         out.symbolIndex = indices.map { symbolIndex[$0] }
+        if !reasonIndex.isEmpty {
+            out.reasons = reasons
+            out.reasonLookup = reasonLookup
+            out.reasonIndex = indices.map { $0 < reasonIndex.count ? reasonIndex[$0] : 0 }
+        }
         return out
     }
 
