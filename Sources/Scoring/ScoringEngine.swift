@@ -17,7 +17,7 @@ import BNCWire
 /// Batch (`--batch`): rows are kept, each symbol trains once on all its complete windows at the end
 /// of input, then every row is written scored, in input order.
 package final class ScoringEngine {
-    package let options: ScoringOptions
+    package private(set) var options: ScoringOptions
     private var parser: WindowRowReader
     private var row: WindowRowReader.Fields
     private var formatter: ResultFormatter
@@ -53,11 +53,17 @@ package final class ScoringEngine {
             let file: ModelFile?
             do {
                 file = try ModelFile.load(path: path, expectedFeatures: options.featureNames,
-                                          expectedProfile: options.parameters.profile)
+                                          expectedProfile: options.profileFromModelFile ? nil : options.parameters.profile)
             } catch {
                 throw .model(path: path, error)
             }
             if let file {
+                if file.profile != options.parameters.profile {
+                    // Only without --profile (with it, a mismatch was refused above).
+                    self.options.parameters.profile = file.profile
+                    info("\(path): its models were trained with --profile \(file.profile.name); going on with that profile "
+                         + "(give --profile and another --model path to train another)")
+                }
                 for entry in file.entries {
                     collectors.append(SymbolCollector(entry: entry, capacity: options.trainWindows,
                                                       featureCount: options.featureNames.count))

@@ -11,6 +11,10 @@ package struct ScoringOptions: Sendable {
     /// Rows scored by one model before it is retrained on the buffer; 0 = train once, never again.
     package var retrainEvery: Int
     package var parameters: ModelParameters
+    /// No `--profile` was given: a `--model` file's saved models keep the profile they were
+    /// trained with (a collector upgraded across the profile change goes on with its models),
+    /// and `parameters.profile` applies only when there is no file yet.
+    package var profileFromModelFile: Bool
     package var seed: UInt64
     /// Offline mode: read everything, train on every complete window, then score every row.
     package var batch: Bool
@@ -53,11 +57,13 @@ package struct ScoringOptions: Sendable {
     package init(featureNames: [String] = ScoringOptions.defaultFeatures, trainWindows: Int = 500, retrainEvery: Int = 100,
                 parameters: ModelParameters = ModelParameters(profile: .defaultProfile), seed: UInt64 = 42, batch: Bool = false,
                 format: ResultFormat = .csv, outputPath: String? = nil, modelPath: String? = nil,
-                quiet: Bool = false, showProgress: Bool = false, appendForeign: Bool = false) {
+                quiet: Bool = false, showProgress: Bool = false, appendForeign: Bool = false,
+                profileFromModelFile: Bool = false) {
         self.featureNames = featureNames
         self.trainWindows = trainWindows
         self.retrainEvery = retrainEvery
         self.parameters = parameters
+        self.profileFromModelFile = profileFromModelFile
         self.seed = seed
         self.batch = batch
         self.format = format

@@ -41,8 +41,8 @@ struct BncScoreCommand: ToolMainCommand {
     @Option(help: ArgumentHelp("Seed of the model's random generator (xoshiro256**), 0…18446744073709551615; the same input and seed give byte-identical output.", valueName: "n"))
     var seed: UInt64 = 42
 
-    @Option(help: ArgumentHelp("The model: 'bnc' (default: the features plus a silence-aware feature from trade_count, with a reason on every row) or 'original' (the original project's StandardScaler + IsolationForest on the features as given).", valueName: "bnc|original"))
-    var profile: ModelProfile = .defaultProfile
+    @Option(help: ArgumentHelp("The model: 'bnc' (default: the features plus a silence-aware feature from trade_count, with a reason on every row) or 'original' (the original project's StandardScaler + IsolationForest on the features as given). Without it, an existing --model file keeps the profile its models were trained with.", valueName: "bnc|original"))
+    var profile: ModelProfile?
 
     @Option(help: ArgumentHelp("Comma-separated numeric row keys the model uses.", valueName: "keys"))
     var features: String = ScoringOptions.defaultFeatures.joined(separator: ",")
@@ -111,10 +111,10 @@ struct BncScoreCommand: ToolMainCommand {
         SignalTrap.install()
         let options = ScoringOptions(
             featureNames: featureNames, trainWindows: trainWindows ?? 500, retrainEvery: retrainEvery ?? 100,
-            parameters: ModelParameters(treeCount: trees, maxSamples: maxSamples, contamination: contamination, profile: profile),
+            parameters: ModelParameters(treeCount: trees, maxSamples: maxSamples, contamination: contamination, profile: profile ?? .defaultProfile),
             seed: seed, batch: batch, format: format, outputPath: output, modelPath: model, quiet: quiet,
             showProgress: !quiet && !batch && Diagnostics.stderrIsTerminal,
-            appendForeign: appendForeign)
+            appendForeign: appendForeign, profileFromModelFile: profile == nil)
         ToolExit.run(tool: "bnc-score") {
             let slot = MetricsSlot(ScoreHealth(startedAt: MonotonicClock.wallClockMilliseconds(),
                                                trainWindows: options.trainWindows))

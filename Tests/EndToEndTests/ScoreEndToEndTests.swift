@@ -66,6 +66,30 @@ struct ScoreEndToEndTests {
         #expect(otherProfile.stdoutLines.isEmpty)
     }
 
+    /// A collector upgraded across the profile change: its saved `original` models go on without
+    /// `--profile` (the file's profile wins when none is given), exactly as with `--profile original`.
+    @Test func savedModelKeepsItsProfileWithoutTheOption() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let all = String(decoding: try Self.seedRunRows(), as: UTF8.self).split(separator: "\n")
+        let first = Data((all[0..<150].joined(separator: "\n") + "\n").utf8)
+        let second = Data((all[150..<160].joined(separator: "\n") + "\n").utf8)
+        var outputs: [[Substring]] = []
+        for (name, profileArgs) in [("implicit", [String]()), ("explicit", ["--profile", "original"])] {
+            let model = dir.appendingPathComponent("\(name).bncmodel").path
+            let args = ["--train-windows", "100", "--retrain-every", "20", "--model", model]
+            let run1 = try ToolRunner.run("bnc-score", args + ["--quiet", "--profile", "original"], stdin: first)
+            #expect(run1.status == 0)
+            let run2 = try ToolRunner.run("bnc-score", args + profileArgs, stdin: second)
+            #expect(run2.status == 0, "\(run2.stderrText)")
+            if profileArgs.isEmpty {
+                #expect(run2.stderrText.contains("--profile original"), "\(run2.stderrText)")
+            }
+            outputs.append(run2.stdoutLines)
+        }
+        #expect(outputs[0].count == 11 && outputs[0] == outputs[1])
+    }
+
     /// Issue 14: `--profile original` is today's model (reason aside), the default profile adds a
     /// silence feature; every scored row of both has a reason, every unscored row none.
     @Test func profilesAndReasons() throws {
