@@ -27,7 +27,6 @@ package enum ResultSinkError: ToolError, Sendable, Equatable {
     /// An existing output file whose first line is not our header: left untouched.
     case foreignFile(path: String, firstLine: String)
     /// An existing CSV written before the `reason` column (thirteen columns): left untouched.
-    case olderFile(path: String)
 
     package var description: String {
         switch self {
@@ -36,9 +35,6 @@ package enum ResultSinkError: ToolError, Sendable, Equatable {
         case .foreignFile(let path, let line):
             return "\(path): not a bnc-score results file of this format (its first line is \"\(line)\"); "
                 + "refusing to append to it — choose a new --output, or pass --append-foreign"
-        case .olderFile(let path):
-            return "\(path): written by an older bnc-score (13 columns, without reason); rows now have a 14th column, "
-                + "reason, so they are not appended under its header — choose a new --output (bnc-stats reads both files)"
         }
     }
 
@@ -46,7 +42,7 @@ package enum ResultSinkError: ToolError, Sendable, Equatable {
         switch self {
         case .downstreamClosed: return .success
         case .io: return .ioError
-        case .foreignFile, .olderFile: return .cannotCreate
+        case .foreignFile: return .cannotCreate
         }
     }
 }

@@ -13,7 +13,9 @@ import BNCWire
 ///   (`data/window_results_%Y-%m-%d.csv`). The old file is fsynced on rotation, the last one at exit.
 /// - A non-empty file must be ours: its first line is the header of the format written (for
 ///   NDJSON, a row starting `{"timestamp":`). Another file (the original project's eight columns
-///   under CSV, a log, a model) is left untouched and refused — unless `appendForeign`.
+///   under CSV, a log, a model) is left untouched and refused — unless `appendForeign`. A CSV file
+///   begun by a bnc-score from before the `reason` column (13 columns) gets its rows in that
+///   layout, so an upgraded collector goes on with the day's file (said once on stderr).
 /// - Windows the file already holds (same symbol and start: `ExistingWindows`) are not written
 ///   again; `windowsAlreadyPresent` counts them.
 package struct RotatingFileSink: ResultSink {
@@ -29,6 +31,8 @@ package struct RotatingFileSink: ResultSink {
     private let format: ResultFormat?
     private let appendForeign: Bool
     private var existing: ExistingWindows?
+    /// The current file has the 13 columns from before `reason`: rows are written without it.
+    private var withoutReason = false
     /// Rows not written because their file already held that window.
     package private(set) var windowsAlreadyPresent = 0
 
@@ -74,7 +78,11 @@ package struct RotatingFileSink: ResultSink {
             windowsAlreadyPresent += 1
             return
         }
-        pending.append(contentsOf: row)
+        if withoutReason {
+            pending.append(contentsOf: ResultReason.droppingReasonColumn(row))
+        } else {
+            pending.append(contentsOf: row)
+        }
         if pending.count > gatherLimit { try flush() }
     }
 
@@ -118,6 +126,7 @@ package struct RotatingFileSink: ResultSink {
             throw .io(path: path, operation: "stat", errno: code)
         }
         existing = nil
+        withoutReason = false
         guard info.st_size > 0 else {
             fd = descriptor
             currentPath = path
@@ -132,11 +141,16 @@ package struct RotatingFileSink: ResultSink {
         }
         defer { close(readFd) }
         if !appendForeign, let firstLine = Self.firstLine(readFd), !isOurs(firstLine: firstLine) {
-            close(descriptor)
-            if format == .csv, firstLine == Array(ScoredResultColumn.csvHeaderWithoutReason.utf8) { throw .olderFile(path: path) }
-            var shown = String(decoding: firstLine.prefix(80), as: UTF8.self)
-            if firstLine.count > 80 { shown += "…" }
-            throw .foreignFile(path: path, firstLine: shown)
+            if format == .csv, firstLine == Array(ScoredResultColumn.csvHeaderWithoutReason.utf8) {
+                withoutReason = true
+                Diagnostics(tool: "bnc-score").report(path, "begun by an older bnc-score (13 columns, without reason): "
+                                                      + "its rows are appended in that layout; a new file has the reason column")
+            } else {
+                close(descriptor)
+                var shown = String(decoding: firstLine.prefix(80), as: UTF8.self)
+                if firstLine.count > 80 { shown += "…" }
+                throw .foreignFile(path: path, firstLine: shown)
+            }
         }
         fd = descriptor
         currentPath = path

@@ -47,18 +47,25 @@ struct RotatingFileSinkTests {
 struct ResultFileOwnershipTests {
     static let csvRow = "2026-02-28T16:01:20.000Z,1529,2.45,0.0016,-0.0008,16.6,,,BTCUSDT,2026-02-28T16:01:40.000Z,true,0,,\n"
 
-    /// A file written before the reason column (13 columns) is not appended to: its rows and ours
-    /// would have different widths under one header. The message says so.
-    @Test func aFileFromBeforeTheReasonColumnIsRefusedWithItsOwnMessage() throws {
+    /// A file begun before the reason column (13 columns) gets its rows in that layout: an
+    /// upgraded collector goes on with the day's file, one width under one header.
+    @Test func aFileFromBeforeTheReasonColumnGetsRowsInItsLayout() throws {
         let dir = try RotatingFileSinkTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("old.csv").path
         let old = ScoredResultColumn.csvHeaderWithoutReason + "\n" + "2026-02-28T16:01:20.000Z,1529,2.45,0.0016,-0.0008,16.6,,,BTCUSDT,2026-02-28T16:01:40.000Z,true,0,\n"
         try old.write(toFile: path, atomically: false, encoding: .utf8)
         var sink = RotatingFileSink(pattern: path, header: ResultFormatter.csvHeader, gather: false, format: .csv)
-        #expect(throws: ResultSinkError.olderFile(path: path)) { try sink.prepare() }
-        #expect(ResultSinkError.olderFile(path: path).description.contains("without reason"))
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == old)
+        try sink.prepare()
+        let scored = "2026-02-28T16:01:40.000Z,1400,2.1,0.0015,0.0001,12.5,0.031,1,BTCUSDT,2026-02-28T16:02:00.000Z,true,1,0.47,volume↑;trade_count↑\n"
+        try sink.write(row: Array(scored.utf8), windowStart: 1_772_294_500_000)
+        // The window the file already holds is still skipped.
+        try sink.write(row: Array(Self.csvRow.utf8), windowStart: 1_772_294_480_000)
+        try sink.finish()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text == old + "2026-02-28T16:01:40.000Z,1400,2.1,0.0015,0.0001,12.5,0.031,1,BTCUSDT,2026-02-28T16:02:00.000Z,true,1,0.47\n")
+        #expect(text.split(separator: "\n").allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 13 })
+        #expect(sink.windowsAlreadyPresent == 1)
     }
 
     /// Rotation: each day's file is checked when it is opened; a foreign one stops the run

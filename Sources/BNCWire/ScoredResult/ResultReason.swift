@@ -35,6 +35,16 @@ public enum ResultReason {
         items.map(\.text).joined(separator: ";")
     }
 
+    /// `row` (one CSV row of our layout, `\n` included) without its last column, `reason`: the
+    /// row as bnc-score wrote it before that column existed, for appending to such a file. The
+    /// reason never holds a comma, so its field is what follows the row's last comma.
+    public static func droppingReasonColumn(_ row: [UInt8]) -> [UInt8] {
+        var end = row.count
+        if end > 0, row[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+        guard let comma = row[..<end].lastIndex(of: UInt8(ascii: ",")) else { return row }
+        return Array(row[..<comma]) + row[end...]
+    }
+
     /// Parses a reason; nil when it is not one (more than three items, an item without its arrow,
     /// an empty or malformed name, too long). An empty text is a valid reason of no items.
     public static func parse(_ text: Substring) -> [Item]? {
