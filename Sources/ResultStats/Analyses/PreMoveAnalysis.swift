@@ -44,35 +44,65 @@ package struct PreMoveAnalysis: Sendable {
         return max(1, Int(h))
     }
 
-    package init(_ s: ResultSeries, horizons: [DurationSpec], windowMilliseconds w: Double) {
+    /// Future moves are kept as 8 bytes per scored row and horizon; horizons are taken as many
+    /// per pass as fit in this many bytes (all four defaults in one pass up to ~1.5 M scored
+    /// rows; one per pass beyond).
+    static let passBudget = 48 << 20
+
+    /// Passes over `s`: the volatility threshold (unless given), then the horizons, as many per
+    /// pass as `passBudget` allows. Per horizon: a ring of h + 1 rows and the future moves of
+    /// the scored rows, grouped; the groups are sorted in place for the Mann–Whitney ranks.
+    package init<S: ResultRowSource>(_ s: S, horizons: [DurationSpec], windowMilliseconds w: Double,
+                                     threshold given: BaselineAnalysis.Threshold? = nil) throws(S.Failure) {
         windowMilliseconds = w
-        let baseline = BaselineAnalysis(s)
-        threshold = baseline.threshold
-        var groupOf = [Group?](repeating: nil, count: s.count)
-        for i in 0..<s.count where s.isScored(i) {
-            let a = s.isAnomaly(i), v = s.volatility[i] > baseline.threshold
-            groupOf[i] = a ? (v ? .both : .ifOnly) : (v ? .volOnly : .normal)
-        }
-        let absReturns = s.returns.map { abs($0) }
-        self.horizons = horizons.map { horizon in
-            let h = PreMoveAnalysis.windows(for: horizon, windowMilliseconds: w)
-            let future = RollingSum.forward(absReturns, window: h)
-            var samples = [[Double]](repeating: [], count: Group.allCases.count)
-            for i in 0..<s.count {
-                guard let g = groupOf[i], !future[i].isNaN else { continue }
-                samples[g.index].append(future[i])
+        let t: BaselineAnalysis.Threshold
+        if let given { t = given } else { t = try BaselineAnalysis.Threshold(s) }
+        let threshold = t.value
+        self.threshold = threshold
+        let perPass = max(1, Self.passBudget / max(1, 8 * t.scored))
+        var results: [HorizonResult] = []
+        var k = 0
+        while k < horizons.count {
+            let batch = Array(horizons[k..<min(k + perPass, horizons.count)])
+            k += batch.count
+            let windows = batch.map { PreMoveAnalysis.windows(for: $0, windowMilliseconds: w) }
+            // A horizon at least as long as the series has no future moves: no ring for it.
+            var sums = windows.map { ForwardRollingSum(window: $0 < t.rows ? $0 : 0) }
+            var samples = [[[Double]]](repeating: [[Double]](repeating: [], count: Group.allCases.count), count: batch.count)
+            try s.forEachRow { r in
+                // -1: not scored (no group); else the group's index.
+                var tag: Int8 = -1
+                if r.isScored {
+                    let a = r.isAnomaly, v = r.volatility > threshold
+                    tag = Int8((a ? (v ? Group.both : .ifOnly) : (v ? .volOnly : .normal)).index)
+                }
+                let move = abs(r.ret)
+                for b in sums.indices where sums[b].h > 0 {
+                    if let (future, g) = sums[b].push(move, tag: tag), g >= 0, !future.isNaN { samples[b][Int(g)].append(future) }
+                }
             }
-            let normal = samples[Group.normal.index]
-            let normalMean = NumPySum.mean(normal)
-            let normalSorted = RadixSort.sorted(normal)
-            let groups = Group.allCases.map { g -> GroupResult in
-                let x = samples[g.index]
-                let mean = NumPySum.mean(x)
-                return GroupResult(group: g, count: x.count, meanFutureMove: mean, ratioToNormal: mean / normalMean,
-                                   test: g == .normal ? nil : MannWhitneyU.test(x, sortedY: normalSorted))
+            for b in batch.indices {
+                results.append(Self.compare(batch[b], windows[b], &samples[b]))
+                samples[b] = []
             }
-            return HorizonResult(horizon: horizon, windows: h, groups: groups)
         }
+        self.horizons = results
+    }
+
+    /// Means (NumPy's pairwise sums in row order), then each group sorted in place and ranked
+    /// against normal.
+    private static func compare(_ horizon: DurationSpec, _ h: Int, _ samples: inout [[Double]]) -> HorizonResult {
+        let means = samples.map { NumPySum.mean($0) }
+        for g in samples.indices { InPlaceSort.sort(&samples[g]) }
+        let normal = samples[Group.normal.index]
+        let normalMean = means[Group.normal.index]
+        let groups = Group.allCases.map { g -> GroupResult in
+            let x = samples[g.index]
+            let mean = means[g.index]
+            return GroupResult(group: g, count: x.count, meanFutureMove: mean, ratioToNormal: mean / normalMean,
+                               test: g == .normal ? nil : MannWhitneyU.test(sortedX: x, sortedY: normal))
+        }
+        return HorizonResult(horizon: horizon, windows: h, groups: groups)
     }
 
     package var json: JSONValue {

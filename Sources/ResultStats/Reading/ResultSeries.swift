@@ -62,6 +62,13 @@ package struct ResultSeries: Sendable {
         return index
     }
 
+    /// Takes `other`'s symbol table (no rows): a streamed file's part starts from the table of
+    /// the files before it, so its indices are the stream's own.
+    package mutating func adoptSymbols(of other: ResultSeries) {
+        symbols = other.symbols
+        symbolLookup = other.symbolLookup
+    }
+
     /// Symbols that occur in the rows (not the empty placeholder), sorted.
     package var presentSymbols: [String] {
         var seen = [Bool](repeating: false, count: symbols.count)
