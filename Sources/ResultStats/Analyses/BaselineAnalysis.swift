@@ -46,13 +46,13 @@ package struct BaselineAnalysis: Sendable {
         package var value: Double { mean + 2 * std }
 
         package init<S: ResultRowSource>(_ s: S) throws(S.Failure) {
-            var vols: [Double] = []
+            var vols = DoubleColumn()
             var rows = 0
             try s.forEachRow { r in
                 rows += 1
                 if r.isScored { vols.append(r.volatility) }
             }
-            self.init(rows: rows, volatilities: vols)
+            self.init(rows: rows, volatilities: vols.finish())
         }
 
         /// From the scored rows' volatilities in row order, out of `rows` rows.

@@ -24,8 +24,13 @@ package struct MannWhitneyU: Sendable, Equatable {
         test(sortedX: RadixSort.sorted(x), sortedY: y)
     }
 
-    /// Both samples already sorted ascending (sorted in place by the caller: no copies).
+    /// Both samples already sorted ascending.
     package static func test(sortedX xs: [Double], sortedY y: [Double]) -> MannWhitneyU? {
+        xs.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { test(sortedX: x, sortedY: $0) } }
+    }
+
+    /// The same over buffers (groups sorted in place inside one array by the caller: no copies).
+    package static func test(sortedX xs: UnsafeBufferPointer<Double>, sortedY y: UnsafeBufferPointer<Double>) -> MannWhitneyU? {
         let n1 = xs.count, n2 = y.count
         guard n1 > 0, n2 > 0 else { return nil }
         let n = n1 + n2

@@ -13,7 +13,7 @@ package struct SummaryAccumulator {
     /// The first and last scored rows' timestamps (the score-over-time chart's axis).
     package private(set) var firstScored: Int64?
     package private(set) var lastScored: Int64?
-    private var scores: [Double] = []
+    private var scores = DoubleColumn()
     private var normal = [CompensatedSum](repeating: CompensatedSum(), count: 6)
     private var anomalous = [CompensatedSum](repeating: CompensatedSum(), count: 6)
     private var window = WindowLength()
@@ -47,10 +47,11 @@ package struct SummaryAccumulator {
 
     /// The figures; the score column is reordered (and then released) on the way.
     package mutating func finish(timeBasis: TimeBasis, bins: Int) -> SummaryAnalysis {
-        let histogram = Histogram(scores, bins: bins)
-        let describe = scores.withUnsafeMutableBufferPointer { DescribeStatistics(reordering: $0) }
-        let scored = scores.count
-        scores = []
+        var values = scores.finish()
+        let histogram = Histogram(values, bins: bins)
+        let describe = values.withUnsafeMutableBufferPointer { DescribeStatistics(reordering: $0) }
+        let scored = values.count
+        values = []
         let features = SummaryAnalysis.featureNames.indices.map { k in
             SummaryAnalysis.FeatureComparison(feature: SummaryAnalysis.featureNames[k], normalMean: normal[k].mean, anomalousMean: anomalous[k].mean)
         }

@@ -23,7 +23,7 @@ package struct HTMLReport: Sendable {
         timeBasis = s.timeBasis
         self.inputs = inputs
         var summaryRows = SummaryAccumulator(), hourlyRows = HourlyAnalysis.Accumulator()
-        var vols: [Double] = []
+        var vols = DoubleColumn()
         var rows = 0
         try s.forEachRow { r in
             rows += 1
@@ -31,8 +31,7 @@ package struct HTMLReport: Sendable {
             hourlyRows.add(r)
             if r.isScored { vols.append(r.volatility) }
         }
-        let threshold = BaselineAnalysis.Threshold(rows: rows, volatilities: vols)
-        vols = []
+        let threshold = BaselineAnalysis.Threshold(rows: rows, volatilities: vols.finish())
         let axis = (summaryRows.firstScored, summaryRows.lastScored)
         summary = summaryRows.finish(timeBasis: s.timeBasis, bins: bins)
         hourly = hourlyRows.finish(timeBasis: s.timeBasis)

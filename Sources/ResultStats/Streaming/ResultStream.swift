@@ -38,6 +38,10 @@ package final class ResultStream: ResultRowSource {
     package private(set) var tradeRates = TradeRateSeries()
     /// Rows a pass delivers (after repeats and `--symbol`).
     package private(set) var rowCount = 0
+    /// Rows per sorted run when the input must be sorted (small in tests, to merge many runs).
+    package var sortRunRows = SortedRuns.chunkRows
+    /// Whether the input had to be sorted (passes merge runs instead of reading the files).
+    package var isSorted: Bool { runs != nil }
 
     package init(_ paths: [String], symbol: String?, strict: Bool, allowTradeRates: Bool = false,
                  columns: ResultColumns = .all) throws(ResultReadError) {
@@ -149,7 +153,7 @@ package final class ResultStream: ResultRowSource {
 
     /// Reads the inputs once more into sorted runs; every later pass merges them.
     private func sortIntoRuns() throws(ResultReadError) {
-        let runs = try SortedRuns()
+        let runs = try SortedRuns(chunkRows: sortRunRows)
         var failure: ResultReadError?
         let reader = try parse { row in
             do throws(ResultReadError) { try runs.add(row) } catch { failure = error; return false }

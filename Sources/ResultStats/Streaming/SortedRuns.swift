@@ -7,9 +7,9 @@ import BNCCore
 /// run — the order a stable sort of the whole input gives. Memory: one chunk while writing, one
 /// small buffer per run while merging; the rows themselves live in the file (page cache), not
 /// in the process.
-final class SortedRuns {
+package final class SortedRuns {
     /// Rows per run: 131,072 × 72 bytes = 9 MiB while writing.
-    static let chunkRows = 1 << 17
+    package static let chunkRows = 1 << 17
     /// Rows read at a time from each run while merging (72 KiB per run).
     static let readRows = 1 << 10
     private static let stride = MemoryLayout<ResultRow>.stride
@@ -17,13 +17,15 @@ final class SortedRuns {
     private let fd: Int32
     private var runs: [(offset: Int, count: Int)] = []
     private var chunk: [ResultRow] = []
+    private let chunkRows: Int
     private var end = 0
     private(set) var count = 0
 
     /// Creates the spill file in `$TMPDIR` (else /tmp), unlinked at once.
-    init() throws(ResultReadError) {
+    init(chunkRows: Int = SortedRuns.chunkRows) throws(ResultReadError) {
+        self.chunkRows = max(1, chunkRows)
         fd = try TemporaryFile.create()
-        chunk.reserveCapacity(Self.chunkRows)
+        chunk.reserveCapacity(self.chunkRows)
     }
 
     deinit { close(fd) }
@@ -31,7 +33,7 @@ final class SortedRuns {
     func add(_ row: ResultRow) throws(ResultReadError) {
         chunk.append(row)
         count += 1
-        if chunk.count == Self.chunkRows { try writeRun() }
+        if chunk.count == chunkRows { try writeRun() }
     }
 
     /// Writes the last partial chunk and frees the chunk buffer.
