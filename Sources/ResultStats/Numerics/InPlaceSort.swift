@@ -1,3 +1,5 @@
+import BNCCore
+
 /// Sorting and selection of doubles in place — no second array, so the one column an analysis
 /// keeps (scores, future moves) is the only memory it needs. Introsort (median-of-three
 /// quicksort, insertion sort below 24 values, heapsort past 2·log₂ n levels) and quickselect
@@ -40,10 +42,14 @@ package enum InPlaceSort {
 
     /// Three-way partition around a median-of-three pivot: returns (lt, gt) with a[lo..<lt] <
     /// pivot, a[lt..<gt] == pivot, a[gt..<hi] > pivot (runs of ties cost nothing).
+    /// The pivot is the median of three values at positions drawn from a fixed-seed generator:
+    /// no input order (sorted, partitioned by an earlier selection, organ-pipe) makes the
+    /// partitions degenerate, and runs stay reproducible.
     @inline(__always)
     private static func partition(_ a: UnsafeMutableBufferPointer<Double>, _ lo: Int, _ hi: Int) -> (Int, Int) {
-        let mid = lo + (hi - lo) / 2
-        let x = a[lo], y = a[mid], z = a[hi - 1]
+        var g = SplitMix64(seed: UInt64(truncatingIfNeeded: lo &* 31 &+ hi))
+        let span = UInt64(hi - lo)
+        let x = a[lo + Int(g.next() % span)], y = a[lo + Int(g.next() % span)], z = a[lo + Int(g.next() % span)]
         let pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y))
         var lt = lo, i = lo, gt = hi
         while i < gt {

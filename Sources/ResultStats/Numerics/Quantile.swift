@@ -10,8 +10,12 @@ package enum Quantile {
     /// The same without a sorted copy: `values` is reordered in place (`InPlaceSort.select`) so
     /// that the two neighbours the quantile needs are found in linear time.
     package static func linear(selectingIn values: UnsafeMutableBufferPointer<Double>, _ q: Double) -> Double {
-        linear(count: values.count, q) { k in
+        var selected = -1
+        return linear(count: values.count, q) { k in
+            // The upper neighbour of the value just selected is the least one after it.
+            if k == selected + 1, selected >= 0 { return UnsafeMutableBufferPointer(rebasing: values[k...]).min()! }
             InPlaceSort.select(values, k)
+            selected = k
             return values[k]
         }
     }

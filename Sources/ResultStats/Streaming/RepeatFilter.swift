@@ -4,6 +4,9 @@
 /// `ResultSeries.removeExactRepeats`': same symbol, start and values → dropped (counted); same
 /// symbol and start, other values → kept, counted as conflicting.
 struct RepeatFilter {
+    /// The last row seen, held until the next shows whether its start repeats; `group` takes
+    /// over only while several rows share a start.
+    private var pending: ResultRow?
     private var group: [ResultRow] = []
     private(set) var dropped = 0, conflicting = 0
     private var seenRows = Set<RowValues>(), seenSymbols = Set<UInt16>()
@@ -11,14 +14,24 @@ struct RepeatFilter {
     /// Takes the next row (non-decreasing timestamps); rows that are complete pass to `emit`.
     @inline(__always)
     mutating func add(_ row: ResultRow, _ emit: (ResultRow) -> Void) {
-        if let first = group.first, first.timestamp != row.timestamp { flush(emit) }
-        group.append(row)
+        guard let held = pending else { pending = row; return }
+        if held.timestamp != row.timestamp {
+            if group.isEmpty { emit(held) } else { flushGroup(emit) }
+            pending = row
+        } else {
+            if group.isEmpty { group.append(held) }
+            group.append(row)
+            pending = row
+        }
     }
 
     /// Emits what is held (call at the end).
     mutating func flush(_ emit: (ResultRow) -> Void) {
-        if group.count == 1 { emit(group[0]); group.removeAll(keepingCapacity: true); return }
-        guard !group.isEmpty else { return }
+        if group.isEmpty { if let held = pending { emit(held) } } else { flushGroup(emit) }
+        pending = nil
+    }
+
+    private mutating func flushGroup(_ emit: (ResultRow) -> Void) {
         seenRows.removeAll(keepingCapacity: true)
         seenSymbols.removeAll(keepingCapacity: true)
         for r in group {
