@@ -46,7 +46,7 @@ package struct BaselineAnalysis: Sendable {
         package var value: Double { mean + 2 * std }
 
         package init<S: ResultRowSource>(_ s: S) throws(S.Failure) {
-            var vols = DoubleColumn()
+            let vols = DoubleColumn()
             var rows = 0
             try s.forEachRow { r in
                 rows += 1

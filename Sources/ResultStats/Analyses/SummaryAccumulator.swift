@@ -13,7 +13,7 @@ package struct SummaryAccumulator {
     /// The first and last scored rows' timestamps (the score-over-time chart's axis).
     package private(set) var firstScored: Int64?
     package private(set) var lastScored: Int64?
-    private var scores = DoubleColumn()
+    private let scores = DoubleColumn()
     private var normal = [CompensatedSum](repeating: CompensatedSum(), count: 6)
     private var anomalous = [CompensatedSum](repeating: CompensatedSum(), count: 6)
     private var window = WindowLength()

@@ -14,27 +14,25 @@ package struct HTMLReport: Sendable {
     /// The inputs named in the header ("name (format)"); a stream knows them after its first pass.
     package var inputs: [String]
 
-    /// Passes over `s`: summary, hourly counts and the volatility threshold in one; the baseline's
-    /// counts and the score-over-time chart in the next (its axes known from the first); then the
-    /// pre-move horizons (`PreMoveAnalysis`). The IF-only windows are kept only for `--json`
+    /// Passes over `s`: summary and hourly counts in one; the volatility threshold in the next
+    /// (each keeps one column of 8 bytes per scored row, never both at once); the baseline's
+    /// counts and the score-over-time chart in the third (its axes known from the first); then
+    /// the pre-move horizons (`PreMoveAnalysis`). The IF-only windows are kept only for `--json`
     /// (`keepWindows`), where they are listed.
     package init<S: ResultRowSource>(_ s: S, inputs: [String], horizons: [DurationSpec], windowMilliseconds w: Double, bins: Int = 30,
                                      keepWindows: Bool = true) throws(S.Failure) {
         timeBasis = s.timeBasis
         self.inputs = inputs
         var summaryRows = SummaryAccumulator(), hourlyRows = HourlyAnalysis.Accumulator()
-        var vols = DoubleColumn()
-        var rows = 0
         try s.forEachRow { r in
-            rows += 1
             summaryRows.add(r)
             hourlyRows.add(r)
-            if r.isScored { vols.append(r.volatility) }
         }
-        let threshold = BaselineAnalysis.Threshold(rows: rows, volatilities: vols.finish())
         let axis = (summaryRows.firstScored, summaryRows.lastScored)
         summary = summaryRows.finish(timeBasis: s.timeBasis, bins: bins)
         hourly = hourlyRows.finish(timeBasis: s.timeBasis)
+        // A pass of its own: the scores above are released before the volatilities are kept.
+        let threshold = try BaselineAnalysis.Threshold(s)
         var chart = ScoreTimeline(first: axis.0, last: axis.1, scored: summary.scored, low: summary.score.min, high: summary.score.max)
         baseline = try BaselineAnalysis(s, keep: keepWindows ? nil : 1, threshold: threshold) { chart.add($0) }
         timeline = chart
