@@ -7,7 +7,8 @@
 #   - bnc-score --batch vs Polars + isotree (scaler, 100 trees, 256 samples, 2 threads): 200 k
 #     window rows (NDJSON in, CSV out);
 #   - bnc-stats peak RSS for every subcommand at 1 M and 10 M rows.
-# Polars, DuckDB and isotree go into a throw-away virtualenv (bench/out/compare-venv, from PyPI):
+# Polars, DuckDB and isotree go into a throw-away virtualenv (bench/out/compare-venv, from PyPI;
+# COMPARE_VENV=DIR uses another):
 # they are benchmark peers only, never used at run time or by the tests.
 #
 #   bench/compare.sh [RUNS]        (default 3; BNC_BUILD_DIR=DIR: release scratch path,
@@ -25,11 +26,11 @@ swift build -c release --scratch-path "$build" --product bnc-score >&2
 swift build -c release --scratch-path "$build" --product bnc-stats >&2
 bin=$build/release
 
-venv=$out/compare-venv
+venv=${COMPARE_VENV:-$out/compare-venv}
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import polars, duckdb, isotree" 2>/dev/null; then
     echo "creating $venv (polars, duckdb, isotree from PyPI)…" >&2
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q polars duckdb isotree >&2
+    "$venv/bin/pip" install -q polars duckdb isotree numpy pandas >&2   # isotree imports numpy and pandas
 fi
 py=$venv/bin/python
 
