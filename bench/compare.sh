@@ -27,10 +27,10 @@ swift build -c release --scratch-path "$build" --product bnc-stats >&2
 bin=$build/release
 
 venv=${COMPARE_VENV:-$out/compare-venv}
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import polars, duckdb, isotree" 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import polars, duckdb, isotree.IsolationForest" 2>/dev/null; then
     echo "creating $venv (polars, duckdb, isotree from PyPI)…" >&2
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q polars duckdb isotree numpy pandas >&2   # isotree imports numpy and pandas
+    "$venv/bin/pip" install -q polars duckdb isotree numpy pandas scipy >&2   # isotree imports numpy, pandas and scipy
 fi
 py=$venv/bin/python
 
@@ -83,7 +83,7 @@ cat > "$out/compare_summary_polars.py" <<'PY'
 import sys
 import numpy as np
 import polars as pl
-df = pl.read_csv(sys.argv[1], try_parse_dates=True)
+df = pl.read_csv(sys.argv[1], try_parse_dates=True, schema_overrides={"score": pl.Float64, "prediction": pl.Int64, "anomaly_score": pl.Float64})
 scored = df.filter(pl.col("score").is_not_null())
 anomalies = scored.filter(pl.col("prediction") == -1).height
 print("windows", df.height, "scored", scored.height, "anomalies", anomalies, "rate", anomalies / scored.height)
