@@ -178,4 +178,4 @@ for sub in summary hourly baseline premove cv report; do
     echo "| \`$sub\` | $(mib "$r1") | $r10 |"
 done
 echo
-echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ); $("$py" -c 'import sys, polars, duckdb, isotree; print(f"Python {sys.version.split()[0]}, Polars {polars.__version__}, DuckDB {duckdb.__version__}, isotree {isotree.__version__}")' 2>/dev/null || echo "isotree (version unknown)")"
+echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ); $("$py" -c 'import sys; from importlib.metadata import version as v; print("Python %s, Polars %s, DuckDB %s, isotree %s" % (sys.version.split()[0], v("polars"), v("duckdb"), v("isotree")))' 2>/dev/null || echo "versions unknown")"
