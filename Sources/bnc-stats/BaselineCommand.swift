@@ -17,8 +17,9 @@ struct BaselineCommand: ParsableCommand {
 
     func run() {
         runStats {
-            let loaded = try input.load()
-            let baseline = BaselineAnalysis(loaded.series)
+            // The text table shows the first `limit`; --json lists every IF-only window.
+            let keep = input.json ? nil : limit
+            let baseline = try input.analyse { s in try BaselineAnalysis(s, keep: keep) }
             try input.json ? emit(baseline.json) : emit(baseline.text(limit: limit))
         }
     }

@@ -11,8 +11,7 @@ struct HourlyCommand: ParsableCommand {
 
     func run() {
         runStats {
-            let loaded = try input.load(columns: .none)
-            let hourly = HourlyAnalysis(loaded.series)
+            let hourly = try input.analyse(columns: .none) { s in try HourlyAnalysis(s) }
             try input.json ? emit(hourly.json) : emit(hourly.text())
         }
     }

@@ -20,11 +20,29 @@ struct InputOptions: ParsableArguments {
         if let symbol, let problem = StatsOptionLimits.symbolProblem(symbol) { throw ValidationError(problem) }
     }
 
-    /// Loads the input, reporting skipped rows on stderr.
-    func load(allowTradeRates: Bool = false, columns: ResultColumns = .all) throws(ResultReadError) -> StatsInput {
+    /// Opens the input as a stream of rows read again for each pass (`ResultStream`: memory that
+    /// does not grow with the rows), runs `body` over it (from the start again if the stream had
+    /// to sort the input), and reports skipped and repeated rows on stderr.
+    func analyse<T>(allowTradeRates: Bool = false, columns: ResultColumns = .all,
+                    _ body: (ResultStream) throws -> T) throws -> T {
         SignalTrap.install()
+        let stream = try ResultStream(files, symbol: symbol, strict: strict, allowTradeRates: allowTradeRates, columns: columns)
+        while true {
+            do {
+                let result = try body(stream)
+                report(stream)
+                return result
+            } catch ResultReadError.restartInTimeOrder {
+                continue
+            } catch ResultReadError.noUsableRows(let hint) {
+                report(stream)
+                throw ResultReadError.noUsableRows(hint)
+            }
+        }
+    }
+
+    private func report(_ input: ResultStream) {
         let diagnostics = Diagnostics(tool: "bnc-stats")
-        let input = try StatsInput.load(files, symbol: symbol, strict: strict, allowTradeRates: allowTradeRates, columns: columns)
         if input.skippedRows > 0 {
             diagnostics.report(nil, "skipped \(input.skippedRows) unreadable row(s)")
             for p in input.skipped { diagnostics.report(p.line > 0 ? "\(p.file):\(p.line)" : p.file, p.reason) }
@@ -35,7 +53,6 @@ struct InputOptions: ParsableArguments {
         if input.conflictingRows > 0 {
             diagnostics.report(nil, "\(input.conflictingRows) row(s) repeat a window (same symbol and start) with other values; kept")
         }
-        return input
     }
 }
 
@@ -57,7 +74,12 @@ func emit(_ text: String) throws(LocatedError<OutputError>) {
 
 func emit(_ json: JSONValue) throws(LocatedError<OutputError>) { try emit(json.serialized() + "\n") }
 
-/// Fails (exit 65) when there is nothing to analyse.
-func requireRows(_ input: StatsInput) throws(StatsError) {
-    if input.series.count == 0 { throw .noRows }
+/// The window size from `--window`, or inferred from the rows in a pass of their own
+/// (`WindowLength`); exit 65 when neither works.
+func windowMilliseconds<S: ResultRowSource>(_ option: DurationSpec?, _ source: S) throws -> Double {
+    if let option { return Double(option.milliseconds) }
+    var length = WindowLength()
+    try source.forEachRow { length.add($0) }
+    guard let w = length.milliseconds, w > 0 else { throw StatsError.unknownWindowSize }
+    return w
 }

@@ -23,18 +23,11 @@ struct PreMoveCommand: ParsableCommand {
 
     func run() {
         runStats {
-            let loaded = try input.load(columns: .none)
-            let w = try windowMilliseconds(window, loaded.series)
-            let analysis = PreMoveAnalysis(loaded.series, horizons: horizons.values, windowMilliseconds: w)
+            let analysis = try input.analyse(columns: .none) { s in
+                try PreMoveAnalysis(s, horizons: horizons.values, windowMilliseconds: try windowMilliseconds(window, s))
+            }
             try input.json ? emit(analysis.json) : emit(analysis.text())
         }
     }
-}
-
-/// The window size from `--window` or inferred from the rows; exit 65 when neither works.
-func windowMilliseconds(_ option: DurationSpec?, _ series: ResultSeries) throws(StatsError) -> Double {
-    if let option { return Double(option.milliseconds) }
-    guard let w = series.inferredWindowMilliseconds, w > 0 else { throw .unknownWindowSize }
-    return w
 }
 

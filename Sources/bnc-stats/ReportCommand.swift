@@ -34,10 +34,12 @@ struct ReportCommand: ParsableCommand {
 
     func run() {
         runStats {
-            let loaded = try input.load()
-            try requireRows(loaded)
-            let w = try windowMilliseconds(window, loaded.series)
-            let report = HTMLReport(loaded.series, inputs: loaded.files, horizons: horizons.values, windowMilliseconds: w, bins: bins)
+            let report = try input.analyse { s in
+                var report = try HTMLReport(s, inputs: [], horizons: horizons.values, windowMilliseconds: try windowMilliseconds(window, s),
+                                            bins: bins, keepWindows: input.json)
+                report.inputs = s.files
+                return report
+            }
             do throws(ReportFile.WriteError) { try report.write(to: html) } catch { throw error.at(html) }
             if input.json { try emit(report.json) }
         }

@@ -25,10 +25,9 @@ struct SummaryCommand: ParsableCommand {
 
     func run() {
         runStats {
-            let loaded = try input.load()
-            let summary = SummaryAnalysis(loaded.series, bins: bins)
+            let (summary, files) = try input.analyse { s in (try SummaryAnalysis(s, bins: bins), s.files) }
             if let append {
-                let block = SummaryBlock.render(summary, inputs: loaded.files, at: SummaryBlock.now())
+                let block = SummaryBlock.render(summary, inputs: files, at: SummaryBlock.now())
                 do throws(SummaryBlock.AppendError) { try SummaryBlock.append(block, to: append) } catch { throw error.at(append) }
             }
             try input.json ? emit(summary.json) : emit(summary.text())

@@ -24,15 +24,14 @@ struct WindowSizeCommand: ParsableCommand {
 
     func run() {
         runStats {
-            let loaded = try input.load(allowTradeRates: true)
-            let study: WindowSizeStudy
-            if loaded.tradeRates.count > 0 && loaded.series.count == 0 {
-                study = WindowSizeStudy(tradeRates: loaded.tradeRates, sizes: sizes.values)
-            } else if loaded.tradeRates.count > 0 {
-                throw StatsError.rowsAndTradeRates
-            } else {
-                try requireRows(loaded)
-                study = WindowSizeStudy(rows: loaded.series, sizes: sizes.values, inputWindowMilliseconds: try windowMilliseconds(window, loaded.series))
+            let study = try input.analyse(allowTradeRates: true) { s in
+                try s.check()
+                if s.tradeRates.count > 0 && s.rowCount == 0 {
+                    return WindowSizeStudy(tradeRates: s.tradeRates, sizes: sizes.values)
+                } else if s.tradeRates.count > 0 {
+                    throw StatsError.rowsAndTradeRates
+                }
+                return try WindowSizeStudy(rows: s, sizes: sizes.values, inputWindowMilliseconds: try windowMilliseconds(window, s))
             }
             try input.json ? emit(study.json) : emit(study.text())
         }

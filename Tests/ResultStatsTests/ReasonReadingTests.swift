@@ -110,4 +110,43 @@ struct ReasonReadingTests {
         #expect(first.lowerBound < second.lowerBound)
         #expect(!page.contains("price_return↑"))
     }
+
+    /// The streaming path (`ResultStream`, what the subcommands use on files) carries each row's
+    /// reason through its passes and sorted runs: the same counts and top anomalies as the
+    /// series in memory, files in order or not, a file without the column among them.
+    @Test func streamedRowsKeepTheirReasons() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reason-stream-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reasons = ["volume↑;trade_count↑", "trade_count↓", "price_volatility↑;price_return↓", "volume↓"]
+        var first = Self.header14, second = Self.header14
+        for minute in 0..<30 {
+            let anomalous = minute % 3 == 0
+            let row = Self.row(minute, score: anomalous ? "-0.0\(minute % 9 + 1)" : "0.1", prediction: anomalous ? "-1" : "1",
+                               reason: reasons[minute % reasons.count])
+            if minute < 15 { first += row } else { second += row }
+        }
+        let old = Self.header13 + String(Self.row(40, score: "-0.2", prediction: "-1", reason: "").dropLast(2)) + "\n"
+        let paths = try [("a.csv", first), ("b.csv", second), ("c.csv", old)].map { name, text in
+            let url = dir.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+        for order in [paths, [paths[2], paths[1], paths[0]]] {
+            let series = try ResultReader.read(order.map(InputFile.init)).series
+            let stream = try ResultStream(order, symbol: nil, strict: false)
+            stream.sortRunRows = 7
+            let streamed = try stream.analyse { (s: ResultStream) throws(ResultReadError) in try SummaryAnalysis(s) }
+            let loaded = SummaryAnalysis(series)
+            #expect(streamed.leadingFeatures == loaded.leadingFeatures)
+            #expect(streamed.leadingFeatures.withoutReason == 1 && streamed.leadingFeatures.hasReasons)
+            let report = try stream.analyse { (s: ResultStream) throws(ResultReadError) in
+                try HTMLReport(s, inputs: order, horizons: PreMoveAnalysis.defaultHorizons, windowMilliseconds: 20_000)
+            }
+            let inMemory = HTMLReport(series, inputs: order, horizons: PreMoveAnalysis.defaultHorizons, windowMilliseconds: 20_000)
+            #expect(report.topAnomalies == inMemory.topAnomalies)
+            #expect(report.topAnomalies.entries.first?.reason == nil)   // the old file's row, score −0.2
+            #expect(report.topAnomalies.entries.dropFirst().allSatisfy { $0.reason.map(reasons.contains) == true })
+        }
+    }
 }

@@ -14,20 +14,38 @@ package struct HourlyAnalysis: Sendable {
     package var hours: [Hour]
     package var timeBasis: TimeBasis
 
-    package init(_ s: ResultSeries) {
-        var table = (0..<24).map { Hour(hour: $0, windows: 0, scored: 0, anomalies: 0) }
-        for i in 0..<s.count {
-            var h = Int((s.timestamp[i] / 3_600_000) % 24)
-            if s.timestamp[i] < 0 && s.timestamp[i] % 3_600_000 != 0 { h -= 1 }
+    /// One pass over `s`: 24 counters.
+    package init<S: ResultRowSource>(_ s: S) throws(S.Failure) {
+        var accumulator = Accumulator()
+        try s.forEachRow { accumulator.add($0) }
+        self = accumulator.finish(timeBasis: s.timeBasis)
+    }
+
+    /// The counters, fed one row at a time.
+    package struct Accumulator {
+        private var table = (0..<24).map { Hour(hour: $0, windows: 0, scored: 0, anomalies: 0) }
+        package init() {}
+
+        @inline(__always)
+        package mutating func add(_ r: ResultRow) {
+            var h = Int((r.timestamp / 3_600_000) % 24)
+            if r.timestamp < 0 && r.timestamp % 3_600_000 != 0 { h -= 1 }
             if h < 0 { h += 24 }
             table[h].windows += 1
-            if s.isScored(i) {
+            if r.isScored {
                 table[h].scored += 1
-                if s.isAnomaly(i) { table[h].anomalies += 1 }
+                if r.isAnomaly { table[h].anomalies += 1 }
             }
         }
-        hours = table.filter { $0.windows > 0 }
-        timeBasis = s.timeBasis
+
+        package func finish(timeBasis: TimeBasis) -> HourlyAnalysis {
+            HourlyAnalysis(hours: table.filter { $0.windows > 0 }, timeBasis: timeBasis)
+        }
+    }
+
+    init(hours: [Hour], timeBasis: TimeBasis) {
+        self.hours = hours
+        self.timeBasis = timeBasis
     }
 
     package var json: JSONValue {

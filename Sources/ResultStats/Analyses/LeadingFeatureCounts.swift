@@ -21,15 +21,20 @@ package struct LeadingFeatureCounts: Sendable, Equatable {
     /// Counts one row; only anomalies (`prediction` −1) count.
     package mutating func add(isAnomaly: Bool, reason: String?) {
         guard isAnomaly else { return }
-        anomalies += 1
-        guard let reason, let leading = ResultReason.leadingFeature(Substring(reason)) else { withoutReason += 1; return }
+        add(anomalies: 1, reason: reason)
+    }
+
+    /// Counts `n` anomalies with the same reason (a streaming pass counts by reason first).
+    package mutating func add(anomalies n: Int, reason: String?) {
+        anomalies += n
+        guard let reason, let leading = ResultReason.leadingFeature(Substring(reason)) else { withoutReason += n; return }
         let name = String(leading)
-        if let i = index[name] { counts[i] += 1; return }
+        if let i = index[name] { counts[i] += n; return }
         let key = names.count < Self.maxFeatures ? name : Self.otherName
-        if let i = index[key] { counts[i] += 1; return }
+        if let i = index[key] { counts[i] += n; return }
         index[key] = names.count
         names.append(key)
-        counts.append(1)
+        counts.append(n)
     }
 
     /// Whether any anomaly carried a reason (files without the column show no table).

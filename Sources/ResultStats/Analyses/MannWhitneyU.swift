@@ -21,10 +21,19 @@ package struct MannWhitneyU: Sendable, Equatable {
     /// The same with `y` already sorted ascending (the pre-move study compares several groups
     /// with one large normal sample, sorted once). Ranks come from merging the two sorted samples.
     package static func test(_ x: [Double], sortedY y: [Double]) -> MannWhitneyU? {
-        let n1 = x.count, n2 = y.count
+        test(sortedX: RadixSort.sorted(x), sortedY: y)
+    }
+
+    /// Both samples already sorted ascending.
+    package static func test(sortedX xs: [Double], sortedY y: [Double]) -> MannWhitneyU? {
+        xs.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { test(sortedX: x, sortedY: $0) } }
+    }
+
+    /// The same over buffers (groups sorted in place inside one array by the caller: no copies).
+    package static func test(sortedX xs: UnsafeBufferPointer<Double>, sortedY y: UnsafeBufferPointer<Double>) -> MannWhitneyU? {
+        let n1 = xs.count, n2 = y.count
         guard n1 > 0, n2 > 0 else { return nil }
         let n = n1 + n2
-        let xs = RadixSort.sorted(x)
         // Average ranks of the pooled sample (SciPy's `_rankdata(…, 'average')`), by merging.
         var rankSumX = 0.0
         var tieTerm = 0.0

@@ -44,35 +44,100 @@ package struct PreMoveAnalysis: Sendable {
         return max(1, Int(h))
     }
 
-    package init(_ s: ResultSeries, horizons: [DurationSpec], windowMilliseconds w: Double) {
+    /// Future moves are kept as 9 bytes (the move and its group) per scored row and horizon;
+    /// horizons are taken as many per pass as fit in this many bytes (the four defaults in one
+    /// pass up to ~750 k scored rows, two passes at 1 M, one horizon per pass from ~3 M): with
+    /// the process's ~28 MiB of code and read buffers, 1 M rows stay under 64 MiB.
+    static let passBudget = 28 << 20
+
+    /// Passes over `s`: the volatility threshold (unless given), then the horizons, as many per
+    /// pass as `passBudget` allows. Per horizon: a ring of h + 1 rows and, reserved at the exact
+    /// size the scored rows bound, the future moves with their groups; then the groups' means in
+    /// row order (`StreamingPairwiseSum`, NumPy's bits), the moves partitioned by group and each
+    /// group sorted in place for the Mann–Whitney ranks: nothing is copied.
+    package init<S: ResultRowSource>(_ s: S, horizons: [DurationSpec], windowMilliseconds w: Double,
+                                     threshold given: BaselineAnalysis.Threshold? = nil) throws(S.Failure) {
         windowMilliseconds = w
-        let baseline = BaselineAnalysis(s)
-        threshold = baseline.threshold
-        var groupOf = [Group?](repeating: nil, count: s.count)
-        for i in 0..<s.count where s.isScored(i) {
-            let a = s.isAnomaly(i), v = s.volatility[i] > baseline.threshold
-            groupOf[i] = a ? (v ? .both : .ifOnly) : (v ? .volOnly : .normal)
-        }
-        let absReturns = s.returns.map { abs($0) }
-        self.horizons = horizons.map { horizon in
-            let h = PreMoveAnalysis.windows(for: horizon, windowMilliseconds: w)
-            let future = RollingSum.forward(absReturns, window: h)
-            var samples = [[Double]](repeating: [], count: Group.allCases.count)
-            for i in 0..<s.count {
-                guard let g = groupOf[i], !future[i].isNaN else { continue }
-                samples[g.index].append(future[i])
+        let t: BaselineAnalysis.Threshold
+        if let given { t = given } else { t = try BaselineAnalysis.Threshold(s) }
+        let threshold = t.value
+        self.threshold = threshold
+        let perPass = max(1, Self.passBudget / max(1, 9 * t.scored))
+        var results: [HorizonResult] = []
+        var k = 0
+        while k < horizons.count {
+            let batch = Array(horizons[k..<min(k + perPass, horizons.count)])
+            k += batch.count
+            let windows = batch.map { PreMoveAnalysis.windows(for: $0, windowMilliseconds: w) }
+            // A horizon at least as long as the series has no future moves: no ring for it.
+            var sums = windows.map { ForwardRollingSum(window: $0 < t.rows ? $0 : 0) }
+            var moves = [[Double]](repeating: [], count: batch.count)
+            var groups = [[Int8]](repeating: [], count: batch.count)
+            for b in batch.indices where sums[b].h > 0 {
+                moves[b].reserveCapacity(t.scored); groups[b].reserveCapacity(t.scored)
             }
-            let normal = samples[Group.normal.index]
-            let normalMean = NumPySum.mean(normal)
-            let normalSorted = RadixSort.sorted(normal)
-            let groups = Group.allCases.map { g -> GroupResult in
-                let x = samples[g.index]
-                let mean = NumPySum.mean(x)
-                return GroupResult(group: g, count: x.count, meanFutureMove: mean, ratioToNormal: mean / normalMean,
-                                   test: g == .normal ? nil : MannWhitneyU.test(x, sortedY: normalSorted))
+            try s.forEachRow { r in
+                // -1: not scored (no group); else the group's index.
+                var tag: Int8 = -1
+                if r.isScored {
+                    let a = r.isAnomaly, v = r.volatility > threshold
+                    tag = Int8((a ? (v ? Group.both : .ifOnly) : (v ? .volOnly : .normal)).index)
+                }
+                let move = abs(r.ret)
+                for b in sums.indices where sums[b].h > 0 {
+                    if let (future, g) = sums[b].push(move, tag: tag), g >= 0, !future.isNaN {
+                        moves[b].append(future); groups[b].append(g)
+                    }
+                }
             }
-            return HorizonResult(horizon: horizon, windows: h, groups: groups)
+            for b in batch.indices {
+                results.append(Self.compare(batch[b], windows[b], &moves[b], &groups[b]))
+                moves[b] = []; groups[b] = []
+            }
         }
+        self.horizons = results
+    }
+
+    /// Means per group (NumPy's pairwise sums over the row order), then the moves partitioned by
+    /// group in place, each group sorted in place, and each ranked against normal.
+    private static func compare(_ horizon: DurationSpec, _ h: Int, _ moves: inout [Double], _ groups: inout [Int8]) -> HorizonResult {
+        let groupCount = Group.allCases.count
+        var counts = [Int](repeating: 0, count: groupCount)
+        for g in groups { counts[Int(g)] += 1 }
+        var sums = counts.map { StreamingPairwiseSum(count: $0) }
+        for i in moves.indices { sums[Int(groups[i])].add(moves[i]) }
+        let means = (0..<groupCount).map { counts[$0] > 0 ? sums[$0].result! / Double(counts[$0]) : Double.nan }
+        // In-place partition by group (American flag sort's one pass): bucket g is
+        // moves[starts[g] ..< starts[g] + counts[g]].
+        var starts = [Int](repeating: 0, count: groupCount)
+        for g in 1..<groupCount { starts[g] = starts[g - 1] + counts[g - 1] }
+        var next = starts
+        for g in 0..<groupCount {
+            let end = starts[g] + counts[g]
+            while next[g] < end {
+                let i = next[g]
+                let target = Int(groups[i])
+                if target == g { next[g] += 1; continue }
+                let j = next[target]
+                moves.swapAt(i, j); groups.swapAt(i, j)
+                next[target] += 1
+            }
+        }
+        groups = []
+        let results = moves.withUnsafeMutableBufferPointer { buffer -> [GroupResult] in
+            let all = buffer
+            let sample = { (g: Int) in UnsafeMutableBufferPointer(rebasing: all[starts[g] ..< starts[g] + counts[g]]) }
+            for g in 0..<groupCount { InPlaceSort.sort(sample(g)) }
+            let normal = UnsafeBufferPointer(sample(Group.normal.index))
+            let normalMean = means[Group.normal.index]
+            return Group.allCases.map { g -> GroupResult in
+                let mean = means[g.index]
+                return GroupResult(group: g, count: counts[g.index], meanFutureMove: mean, ratioToNormal: mean / normalMean,
+                                   test: g == .normal ? nil : MannWhitneyU.test(sortedX: UnsafeBufferPointer(sample(g.index)), sortedY: normal))
+            }
+        }
+        moves = []
+        return HorizonResult(horizon: horizon, windows: h, groups: results)
     }
 
     package var json: JSONValue {

@@ -31,34 +31,21 @@ package struct SummaryAnalysis: Sendable {
     /// The feature columns compared, in the original's order, plus |return|.
     package static let featureNames = ["trade_count", "volume", "avg_trade_size", "return", "abs_return", "volatility"]
 
-    package init(_ s: ResultSeries, bins: Int = 20) {
-        windows = s.count
-        timeBasis = s.timeBasis
-        first = s.timestamp.first
-        last = s.timestamp.last
-        windowMilliseconds = s.inferredWindowMilliseconds
-        var scores: [Double] = []
-        scores.reserveCapacity(s.count)
-        var anomalies = 0
-        var normalRows: [Int] = [], anomalousRows: [Int] = []
-        var leading = LeadingFeatureCounts()
-        for i in 0..<s.count where s.isScored(i) {
-            scores.append(s.score[i])
-            leading.add(isAnomaly: s.isAnomaly(i), reason: s.reason(i))
-            if s.isAnomaly(i) { anomalies += 1; anomalousRows.append(i) } else { normalRows.append(i) }
-        }
-        scored = scores.count
-        self.anomalies = anomalies
-        leadingFeatures = leading
-        score = DescribeStatistics(scores)
-        histogram = Histogram(scores, bins: bins)
-        features = SummaryAnalysis.featureNames.map { name in
-            let column = SummaryAnalysis.column(name, s)
-            return FeatureComparison(
-                feature: name,
-                normalMean: NumPySum.mean(normalRows.map { column[$0] }),
-                anomalousMean: NumPySum.mean(anomalousRows.map { column[$0] }))
-        }
+    /// One pass over `s` (`SummaryAccumulator`).
+    package init<S: ResultRowSource>(_ s: S, bins: Int = 20) throws(S.Failure) {
+        var accumulator = SummaryAccumulator()
+        try s.forEachRow { accumulator.add($0) }
+        self = accumulator.finish(timeBasis: s.timeBasis, bins: bins, reasons: s.reasons)
+    }
+
+    init(windows: Int, scored: Int, anomalies: Int, first: Int64?, last: Int64?, timeBasis: TimeBasis,
+         windowMilliseconds: Double?, score: DescribeStatistics, features: [FeatureComparison], histogram: Histogram,
+         leadingFeatures: LeadingFeatureCounts = LeadingFeatureCounts()) {
+        self.windows = windows; self.scored = scored; self.anomalies = anomalies
+        self.first = first; self.last = last; self.timeBasis = timeBasis
+        self.windowMilliseconds = windowMilliseconds; self.score = score
+        self.features = features; self.histogram = histogram
+        self.leadingFeatures = leadingFeatures
     }
 
     /// What `summary` says when no row has a score: every window is in the model's warm-up.
@@ -69,17 +56,6 @@ package struct SummaryAnalysis: Sendable {
         once its model is trained on --train-windows complete windows (default 500); use a smaller
         --train-windows, or --batch to train on the whole file and score every window.
         """
-    }
-
-    static func column(_ name: String, _ s: ResultSeries) -> [Double] {
-        switch name {
-        case "trade_count": return s.tradeCount
-        case "volume": return s.volume
-        case "avg_trade_size": return s.avgTradeSize
-        case "return": return s.returns
-        case "abs_return": return s.returns.map { abs($0) }
-        default: return s.volatility
-        }
     }
 
     package var json: JSONValue {

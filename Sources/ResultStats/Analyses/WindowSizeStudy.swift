@@ -31,32 +31,63 @@ package struct WindowSizeStudy: Sendable {
 
     package static let defaultSizes: [DurationSpec] = [1, 5, 10, 20, 30, 60].map { DurationSpec(milliseconds: Int64($0) * 1000) }
 
-    /// From result rows whose window is `inputWindowMilliseconds` long.
-    package init(rows s: ResultSeries, sizes: [DurationSpec], inputWindowMilliseconds w0: Double) {
+    /// From result rows whose window is `inputWindowMilliseconds` long. Three passes, each
+    /// holding a few numbers per size: the whole windows are counted, then summed (NumPy's
+    /// pairwise order, known once the count is: `StreamingPairwiseSum`) for the means, then the
+    /// squared deviations summed for the stds — pandas' two-pass `std` with its bits, and no
+    /// array of window sums.
+    package init<S: ResultRowSource>(rows s: S, sizes: [DurationSpec], inputWindowMilliseconds w0: Double) throws(S.Failure) {
         source = .windows
         inputWindowMilliseconds = w0
-        self.sizes = sizes.map { size in
-            let W = size.milliseconds
-            let ratio = Double(W) / w0
-            guard W > 0, ratio >= 1, ratio < 1e15, ratio == ratio.rounded() else {   // < 1e15: an Int, and finite
-                return Size(seconds: size, windows: 0, trades: (.nan, .nan), volume: (.nan, .nan),
+        // Rows per W-window for each size, or nil when W is not a multiple of w0.
+        let per: [Int?] = sizes.map { size in
+            let ratio = Double(size.milliseconds) / w0
+            guard size.milliseconds > 0, ratio >= 1, ratio < 1e15, ratio == ratio.rounded() else { return nil }   // < 1e15: an Int, and finite
+            return Int(ratio)
+        }
+        let counts = try Self.windowPass(s, sizes, per) { _, _, _ in }
+        var tradeSums = counts.map { StreamingPairwiseSum(count: $0) }, volumeSums = tradeSums
+        _ = try Self.windowPass(s, sizes, per) { k, t, v in tradeSums[k].add(t); volumeSums[k].add(v) }
+        let tradeMeans = sizes.indices.map { counts[$0] > 0 ? tradeSums[$0].result! / Double(counts[$0]) : .nan }
+        let volumeMeans = sizes.indices.map { counts[$0] > 0 ? volumeSums[$0].result! / Double(counts[$0]) : .nan }
+        var tradeSquares = counts.map { StreamingPairwiseSum(count: $0) }, volumeSquares = tradeSquares
+        _ = try Self.windowPass(s, sizes, per) { k, t, v in
+            let dt = tradeMeans[k] - t, dv = volumeMeans[k] - v
+            tradeSquares[k].add(dt * dt); volumeSquares[k].add(dv * dv)
+        }
+        func std(_ sum: StreamingPairwiseSum, _ n: Int) -> Double { n - 1 > 0 ? (sum.result! / Double(n - 1)).squareRoot() : .nan }
+        self.sizes = sizes.indices.map { k in
+            guard per[k] != nil else {
+                return Size(seconds: sizes[k], windows: 0, trades: (.nan, .nan), volume: (.nan, .nan),
                             note: "not a multiple of the input window (\(Format.number(w0 / 1000)) s)")
             }
-            let per = Int(ratio)
-            var trades: [Double] = [], volumes: [Double] = []
-            var i = 0
-            let n = s.count
-            while i < n {
-                let key = floorDiv(s.timestamp[i], W)
-                var j = i, t = 0.0, v = 0.0
-                while j < n && floorDiv(s.timestamp[j], W) == key { t += s.tradeCount[j]; v += s.volume[j]; j += 1 }
-                if j - i == per { trades.append(t); volumes.append(v) }
-                i = j
-            }
-            return Size(seconds: size, windows: trades.count,
-                        trades: (NumPySum.mean(trades), NumPySum.standardDeviation(trades)),
-                        volume: (NumPySum.mean(volumes), NumPySum.standardDeviation(volumes)), note: nil)
+            return Size(seconds: sizes[k], windows: counts[k], trades: (tradeMeans[k], std(tradeSquares[k], counts[k])),
+                        volume: (volumeMeans[k], std(volumeSquares[k], counts[k])), note: nil)
         }
+    }
+
+    /// One pass: the whole W-windows of every size (epoch-aligned, holding all W / w0 rows), in
+    /// time order, handed to `body` as (size index, trades, volume); returns their counts.
+    private static func windowPass<S: ResultRowSource>(_ s: S, _ sizes: [DurationSpec], _ per: [Int?],
+                                                       _ body: (Int, Double, Double) -> Void) throws(S.Failure) -> [Int] {
+        var open = [OpenWindow?](repeating: nil, count: sizes.count)
+        var counts = [Int](repeating: 0, count: sizes.count)
+        func close(_ k: Int) {
+            if let o = open[k], o.rows == per[k] { counts[k] += 1; body(k, o.t, o.v) }
+        }
+        try s.forEachRow { r in
+            for k in sizes.indices where per[k] != nil {
+                let key = floorDiv(r.timestamp, sizes[k].milliseconds)
+                if let o = open[k], o.key == key {
+                    open[k]!.rows += 1; open[k]!.t += r.tradeCount; open[k]!.v += r.volume
+                } else {
+                    close(k)
+                    open[k] = OpenWindow(key: key, rows: 1, t: 0 + r.tradeCount, v: 0 + r.volume)
+                }
+            }
+        }
+        for k in sizes.indices where per[k] != nil { close(k) }
+        return counts
     }
 
     /// From the original's per-second trade counts.
@@ -110,6 +141,9 @@ package struct WindowSizeStudy: Sendable {
         return out
     }
 }
+
+/// A W-window being summed in `WindowSizeStudy.windowPass`.
+private struct OpenWindow { var key: Int64; var rows: Int; var t: Double; var v: Double }
 
 @inline(__always) func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
     let q = a / b

@@ -46,12 +46,43 @@ package enum NumPySum {
     package static func standardDeviation(_ values: [Double], ddof: Int = 1) -> Double {
         let n = values.count
         guard n - ddof > 0 else { return .nan }
+        return values.withUnsafeBufferPointer { standardDeviation($0, ddof: ddof) }
+    }
+
+    /// The same over a buffer, without the array of squares NumPy materialises: the squared
+    /// deviations are summed in the same pairwise order, so the bits are the same and the only
+    /// memory is the values themselves.
+    package static func standardDeviation(_ values: UnsafeBufferPointer<Double>, ddof: Int = 1) -> Double {
+        let n = values.count
+        guard n - ddof > 0 else { return .nan }
         let avg = sum(values) / Double(n)
-        var squares = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            let d = avg - values[i]
-            squares[i] = d * d
+        return (squaredDeviations(values.baseAddress, n, avg) / Double(n - ddof)).squareRoot()
+    }
+
+    /// `pairwise` over `(avg − a[i])²`.
+    private static func squaredDeviations(_ a: UnsafePointer<Double>?, _ n: Int, _ avg: Double) -> Double {
+        guard let a, n > 0 else { return 0 }
+        @inline(__always) func f(_ i: Int) -> Double { let d = avg - a[i]; return d * d }
+        if n < 8 {
+            var res = 0.0
+            for i in 0..<n { res += f(i) }
+            return res
         }
-        return (sum(squares) / Double(n - ddof)).squareRoot()
+        if n <= 128 {
+            var r0 = f(0), r1 = f(1), r2 = f(2), r3 = f(3), r4 = f(4), r5 = f(5), r6 = f(6), r7 = f(7)
+            var i = 8
+            let limit = n - n % 8
+            while i < limit {
+                r0 += f(i); r1 += f(i + 1); r2 += f(i + 2); r3 += f(i + 3)
+                r4 += f(i + 4); r5 += f(i + 5); r6 += f(i + 6); r7 += f(i + 7)
+                i += 8
+            }
+            var res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+            while i < n { res += f(i); i += 1 }
+            return res
+        }
+        var n2 = n / 2
+        n2 -= n2 % 8
+        return squaredDeviations(a, n2, avg) + squaredDeviations(a + n2, n - n2, avg)
     }
 }

@@ -9,23 +9,45 @@ package struct HTMLReport: Sendable {
     package let hourly: HourlyAnalysis
     package let baseline: BaselineAnalysis
     package let premove: PreMoveAnalysis
-    let series: ResultSeries
-    let inputs: [String]
+    let timeBasis: TimeBasis
+    let timeline: ScoreTimeline
+    /// The inputs named in the header ("name (format)"); a stream knows them after its first pass.
+    package var inputs: [String]
     /// The most anomalous windows with their reasons.
     package let topAnomalies: TopAnomalies
 
-    package init(_ s: ResultSeries, inputs: [String], horizons: [DurationSpec], windowMilliseconds w: Double, bins: Int = 30) {
-        series = s
+    /// Passes over `s`: summary and hourly counts in one; the volatility threshold in the next
+    /// (each keeps one column of 8 bytes per scored row, never both at once); the baseline's
+    /// counts and the score-over-time chart in the third (its axes known from the first); then
+    /// the pre-move horizons (`PreMoveAnalysis`). The IF-only windows are kept only for `--json`
+    /// (`keepWindows`), where they are listed.
+    package init<S: ResultRowSource>(_ s: S, inputs: [String], horizons: [DurationSpec], windowMilliseconds w: Double, bins: Int = 30,
+                                     keepWindows: Bool = true) throws(S.Failure) {
+        timeBasis = s.timeBasis
         self.inputs = inputs
-        summary = SummaryAnalysis(s, bins: bins)
-        hourly = HourlyAnalysis(s)
-        baseline = BaselineAnalysis(s)
-        premove = PreMoveAnalysis(s, horizons: horizons, windowMilliseconds: w)
-        var top = TopAnomalies(limit: 20)
-        for i in 0..<s.count where s.isAnomaly(i) {
-            top.add(isAnomaly: true, score: s.score[i], timestamp: s.timestamp[i], symbol: s.symbols[Int(s.symbolIndex[i])], reason: s.reason(i))
+        var summaryRows = SummaryAccumulator(), hourlyRows = HourlyAnalysis.Accumulator()
+        try s.forEachRow { r in
+            summaryRows.add(r)
+            hourlyRows.add(r)
         }
+        let axis = (summaryRows.firstScored, summaryRows.lastScored)
+        summary = summaryRows.finish(timeBasis: s.timeBasis, bins: bins, reasons: s.reasons)
+        hourly = hourlyRows.finish(timeBasis: s.timeBasis)
+        // A pass of its own: the scores above are released before the volatilities are kept.
+        let threshold = try BaselineAnalysis.Threshold(s)
+        var chart = ScoreTimeline(first: axis.0, last: axis.1, scored: summary.scored, low: summary.score.min, high: summary.score.max)
+        // The top anomalies here, not in the first pass: a stream knows its symbol and reason
+        // tables only once a pass has ended.
+        var top = TopAnomalies(limit: 20)
+        let symbols = s.symbols, reasons = s.reasons
+        baseline = try BaselineAnalysis(s, keep: keepWindows ? nil : 1, threshold: threshold) { r in
+            chart.add(r)
+            top.add(isAnomaly: r.isAnomaly, score: r.score, timestamp: r.timestamp, symbol: symbols[Int(r.symbol)],
+                    reason: r.reason == 0 ? nil : reasons[Int(r.reason)])
+        }
+        timeline = chart
         topAnomalies = top
+        premove = try PreMoveAnalysis(s, horizons: horizons, windowMilliseconds: w, threshold: threshold)
     }
 
     /// The analyses' figures as one JSON document (what `report --json` prints).
@@ -42,7 +64,7 @@ package struct HTMLReport: Sendable {
     // MARK: - Page
 
     package func render() -> String {
-        let basis = series.timeBasis
+        let basis = timeBasis
         let span = (summary.first.map { Format.timestamp($0, basis) } ?? "—") + " → " + (summary.last.map { Format.timestamp($0, basis) } ?? "—")
         var page = """
             <!DOCTYPE html>
@@ -112,54 +134,21 @@ package struct HTMLReport: Sendable {
 
     func scoreOverTime() -> String {
         var c = SVGChart(height: 310, top: 30)
-        let g = c
-        var points: [(Int64, Double, Bool)] = []
-        for i in 0..<series.count where series.isScored(i) { points.append((series.timestamp[i], series.score[i], series.isAnomaly(i))) }
-        guard let t0 = points.first?.0, let t1 = points.last?.0 else {
+        guard let t0 = timeline.first, let t1 = timeline.last else {
             c.add("<text class=\"legend\" x=\"500\" y=\"150\" text-anchor=\"middle\">no scored windows</text>")
             return c.svg(title: "Score over time")
         }
-        var lo = points.map(\.1).min()!, hi = points.map(\.1).max()!
-        lo = min(lo, 0); hi = max(hi, 0)
-        let pad = (hi - lo) * 0.05 + 1e-12
-        lo -= pad; hi += pad
+        let x = timeline.x, y = timeline.y
         let span = Double(max(t1 - t0, 1))
-        let x = { (t: Int64) in g.left + Double(t - t0) / span * g.plotWidth }
-        let y = { (v: Double) in g.top + (hi - v) / (hi - lo) * g.plotHeight }
-        c.yAxis(SVGChart.niceTicks(lo, hi), label: { Format.number($0, 3) }, y: y, title: "score")
+        c.yAxis(SVGChart.niceTicks(timeline.low, timeline.high), label: { Format.number($0, 3) }, y: y, title: "score")
         for k in 0...5 {
             let t = t0 + Int64(Double(k) / 5 * span)
-            let label = Format.timestamp(t, series.timeBasis)
+            let label = Format.timestamp(t, timeBasis)
             c.xTick(x(t), String(label.dropFirst(5).prefix(11)).replacingT(), anchor: k == 0 ? "start" : k == 5 ? "end" : "middle")
         }
         c.add("<line class=\"zero\" x1=\"\(n(c.left))\" x2=\"\(n(c.width - c.right))\" y1=\"\(n(y(0)))\" y2=\"\(n(y(0)))\"/>")
-        // The line: every point when few, else a min–max band per pixel column.
-        var path = ""
-        let columns = Int(c.plotWidth)
-        if points.count <= columns * 2 {
-            for (k, p) in points.enumerated() { path += (k == 0 ? "M" : "L") + "\(n(x(p.0))) \(n(y(p.1)))" }
-        } else {
-            var mins = [Double](repeating: .infinity, count: columns + 1), maxs = [Double](repeating: -.infinity, count: columns + 1)
-            for p in points {
-                let col = min(max(Int((x(p.0) - c.left).rounded(.down)), 0), columns)
-                mins[col] = min(mins[col], p.1); maxs[col] = max(maxs[col], p.1)
-            }
-            var first = true
-            for col in 0...columns where mins[col].isFinite {
-                let px = c.left + Double(col) + 0.5
-                path += (first ? "M" : "L") + "\(n(px)) \(n(y(maxs[col])))L\(n(px)) \(n(y(mins[col])))"
-                first = false
-            }
-        }
-        c.add("<path d=\"\(path)\" fill=\"none\" stroke=\"#3b6fb6\" stroke-width=\"1\" stroke-linejoin=\"round\" opacity=\"0.85\"/>")
-        var seen = Set<Int>()
-        var dots = ""
-        for p in points where p.2 {
-            let px = x(p.0), py = y(p.1)
-            guard px.isFinite, py.isFinite, seen.insert(Int(px.rounded(.down)) << 16 | Int(min(max(py, -1e6), 1e6))).inserted else { continue }
-            dots += "<circle cx=\"\(n(px))\" cy=\"\(n(py))\" r=\"2.2\"/>"
-        }
-        c.add("<g fill=\"#d1495b\" opacity=\"0.8\">\(dots)</g>")
+        c.add("<path d=\"\(timeline.path())\" fill=\"none\" stroke=\"#3b6fb6\" stroke-width=\"1\" stroke-linejoin=\"round\" opacity=\"0.85\"/>")
+        c.add("<g fill=\"#d1495b\" opacity=\"0.8\">\(timeline.dots)</g>")
         c.add("<g class=\"legend\"><line x1=\"\(n(c.width - 250))\" x2=\"\(n(c.width - 232))\" y1=\"12\" y2=\"12\" stroke=\"#3b6fb6\" stroke-width=\"2\"/><text x=\"\(n(c.width - 226))\" y=\"16\">score</text><circle cx=\"\(n(c.width - 170))\" cy=\"12\" r=\"3.5\" fill=\"#d1495b\"/><text x=\"\(n(c.width - 162))\" y=\"16\">anomaly (−1)</text></g>")
         return c.svg(title: "Score over time")
     }
@@ -202,7 +191,7 @@ package struct HTMLReport: Sendable {
         c.yAxis(SVGChart.niceTicks(0, peak), label: { Format.number($0 * 100, 3) + "%" }, y: y, title: "anomaly rate")
         let slot = c.plotWidth / 24
         for hour in stride(from: 0, to: 24, by: 3) { c.xTick(c.left + (Double(hour) + 0.5) * slot, String(format2: hour)) }
-        c.xTitle(series.timeBasis == .utc ? "hour of day (UTC)" : "hour of day (local)")
+        c.xTitle(timeBasis == .utc ? "hour of day (UTC)" : "hour of day (local)")
         for h in hourly.hours where h.anomalyRate.isFinite {
             let x0 = c.left + Double(h.hour) * slot + 2
             c.add("<rect x=\"\(n(x0))\" y=\"\(n(y(h.anomalyRate)))\" width=\"\(n(slot - 4))\" height=\"\(n(y(0) - y(h.anomalyRate)))\" fill=\"#ed8b00\"><title>\(String(format2: h.hour)):00 — \(h.anomalies) of \(h.scored) scored (\(Format.percent(h.anomalyRate)))</title></rect>")
@@ -269,7 +258,7 @@ package struct HTMLReport: Sendable {
         let showSymbol = topAnomalies.entries.contains { !$0.symbol.isEmpty }
         let header = ["window start"] + (showSymbol ? ["symbol"] : []) + ["score", "reason"]
         return table(header, topAnomalies.entries.map { e in
-            [Format.timestamp(e.timestamp, series.timeBasis)] + (showSymbol ? [e.symbol] : [])
+            [Format.timestamp(e.timestamp, timeBasis)] + (showSymbol ? [e.symbol] : [])
                 + [Format.number(e.score, 5), e.reason ?? "—"]
         })
     }

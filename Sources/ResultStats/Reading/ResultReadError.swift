@@ -16,6 +16,9 @@ package enum ResultReadError: ToolError, Sendable, Equatable {
     case tradeRatesNotAllowed(file: String)
     /// Not one row to analyse; the text says what the input looks like instead.
     case noUsableRows(String)
+    /// Internal to `ResultStream.analyse`: the input turned out not to be in time order, the
+    /// stream has sorted it, and the analysis starts over. Never reaches the user.
+    case restartInTimeOrder
 
     package var description: String {
         switch self {
@@ -31,6 +34,7 @@ package enum ResultReadError: ToolError, Sendable, Equatable {
         case .tradeRatesNotAllowed(let file):
             return "\(file): per-second trade counts (event_time,trades_per_sec) are read only by `cv`"
         case .noUsableRows(let hint): return hint
+        case .restartInTimeOrder: return "internal: the input was re-read in time order"
         }
     }
 
@@ -38,7 +42,7 @@ package enum ResultReadError: ToolError, Sendable, Equatable {
         switch self {
         case .cannotOpen, .readFailed: return .ioError
         case .severalSymbols: return .usage
-        case .unknownFormat, .badRow, .mixedTimeBases, .tradeRatesNotAllowed, .noUsableRows: return .dataError
+        case .unknownFormat, .badRow, .mixedTimeBases, .tradeRatesNotAllowed, .noUsableRows, .restartInTimeOrder: return .dataError
         }
     }
 }

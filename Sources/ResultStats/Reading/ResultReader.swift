@@ -32,6 +32,16 @@ package struct ResultReader {
     /// Files read, with the format detected for each.
     package private(set) var files: [(name: String, format: ResultFormat)] = []
     private var sawOriginal = false, sawOurs = false
+    /// Streaming (`ResultStream`): every good row goes to `sink` instead of into `series`, whose
+    /// symbol table is then the one table of all files (rows carry indices into it); `sink`
+    /// returning false stops the reading. No file is mapped whole.
+    package var sink: ((ResultRow) -> Bool)?
+    private var stopped = false
+    /// Whether `sink` stopped the reading.
+    package var isStopped: Bool { stopped }
+
+    /// Gives `symbol` the next index before any row is read (a stream's `--symbol` is index 1).
+    package mutating func reserveSymbol(_ symbol: String) -> UInt16? { series.symbolIndex(for: symbol) }
 
     package init(strict: Bool = false, columns: ResultColumns = .all) {
         self.strict = strict
@@ -55,8 +65,13 @@ package struct ResultReader {
             throw .cannotOpen(file: name, reason: text.ranges(of: ": ").last.map { String(text[$0.upperBound...]) } ?? text)
         }
         defer { if fd != 0 { close(fd) } }
+        try read(descriptor: fd, name: name)
+    }
+
+    /// Reads one open input (the caller closes it); `name` is how diagnostics call it.
+    package mutating func read(descriptor fd: Int32, name: String) throws(ResultReadError) {
         var info = stat()
-        if fd != 0, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size >= ResultReader.parallelThreshold {
+        if sink == nil, fd != 0, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size >= ResultReader.parallelThreshold {
             try readMapped(fd, Int(info.st_size), name)
             return
         }
@@ -70,7 +85,7 @@ package struct ResultReader {
                 case .text(let bytes):
                     try self.consume(bytes, number, &fileState)
                 }
-                return true
+                return !self.stopped
             }
         } catch {
             if case .body(let error) = error { throw error }
@@ -252,6 +267,7 @@ package struct ResultReader {
             guard let format = ResultFormat.detect(firstLine: bytes) else { throw .unknownFormat(file: state.name) }
             state.format = format
             var part = ResultSeries()
+            if sink != nil { part.adoptTables(of: series) }
             part.formats = [format]
             switch format {
             case .originalCSV:
@@ -266,7 +282,7 @@ package struct ResultReader {
             series.timeBasis = sawOriginal ? .naiveLocal : .utc
             part.timeBasis = series.timeBasis
             // Rows take over 64 bytes; reserving more than needed costs only address space.
-            part.reserveCapacity(max(1024, state.sizeHint / 64))
+            if sink == nil { part.reserveCapacity(max(1024, state.sizeHint / 64)) }
             state.part = part
             if format == .ourNDJSON {
                 if Self.looksLikeTradeLine(bytes) { tradeLineFiles.append(state.name) }
@@ -515,6 +531,13 @@ package struct ResultReader {
         if prediction == 0 && !row.score.isNaN { prediction = row.score < 0 ? -1 : 1 }
         var score = row.score
         if score.isNaN && prediction != 0 { prediction = 0; score = .nan }
+        if let sink {
+            let reason = score.isNaN ? 0 : row.reason.map { state.part!.reasonIndex(for: $0) } ?? 0
+            if !sink(ResultRow(timestamp: row.timestamp!, windowEnd: row.windowEnd, tradeCount: row.tradeCount, volume: row.volume,
+                               avgTradeSize: row.avgTradeSize, ret: row.ret, volatility: row.volatility, score: score,
+                               prediction: prediction, symbol: row.symbol, reason: reason)) { stopped = true }
+            return
+        }
         state.part!.timestamp.append(row.timestamp!)
         state.part!.windowEnd.append(row.windowEnd)
         state.part!.tradeCount.append(row.tradeCount)

@@ -103,6 +103,15 @@ package struct ResultSeries: Sendable {
         return index
     }
 
+    /// Takes `other`'s symbol and reason tables (no rows): a streamed file's part starts from
+    /// the tables of the files before it, so its indices are the stream's own.
+    package mutating func adoptTables(of other: ResultSeries) {
+        symbols = other.symbols
+        symbolLookup = other.symbolLookup
+        reasons = other.reasons
+        reasonLookup = other.reasonLookup
+    }
+
     /// Symbols that occur in the rows (not the empty placeholder), sorted.
     package var presentSymbols: [String] {
         var seen = [Bool](repeating: false, count: symbols.count)
@@ -144,10 +153,12 @@ package struct ResultSeries: Sendable {
         returns += source.returns; volatility += source.volatility; score += source.score
         prediction += source.prediction
         symbolIndex += source.symbolIndex.map { remap[Int($0)]! }
+        // The reason table is taken over even without rows: a streamed part (rows handed to a
+        // sink) extends the table it adopted, and its rows' indices are those of the extension.
+        let reasonRemap = source.reasons.map { reasonIndex(for: $0) }
         if !source.reasonIndex.isEmpty {
             let first = count - source.count
             while reasonIndex.count < first { reasonIndex.append(0) }
-            let reasonRemap = source.reasons.map { reasonIndex(for: $0) }
             reasonIndex += source.reasonIndex.map { reasonRemap[Int($0)] }
         }
         return left
