@@ -146,7 +146,8 @@ struct PipelineScriptTests {
             pipelines/live.sh "${opts[@]}" >"$d/first.log" 2>&1 &
             first=$!
             trap 'kill -KILL $first 2>/dev/null' EXIT
-            for _ in $(seq 100); do [ -e "$d/.live-lock" ] && ls "$d"/.live.*/trades >/dev/null 2>&1 && break; sleep 0.1; done
+            # "running:" is live.sh's line once every stage is started and its SIGTERM trap is set.
+            for _ in $(seq 300); do grep -q "running:" "$d/first.log" 2>/dev/null && break; sleep 0.1; done
             timeout 20 pipelines/live.sh "${opts[@]}" 2>"$d/second.err"; echo "second=$?"
             kill -TERM $first; wait $first; echo "first=$?"
             timeout 20 pipelines/live.sh --stream-opt --max-retries --stream-opt 0 "${opts[@]}" 2>"$d/third.err"; echo "third=$?"

@@ -1,4 +1,5 @@
 import BNCCore
+import Synchronization
 import BNCWire
 
 /// Appends trade lines (DESIGN.md §1) to one file per symbol and exchange day,
@@ -164,8 +165,15 @@ package final class DailyTradeFiles {
 
     deinit {
         for entry in openDays { close(entry.fd) }
+        Self.heldHere.withLock { _ = $0.remove(directory) }
         close(lockFD)
     }
+
+    /// The directories this process's recorders hold. A lock that `flock` refuses with our own
+    /// pid in the file while no recorder here holds it is one we just released whose descriptor a
+    /// child being spawned still shares until it execs (fork copies descriptors, `O_CLOEXEC` only
+    /// closes them at exec): it is retried briefly instead of being taken for a second recorder.
+    private static let heldHere = Mutex<Set<String>>([])
 
     /// The file in the directory whose `flock` says a recorder owns it. It stays (holding the
     /// owner's pid, for the message to a second recorder); the lock goes with the descriptor,
@@ -179,23 +187,31 @@ package final class DailyTradeFiles {
         let path = directory + "/" + lockFileName
         let fd = path.withCString { openFile($0, O_RDWR | O_CREAT | O_CLOEXEC, 0o644) }
         guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
+        var attempts = 0
+        while flock(fd, LOCK_EX | LOCK_NB) != 0, errno == EWOULDBLOCK, attempts < 200,
+              Self.ownerPID(fd) == getpid(), !heldHere.withLock({ $0.contains(directory) }) {
+            attempts += 1
+            usleep(10_000)
+        }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
-            var owner: Int32?
-            if code == EWOULDBLOCK {
-                var buffer = [UInt8](repeating: 0, count: 24)
-                let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, 0) }
-                if n > 0 {
-                    owner = Int32(String(decoding: buffer[0..<n].prefix { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self))
-                }
-            }
+            let owner = code == EWOULDBLOCK ? Self.ownerPID(fd) : nil
             close(fd)
             if code == EWOULDBLOCK { throw .directoryInUse(path: directory, ownerPID: owner) }
             throw .cannotOpen(path: path, errno: code)
         }
         let pid = Array("\(getpid())\n".utf8)
         if ftruncate(fd, 0) == 0 { _ = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress!, $0.count, 0) } }
+        heldHere.withLock { _ = $0.insert(directory) }
         return fd
+    }
+
+    /// The pid the lock's holder wrote into the lock file, if any.
+    private static func ownerPID(_ fd: Int32) -> Int32? {
+        var buffer = [UInt8](repeating: 0, count: 24)
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, 0) }
+        guard n > 0 else { return nil }
+        return Int32(String(decoding: buffer[0..<n].prefix { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self))
     }
 
     /// The file name a trade of `symbol` at `epochMilliseconds` goes to (without the directory).
