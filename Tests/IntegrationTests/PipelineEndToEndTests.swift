@@ -60,7 +60,7 @@ struct PipelineEndToEndTests {
         #expect(r.stdoutText.hasPrefix("Usage: \(script)"))
         #expect(r.stdoutText.contains("Example"))
         #expect(!r.stdoutText.contains("# "), "comment markers leaked into the help")
-        let strict = try ToolRunner.shell("head -n 40 pipelines/\(script) | grep -c '^set -euo pipefail$'")
+        let strict = try ToolRunner.shell("head -n 60 pipelines/\(script) | grep -c '^set -euo pipefail$'")
         #expect(strict.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }
 

@@ -108,6 +108,12 @@ final class StreamFixture {
     }
 }
 
+/// bnc-stream's output without its heartbeat lines (formats.md §1: they travel between the
+/// trades while the feed is healthy and carry no trade).
+private func tradeLines(_ lines: [Substring]) -> [Substring] {
+    lines.filter { !$0.contains(#""e":"bnc.heartbeat""#) }
+}
+
 /// Checks the decisive property: the ids written are exactly the consecutive served ids, each
 /// line the served payload (live) or the same trade rebuilt from REST (backfill: E = T).
 private func expectExactTape(_ lines: [Substring], expectedCount: Int? = nil, allowBackfilled: Bool = true,
@@ -159,7 +165,7 @@ struct StreamEndToEndTests {
         #expect(try server.stat("drops") >= 20)
         #expect(try server.stat("rollovers") >= 3)
         let released = try server.stat("released")
-        let (live, backfilled) = try expectExactTape(r.stdoutLines, expectedCount: released)
+        let (live, backfilled) = try expectExactTape(tradeLines(r.stdoutLines), expectedCount: released)
         #expect(backfilled > 0 && live > 0)
         #expect(r.stderrText.contains("protocol error: frame of 2097152 bytes over the 1048576-byte cap"))
         #expect(r.stderrText.contains("unknown opcode"))
@@ -176,7 +182,7 @@ struct StreamEndToEndTests {
         #expect(r.status == 69)
         #expect(try server.stat("rollovers") >= 3)
         #expect(try server.stat("max_age_cuts") == 0, "the client must leave before the server's cut")
-        _ = try expectExactTape(r.stdoutLines, expectedCount: try server.stat("released"), allowBackfilled: false)
+        _ = try expectExactTape(tradeLines(r.stdoutLines), expectedCount: try server.stat("released"), allowBackfilled: false)
         #expect(!r.stderrText.contains("gap:"))
     }
 
@@ -189,7 +195,7 @@ struct StreamEndToEndTests {
         #expect(r.status == 69)
         #expect(try server.stat("shutdowns") >= 3)
         #expect(r.stderrText.components(separatedBy: "switched over").count - 1 >= 2)
-        _ = try expectExactTape(r.stdoutLines, expectedCount: try server.stat("released"), allowBackfilled: false)
+        _ = try expectExactTape(tradeLines(r.stdoutLines), expectedCount: try server.stat("released"), allowBackfilled: false)
         #expect(r.stderrText.contains("server announced shutdown"))
     }
 
@@ -209,7 +215,7 @@ struct StreamEndToEndTests {
         #expect(try server.stat("pong_timeouts") == 0)
         #expect(try server.stat("rest_429") == 1)
         #expect(r.stderrText.contains("Retry-After"))
-        let (_, backfilled) = try expectExactTape(r.stdoutLines, expectedCount: try server.stat("released"))
+        let (_, backfilled) = try expectExactTape(tradeLines(r.stdoutLines), expectedCount: try server.stat("released"))
         #expect(backfilled > 0)
     }
 
@@ -232,7 +238,7 @@ struct StreamEndToEndTests {
         #expect(r.status == 69)
         #expect(try server.stat("stalls") == 1)
         #expect(r.stderrText.contains("no frame for 700ms"))
-        _ = try expectExactTape(r.stdoutLines, expectedCount: try server.stat("released"))
+        _ = try expectExactTape(tradeLines(r.stdoutLines), expectedCount: try server.stat("released"))
     }
 
     @Test("HTTP 429 on the upgrade: Retry-After is honoured before the next attempt")
@@ -246,7 +252,7 @@ struct StreamEndToEndTests {
         #expect(times.count >= 3)
         // Ordering, not speed: each attempt after a 429 came no sooner than Retry-After allows.
         #expect(times[1] - times[0] >= 0.95 && times[2] - times[1] >= 0.95)
-        _ = try expectExactTape(r.stdoutLines, expectedCount: try server.stat("released"))
+        _ = try expectExactTape(tradeLines(r.stdoutLines), expectedCount: try server.stat("released"))
     }
 
     @Test("SIGTERM: close frame sent, output flushed, exit 0")
@@ -261,7 +267,7 @@ struct StreamEndToEndTests {
         #expect(r.stderrText.contains("stopped by signal"))
         let lines = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
         #expect(lines.count >= 500)
-        _ = try expectExactTape(lines, allowBackfilled: false)
+        _ = try expectExactTape(tradeLines(lines), allowBackfilled: false)
         #expect(try server.stat("client_closes") >= 1, "the server saw our close frame")
     }
 
@@ -282,11 +288,12 @@ struct StreamEndToEndTests {
                                                   "--rest-endpoint", server.restEndpoint()] + fast)
         #expect(r.status == 69)
         #expect((try server.stats()["paths"] as? [String])?.first == "/ws/btcusdt@aggTrade")
-        let ids = r.stdoutLines.compactMap { StreamFixture.field($0, "a") }
-        #expect(ids.count == r.stdoutLines.count)
+        let lines = tradeLines(r.stdoutLines)
+        let ids = lines.compactMap { StreamFixture.field($0, "a") }
+        #expect(ids.count == lines.count)
         #expect(ids.count == (try server.stat("released")))
         #expect(ids == Array((ids.first ?? 0)..<((ids.first ?? 0) + Int64(ids.count))))
-        #expect(r.stdoutLines.allSatisfy { $0.hasPrefix(#"{"e":"aggTrade""#) })
+        #expect(lines.allSatisfy { $0.hasPrefix(#"{"e":"aggTrade""#) })
         #expect(r.stderrText.contains("backfilled"))
     }
 

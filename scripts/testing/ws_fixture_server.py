@@ -175,6 +175,9 @@ async def handler(ws):
                 if state["stalls"] == 0:
                     state["stalls"] = 1
                     write_stats()
+                    # A dead peer, not a quiet one: stop reading too, so the client's own pings
+                    # (bnc-stream pings a quiet connection for its heartbeats) get no pong.
+                    ws.transport.pause_reading()
                 await asyncio.sleep(0.05)
                 continue
             if drop_this and (sent_here >= args.drop_after or now - opened > 0.3):
