@@ -61,10 +61,9 @@ package struct ScoreHealth: Sendable {
     /// The metrics file's text (docs/metrics.md lists every family).
     package func exposition() -> String {
         var m = MetricsText()
-        func seconds(_ ms: Int64) -> Double { Double(ms) / 1000 }
+        let seconds = MetricsText.seconds
         func perSymbol(_ name: String, _ kind: MetricsText.Kind, _ help: String, _ value: (SymbolCounts) -> Double) {
-            m.family(name, kind, help)
-            for s in symbols { m.sample(name, [("symbol", s.symbol)], value(s)) }
+            m.perSymbol(name, kind, help, symbols, symbol: \.symbol, value)
         }
         m.single("bnc_score_start_time_seconds", .gauge, "When this bnc-score process started (Unix time).", seconds(startedAt))
         m.single("bnc_score_train_windows", .gauge, "Complete windows the first model trains on (--train-windows).", Double(trainWindows))

@@ -54,10 +54,9 @@ package struct WindowHealth: Sendable {
     /// The metrics file's text (docs/metrics.md lists every family).
     package func exposition() -> String {
         var m = MetricsText()
-        func seconds(_ ms: Int64) -> Double { Double(ms) / 1000 }
+        let seconds = MetricsText.seconds
         func perSymbol(_ name: String, _ kind: MetricsText.Kind, _ help: String, _ value: (SymbolCounts) -> Double) {
-            m.family(name, kind, help)
-            for s in symbols { m.sample(name, [("symbol", s.symbol)], value(s)) }
+            m.perSymbol(name, kind, help, symbols, symbol: \.symbol, value)
         }
         m.single("bnc_window_start_time_seconds", .gauge, "When this bnc-window process started (Unix time).", seconds(startedAt))
         m.single("bnc_window_window_seconds", .gauge, "Window length (--window).", seconds(windowMilliseconds))

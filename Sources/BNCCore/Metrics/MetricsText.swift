@@ -39,6 +39,17 @@ package struct MetricsText: Sendable {
         sample(name, labels, Double(exactly: value) ?? Double(value))
     }
 
+    /// A family with one sample per item labelled `symbol`, the shape of every per-symbol
+    /// counter and gauge the tools write; an item whose `value` is nil has no sample.
+    package mutating func perSymbol<Item>(_ name: String, _ kind: Kind, _ help: String, _ items: [Item],
+                                          symbol: (Item) -> String, _ value: (Item) -> Double?) {
+        family(name, kind, help)
+        for item in items { if let v = value(item) { sample(name, [("symbol", symbol(item))], v) } }
+    }
+
+    /// Epoch milliseconds as the seconds Prometheus timestamps are written in.
+    package static func seconds(_ milliseconds: Int64) -> Double { Double(milliseconds) / 1000 }
+
     /// A family of one unlabelled sample, the common case for process-wide gauges.
     package mutating func single(_ name: String, _ kind: Kind, _ help: String, _ value: Double) {
         family(name, kind, help)

@@ -551,17 +551,9 @@ package final class LiveFeed {
             let symbol = ledger[slot].symbol
             try output.flush()
             let outcome = try backfiller.catchUp(symbol: symbol, after: last, max: configuration.backfillMax, stop: stop) { (id, line) throws(OutputError) in
-                try output.append(line)
-                output.appendByte(UInt8(ascii: "\n"))
-                ledger.setLastID(id, slot: slot)
+                try writeBackfilled(line, id: id, slot: slot)
             }
-            statistics.backfilled += outcome.written
-            statistics.tradesWritten += outcome.written
-            if metrics != nil {
-                health.ensureSlot(slot, symbol: symbol)
-                health.symbols[slot].backfilled += outcome.written
-                health.wrote(slot: slot, count: outcome.written, at: MonotonicClock.wallClockMilliseconds())
-            }
+            countBackfilled(outcome.written, slot: slot)
             if outcome.written > 0 {
                 diagnostics.report("gap", "\(symbol): backfilled \(outcome.written) trades made while the feed was away (ids \(last + 1)–\(last + outcome.written))")
             }
@@ -574,6 +566,23 @@ package final class LiveFeed {
         try output.flush()
         let now = MonotonicClock.nowMilliseconds()
         primary?.lastFrameAt = max(primary?.lastFrameAt ?? now, now)
+    }
+
+    /// One trade line rebuilt from REST, written as the live ones are; the symbol's newest id moves on.
+    private func writeBackfilled(_ line: UnsafeRawBufferPointer, id: Int64, slot: Int) throws(OutputError) {
+        try output.append(line)
+        output.appendByte(UInt8(ascii: "\n"))
+        ledger.setLastID(id, slot: slot)
+    }
+
+    /// Counts `written` backfilled trades of `slot` in the statistics and, with metrics, the health.
+    private func countBackfilled(_ written: Int64, slot: Int) {
+        statistics.backfilled += written
+        statistics.tradesWritten += written
+        guard metrics != nil else { return }
+        health.ensureSlot(slot, symbol: ledger[slot].symbol)
+        health.symbols[slot].backfilled += written
+        health.wrote(slot: slot, count: written, at: MonotonicClock.wallClockMilliseconds())
     }
 
     private func fillGap(slot: Int, range: Range<Int64>) throws(OutputError) {
@@ -602,16 +611,9 @@ package final class LiveFeed {
         }
         try output.flush()
         let outcome = try backfiller.fill(symbol: symbol, range: fetch, stop: stop) { (id, line) throws(OutputError) in
-            try output.append(line)
-            output.appendByte(UInt8(ascii: "\n"))
-            ledger.setLastID(id, slot: slot)
+            try writeBackfilled(line, id: id, slot: slot)
         }
-        statistics.backfilled += outcome.written
-        statistics.tradesWritten += outcome.written
-        if metrics != nil {
-            health.symbols[slot].backfilled += outcome.written
-            health.wrote(slot: slot, count: outcome.written, at: MonotonicClock.wallClockMilliseconds())
-        }
+        countBackfilled(outcome.written, slot: slot)
         // The sockets were not read while REST was busy: give them a fresh idle window.
         let now = MonotonicClock.nowMilliseconds()
         primary?.lastFrameAt = max(primary?.lastFrameAt ?? now, now)

@@ -97,15 +97,13 @@ package struct FeedHealth: Sendable {
     /// The metrics file's text at wall-clock time `now` (docs/metrics.md lists every family).
     package func exposition(now: Int64) -> String {
         var m = MetricsText()
-        func seconds(_ ms: Int64) -> Double { Double(ms) / 1000 }
+        let seconds = MetricsText.seconds
         let named = symbols.filter { !$0.symbol.isEmpty }
         func perSymbol(_ name: String, _ kind: MetricsText.Kind, _ help: String, _ value: (SymbolCounts) -> Int64?) {
-            m.family(name, kind, help)
-            for s in named { if let v = value(s) { m.sample(name, [("symbol", s.symbol)], v) } }
+            m.perSymbol(name, kind, help, named, symbol: \.symbol) { value($0).map { Double(exactly: $0) ?? Double($0) } }
         }
         func perSymbolSeconds(_ name: String, _ help: String, _ value: (SymbolCounts) -> Int64?) {
-            m.family(name, .gauge, help)
-            for s in named { if let v = value(s) { m.sample(name, [("symbol", s.symbol)], seconds(v)) } }
+            m.perSymbol(name, .gauge, help, named, symbol: \.symbol) { value($0).map(seconds) }
         }
         m.single("bnc_stream_start_time_seconds", .gauge, "When this bnc-stream process started (Unix time).", seconds(startedAt))
         m.single("bnc_stream_connected", .gauge, "1 while a connection to the exchange is open, else 0.", connected ? 1 : 0)
