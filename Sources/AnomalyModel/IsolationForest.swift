@@ -712,6 +712,41 @@ package struct IsolationForest: Sendable, Equatable {
         }}}
     }
 
+    /// `explainSums` with the second half of the rows on a second thread (batch mode's training
+    /// walk): each row's sums depend on that row alone, so the result is the same bit for bit as
+    /// one thread's. Below 8,192 rows one thread does it all.
+    package func explainSumsOnTwoThreads(_ rows: UnsafeBufferPointer<Double>, rowCount: Int,
+                                         into sums: UnsafeMutableBufferPointer<Double>,
+                                         attribution: UnsafeMutableBufferPointer<Float>) {
+        let f = featureCount, w = attributionStride
+        let half = (rowCount / 2) & ~255
+        guard half >= 4_096 else {
+            explainSums(rows, rowCount: rowCount, into: sums, attribution: attribution)
+            return
+        }
+        precondition(rows.count >= rowCount * f && sums.count >= rowCount && attribution.count >= rowCount * w)
+        let second = SecondHalf(forest: self, rows: UnsafeBufferPointer(rebasing: rows[(half * f)..<(rowCount * f)]),
+                                rowCount: rowCount - half, sums: UnsafeMutableBufferPointer(rebasing: sums[half..<rowCount]),
+                                attribution: UnsafeMutableBufferPointer(rebasing: attribution[(half * w)..<(rowCount * w)]))
+        let worker = DedicatedThread(handing: second) { job in job.run() }
+        explainSums(UnsafeBufferPointer(rebasing: rows[0..<(half * f)]), rowCount: half,
+                    into: UnsafeMutableBufferPointer(rebasing: sums[0..<half]),
+                    attribution: UnsafeMutableBufferPointer(rebasing: attribution[0..<(half * w)]))
+        worker.join()
+    }
+
+    /// The second thread's share of `explainSumsOnTwoThreads`: disjoint slices of the caller's
+    /// buffers, which the caller does not touch until it has joined the thread.
+    private struct SecondHalf: @unchecked Sendable {
+        let forest: IsolationForest
+        let rows: UnsafeBufferPointer<Double>
+        let rowCount: Int
+        let sums: UnsafeMutableBufferPointer<Double>
+        let attribution: UnsafeMutableBufferPointer<Float>
+
+        func run() { forest.explainSums(rows, rowCount: rowCount, into: sums, attribution: attribution) }
+    }
+
     /// scikit-learn's `score_samples`: −2^(−E[h(x)]/c(ψ)), in [−1, 0); lower = more anomalous.
     /// With ψ = 1 (c(ψ) = 0) scikit-learn's convention gives −0.5.
     @inline(__always)
