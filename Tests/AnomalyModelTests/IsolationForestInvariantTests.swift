@@ -213,4 +213,24 @@ struct IsolationForestInvariantTests {
             #expect(rights.map { Float($0).bitPattern } == (0..<4).map { attribution[r * w + 4 + $0].bitPattern })
         }
     }
+
+    /// Batch mode's training walk on two threads gives the one-thread walk's sums and attributions
+    /// bit for bit (rows split at a block boundary, each row its own).
+    @Test func twoThreadTrainingWalkEqualsOneThread() throws {
+        let n = 20_000
+        let rows = Self.randomRows(n, 3, seed: 5)
+        let d = try Self.train(Array(rows.prefix(600)), trees: 12)
+        let f = d.forest, w = f.attributionStride
+        let x = rows.flatMap { $0 }
+        var s1 = [Double](repeating: 0, count: n), s2 = [Double](repeating: 1, count: n)
+        var a1 = [Float](repeating: 0, count: n * w), a2 = [Float](repeating: 1, count: n * w)
+        x.withUnsafeBufferPointer { x in
+            s1.withUnsafeMutableBufferPointer { s in a1.withUnsafeMutableBufferPointer { f.explainSums(x, rowCount: n, into: s, attribution: $0) } }
+            s2.withUnsafeMutableBufferPointer { s in
+                a2.withUnsafeMutableBufferPointer { f.explainSumsOnTwoThreads(x, rowCount: n, into: s, attribution: $0) }
+            }
+        }
+        #expect(s1.map(\.bitPattern) == s2.map(\.bitPattern))
+        #expect(a1.map(\.bitPattern) == a2.map(\.bitPattern))
+    }
 }
