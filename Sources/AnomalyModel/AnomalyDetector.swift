@@ -197,7 +197,8 @@ package struct AnomalyDetector: Sendable, Equatable {
                 scores.withUnsafeMutableBufferPointer { sums in
                     if explainTraining {
                         attribution.withUnsafeMutableBufferPointer {
-                            forest.explainSums(s, rowCount: rowCount, into: sums, attribution: $0)
+                            // Batch mode: the rows are all read, so the walk may use both cores.
+                            forest.explainSumsOnTwoThreads(s, rowCount: rowCount, into: sums, attribution: $0)
                         }
                     } else if let leaves {
                         forest.trainingPathLengthSums(s, leaves: leaves, into: sums)

@@ -1,16 +1,20 @@
 import BNCCore
 
-/// scikit-learn's `IsolationForest` trees (DESIGN.md §4), grown and stored flat.
+/// scikit-learn's `IsolationForest` trees (DESIGN.md §4), grown and stored flat and compact.
 ///
-/// Every node of every tree lives in four parallel arrays — `feature`, `threshold`, `leftChild`,
-/// `leafSize` — which are what a model file stores. A node's children are allocated as a pair, so
-/// the right child is `leftChild + 1`; a leaf has `feature == -1`.
+/// Every node of every tree is kept once, in three parallel arrays of 16 bytes per node in all
+/// (docs/score.md, *Memory*): `split`, the threshold of an inner node, or for a leaf a NaN whose
+/// payload holds the leaf's depth and row count (so `x > NaN` is false and a leaf keeps the walk on
+/// itself); `link`, the feature (low 7 bits) and the distance to the left child (the right child is
+/// the next node; a leaf: 0, itself); and `gain`, the bits of isolation earned by reaching the
+/// node from its parent, which only the attribution reads. A model file's four arrays (`feature`,
+/// `threshold`, `leftChild`, `leafSize`) are derived from these when it is written.
 ///
-/// For scoring, the arrays are also packed into one array of 16-byte nodes in which a leaf points to
-/// itself with threshold +∞ (so `x <= +∞` keeps it there). Every walk then takes exactly
-/// `walkDepth` branch-free steps, and eight trees are walked in lockstep so their memory loads
-/// overlap; the leaf reached is looked up in `leafPathLength` (depth + c(leaf size)). Scoring uses
-/// unsafe buffers only: no allocation, no recursion, no reference counting per row.
+/// Every walk takes exactly `walkDepth` branch-free steps, and eight trees are walked in lockstep so
+/// their memory loads overlap; the leaf reached gives its path length, depth + c(leaf size), from
+/// its payload (c from a table shared by all forests: the same value, computed the same way, as
+/// the model has always used). Scoring uses unsafe buffers only: no allocation, no recursion, no
+/// reference counting per row.
 ///
 /// Growing follows scikit-learn's `ExtraTreeRegressor(max_features=1, splitter="random")` as used by
 /// `IsolationForest`: ψ rows drawn without replacement per tree, depth limit ⌈log₂ ψ⌉, at each node
@@ -24,173 +28,184 @@ package struct IsolationForest: Sendable, Equatable {
     package private(set) var featureCount: Int
     /// Index of each tree's root node.
     package private(set) var roots: [Int32]
-    package private(set) var feature: [Int32]
-    package private(set) var threshold: [Double]
-    package private(set) var leftChild: [Int32]
-    package private(set) var leafSize: [Int32]
-    /// depth + c(leafSize) for leaves (0 for inner nodes), derived from the arrays above.
-    package private(set) var leafPathLength: [Double]
+    /// Per node: the threshold (inner node) or a NaN with the leaf's depth and rows (`leafBits`).
+    private var split: [Double]
+    /// Per node: feature | (left child − node) << 7; a leaf: 0 (it points to itself).
+    private var link: [UInt32]
+    /// Per node: log₂(rows in the parent / rows in this node), as a Float (0 at a root) — what a
+    /// split credits its feature when a row takes this branch (docs/model.md, *Attribution*).
+    private var gain: [Float]
     /// T · c(ψ), the denominator of the score's exponent.
     package private(set) var normaliser: Double
     /// The deepest leaf: every scoring walk takes this many steps.
     package private(set) var walkDepth: Int
-    private var packed: [PackedNode]
-    /// Per leaf (`leafSlot`), the attribution of every row that ends there: 2·featureCount
-    /// floats, the bits of isolation per feature along the path (log₂(rows in the node / rows in
-    /// the branch taken) for each split), then the part of them earned on right branches (docs/model.md,
-    /// *Attribution*). A leaf's path is fixed, so a row's attribution is the sum of its leaves'
-    /// entries: no second walk, no branches. Derived, never stored; about 48 bytes per leaf with
-    /// five features.
-    private var leafAttribution: [Float]
-    /// Node → its row in `leafAttribution` (inner nodes: 0, never read).
-    private var leafSlot: [Int32]
 
-    /// Floats per row of `leafAttribution` and of `explainSums`' output: 2·featureCount (bits,
-    /// then right-branch bits), padded with zeros to a multiple of 4 so rows add as SIMD4 vectors.
+    /// Floats per row of `explainSums`' output: 2·featureCount (bits, then right-branch bits),
+    /// padded with zeros to a multiple of 4 so rows add as SIMD4 vectors.
     package var attributionStride: Int { (2 * featureCount + 3) & ~3 }
-
-    struct PackedNode: Sendable, Equatable {
-        var threshold: Double
-        var feature: Int32
-        var next: Int32
-    }
 
     /// scikit-learn's `FEATURE_THRESHOLD`: a feature whose range in a node is at most this is constant there.
     package static let constantFeatureThreshold = 1e-7
 
+    /// The quiet-NaN pattern of a leaf's `split`; depth in bits 32–50, rows in bits 0–31.
+    private static let leafTag: UInt64 = 0x7FF8_0000_0000_0000
+    /// Deepest leaf a forest may have (a model file claiming more is corrupt).
+    private static let maxDepth = 1 << 16
+    /// c(n) and log₂ n for n below this come from tables shared by every forest.
+    static let tableSize = 4097
+    static let cTable: [Double] = (0..<tableSize).map { AveragePathLength.c($0) }
+    static let log2Table: [Double] = (0..<tableSize).map { log2(Double($0)) }
+
     package var treeCount: Int { roots.count }
-    package var nodeCount: Int { feature.count }
+    package var nodeCount: Int { split.count }
+
+    /// Bytes the forest holds per node (what docs/score.md quotes).
+    package static let bytesPerNode = 8 + 4 + 4
+
+    @inline(__always) private func isLeaf(_ i: Int) -> Bool { split[i].isNaN }
+
+    /// The model file's arrays, derived: feature (−1 at a leaf), threshold (0 at a leaf),
+    /// left child (−1 at a leaf), leaf size (0 at an inner node).
+    package var feature: [Int32] { (0..<nodeCount).map { isLeaf($0) ? -1 : Int32(link[$0] & 0x7F) } }
+    package var threshold: [Double] { (0..<nodeCount).map { isLeaf($0) ? 0 : split[$0] } }
+    package var leftChild: [Int32] { (0..<nodeCount).map { isLeaf($0) ? -1 : Int32($0 + Int(link[$0] >> 7)) } }
+    package var leafSize: [Int32] {
+        (0..<nodeCount).map { isLeaf($0) ? Int32(truncatingIfNeeded: split[$0].bitPattern & 0xFFFF_FFFF) : 0 }
+    }
 
     package static func == (a: Self, b: Self) -> Bool {
-        a.maxSamples == b.maxSamples && a.featureCount == b.featureCount && a.roots == b.roots && a.feature == b.feature
-            && a.threshold.elementsEqual(b.threshold, by: { $0.bitPattern == $1.bitPattern })
-            && a.leftChild == b.leftChild && a.leafSize == b.leafSize
+        a.maxSamples == b.maxSamples && a.featureCount == b.featureCount && a.roots == b.roots && a.link == b.link
+            && a.split.elementsEqual(b.split, by: { $0.bitPattern == $1.bitPattern })
+            && a.gain.elementsEqual(b.gain, by: { $0.bitPattern == $1.bitPattern })
     }
 
     /// Rebuilds a forest from its stored arrays (a model file); checks they are consistent.
     package init(maxSamples: Int, featureCount: Int, roots: [Int32], feature: [Int32], threshold: [Double],
                 leftChild: [Int32], leafSize: [Int32]) throws(ModelError) {
         let n = feature.count
-        guard maxSamples >= 1, featureCount >= 1, !roots.isEmpty, threshold.count == n, leftChild.count == n,
-              leafSize.count == n, n < Int(Int32.max)
+        guard maxSamples >= 1, featureCount >= 1, featureCount < 128, !roots.isEmpty, threshold.count == n,
+              leftChild.count == n, leafSize.count == n, n < Int(Int32.max)
         else { throw .corrupt("inconsistent forest arrays") }
         for r in roots where r < 0 || Int(r) >= n { throw .corrupt("tree root out of range") }
         for i in 0..<n {
             if feature[i] >= 0 {
                 guard Int(feature[i]) < featureCount, Int(leftChild[i]) > i, Int(leftChild[i]) + 1 < n,
-                      !threshold[i].isNaN
+                      Int(leftChild[i]) - i < 1 << 25, !threshold[i].isNaN
                 else { throw .corrupt("node \(i) is malformed") }
             } else if feature[i] != -1 || leafSize[i] < 1 {
                 throw .corrupt("leaf \(i) is malformed")
             }
         }
-        self.init(storing: maxSamples, featureCount: featureCount, roots: roots, feature: feature,
-                  threshold: threshold, leftChild: leftChild, leafSize: leafSize)
-        try prepareForScoring()
+        try self.init(packing: maxSamples, featureCount: featureCount, roots: roots, feature: feature,
+                      threshold: threshold, leftChild: leftChild, leafSize: leafSize)
     }
 
     /// A freshly grown forest: consistent by construction, so the file checks are skipped.
     private init(grownWith maxSamples: Int, featureCount: Int, roots: [Int32], feature: [Int32], threshold: [Double],
                  leftChild: [Int32], leafSize: [Int32]) {
-        self.init(storing: maxSamples, featureCount: featureCount, roots: roots, feature: feature,
-                  threshold: threshold, leftChild: leftChild, leafSize: leafSize)
-        do { try prepareForScoring() } catch { preconditionFailure("grown forest is inconsistent: \(error)") }
+        do {
+            try self.init(packing: maxSamples, featureCount: featureCount, roots: roots, feature: feature,
+                          threshold: threshold, leftChild: leftChild, leafSize: leafSize)
+        } catch { preconditionFailure("grown forest is inconsistent: \(error)") }
     }
 
-    /// Stores the tree arrays; `prepareForScoring()` must run before the forest scores.
-    private init(storing maxSamples: Int, featureCount: Int, roots: [Int32], feature: [Int32], threshold: [Double],
-                 leftChild: [Int32], leafSize: [Int32]) {
-        self.maxSamples = maxSamples
-        self.featureCount = featureCount
-        self.roots = roots
-        self.feature = feature
-        self.threshold = threshold
-        self.leftChild = leftChild
-        self.leafSize = leafSize
-        self.leafPathLength = []
-        self.normaliser = 0
-        self.walkDepth = 0
-        self.packed = []
-        self.leafAttribution = []
-        self.leafSlot = []
-    }
-
-    /// Depth of every node from the roots, then `depth + c(leafSize)` at the leaves and the packed
-    /// scoring nodes. Children always follow their parent in the arrays, so one forward pass suffices.
-    private mutating func prepareForScoring() throws(ModelError) {
+    /// Packs the four arrays into the compact ones: depth of every node from the roots (children
+    /// always follow their parent, so one forward pass), rows per node (one backward pass).
+    private init<I: RandomAccessCollection<Int32>, D: RandomAccessCollection<Double>>(
+        packing maxSamples: Int, featureCount: Int, roots: [Int32], feature: I, threshold: D, leftChild: I, leafSize: I
+    ) throws(ModelError) where I.Index == Int, D.Index == Int {
         let n = feature.count
+        let f0 = feature.startIndex, t0 = threshold.startIndex, l0 = leftChild.startIndex, s0 = leafSize.startIndex
         var depth = [Int32](repeating: -1, count: n)
         for r in roots { depth[Int(r)] = 0 }
-        var lengths = [Double](repeating: 0, count: n)
-        var nodes = [PackedNode](repeating: PackedNode(threshold: .infinity, feature: 0, next: 0), count: n)
+        var split = [Double](repeating: 0, count: n)
+        var link = [UInt32](repeating: 0, count: n)
         var deepest: Int32 = 0
         for i in 0..<n {
             guard depth[i] >= 0 else { throw .corrupt("node \(i) is not reachable") }
-            if feature[i] >= 0 {
-                let l = Int(leftChild[i])
+            if feature[f0 + i] >= 0 {
+                let l = Int(leftChild[l0 + i])
                 depth[l] = depth[i] + 1
                 depth[l + 1] = depth[i] + 1
-                nodes[i] = PackedNode(threshold: threshold[i], feature: feature[i], next: leftChild[i])
+                split[i] = threshold[t0 + i]
+                link[i] = UInt32(feature[f0 + i]) | UInt32(l - i) << 7
             } else {
-                lengths[i] = Double(depth[i]) + AveragePathLength.c(Int(leafSize[i]))
-                nodes[i] = PackedNode(threshold: .infinity, feature: 0, next: Int32(i))
+                guard Int(depth[i]) < Self.maxDepth else { throw .corrupt("a tree deeper than \(Self.maxDepth)") }
+                split[i] = Double(bitPattern: Self.leafTag | UInt64(depth[i]) << 32 | UInt64(UInt32(leafSize[s0 + i])))
                 deepest = max(deepest, depth[i])
             }
         }
-        // Rows per node: a leaf's own count, an inner node's the sum of its children's (which
-        // follow it in the arrays, so one backward pass suffices).
-        var size = [Double](repeating: 0, count: n)
+        var size = [Int](repeating: 0, count: n)
         for i in stride(from: n - 1, through: 0, by: -1) {
-            if feature[i] >= 0 {
-                let l = Int(leftChild[i])
+            if feature[f0 + i] >= 0 {
+                let l = Int(leftChild[l0 + i])
                 size[i] = size[l] + size[l + 1]
             } else {
-                size[i] = Double(leafSize[i])
+                size[i] = Int(leafSize[s0 + i])
             }
         }
-        // Each leaf's row: walk up to the root, crediting every split on the way. Gains come from a
-        // table of log₂ of the (integer) row counts, so no logarithm is taken per split.
-        let width = 2 * featureCount, stride = (width + 3) & ~3
+        let largest = size.max() ?? 0
+        guard largest <= Int(UInt32.max) else { throw .corrupt("a node with more than 2³² rows") }
+        var gain = [Float](repeating: 0, count: n)
+        Self.log2Table.withUnsafeBufferPointer { logs in
+            let logs = logs.baseAddress!
+            for i in 0..<n where feature[f0 + i] >= 0 {
+                let l = Int(leftChild[l0 + i])
+                gain[l] = Float(Self.lg(size[i], logs) - Self.lg(size[l], logs))
+                gain[l + 1] = Float(Self.lg(size[i], logs) - Self.lg(size[l + 1], logs))
+            }
+        }
+        self.maxSamples = maxSamples
+        self.featureCount = featureCount
+        self.roots = roots
+        self.split = split
+        self.link = link
+        self.gain = gain
+        walkDepth = Int(deepest)
+        normaliser = Double(roots.count) * AveragePathLength.c(maxSamples)
+    }
+
+    /// log₂ of a row count, as the attribution has always taken it (a table below `tableSize`).
+    @inline(__always)
+    private static func lg(_ k: Int, _ table: UnsafePointer<Double>) -> Double {
+        k < tableSize ? table[k] : log2(Double(k))
+    }
+
+    /// Per leaf, the attribution of every row that ends there (2·featureCount floats: the bits of
+    /// isolation per feature along the path, log₂(rows in the node / rows in the branch taken) for
+    /// each split, then the part earned on right branches; docs/model.md, *Attribution*), and each
+    /// node's row in it. Built for a batch of rows and dropped after: a row's attribution is then
+    /// the sum of its leaves' rows, with no second walk. Each entry is added up from the leaf to the
+    /// root, in Float, exactly as `explain` adds it for a single row.
+    private func attributionTable() -> (table: [Float], slots: [Int32]) {
+        let n = nodeCount, stride = attributionStride
         var slots = [Int32](repeating: 0, count: n)
         var parent = [Int32](repeating: -1, count: n)
         var leaves = 0
-        var largest = 1
         for i in 0..<n {
-            if feature[i] >= 0 {
-                let l = Int(leftChild[i])
+            if !isLeaf(i) {
+                let l = i + Int(link[i] >> 7)
                 parent[l] = Int32(i)
                 parent[l + 1] = Int32(i)
             } else {
                 slots[i] = Int32(leaves)
                 leaves += 1
             }
-            largest = max(largest, Int(size[i]))
         }
-        // (A damaged model file could claim huge leaves: then no table, a logarithm per split.)
-        let tabulated = largest <= 1 << 20
-        var logs = [Double](repeating: 0, count: tabulated ? largest + 1 : 0)
-        if tabulated { for k in 1...largest { logs[k] = log2(Double(k)) } }
-        @inline(__always) func lg(_ x: Double) -> Double { tabulated ? logs[Int(x)] : log2(x) }
         var table = [Float](repeating: 0, count: leaves * stride)
         table.withUnsafeMutableBufferPointer { table in
-            for i in 0..<n where feature[i] < 0 {
+            for i in 0..<n where isLeaf(i) {
                 let base = Int(slots[i]) * stride
                 var child = i
                 while parent[child] >= 0 {
-                    let p = Int(parent[child]), f = Int(feature[p])
-                    let gain = Float(lg(size[p]) - lg(size[child]))
-                    table[base + f] += gain
-                    if child == Int(leftChild[p]) + 1 { table[base + featureCount + f] += gain }
+                    let p = Int(parent[child]), f = Int(link[p] & 0x7F)
+                    table[base + f] += gain[child]
+                    if child == p + Int(link[p] >> 7) + 1 { table[base + featureCount + f] += gain[child] }
                     child = p
                 }
             }
         }
-        leafPathLength = lengths
-        packed = nodes
-        leafAttribution = table
-        leafSlot = slots
-        walkDepth = Int(deepest)
-        normaliser = Double(roots.count) * AveragePathLength.c(maxSamples)
+        return (table, slots)
     }
 
     /// The depth limit scikit-learn uses for ψ rows: ⌈log₂ max(ψ, 2)⌉.
@@ -372,9 +387,9 @@ package struct IsolationForest: Sendable, Equatable {
         for r in 0..<rowCount { sums[r] = 0 }
         guard rowCount > 0 else { return }
         let f = featureCount, depth = walkDepth
-        packed.withUnsafeBufferPointer { nodes in
-            leafPathLength.withUnsafeBufferPointer { lengths in
-                let nodes = nodes.baseAddress!, lengths = lengths.baseAddress!, x = rows.baseAddress!
+        withWalk { nodes, lengths in
+            do {
+                let x = rows.baseAddress!
                 for root in roots {
                     let root = Int(root)
                     var r = 0
@@ -424,12 +439,11 @@ package struct IsolationForest: Sendable, Equatable {
         let rowCount = leaves.rowCount, psi = leaves.psi, outside = rowCount - psi
         for r in 0..<rowCount { sums[r] = 0 }
         let f = featureCount, depth = walkDepth
-        packed.withUnsafeBufferPointer { nodes in
-        leafPathLength.withUnsafeBufferPointer { lengths in
+        withWalk { nodes, lengths in
         leaves.sampledRow.withUnsafeBufferPointer { sampledRow in
         leaves.sampledLeaf.withUnsafeBufferPointer { sampledLeaf in
         leaves.unsampledRow.withUnsafeBufferPointer { unsampledRow in
-            let nodes = nodes.baseAddress!, lengths = lengths.baseAddress!, x = rows.baseAddress!
+            let x = rows.baseAddress!
             for (t, root) in roots.enumerated() {
                 let root = Int(root)
                 for k in (t * psi)..<((t + 1) * psi) { sums[Int(sampledRow[k])] += lengths[Int(sampledLeaf[k])] }
@@ -455,7 +469,7 @@ package struct IsolationForest: Sendable, Equatable {
                     k &+= 1
                 }
             }
-        }}}}}
+        }}}}
     }
 
     /// `score_samples` from a path-length sum (see `pathLengthSums`).
@@ -475,28 +489,59 @@ package struct IsolationForest: Sendable, Equatable {
     /// Σ over the trees of h(x), added in tree order as scikit-learn does.
     @inline(__always)
     package func pathLengthSum(_ x: UnsafeBufferPointer<Double>) -> Double {
-        packed.withUnsafeBufferPointer { nodes in
-            leafPathLength.withUnsafeBufferPointer { lengths in
-                roots.withUnsafeBufferPointer { roots in
-                    Self.walk(x.baseAddress!, nodes.baseAddress!, lengths.baseAddress!, roots, depth: walkDepth)
+        withWalk { nodes, lengths in
+            roots.withUnsafeBufferPointer { roots in
+                Self.walk(x.baseAddress!, nodes, lengths, roots, depth: walkDepth)
+            }
+        }
+    }
+
+    /// The walk's view of `split` and `link`: valid only inside `withWalk`.
+    struct Nodes {
+        let split: UnsafePointer<Double>
+        let link: UnsafePointer<UInt32>
+    }
+
+    /// Path length of the leaf a walk ended on, from its `split` payload: depth + c(rows), the
+    /// very sum the model has always used (c from `cTable`, or computed above its size).
+    struct Lengths {
+        let split: UnsafePointer<Double>
+        let c: UnsafePointer<Double>
+
+        @inline(__always)
+        subscript(_ n: Int) -> Double {
+            let bits = split[n].bitPattern
+            let depth = Int(truncatingIfNeeded: (bits >> 32) & 0x7FFFF), rows = Int(truncatingIfNeeded: bits & 0xFFFF_FFFF)
+            return Double(depth) + (rows < IsolationForest.tableSize ? c[rows] : AveragePathLength.c(rows))
+        }
+    }
+
+    @inline(__always)
+    private func withWalk<R>(_ body: (Nodes, Lengths) -> R) -> R {
+        split.withUnsafeBufferPointer { split in
+            link.withUnsafeBufferPointer { link in
+                Self.cTable.withUnsafeBufferPointer { c in
+                    body(Nodes(split: split.baseAddress!, link: link.baseAddress!),
+                         Lengths(split: split.baseAddress!, c: c.baseAddress!))
                 }
             }
         }
     }
 
     @inline(__always)
-    private static func step(_ n: Int, _ x: UnsafePointer<Double>, _ nodes: UnsafePointer<PackedNode>) -> Int {
-        let node = nodes[n]
-        // `x > t` rather than `!(x <= t)`: a NaN (impossible from validated input) stays left, in bounds.
-        return Int(node.next) &+ bit(x[Int(node.feature)] > node.threshold)
+    private static func step(_ n: Int, _ x: UnsafePointer<Double>, _ nodes: Nodes) -> Int {
+        let link = nodes.link[n]
+        // `x > t` rather than `!(x <= t)`: a NaN (impossible from validated input) stays left, in
+        // bounds; a leaf's NaN makes it false, so the walk stays on the leaf (its link is 0).
+        return n &+ Int(link >> 7) &+ bit(x[Int(link & 0x7F)] > nodes.split[n])
     }
 
     /// 0 or 1 without a branch (the optimiser otherwise may emit an unpredictable jump here).
     @inline(__always)
     private static func bit(_ b: Bool) -> Int { Int(unsafeBitCast(b, to: UInt8.self)) }
 
-    private static func walk(_ x: UnsafePointer<Double>, _ nodes: UnsafePointer<PackedNode>,
-                             _ lengths: UnsafePointer<Double>, _ roots: UnsafeBufferPointer<Int32>, depth: Int) -> Double {
+    private static func walk(_ x: UnsafePointer<Double>, _ nodes: Nodes,
+                             _ lengths: Lengths, _ roots: UnsafeBufferPointer<Int32>, depth: Int) -> Double {
         var total = 0.0
         var t = 0
         let count = roots.count
@@ -521,25 +566,62 @@ package struct IsolationForest: Sendable, Equatable {
     }
 
     /// Σ over the trees of h(x), like `pathLengthSum` (bit for bit: the same leaves added in tree
-    /// order), while adding up the leaves' attributions (`leafAttribution`): `bits[f]` gets the
-    /// bits of isolation of every split on feature f along x's paths, `rights[f]` the part earned
-    /// on right branches (x above the threshold). Both buffers are `featureCount` long and are
-    /// overwritten. Allocation-free and branch-free: eight trees in lockstep, as `pathLengthSum`.
-    @inline(__always)
+    /// order), while adding up the attribution of each leaf reached: `bits[f]` gets the bits of
+    /// isolation of every split on feature f along x's paths, `rights[f]` the part earned on right
+    /// branches (x above the threshold). Both buffers are `featureCount` long and are overwritten.
+    /// Allocation-free. Each leaf's entry is added up from the leaf to the root along the path just
+    /// walked, in Float, then added to the row's Float sums — exactly what `explainSums` adds from
+    /// its table, so the two agree bit for bit; no table is kept per forest (it would be 48 bytes
+    /// per leaf, more than the nodes themselves).
     package func explain(_ x: UnsafeBufferPointer<Double>, bits: UnsafeMutableBufferPointer<Double>,
                          rights: UnsafeMutableBufferPointer<Double>) -> Double {
-        let f = featureCount, stride = attributionStride
-        // Added up in Float, leaf by leaf in tree order, exactly as `explainSums` does.
-        return withUnsafeTemporaryAllocation(of: Float.self, capacity: stride) { sum in
+        let f = featureCount, stride = attributionStride, depth = walkDepth, span = depth + 1
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * stride) { buffer in
+            let sum = buffer.baseAddress!, entry = buffer.baseAddress! + stride
             for k in 0..<stride { sum[k] = 0 }
-            let total = packed.withUnsafeBufferPointer { nodes in
-                leafPathLength.withUnsafeBufferPointer { lengths in
-                    leafAttribution.withUnsafeBufferPointer { table in
-                        leafSlot.withUnsafeBufferPointer { slots in
-                            roots.withUnsafeBufferPointer { roots in
-                                Self.explainWalk(x.baseAddress!, nodes.baseAddress!, lengths.baseAddress!, roots, depth: walkDepth,
-                                                 table.baseAddress!, slots.baseAddress!, stride, sum.baseAddress!)
+            let total = withUnsafeTemporaryAllocation(of: Int.self, capacity: 8 * span) { paths in
+                withWalk { nodes, lengths in
+                    gain.withUnsafeBufferPointer { gain in
+                        roots.withUnsafeBufferPointer { roots in
+                            let gain = gain.baseAddress!, x = x.baseAddress!, paths = paths.baseAddress!
+                            /// The tree whose walk is recorded at `path`: its path length, and its
+                            /// leaf's entry added up from the leaf to the root, then to `sum`.
+                            @inline(__always) func credit(_ path: UnsafeMutablePointer<Int>) -> Double {
+                                for k in 0..<stride { entry[k] = 0 }
+                                var k = depth
+                                while k > 0 {
+                                    let p = path[k &- 1], child = path[k]
+                                    k &-= 1
+                                    if p == child { continue }  // the walk stayed on the leaf
+                                    let link = nodes.link[p], feature = Int(link & 0x7F), g = gain[child]
+                                    entry[feature] += g
+                                    if child == p &+ Int(link >> 7) &+ 1 { entry[f &+ feature] += g }
+                                }
+                                for k in 0..<stride { sum[k] += entry[k] }
+                                return lengths[path[depth]]
                             }
+                            var total = 0.0
+                            var t = 0
+                            let count = roots.count
+                            // Eight trees in lockstep (their loads overlap), then credited in tree order.
+                            while t &+ 8 <= count {
+                                for j in 0..<8 { paths[j &* span] = Int(roots[t &+ j]) }
+                                for k in 0..<depth {
+                                    for j in 0..<8 {
+                                        let at = j &* span &+ k
+                                        paths[at &+ 1] = Self.step(paths[at], x, nodes)
+                                    }
+                                }
+                                for j in 0..<8 { total += credit(paths + j &* span) }
+                                t &+= 8
+                            }
+                            while t < count {
+                                paths[0] = Int(roots[t])
+                                for k in 0..<depth { paths[k &+ 1] = Self.step(paths[k], x, nodes) }
+                                total += credit(paths)
+                                t &+= 1
+                            }
+                            return total
                         }
                     }
                 }
@@ -564,42 +646,10 @@ package struct IsolationForest: Sendable, Equatable {
         }
     }
 
-    private static func explainWalk(_ x: UnsafePointer<Double>, _ nodes: UnsafePointer<PackedNode>,
-                                    _ lengths: UnsafePointer<Double>, _ roots: UnsafeBufferPointer<Int32>, depth: Int,
-                                    _ table: UnsafePointer<Float>, _ slots: UnsafePointer<Int32>, _ f: Int,
-                                    _ sum: UnsafeMutablePointer<Float>) -> Double {
-        // `f` is the table's stride here.
-        var total = 0.0
-        var t = 0
-        let count = roots.count
-        while t &+ 8 <= count {
-            var n0 = Int(roots[t]), n1 = Int(roots[t &+ 1]), n2 = Int(roots[t &+ 2]), n3 = Int(roots[t &+ 3])
-            var n4 = Int(roots[t &+ 4]), n5 = Int(roots[t &+ 5]), n6 = Int(roots[t &+ 6]), n7 = Int(roots[t &+ 7])
-            for _ in 0..<depth {
-                n0 = step(n0, x, nodes); n1 = step(n1, x, nodes); n2 = step(n2, x, nodes); n3 = step(n3, x, nodes)
-                n4 = step(n4, x, nodes); n5 = step(n5, x, nodes); n6 = step(n6, x, nodes); n7 = step(n7, x, nodes)
-            }
-            total += lengths[n0]; total += lengths[n1]; total += lengths[n2]; total += lengths[n3]
-            total += lengths[n4]; total += lengths[n5]; total += lengths[n6]; total += lengths[n7]
-            addLeaf(n0, table, slots, f, sum); addLeaf(n1, table, slots, f, sum)
-            addLeaf(n2, table, slots, f, sum); addLeaf(n3, table, slots, f, sum)
-            addLeaf(n4, table, slots, f, sum); addLeaf(n5, table, slots, f, sum)
-            addLeaf(n6, table, slots, f, sum); addLeaf(n7, table, slots, f, sum)
-            t &+= 8
-        }
-        while t < count {
-            var n = Int(roots[t])
-            for _ in 0..<depth { n = step(n, x, nodes) }
-            total += lengths[n]
-            addLeaf(n, table, slots, f, sum)
-            t &+= 1
-        }
-        return total
-    }
-
     /// `pathLengthSums` that also adds up each row's leaf attributions into `attribution`
     /// (`attributionStride` floats per row: bits, then right-branch bits, then padding; overwritten). Each row's
-    /// sums are added in tree order, so they equal `pathLengthSums` and `explain` bit for bit.
+    /// sums are added in tree order, so they equal `pathLengthSums` and `explain` bit for bit. The
+    /// per-leaf table it reads is built for the call and dropped after it.
     package func explainSums(_ rows: UnsafeBufferPointer<Double>, rowCount: Int, into sums: UnsafeMutableBufferPointer<Double>,
                              attribution: UnsafeMutableBufferPointer<Float>) {
         let f = featureCount, width = attributionStride, depth = walkDepth
@@ -607,11 +657,11 @@ package struct IsolationForest: Sendable, Equatable {
         for r in 0..<rowCount { sums[r] = 0 }
         for k in 0..<(rowCount * width) { attribution[k] = 0 }
         guard rowCount > 0 else { return }
-        packed.withUnsafeBufferPointer { nodes in
-        leafPathLength.withUnsafeBufferPointer { lengths in
-        leafAttribution.withUnsafeBufferPointer { table in
-        leafSlot.withUnsafeBufferPointer { slots in
-            let nodes = nodes.baseAddress!, lengths = lengths.baseAddress!, x = rows.baseAddress!
+        let (leafTable, leafSlots) = attributionTable()
+        withWalk { nodes, lengths in
+        leafTable.withUnsafeBufferPointer { table in
+        leafSlots.withUnsafeBufferPointer { slots in
+            let x = rows.baseAddress!
             let table = table.baseAddress!, slots = slots.baseAddress!, out = attribution.baseAddress!
             @inline(__always) func add(_ r: Int, _ n: Int) {
                 sums[r] += lengths[n]
@@ -659,7 +709,42 @@ package struct IsolationForest: Sendable, Equatable {
                 }
                 first = last
             }
-        }}}}
+        }}}
+    }
+
+    /// `explainSums` with the second half of the rows on a second thread (batch mode's training
+    /// walk): each row's sums depend on that row alone, so the result is the same bit for bit as
+    /// one thread's. Below 8,192 rows one thread does it all.
+    package func explainSumsOnTwoThreads(_ rows: UnsafeBufferPointer<Double>, rowCount: Int,
+                                         into sums: UnsafeMutableBufferPointer<Double>,
+                                         attribution: UnsafeMutableBufferPointer<Float>) {
+        let f = featureCount, w = attributionStride
+        let half = (rowCount / 2) & ~255
+        guard half >= 4_096 else {
+            explainSums(rows, rowCount: rowCount, into: sums, attribution: attribution)
+            return
+        }
+        precondition(rows.count >= rowCount * f && sums.count >= rowCount && attribution.count >= rowCount * w)
+        let second = SecondHalf(forest: self, rows: UnsafeBufferPointer(rebasing: rows[(half * f)..<(rowCount * f)]),
+                                rowCount: rowCount - half, sums: UnsafeMutableBufferPointer(rebasing: sums[half..<rowCount]),
+                                attribution: UnsafeMutableBufferPointer(rebasing: attribution[(half * w)..<(rowCount * w)]))
+        let worker = DedicatedThread(handing: second) { job in job.run() }
+        explainSums(UnsafeBufferPointer(rebasing: rows[0..<(half * f)]), rowCount: half,
+                    into: UnsafeMutableBufferPointer(rebasing: sums[0..<half]),
+                    attribution: UnsafeMutableBufferPointer(rebasing: attribution[0..<(half * w)]))
+        worker.join()
+    }
+
+    /// The second thread's share of `explainSumsOnTwoThreads`: disjoint slices of the caller's
+    /// buffers, which the caller does not touch until it has joined the thread.
+    private struct SecondHalf: @unchecked Sendable {
+        let forest: IsolationForest
+        let rows: UnsafeBufferPointer<Double>
+        let rowCount: Int
+        let sums: UnsafeMutableBufferPointer<Double>
+        let attribution: UnsafeMutableBufferPointer<Float>
+
+        func run() { forest.explainSums(rows, rowCount: rowCount, into: sums, attribution: attribution) }
     }
 
     /// scikit-learn's `score_samples`: −2^(−E[h(x)]/c(ψ)), in [−1, 0); lower = more anomalous.

@@ -24,6 +24,8 @@ package final class ScoringEngine {
     private var sink: any ResultSink
     package private(set) var collectors: [SymbolCollector] = []
     private var lastCollector = -1
+    /// Symbol bytes → index in `collectors`, so a row finds its symbol's collector in O(1) among thousands.
+    private var symbolIndex = SymbolIndex()
     private let diagnostics = Diagnostics(tool: "bnc-score")
     private var batch: BatchTable
     /// Reused for every scored row: each feature's share in isolating it (the `reason`).
@@ -67,6 +69,8 @@ package final class ScoringEngine {
                 for entry in file.entries {
                     collectors.append(SymbolCollector(entry: entry, capacity: options.trainWindows,
                                                       featureCount: options.featureNames.count))
+                    let i = collectors.count - 1
+                    collectors[i].symbolBytes.withUnsafeBytes { symbolIndex.insert($0, index: i) }
                 }
                 metrics?.update { health in
                     for c in collectors { health.model(c.symbol, version: c.modelVersion, buffered: c.count) }
@@ -140,13 +144,14 @@ package final class ScoringEngine {
     /// The symbol's collector, created on its first row; nil beyond `ScoringOptions.maxSymbols`.
     private func collectorIndex(_ symbol: UnsafeRawBufferPointer) -> Int? {
         if lastCollector >= 0, collectors[lastCollector].symbolBytes.elementsEqual(symbol) { return lastCollector }
-        for (i, c) in collectors.enumerated() where c.symbolBytes.elementsEqual(symbol) {
+        if let i = symbolIndex.find(symbol, in: collectors) {
             lastCollector = i
             return i
         }
         guard collectors.count < ScoringOptions.maxSymbols else { return nil }
         collectors.append(SymbolCollector(symbol: String(decoding: symbol, as: UTF8.self),
                                           capacity: options.trainWindows, featureCount: options.featureNames.count))
+        symbolIndex.insert(symbol, index: collectors.count - 1)
         if options.format == .original, collectors.count == 2 {
             diagnostics.report(nil, "warning: --format original has no symbol column; the rows of "
                                + "\(collectors[0].symbol) and \(collectors[1].symbol) cannot be told apart (use one symbol per file)")

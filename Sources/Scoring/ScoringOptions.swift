@@ -47,10 +47,11 @@ package struct ScoringOptions: Sendable {
     /// `--max-samples n`: a count is capped at the training rows anyway; above 10^6 a tree alone
     /// would need tens of megabytes.
     package static let maxSamplesRange = 1...1_000_000
-    /// Symbols per run (and per model file): each has its own forest (about a megabyte trained),
-    /// so a stream of made-up symbols must not grow memory without end. 1024 is Binance's limit of
-    /// streams per connection; rows of further symbols are bad lines, skipped and counted.
-    package static let maxSymbols = 1024
+    /// Symbols per run (and per model file): each has its own forest (about 0.2 MB trained with the
+    /// defaults, docs/score.md#memory), so a stream of made-up symbols must not grow memory without
+    /// end. 4,096 covers every symbol Binance spot lists (about 3,000 with every quote asset) in
+    /// well under 1 GB; rows of further symbols are bad lines, skipped and counted.
+    package static let maxSymbols = 4096
     /// `--features`: distinct keys per row vector.
     package static let featureCountRange = 1...64
 

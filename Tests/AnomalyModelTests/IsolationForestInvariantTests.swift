@@ -170,4 +170,67 @@ struct IsolationForestInvariantTests {
         #expect(counts.allSatisfy { abs($0 - 10_000) < 500 })
         for _ in 0..<1000 { let u = g.nextDouble(); #expect(u >= 0 && u < 1) }
     }
+
+    /// The compact layout (issue 15) keeps everything a model file holds: the four arrays derived
+    /// from it rebuild an equal forest, and a ψ beyond the shared c/log₂ tables (4,096) and beyond
+    /// UInt16 row counts scores the same through a single walk, the batch walk and `explain`.
+    @Test(arguments: [256, 5_000])
+    func compactLayoutRoundTripsAndAgreesBeyondTheTables(psi: Int) throws {
+        let rows = Self.randomRows(psi + 100, 4, seed: 11)
+        let d = try Self.train(rows, trees: 9, maxSamples: .count(psi))
+        let f = d.forest
+        let rebuilt = try IsolationForest(maxSamples: f.maxSamples, featureCount: f.featureCount, roots: f.roots,
+                                          feature: f.feature, threshold: f.threshold, leftChild: f.leftChild,
+                                          leafSize: f.leafSize)
+        #expect(rebuilt == f)
+        #expect(f.leafSize.reduce(0) { $0 + Int($1) } == psi * f.treeCount)
+        #expect(f.feature.allSatisfy { $0 >= -1 && $0 < 4 })
+        let scaled = rows.prefix(64).flatMap { row -> [Double] in
+            var out = [Double](repeating: 0, count: 4)
+            row.withUnsafeBufferPointer { r in out.withUnsafeMutableBufferPointer { d.scaler.transform(r, into: $0) } }
+            return out
+        }
+        var sums = [Double](repeating: 0, count: 64), explained = [Double](repeating: 0, count: 64)
+        var attribution = [Float](repeating: 0, count: 64 * f.attributionStride)
+        scaled.withUnsafeBufferPointer { x in
+            sums.withUnsafeMutableBufferPointer { f.pathLengthSums(x, rowCount: 64, into: $0) }
+            explained.withUnsafeMutableBufferPointer { e in
+                attribution.withUnsafeMutableBufferPointer { f.explainSums(x, rowCount: 64, into: e, attribution: $0) }
+            }
+        }
+        var bits = [Double](repeating: 0, count: 4), rights = [Double](repeating: 0, count: 4)
+        for r in 0..<64 {
+            let single = scaled.withUnsafeBufferPointer { f.pathLengthSum(UnsafeBufferPointer(rebasing: $0[(r * 4)..<(r * 4 + 4)])) }
+            let walked = scaled.withUnsafeBufferPointer { x in
+                bits.withUnsafeMutableBufferPointer { b in
+                    rights.withUnsafeMutableBufferPointer { f.explain(UnsafeBufferPointer(rebasing: x[(r * 4)..<(r * 4 + 4)]), bits: b, rights: $0) }
+                }
+            }
+            #expect(single.bitPattern == sums[r].bitPattern && walked.bitPattern == sums[r].bitPattern
+                    && explained[r].bitPattern == sums[r].bitPattern)
+            let w = f.attributionStride
+            #expect(bits.map { Float($0).bitPattern } == (0..<4).map { attribution[r * w + $0].bitPattern })
+            #expect(rights.map { Float($0).bitPattern } == (0..<4).map { attribution[r * w + 4 + $0].bitPattern })
+        }
+    }
+
+    /// Batch mode's training walk on two threads gives the one-thread walk's sums and attributions
+    /// bit for bit (rows split at a block boundary, each row its own).
+    @Test func twoThreadTrainingWalkEqualsOneThread() throws {
+        let n = 20_000
+        let rows = Self.randomRows(n, 3, seed: 5)
+        let d = try Self.train(Array(rows.prefix(600)), trees: 12)
+        let f = d.forest, w = f.attributionStride
+        let x = rows.flatMap { $0 }
+        var s1 = [Double](repeating: 0, count: n), s2 = [Double](repeating: 1, count: n)
+        var a1 = [Float](repeating: 0, count: n * w), a2 = [Float](repeating: 1, count: n * w)
+        x.withUnsafeBufferPointer { x in
+            s1.withUnsafeMutableBufferPointer { s in a1.withUnsafeMutableBufferPointer { f.explainSums(x, rowCount: n, into: s, attribution: $0) } }
+            s2.withUnsafeMutableBufferPointer { s in
+                a2.withUnsafeMutableBufferPointer { f.explainSumsOnTwoThreads(x, rowCount: n, into: s, attribution: $0) }
+            }
+        }
+        #expect(s1.map(\.bitPattern) == s2.map(\.bitPattern))
+        #expect(a1.map(\.bitPattern) == a2.map(\.bitPattern))
+    }
 }
