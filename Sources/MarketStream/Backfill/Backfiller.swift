@@ -9,25 +9,29 @@ final class Backfiller {
         var failure: String?
         /// `catchUp` only: REST had nothing more (false when it stopped at its `max`).
         var reachedEnd = true
+        /// `catchUp` only: stopped because the weight budget is kept for gap fills.
+        var budgetKept = false
     }
 
     let baseURL: String
     let kind: StreamKind
     let diagnostics: Diagnostics
     private let client: RESTClient
-    private var budget: WeightBudget
+    /// Shared with the backfills of the other connections (`MarketFeed`).
+    private let budget: SharedWeightBudget
     /// Longest Retry-After we sit out while the live socket waits; longer means give up this gap.
     let maxRetryAfterSeconds: Int = 30
     let maxAttemptsPerPage = 5
 
-    init(baseURL: String, kind: StreamKind, tls: TLSOptions, weightPerMinute: Int, diagnostics: Diagnostics) {
+    init(baseURL: String, kind: StreamKind, tls: TLSOptions, weightPerMinute: Int, diagnostics: Diagnostics,
+         budget: SharedWeightBudget? = nil) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.kind = kind
         self.diagnostics = diagnostics
         client = RESTClient(tls: tls)
-        budget = WeightBudget(perWindow: weightPerMinute)
+        self.budget = budget ?? SharedWeightBudget(perWindow: weightPerMinute)
     }
 
     var weight: Int { kind == .trade ? 25 : 4 }
@@ -65,12 +69,20 @@ final class Backfiller {
             while page == nil {
                 attempt += 1
                 if attempt > maxAttemptsPerPage { return Outcome(written: written, failure: "gave up after \(maxAttemptsPerPage) attempts") }
-                let wait = budget.delay(now: MonotonicClock.nowMilliseconds(), weight: weight)
-                if wait > 0 {
-                    diagnostics.report("backfill", "weight budget spent; waiting \(DurationText.format(wait))")
-                    if !MonotonicClock.sleep(milliseconds: wait, stop: stop) { return Outcome(written: written, failure: "stopped") }
+                if toTheEnd {
+                    // A catch-up is given up before it eats into the weight kept for gap fills.
+                    guard budget.tryReserve(now: MonotonicClock.nowMilliseconds(), weight: weight) else {
+                        return Outcome(written: written, failure: "REST weight budget kept for gap fills", budgetKept: true)
+                    }
+                } else {
+                    var reported = false
+                    while true {
+                        let wait = budget.reserve(now: MonotonicClock.nowMilliseconds(), weight: weight)
+                        if wait == 0 { break }
+                        if !reported { diagnostics.report("backfill", "weight budget spent; waiting \(DurationText.format(wait))"); reported = true }
+                        if !MonotonicClock.sleep(milliseconds: min(wait, 1000), stop: stop) { return Outcome(written: written, failure: "stopped") }
+                    }
                 }
-                budget.spend(now: MonotonicClock.nowMilliseconds(), weight: weight)
                 switch client.get(url) {
                 case .failure(let error):
                     diagnostics.report("backfill", "\(url): \(error)")

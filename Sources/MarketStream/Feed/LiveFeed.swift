@@ -28,7 +28,8 @@ package final class LiveFeed {
 
     private var ledger = SymbolLedger()
     private var policy: ReconnectPolicy
-    private var limiter: ConnectionRateLimiter
+    /// Shared with the other connections of a `MarketFeed` (Binance counts connections per IP).
+    private let gate: ConnectionGate
     private var backfiller: (any TradeBackfilling)?
     /// Makes the connection for an endpoint (`WebSocketConnection`; a scripted one in tests).
     private let makeConnection: (StreamEndpoint, Int) -> any FeedConnection
@@ -79,14 +80,16 @@ package final class LiveFeed {
         var heldBytes = 0
         var firstHeld: [Int: Int64] = [:]
 
-        init(number: Int, connection: any FeedConnection, now: Int64) {
+        let label: String
+
+        init(number: Int, connection: any FeedConnection, now: Int64, label: String) {
             self.number = number
+            self.label = label
             self.connection = connection
             openedAt = now
             lastFrameAt = now
         }
 
-        var label: String { "connection #\(number)" }
     }
 
     /// Why pumping a connection stopped: the connection ended (the feed reconnects; past the
@@ -135,12 +138,13 @@ package final class LiveFeed {
         policy = ReconnectPolicy(initialMilliseconds: configuration.backoffInitialMilliseconds,
                                  maxMilliseconds: configuration.backoffMaxMilliseconds,
                                  resetAfterMilliseconds: configuration.backoffResetAfterMilliseconds)
-        limiter = ConnectionRateLimiter(limit: configuration.connectionLimit,
-                                        windowMilliseconds: configuration.connectionLimitWindowMilliseconds)
+        gate = configuration.connectionGate
+            ?? ConnectionGate(limit: configuration.connectionLimit, windowMilliseconds: configuration.connectionLimitWindowMilliseconds)
         if configuration.backfillEnabled {
             self.backfiller = backfiller
                 ?? Backfiller(baseURL: configuration.restEndpoint, kind: configuration.kind, tls: configuration.tls,
-                              weightPerMinute: configuration.restWeightPerMinute, diagnostics: diagnostics)
+                              weightPerMinute: configuration.restWeightPerMinute, diagnostics: diagnostics,
+                              budget: configuration.weightBudget)
         }
     }
 
@@ -233,9 +237,9 @@ package final class LiveFeed {
             _ = MonotonicClock.sleep(milliseconds: min(nextAttemptAt - now, 200), stop: stop)
             return nil
         }
-        let wait = limiter.delay(now: now)
+        let wait = gate.reserve(now: now)
         if wait > 0 {
-            diagnostics.report("connection", "\(limiter.limit) connections in \(DurationText.format(limiter.windowMilliseconds)): waiting \(DurationText.format(wait))")
+            diagnostics.report(place, "\(gate.limit) connections in \(DurationText.format(gate.windowMilliseconds)): waiting \(DurationText.format(wait))")
             nextAttemptAt = now + wait
             return nil
         }
@@ -252,7 +256,7 @@ package final class LiveFeed {
         case .failure(let error):
             consecutiveFailures += 1
             if let max = configuration.maxRetries, consecutiveFailures > max {
-                diagnostics.report("connection", "giving up after \(consecutiveFailures) failed attempts in a row (--max-retries \(max))")
+                diagnostics.report(place, "giving up after \(consecutiveFailures) failed attempts in a row (--max-retries \(max))")
                 return .unavailable
             }
             scheduleReconnect(after: error)
@@ -260,9 +264,13 @@ package final class LiveFeed {
         }
     }
 
+    /// Where connection events are reported: "connection", or "connection 2/3" in a `MarketFeed`.
+    private var place: String { configuration.name.map { "connection \($0)" } ?? "connection" }
+
+    private func label(_ number: Int) -> String { "\(place) #\(number)" }
+
+    /// Opens a connection; the caller has booked the attempt with `gate`.
     private func open() -> Result<Session, ConnectionError> {
-        let now = MonotonicClock.nowMilliseconds()
-        limiter.record(now: now)
         connectionCounter += 1
         statistics.connections += 1
         let number = connectionCounter
@@ -271,15 +279,15 @@ package final class LiveFeed {
             try connection.open(tls: configuration.tls, timeoutMilliseconds: configuration.connectTimeoutMilliseconds, stop: stop)
         } catch {
             connection.drop()
-            diagnostics.report("connection #\(number)", "\(error)")
+            diagnostics.report(label(number), "\(error)")
             if metrics != nil {
                 health.failedToConnect(error.description, at: MonotonicClock.wallClockMilliseconds())
                 publishHealth()
             }
             return .failure(error)
         }
-        diagnostics.report("connection #\(number)", "connected to \(configuration.endpoint.description)")
-        return .success(Session(number: number, connection: connection, now: MonotonicClock.nowMilliseconds()))
+        diagnostics.report(label(number), "connected to \(configuration.endpoint.description)")
+        return .success(Session(number: number, connection: connection, now: MonotonicClock.nowMilliseconds(), label: label(number)))
     }
 
     private func scheduleReconnect(after error: ConnectionError?) {
@@ -289,7 +297,7 @@ package final class LiveFeed {
         }
         nextAttemptAt = MonotonicClock.nowMilliseconds() + delay
         let retries = consecutiveFailures == 0 ? "" : configuration.maxRetries.map { " (failure \(consecutiveFailures) of at most \($0 + 1))" } ?? " (failure \(consecutiveFailures))"
-        diagnostics.report("connection", "reconnecting in \(DurationText.format(delay))\(retries)")
+        diagnostics.report(place, "reconnecting in \(DurationText.format(delay))\(retries)")
     }
 
     /// The primary connection ended: promote the rollover connection if there is one, else schedule a reconnect.
@@ -318,7 +326,7 @@ package final class LiveFeed {
             publishHealth()
         }
         if let max = configuration.maxRetries, consecutiveFailures > max {
-            diagnostics.report("connection", "giving up after \(consecutiveFailures) failed attempts in a row (--max-retries \(max))")
+            diagnostics.report(place, "giving up after \(consecutiveFailures) failed attempts in a row (--max-retries \(max))")
             return .unavailable
         }
         scheduleReconnect(after: error)
@@ -338,7 +346,7 @@ package final class LiveFeed {
         guard candidate == nil, now >= nextRolloverAttemptAt else { return }
         let due = now - current.openedAt >= configuration.rolloverAfterMilliseconds
         guard rolloverRequested || due else { return }
-        let wait = limiter.delay(now: now)
+        let wait = gate.reserve(now: now)
         if wait > 0 { nextRolloverAttemptAt = now + wait; return }
         diagnostics.report(current.label, rolloverRequested ? "server announced shutdown: opening a replacement"
                                                              : "open for \(DurationText.format(now - current.openedAt)): opening a replacement")
@@ -564,6 +572,12 @@ package final class LiveFeed {
             }
             if outcome.written > 0 {
                 diagnostics.report("gap", "\(symbol): backfilled \(outcome.written) trades made while the feed was away (ids \(last + 1)–\(last + outcome.written))")
+            }
+            if outcome.budgetKept {
+                // Given up first: the rest wait for their next trade, whose gap is filled in turn.
+                let left = ledger.entries[slot...].filter { $0.lastID != nil }.count
+                diagnostics.report("gap", "catching up stopped with \(left) symbols to go: the REST weight budget is kept for gap fills; their next trade will find the gap")
+                break
             }
             if let failure = outcome.failure {
                 diagnostics.report("gap", "\(symbol): catching up after the reconnection failed (\(failure)); its next trade will find the gap")
