@@ -66,6 +66,7 @@ package final class LiveFeed {
         package var connections = 0
         package var rollovers = 0
         package var skippedMessages: Int64 = 0
+        package var subscriptionsSent = 0
     }
 
     final class Session {
@@ -75,6 +76,8 @@ package final class LiveFeed {
         var lastFrameAt: Int64
         var delivered: Int64 = 0
         var firstDeliveryAt: Int64?
+        /// The streams beyond the URL's, subscribed once open, paced (`SubscriptionPacer`).
+        var subscriptions: SubscriptionPacer
         /// Rollover candidate only: trades held back until the switch, and the first id per slot.
         var held: [(slot: Int, id: Int64, bytes: [UInt8])] = []
         var heldBytes = 0
@@ -82,9 +85,10 @@ package final class LiveFeed {
 
         let label: String
 
-        init(number: Int, connection: any FeedConnection, now: Int64, label: String) {
+        init(number: Int, connection: any FeedConnection, now: Int64, label: String, subscriptions: SubscriptionPacer) {
             self.number = number
             self.label = label
+            self.subscriptions = subscriptions
             self.connection = connection
             openedAt = now
             lastFrameAt = now
@@ -207,6 +211,8 @@ package final class LiveFeed {
                     }
                 }
             }
+            subscribe(current)
+            if let c = candidate { subscribe(c) }
             do {
                 try beat(on: current)
                 try output.flush()
@@ -286,8 +292,10 @@ package final class LiveFeed {
             }
             return .failure(error)
         }
-        diagnostics.report(label(number), "connected to \(configuration.endpoint.description)")
-        return .success(Session(number: number, connection: connection, now: MonotonicClock.nowMilliseconds(), label: label(number)))
+        diagnostics.report(label(number), "connected to \(configuration.endpoint.summary)")
+        return .success(Session(number: number, connection: connection, now: MonotonicClock.nowMilliseconds(), label: label(number),
+                                subscriptions: SubscriptionPacer(batches: configuration.endpoint.subscriptions,
+                                                                 intervalMilliseconds: configuration.subscriptionIntervalMilliseconds)))
     }
 
     private func scheduleReconnect(after error: ConnectionError?) {
@@ -396,6 +404,18 @@ package final class LiveFeed {
         try output.flush()
     }
 
+    /// Sends the session's next SUBSCRIBE message when the pacer says it is due. A failed send
+    /// shows up as a failed receive on the next round (the connection is then replaced).
+    private func subscribe(_ session: Session) {
+        guard !session.subscriptions.isDone, let message = session.subscriptions.due(now: MonotonicClock.nowMilliseconds()) else { return }
+        try? session.connection.sendText(message)
+        statistics.subscriptionsSent += 1
+        if session.subscriptions.isDone {
+            let streams = configuration.endpoint.subscriptions.reduce(0) { $0 + $1.count }
+            diagnostics.report(session.label, "subscribed \(streams) more streams in \(configuration.endpoint.subscriptions.count) SUBSCRIBE messages")
+        }
+    }
+
     private func waitForSockets(now: Int64) {
         var fds: [pollfd] = []
         if let p = primary, p.connection.socket >= 0 { fds.append(pollfd(fd: p.connection.socket, events: Int16(POLLIN), revents: 0)) }
@@ -469,6 +489,8 @@ package final class LiveFeed {
                 diagnostics.report(session.label, "server announced shutdown")
                 if session === primary { rolloverRequested = true }
             case .other:
+                // The answer to our SUBSCRIBE: {"result":null,"id":n}; an error names its cause.
+                if message.payload.lazy.filter({ $0 != 0x20 }).starts(with: "{\"result\":null".utf8) { break }
                 skipped(message.payload, why: "not a trade event", on: session)
             case .invalid(let why):
                 skipped(message.payload, why: why, on: session)

@@ -31,6 +31,8 @@ package struct LiveFeedConfiguration: Sendable {
     /// In a `MarketFeed`: the connection group's name in diagnostics ("2/3"), the connection
     /// limit shared by every group, and the REST weight shared by their backfills. Nil: own ones.
     package var name: String?
+    /// Least time between two SUBSCRIBE messages on one connection (Binance: 5 messages a second).
+    package var subscriptionIntervalMilliseconds = SubscriptionPacer.defaultIntervalMilliseconds
     package var connectionGate: ConnectionGate?
     package var weightBudget: SharedWeightBudget?
 
