@@ -87,7 +87,7 @@ history = {s: [] for s in SYMBOLS}          # per symbol: REST objects, id = FIR
 prices = {s: 10.0 + (i % 97) for i, s in enumerate(SYMBOLS)}
 sent = {s: [] for s in SYMBOLS}             # per symbol: [first, last] runs of ids sent over WS
 lock = threading.Lock()                      # history is read by the REST thread
-state = {"first_connection_at": None, "connection_count": 0, "trading": True, "burst": None}
+state = {"first_connection_at": None, "connection_count": 0, "trading": True, "burst": None, "max_streams": 0}
 connections = {}                             # number -> Connection
 attempts = collections.deque()
 violations = []
@@ -114,7 +114,8 @@ class Connection:
     def __init__(self, number, ws, streams, combined):
         self.number = number
         self.ws = ws
-        self.symbols = set()
+        self.symbols = set()                 # the market's symbols among the streams
+        self.streams = set()                 # every stream subscribed (what the limit counts)
         self.combined = combined
         self.queue = asyncio.Queue()
         self.incoming = collections.deque()
@@ -124,10 +125,12 @@ class Connection:
 
     def add(self, streams):
         for s in streams:
+            self.streams.add(s)
             name, _, kind = s.partition("@")
             if kind == "trade" and name.upper() in RATES:
                 self.symbols.add(name.upper())
-        self.max_streams = max(self.max_streams, len(self.symbols))
+        self.max_streams = max(self.max_streams, len(self.streams))
+        state["max_streams"] = max(state["max_streams"], self.max_streams)
 
 
 def process_request(connection, request):
@@ -163,12 +166,13 @@ async def reader(conn):
         method, params = msg.get("method"), msg.get("params") or []
         if method == "SUBSCRIBE":
             conn.add(params)
-            if len(conn.symbols) > MAX_STREAMS:
-                violation(f"connection {conn.number}: {len(conn.symbols)} streams subscribed")
+            if len(conn.streams) > MAX_STREAMS:
+                violation(f"connection {conn.number}: {len(conn.streams)} streams subscribed")
                 await conn.ws.close(1008, "Too many streams")
                 return
         elif method == "UNSUBSCRIBE":
             for s in params:
+                conn.streams.discard(s)
                 conn.symbols.discard(s.partition("@")[0].upper())
         await conn.ws.send(json.dumps({"result": None, "id": msg.get("id")}, separators=(",", ":")))
 
@@ -271,7 +275,7 @@ def write_stats():
         "sent": {s: runs for s, runs in sent.items() if runs},
         "connections_opened": state["connection_count"],
         "open_connections": {str(n): len(c.symbols) for n, c in connections.items()},
-        "max_streams_per_connection": max([c.max_streams for c in connections.values()] + [0]),
+        "max_streams_per_connection": state["max_streams"],
         "rest": {"requests": rest_stats["requests"], "weight": rest_stats["weight"],
                  "max_weight_1m": rest_stats["max_weight_1m"], "by_path": dict(rest_stats["by_path"])},
         "violations": violations,
