@@ -9,7 +9,8 @@
 # as exceeded (none).
 #
 # Usage: bench/market.sh [--seconds 180] [--symbols 2000] [--top-rate 40] [--drop I:S]
-#                        [--streams-per-connection 1024]
+#                        [--streams-per-connection 1024] [--keep DIR]
+# --keep DIR copies the logs, the stream's output and the server's stats there at the end.
 # --drop 1:60 cuts the second connection 60 s in (reconnect and REST backfill under load).
 # Tools: $BNC_BIN if set (e.g. BNC_BIN=.build/debug), else a release build in .build-release.
 set -euo pipefail
@@ -19,6 +20,7 @@ symbols=2000
 top_rate=40
 drop=""
 per_connection=1024
+keep=""
 while (($#)); do
     case $1 in
         --seconds) seconds=$2; shift 2 ;;
@@ -26,7 +28,8 @@ while (($#)); do
         --top-rate) top_rate=$2; shift 2 ;;
         --drop) drop=$2; shift 2 ;;
         --streams-per-connection) per_connection=$2; shift 2 ;;
-        *) echo "usage: bench/market.sh [--seconds S] [--symbols N] [--top-rate R] [--drop I:S] [--streams-per-connection N]" >&2; exit 64 ;;
+        --keep) keep=$2; shift 2 ;;
+        *) echo "usage: bench/market.sh [--seconds S] [--symbols N] [--top-rate R] [--drop I:S] [--streams-per-connection N] [--keep DIR]" >&2; exit 64 ;;
     esac
 done
 if [[ -z ${BNC_BIN:-} ]]; then
@@ -40,6 +43,10 @@ cleanup() {
     local pid
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
+    if [[ -n $keep ]]; then
+        mkdir -p "$keep"
+        cp "$TMP"/*.log "$TMP"/*.json "$TMP"/*.ndjson "$TMP"/*.prom "$keep"/ 2>/dev/null || true
+    fi
     rm -rf "$TMP"
 }
 trap cleanup EXIT

@@ -368,7 +368,9 @@ async def main():
         parent = os.getppid()
         while os.getppid() == parent and not stopping.done():
             await asyncio.wait([stopping], timeout=1)
-    write_stats()
+        write_stats()
+        # Closing the server would wait for every handler, blocked on its queue: leave at once.
+        os._exit(0)
 
 
 if __name__ == "__main__":

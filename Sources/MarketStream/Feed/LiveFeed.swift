@@ -257,6 +257,8 @@ package final class LiveFeed {
             }
             everConnected = true
             primary = session
+            // Every stream subscribed before the catch-up, so REST and the stream overlap.
+            subscribeAll(session)
             do { try catchUp() } catch { return outputFailed(error) }
             return nil
         case .failure(let error):
@@ -413,6 +415,15 @@ package final class LiveFeed {
         if session.subscriptions.isDone {
             let streams = configuration.endpoint.subscriptions.reduce(0) { $0 + $1.count }
             diagnostics.report(session.label, "subscribed \(streams) more streams in \(configuration.endpoint.subscriptions.count) SUBSCRIBE messages")
+        }
+    }
+
+    /// Sends all of a new primary connection's SUBSCRIBE messages at the pacer's rate (about
+    /// 1.3 s for 1,000 streams; the socket is not read meanwhile, the kernel buffers it).
+    private func subscribeAll(_ session: Session) {
+        while !session.subscriptions.isDone, !stop() {
+            subscribe(session)
+            if !session.subscriptions.isDone { _ = MonotonicClock.sleep(milliseconds: 20, stop: stop) }
         }
     }
 
