@@ -71,7 +71,7 @@ pids+=($!)
 "$BNC_BIN/bnc-window" --window 5s --lateness 1s --quiet <"$TMP/tee" >"$TMP/rows" 2>"$TMP/window.log" &
 window=$!
 pids+=("$window")
-"$BNC_BIN/bnc-score" --train-windows 10 --retrain-every 20 --model "$TMP/model.bncmodel" \
+"$BNC_BIN/bnc-score" --train-windows 10 --retrain-every 100 --model "$TMP/model.bncmodel" \
     --output "$TMP/scores-%Y-%m-%d.csv" <"$TMP/rows" 2>"$TMP/score.log" &
 score=$!
 pids+=("$score")
@@ -89,6 +89,7 @@ sample() {
     done
 }
 start=$(date +%s.%N)
+load_start=$(cut -d" " -f1-3 /proc/loadavg)
 end=$(( $(date +%s) + seconds + 5 ))
 while (( $(date +%s) < end )); do
     sample
@@ -138,8 +139,8 @@ for name, i in procs:
     print(f"{name:<11} {cpu:7.1f} {100 * cpu / elapsed:6.1f} {rss:13.1f}")
 print(f"score rows written: {sys.argv[12]}; bnc-stream stderr lines: {sys.argv[13]}")
 PY
+echo "($(nproc) cores, load average $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end, $(date -u +%Y-%m-%d))"
 if [[ $(python3 -c 'import json,sys; c=json.loads(sys.argv[1]); print(c["lost"] + c["duplicates"] + c["out_of_order"] + c["holes"] + len(c["violations"]))' "$check") != 0 ]]; then
     echo "bench/market.sh: ids lost or limits exceeded (see above)" >&2
     exit 1
 fi
-echo "($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%d))"

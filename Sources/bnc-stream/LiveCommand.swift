@@ -100,8 +100,10 @@ struct LiveCommand: ParsableCommand {
         let diagnostics = Diagnostics(tool: "bnc-stream")
         let tls = TLSOptions(extraCAFile: caFile)
         var all = symbolList
+        // One REST weight budget for the whole process: exchangeInfo and every connection's backfill.
+        let budget = SharedWeightBudget()
         if let quote {
-            let listed = try ExchangeInfo.fetch(baseURL: restEndpoint, tls: tls).trading(quote: quote)
+            let listed = try ExchangeInfo.fetch(baseURL: restEndpoint, tls: tls, budget: budget).trading(quote: quote)
             guard !listed.isEmpty else { throw ExchangeInfo.ParseError.fetch("no spot symbol is TRADING with quote asset \(quote.uppercased())") }
             diagnostics.report("exchangeInfo", "\(listed.count) symbols TRADING with quote asset \(quote.uppercased())")
             all += listed
@@ -109,6 +111,7 @@ struct LiveCommand: ParsableCommand {
         let groups = SymbolPartition.groups(all, perConnection: streamsPerConnection)
         let endpoint = try StreamEndpoint(endpoint: self.endpoint, symbols: groups[0], kind: stream)
         var config = LiveFeedConfiguration(endpoint: endpoint, kind: stream, tls: tls)
+        config.weightBudget = budget
         // --metrics-file: Binance's `s` is upper case, so the subscribed symbols' counters exist (at 0)
         // from the first write; the final values are written once the feed has stopped. One slot
         // per connection, rendered as one (FeedHealth.combined).

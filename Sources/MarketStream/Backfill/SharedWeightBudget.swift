@@ -11,7 +11,12 @@ package final class SharedWeightBudget: Sendable {
     /// Weight a catch-up leaves untouched for gap fills.
     package var keptForGaps: Int { perWindow / 2 }
 
-    package init(perWindow: Int = 6000, windowMilliseconds: Int64 = 60_000) {
+    /// The window is Binance's minute plus 2 s: a request is booked here when it is sent and
+    /// counted there when it arrives, so a request sent just as an old one leaves our window could
+    /// still find the old one in Binance's.
+    package static let defaultWindowMilliseconds: Int64 = 62_000
+
+    package init(perWindow: Int = 6000, windowMilliseconds: Int64 = defaultWindowMilliseconds) {
         self.perWindow = perWindow
         budget = Mutex(WeightBudget(perWindow: perWindow, windowMilliseconds: windowMilliseconds))
     }

@@ -20,7 +20,7 @@ package enum MarketFeed {
         template: LiveFeedConfiguration, endpoint: String, groups: [[String]], metrics: [MetricsSlot<FeedHealth>]?
     ) throws(StreamConfigurationError) -> [LiveFeedConfiguration] {
         let gate = ConnectionGate(limit: template.connectionLimit, windowMilliseconds: template.connectionLimitWindowMilliseconds)
-        let budget = SharedWeightBudget(perWindow: template.restWeightPerMinute)
+        let budget = template.weightBudget ?? SharedWeightBudget(perWindow: template.restWeightPerMinute)
         var result: [LiveFeedConfiguration] = []
         for (i, group) in groups.enumerated() {
             var c = template
