@@ -22,6 +22,10 @@ final class Backfiller {
     /// Longest Retry-After we sit out while the live socket waits; longer means give up this gap.
     let maxRetryAfterSeconds: Int = 30
     let maxAttemptsPerPage = 5
+    /// Longest wait for REST weight a gap fill accepts while the live socket goes unread: past
+    /// it the gap is given up (counted unrecovered), so a connection is never starved into being
+    /// cut by the exchange for not answering its pings — which would open more gaps.
+    let maxBudgetWaitMilliseconds: Int64 = 10_000
 
     init(baseURL: String, kind: StreamKind, tls: TLSOptions, weightPerMinute: Int, diagnostics: Diagnostics,
          budget: SharedWeightBudget? = nil) {
@@ -76,9 +80,14 @@ final class Backfiller {
                     }
                 } else {
                     var reported = false
+                    let waitingSince = MonotonicClock.nowMilliseconds()
                     while true {
-                        let wait = budget.reserve(now: MonotonicClock.nowMilliseconds(), weight: weight)
+                        let now = MonotonicClock.nowMilliseconds()
+                        let wait = budget.reserve(now: now, weight: weight)
                         if wait == 0 { break }
+                        if now + wait - waitingSince > maxBudgetWaitMilliseconds {
+                            return Outcome(written: written, failure: "REST weight budget spent for \(DurationText.format(wait)) more; gap given up so the connection keeps being read")
+                        }
                         if !reported { diagnostics.report("backfill", "weight budget spent; waiting \(DurationText.format(wait))"); reported = true }
                         if !MonotonicClock.sleep(milliseconds: min(wait, 1000), stop: stop) { return Outcome(written: written, failure: "stopped") }
                     }

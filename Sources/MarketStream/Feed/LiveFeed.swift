@@ -548,7 +548,9 @@ package final class LiveFeed {
                 implausible(payload, why: "id \(id) is \(id - last) past the last written (\(last)) of \(ledger[slot].symbol)")
                 return
             }
-            if id > last + 1 { try fillGap(slot: slot, range: (last + 1)..<id) }
+            // Stopping with the gap unfilled: the trade is not written either, so what was written
+            // for the symbol ends gapless rather than with a hole before its last trade.
+            if id > last + 1, try !fillGap(slot: slot, range: (last + 1)..<id) { return }
         }
         if let base = payload.baseAddress, memchr(base, 0x0A, payload.count) != nil || memchr(base, 0x0D, payload.count) != nil {
             // JSON allows CR/LF as whitespace; written verbatim they would tear the line in two.
@@ -623,7 +625,10 @@ package final class LiveFeed {
         primary?.lastFrameAt = max(primary?.lastFrameAt ?? now, now)
     }
 
-    private func fillGap(slot: Int, range: Range<Int64>) throws(OutputError) {
+    /// False only when the feed is stopping and the gap was not filled (the caller then leaves
+    /// the trade after it unwritten); any other unfilled part is counted and reported.
+    private func fillGap(slot: Int, range: Range<Int64>) throws(OutputError) -> Bool {
+        if stop() { return false }
         let symbol = ledger[slot].symbol
         let missing = range.count
         let unfilledBefore = statistics.missingUnfilled
@@ -637,7 +642,7 @@ package final class LiveFeed {
         guard let backfiller else {
             statistics.missingUnfilled.addSaturating(Int64(missing))
             diagnostics.report("gap", "\(what) missed; backfill is off")
-            return
+            return true
         }
         var fetch = range
         if Int64(missing) > configuration.backfillMax {
@@ -663,12 +668,14 @@ package final class LiveFeed {
         let now = MonotonicClock.nowMilliseconds()
         primary?.lastFrameAt = max(primary?.lastFrameAt ?? now, now)
         candidate?.lastFrameAt = max(candidate?.lastFrameAt ?? now, now)
+        if outcome.failure != nil, stop() { return false }
         if let failure = outcome.failure {
             statistics.missingUnfilled.addSaturating(Int64(fetch.count) - outcome.written)
             diagnostics.report("gap", "backfill of \(symbol) incomplete (\(outcome.written) of \(fetch.count) written): \(failure); the rest of the gap stays")
         } else {
             diagnostics.report("gap", "backfilled \(outcome.written) trades of \(symbol)")
         }
+        return true
     }
 
     // MARK: - Metrics
