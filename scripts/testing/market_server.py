@@ -9,6 +9,7 @@ Ids are consecutive per symbol from 1,000,000; trade and event time = now (epoch
 
 WebSocket (Binance's forms): `/ws/<symbol>@trade` (bare payload), `/stream?streams=a@trade/…`
 (combined envelope), and SUBSCRIBE/UNSUBSCRIBE messages on either (`{"result":null,"id":n}`).
+Pings every 20 s, a connection whose pong is 60 s late is cut (Binance's figures).
 REST on a second port: `GET /api/v3/exchangeInfo` (weight 20), `GET /api/v3/historicalTrades`
 (weight 25; every trade made is kept), with `X-MBX-USED-WEIGHT-1M`.
 
@@ -357,7 +358,9 @@ async def main():
     stopping = loop.create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, lambda: stopping.done() or stopping.set_result(None))
-    async with serve(handler, "127.0.0.1", 0, process_request=process_request, ping_interval=20,
+    async with serve(handler, "127.0.0.1", 0, process_request=process_request,
+                     # Binance pings every 20 s and cuts a connection whose pong is a minute late.
+                     ping_interval=20, ping_timeout=60,
                      compression=None, max_size=1 << 20, max_queue=None) as server:
         port = server.sockets[0].getsockname()[1]
         tmp = args.port_file + ".tmp"
