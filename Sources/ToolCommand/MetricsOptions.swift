@@ -35,4 +35,15 @@ package struct MetricsOptions: ParsableArguments {
         try publisher.start()
         return publisher
     }
+
+    /// The publisher for `--metrics-file` over values kept in several slots (bnc-stream's
+    /// connections): `urgent` and `render` read them all.
+    package func startPublisher(tool: String, urgent: @escaping @Sendable () -> Bool,
+                                render: @escaping @Sendable () -> String) throws(MetricsFileError) -> MetricsPublisher? {
+        guard let metricsFile else { return nil }
+        let publisher = MetricsPublisher(file: MetricsFile(path: metricsFile), intervalMilliseconds: metricsInterval.milliseconds,
+                                         diagnostics: Diagnostics(tool: tool), urgent: urgent, render: render)
+        try publisher.start()
+        return publisher
+    }
 }

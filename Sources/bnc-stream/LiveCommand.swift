@@ -12,11 +12,19 @@ struct LiveCommand: ParsableCommand {
             Writes each trade payload exactly as Binance sent it, one line each, flushed at once. \
             Reconnects forever with exponential backoff (unless --max-retries), rolls over to a \
             fresh connection before Binance's 24-hour cut, drops repeated ids and backfills missed \
-            ones from REST. Connection events go to stderr, one line each.
+            ones from REST. Connection events go to stderr, one line each. More symbols than one \
+            connection carries (1024 streams) are spread over several connections, one output \
+            (docs/stream.md).
             """)
 
-    @Argument(help: "Symbols, case-insensitive (default: btcusdt). Several share one combined stream (at most 1024).")
+    @Argument(help: "Symbols, case-insensitive (default: btcusdt unless --quote). Any number: at most --streams-per-connection share one combined stream.")
     var symbols: [String] = []
+
+    @Option(help: ArgumentHelp("Also every spot symbol now TRADING with this quote asset (e.g. USDT), from REST exchangeInfo.", valueName: "asset"))
+    var quote: String?
+
+    @Option(name: .customLong("streams-per-connection"), help: "Most streams on one connection (Binance allows 1024).")
+    var streamsPerConnection: Int = StreamEndpoint.maxStreamsPerConnection
 
     @Option(help: "Stream type: trade or aggTrade.")
     var stream: StreamKind = .trade
@@ -65,11 +73,21 @@ struct LiveCommand: ParsableCommand {
         guard restEndpoint.hasPrefix("http://") || restEndpoint.hasPrefix("https://") else {
             throw ValidationError("--rest-endpoint must be an http:// or https:// URL")
         }
-        do { _ = try StreamEndpoint(endpoint: endpoint, symbols: symbolList, kind: stream) }
-        catch { throw ValidationError(error.description) }
+        guard (1...StreamEndpoint.maxStreamsPerConnection).contains(streamsPerConnection) else {
+            throw ValidationError("--streams-per-connection must be 1…\(StreamEndpoint.maxStreamsPerConnection)")
+        }
+        if let quote, quote.isEmpty || !quote.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) }) {
+            throw ValidationError("--quote must be an asset name such as USDT")
+        }
+        do {
+            // The symbols named here (the endpoint and each name checked); --quote's come later.
+            for group in SymbolPartition.groups(symbolList.isEmpty ? ["btcusdt"] : symbolList, perConnection: streamsPerConnection) {
+                _ = try StreamEndpoint(endpoint: endpoint, symbols: group, kind: stream)
+            }
+        } catch { throw ValidationError(error.description) }
     }
 
-    var symbolList: [String] { symbols.isEmpty ? ["btcusdt"] : symbols }
+    var symbolList: [String] { symbols.isEmpty && quote == nil ? ["btcusdt"] : symbols }
 
     mutating func run() {
         ToolExit.run(tool: "bnc-stream") { ToolExit.exit(try feed()) }
@@ -80,17 +98,30 @@ struct LiveCommand: ParsableCommand {
         // whoever started us, before the socket thread is created (threads inherit the mask).
         SignalTrap.install()
         let diagnostics = Diagnostics(tool: "bnc-stream")
-        let endpoint = try StreamEndpoint(endpoint: self.endpoint, symbols: symbolList, kind: stream)
-        var config = LiveFeedConfiguration(endpoint: endpoint, kind: stream, tls: TLSOptions(extraCAFile: caFile))
-        // --metrics-file: Binance's `s` is upper case, so the subscribed symbols' counters exist (at 0)
-        // from the first write; the final values are written once the feed has stopped.
-        let slot = MetricsSlot(FeedHealth(symbols: symbolList.map { $0.uppercased() },
-                                          startedAt: MonotonicClock.wallClockMilliseconds()))
-        let publisher = try metrics.startPublisher(tool: "bnc-stream", slot: slot) {
-            $0.exposition(now: MonotonicClock.wallClockMilliseconds())
+        let tls = TLSOptions(extraCAFile: caFile)
+        var all = symbolList
+        // One REST weight budget for the whole process: exchangeInfo and every connection's backfill.
+        let budget = SharedWeightBudget()
+        if let quote {
+            let listed = try ExchangeInfo.fetch(baseURL: restEndpoint, tls: tls, budget: budget).trading(quote: quote)
+            guard !listed.isEmpty else { throw ExchangeInfo.ParseError.fetch("no spot symbol is TRADING with quote asset \(quote.uppercased())") }
+            diagnostics.report("exchangeInfo", "\(listed.count) symbols TRADING with quote asset \(quote.uppercased())")
+            all += listed
         }
+        let groups = SymbolPartition.groups(all, perConnection: streamsPerConnection)
+        let endpoint = try StreamEndpoint(endpoint: self.endpoint, symbols: groups[0], kind: stream)
+        var config = LiveFeedConfiguration(endpoint: endpoint, kind: stream, tls: tls)
+        config.weightBudget = budget
+        // --metrics-file: Binance's `s` is upper case, so the subscribed symbols' counters exist (at 0)
+        // from the first write; the final values are written once the feed has stopped. One slot
+        // per connection, rendered as one (FeedHealth.combined).
+        let now = MonotonicClock.wallClockMilliseconds()
+        let slots = groups.map { MetricsSlot(FeedHealth(symbols: $0.map { $0.uppercased() }, startedAt: now)) }
+        let publisher = try metrics.startPublisher(
+            tool: "bnc-stream", urgent: { slots.map { $0.takeUrgent() }.contains(true) },
+            render: { FeedHealth.combined(slots.map { $0.read() }).exposition(now: MonotonicClock.wallClockMilliseconds()) })
         defer { publisher?.finish() }
-        if publisher != nil { config.metrics = slot }
+        if publisher != nil { config.metrics = slots[0] }
         config.idleTimeoutMilliseconds = idleTimeout.milliseconds
         config.rolloverAfterMilliseconds = rolloverAfter.milliseconds
         config.maxRetries = maxRetries
@@ -100,7 +131,11 @@ struct LiveCommand: ParsableCommand {
         config.backoffInitialMilliseconds = backoffInitial.milliseconds
         config.backoffMaxMilliseconds = backoffMax.milliseconds
         config.heartbeatMilliseconds = heartbeat.milliseconds
-        return LiveFeed.runOnDedicatedThread(configuration: config, diagnostics: diagnostics)
+        guard groups.count > 1 else { return LiveFeed.runOnDedicatedThread(configuration: config, diagnostics: diagnostics) }
+        diagnostics.report(nil, "\(groups.count) connections for \(groups.reduce(0) { $0 + $1.count }) symbols (at most \(streamsPerConnection) streams each)")
+        let configurations = try MarketFeed.configurations(template: config, endpoint: self.endpoint, groups: groups,
+                                                           metrics: publisher == nil ? nil : slots)
+        return MarketFeed.run(configurations, diagnostics: diagnostics)
     }
 }
 

@@ -15,6 +15,9 @@ package enum Fixture {
     package static let windows5s2023 = "btcusdt-windows-5s-20230405.ndjson"
     package static let windows5s2024 = "btcusdt-windows-5s-20240808.ndjson"
 
+    /// A hand-written `GET /api/v3/exchangeInfo` answer (8 symbols; see the README).
+    package static let exchangeInfo = "exchangeinfo-spot-sample.json"
+
     package static func url(_ name: String) -> URL { PackagePaths.fixtures.appendingPathComponent(name) }
 
     package static func path(_ name: String) -> String { url(name).path }

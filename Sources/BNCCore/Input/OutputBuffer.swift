@@ -25,16 +25,22 @@ public enum OutputError: ToolError, Equatable, Sendable {
 /// unless it is larger than the buffer, so a reader on the other side of a pipe never sees a torn
 /// line because of us.
 ///
-/// Not thread-safe: one owner writes.
+/// Not thread-safe: one owner writes. Several buffers on one descriptor (one per thread) share
+/// an `OutputLock`: each then writes only whole lines, under the lock, so lines never interleave.
 public final class OutputBuffer {
     public let fileDescriptor: Int32
     private var storage: [UInt8]
     private let flushThreshold: Int
+    /// Set when other buffers write to the same descriptor from other threads.
+    private let shared: OutputLock?
 
     /// - Parameter flushThreshold: `append` flushes by itself once this many bytes are pending.
-    public init(fileDescriptor: Int32 = 1, flushThreshold: Int = 1 << 16) {
+    /// - Parameter shared: the lock of every buffer writing to `fileDescriptor` from other threads;
+    ///   with it, `flush()` writes only up to the last newline (a partial line waits for its end).
+    public init(fileDescriptor: Int32 = 1, flushThreshold: Int = 1 << 16, sharedWith shared: OutputLock? = nil) {
         self.fileDescriptor = fileDescriptor
         self.flushThreshold = flushThreshold
+        self.shared = shared
         storage = []
         storage.reserveCapacity(flushThreshold + 4096)
     }
@@ -65,7 +71,19 @@ public final class OutputBuffer {
     /// Writes everything pending. Retries on `EINTR` and short writes.
     public func flush() throws(OutputError) {
         guard !storage.isEmpty else { return }
-        let error: OutputError? = storage.withUnsafeBytes { bytes in
+        guard let shared else { return try writePending(count: storage.count) }
+        var end = storage.count
+        while end > 0, storage[end - 1] != UInt8(ascii: "\n") { end -= 1 }
+        guard end > 0 else { return }
+        shared.lock()
+        defer { shared.unlock() }
+        try writePending(count: end)
+    }
+
+    /// Writes the first `count` pending bytes and drops them from the buffer.
+    private func writePending(count: Int) throws(OutputError) {
+        let error: OutputError? = storage.withUnsafeBytes { all in
+            let bytes = UnsafeRawBufferPointer(rebasing: all[0..<count])
             var offset = 0
             while offset < bytes.count {
                 let n = write(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
@@ -82,7 +100,7 @@ public final class OutputBuffer {
             }
             return nil
         }
-        storage.removeAll(keepingCapacity: true)
+        if count == storage.count { storage.removeAll(keepingCapacity: true) } else { storage.removeFirst(count) }
         if let error { throw error }
     }
 
@@ -101,4 +119,19 @@ public final class OutputBuffer {
         guard position >= off_t(torn) else { return }
         _ = ftruncate(fd, position - off_t(torn))
     }
+}
+
+/// The lock that buffers writing to one descriptor from several threads share (see `OutputBuffer`).
+public final class OutputLock: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+    public init() { pthread_mutex_init(mutex, nil) }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func lock() { pthread_mutex_lock(mutex) }
+    func unlock() { pthread_mutex_unlock(mutex) }
 }

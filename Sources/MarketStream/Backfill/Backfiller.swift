@@ -9,25 +9,33 @@ final class Backfiller {
         var failure: String?
         /// `catchUp` only: REST had nothing more (false when it stopped at its `max`).
         var reachedEnd = true
+        /// `catchUp` only: stopped because the weight budget is kept for gap fills.
+        var budgetKept = false
     }
 
     let baseURL: String
     let kind: StreamKind
     let diagnostics: Diagnostics
     private let client: RESTClient
-    private var budget: WeightBudget
+    /// Shared with the backfills of the other connections (`MarketFeed`).
+    private let budget: SharedWeightBudget
     /// Longest Retry-After we sit out while the live socket waits; longer means give up this gap.
     let maxRetryAfterSeconds: Int = 30
     let maxAttemptsPerPage = 5
+    /// Longest wait for REST weight a gap fill accepts while the live socket goes unread: past
+    /// it the gap is given up (counted unrecovered), so a connection is never starved into being
+    /// cut by the exchange for not answering its pings — which would open more gaps.
+    let maxBudgetWaitMilliseconds: Int64 = 10_000
 
-    init(baseURL: String, kind: StreamKind, tls: TLSOptions, weightPerMinute: Int, diagnostics: Diagnostics) {
+    init(baseURL: String, kind: StreamKind, tls: TLSOptions, weightPerMinute: Int, diagnostics: Diagnostics,
+         budget: SharedWeightBudget? = nil) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.kind = kind
         self.diagnostics = diagnostics
         client = RESTClient(tls: tls)
-        budget = WeightBudget(perWindow: weightPerMinute)
+        self.budget = budget ?? SharedWeightBudget(perWindow: weightPerMinute)
     }
 
     var weight: Int { kind == .trade ? 25 : 4 }
@@ -65,12 +73,25 @@ final class Backfiller {
             while page == nil {
                 attempt += 1
                 if attempt > maxAttemptsPerPage { return Outcome(written: written, failure: "gave up after \(maxAttemptsPerPage) attempts") }
-                let wait = budget.delay(now: MonotonicClock.nowMilliseconds(), weight: weight)
-                if wait > 0 {
-                    diagnostics.report("backfill", "weight budget spent; waiting \(DurationText.format(wait))")
-                    if !MonotonicClock.sleep(milliseconds: wait, stop: stop) { return Outcome(written: written, failure: "stopped") }
+                if toTheEnd {
+                    // A catch-up is given up before it eats into the weight kept for gap fills.
+                    guard budget.tryReserve(now: MonotonicClock.nowMilliseconds(), weight: weight) else {
+                        return Outcome(written: written, failure: "REST weight budget kept for gap fills", budgetKept: true)
+                    }
+                } else {
+                    var reported = false
+                    let waitingSince = MonotonicClock.nowMilliseconds()
+                    while true {
+                        let now = MonotonicClock.nowMilliseconds()
+                        let wait = budget.reserve(now: now, weight: weight)
+                        if wait == 0 { break }
+                        if now + wait - waitingSince > maxBudgetWaitMilliseconds {
+                            return Outcome(written: written, failure: "REST weight budget spent for \(DurationText.format(wait)) more; gap given up so the connection keeps being read")
+                        }
+                        if !reported { diagnostics.report("backfill", "weight budget spent; waiting \(DurationText.format(wait))"); reported = true }
+                        if !MonotonicClock.sleep(milliseconds: min(wait, 1000), stop: stop) { return Outcome(written: written, failure: "stopped") }
+                    }
                 }
-                budget.spend(now: MonotonicClock.nowMilliseconds(), weight: weight)
                 switch client.get(url) {
                 case .failure(let error):
                     diagnostics.report("backfill", "\(url): \(error)")

@@ -17,6 +17,8 @@ protocol FeedConnection: AnyObject {
     func sendPong(_ payload: UnsafeRawBufferPointer) throws(ConnectionError)
     /// Asks the server for a pong: on a quiet connection, the proof that it is alive (heartbeats).
     func sendPing(_ payload: [UInt8]) throws(ConnectionError)
+    /// Sends a text message (a SUBSCRIBE request).
+    func sendText(_ text: [UInt8]) throws(ConnectionError)
     /// Starts (or answers) the close handshake once; failures are ignored (we are leaving).
     func sendClose(code: UInt16, reason: String)
     /// Blocks until bytes may be readable or the time is up.
@@ -27,6 +29,7 @@ protocol FeedConnection: AnyObject {
 
 extension FeedConnection {
     func sendClose(code: UInt16) { sendClose(code: code, reason: "") }
+    func sendText(_ text: [UInt8]) throws(ConnectionError) {}
 }
 
 extension WebSocketConnection: FeedConnection {}

@@ -28,7 +28,8 @@ package final class LiveFeed {
 
     private var ledger = SymbolLedger()
     private var policy: ReconnectPolicy
-    private var limiter: ConnectionRateLimiter
+    /// Shared with the other connections of a `MarketFeed` (Binance counts connections per IP).
+    private let gate: ConnectionGate
     private var backfiller: (any TradeBackfilling)?
     /// Makes the connection for an endpoint (`WebSocketConnection`; a scripted one in tests).
     private let makeConnection: (StreamEndpoint, Int) -> any FeedConnection
@@ -65,6 +66,7 @@ package final class LiveFeed {
         package var connections = 0
         package var rollovers = 0
         package var skippedMessages: Int64 = 0
+        package var subscriptionsSent = 0
     }
 
     final class Session {
@@ -74,19 +76,24 @@ package final class LiveFeed {
         var lastFrameAt: Int64
         var delivered: Int64 = 0
         var firstDeliveryAt: Int64?
+        /// The streams beyond the URL's, subscribed once open, paced (`SubscriptionPacer`).
+        var subscriptions: SubscriptionPacer
         /// Rollover candidate only: trades held back until the switch, and the first id per slot.
         var held: [(slot: Int, id: Int64, bytes: [UInt8])] = []
         var heldBytes = 0
         var firstHeld: [Int: Int64] = [:]
 
-        init(number: Int, connection: any FeedConnection, now: Int64) {
+        let label: String
+
+        init(number: Int, connection: any FeedConnection, now: Int64, label: String, subscriptions: SubscriptionPacer) {
             self.number = number
+            self.label = label
+            self.subscriptions = subscriptions
             self.connection = connection
             openedAt = now
             lastFrameAt = now
         }
 
-        var label: String { "connection #\(number)" }
     }
 
     /// Why pumping a connection stopped: the connection ended (the feed reconnects; past the
@@ -135,12 +142,13 @@ package final class LiveFeed {
         policy = ReconnectPolicy(initialMilliseconds: configuration.backoffInitialMilliseconds,
                                  maxMilliseconds: configuration.backoffMaxMilliseconds,
                                  resetAfterMilliseconds: configuration.backoffResetAfterMilliseconds)
-        limiter = ConnectionRateLimiter(limit: configuration.connectionLimit,
-                                        windowMilliseconds: configuration.connectionLimitWindowMilliseconds)
+        gate = configuration.connectionGate
+            ?? ConnectionGate(limit: configuration.connectionLimit, windowMilliseconds: configuration.connectionLimitWindowMilliseconds)
         if configuration.backfillEnabled {
             self.backfiller = backfiller
                 ?? Backfiller(baseURL: configuration.restEndpoint, kind: configuration.kind, tls: configuration.tls,
-                              weightPerMinute: configuration.restWeightPerMinute, diagnostics: diagnostics)
+                              weightPerMinute: configuration.restWeightPerMinute, diagnostics: diagnostics,
+                              budget: configuration.weightBudget)
         }
     }
 
@@ -203,6 +211,8 @@ package final class LiveFeed {
                     }
                 }
             }
+            subscribe(current)
+            if let c = candidate { subscribe(c) }
             do {
                 try beat(on: current)
                 try output.flush()
@@ -233,9 +243,9 @@ package final class LiveFeed {
             _ = MonotonicClock.sleep(milliseconds: min(nextAttemptAt - now, 200), stop: stop)
             return nil
         }
-        let wait = limiter.delay(now: now)
+        let wait = gate.reserve(now: now)
         if wait > 0 {
-            diagnostics.report("connection", "\(limiter.limit) connections in \(DurationText.format(limiter.windowMilliseconds)): waiting \(DurationText.format(wait))")
+            diagnostics.report(place, "\(gate.limit) connections in \(DurationText.format(gate.windowMilliseconds)): waiting \(DurationText.format(wait))")
             nextAttemptAt = now + wait
             return nil
         }
@@ -247,12 +257,14 @@ package final class LiveFeed {
             }
             everConnected = true
             primary = session
+            // Every stream subscribed before the catch-up, so REST and the stream overlap.
+            subscribeAll(session)
             do { try catchUp() } catch { return outputFailed(error) }
             return nil
         case .failure(let error):
             consecutiveFailures += 1
             if let max = configuration.maxRetries, consecutiveFailures > max {
-                diagnostics.report("connection", "giving up after \(consecutiveFailures) failed attempts in a row (--max-retries \(max))")
+                diagnostics.report(place, "giving up after \(consecutiveFailures) failed attempts in a row (--max-retries \(max))")
                 return .unavailable
             }
             scheduleReconnect(after: error)
@@ -260,9 +272,13 @@ package final class LiveFeed {
         }
     }
 
+    /// Where connection events are reported: "connection", or "connection 2/3" in a `MarketFeed`.
+    private var place: String { configuration.name.map { "connection \($0)" } ?? "connection" }
+
+    private func label(_ number: Int) -> String { "\(place) #\(number)" }
+
+    /// Opens a connection; the caller has booked the attempt with `gate`.
     private func open() -> Result<Session, ConnectionError> {
-        let now = MonotonicClock.nowMilliseconds()
-        limiter.record(now: now)
         connectionCounter += 1
         statistics.connections += 1
         let number = connectionCounter
@@ -271,15 +287,17 @@ package final class LiveFeed {
             try connection.open(tls: configuration.tls, timeoutMilliseconds: configuration.connectTimeoutMilliseconds, stop: stop)
         } catch {
             connection.drop()
-            diagnostics.report("connection #\(number)", "\(error)")
+            diagnostics.report(label(number), "\(error)")
             if metrics != nil {
                 health.failedToConnect(error.description, at: MonotonicClock.wallClockMilliseconds())
                 publishHealth()
             }
             return .failure(error)
         }
-        diagnostics.report("connection #\(number)", "connected to \(configuration.endpoint.description)")
-        return .success(Session(number: number, connection: connection, now: MonotonicClock.nowMilliseconds()))
+        diagnostics.report(label(number), "connected to \(configuration.endpoint.summary)")
+        return .success(Session(number: number, connection: connection, now: MonotonicClock.nowMilliseconds(), label: label(number),
+                                subscriptions: SubscriptionPacer(batches: configuration.endpoint.subscriptions,
+                                                                 intervalMilliseconds: configuration.subscriptionIntervalMilliseconds)))
     }
 
     private func scheduleReconnect(after error: ConnectionError?) {
@@ -289,7 +307,7 @@ package final class LiveFeed {
         }
         nextAttemptAt = MonotonicClock.nowMilliseconds() + delay
         let retries = consecutiveFailures == 0 ? "" : configuration.maxRetries.map { " (failure \(consecutiveFailures) of at most \($0 + 1))" } ?? " (failure \(consecutiveFailures))"
-        diagnostics.report("connection", "reconnecting in \(DurationText.format(delay))\(retries)")
+        diagnostics.report(place, "reconnecting in \(DurationText.format(delay))\(retries)")
     }
 
     /// The primary connection ended: promote the rollover connection if there is one, else schedule a reconnect.
@@ -318,7 +336,7 @@ package final class LiveFeed {
             publishHealth()
         }
         if let max = configuration.maxRetries, consecutiveFailures > max {
-            diagnostics.report("connection", "giving up after \(consecutiveFailures) failed attempts in a row (--max-retries \(max))")
+            diagnostics.report(place, "giving up after \(consecutiveFailures) failed attempts in a row (--max-retries \(max))")
             return .unavailable
         }
         scheduleReconnect(after: error)
@@ -338,7 +356,7 @@ package final class LiveFeed {
         guard candidate == nil, now >= nextRolloverAttemptAt else { return }
         let due = now - current.openedAt >= configuration.rolloverAfterMilliseconds
         guard rolloverRequested || due else { return }
-        let wait = limiter.delay(now: now)
+        let wait = gate.reserve(now: now)
         if wait > 0 { nextRolloverAttemptAt = now + wait; return }
         diagnostics.report(current.label, rolloverRequested ? "server announced shutdown: opening a replacement"
                                                              : "open for \(DurationText.format(now - current.openedAt)): opening a replacement")
@@ -386,6 +404,27 @@ package final class LiveFeed {
             if let failure { throw failure }
         }
         try output.flush()
+    }
+
+    /// Sends the session's next SUBSCRIBE message when the pacer says it is due. A failed send
+    /// shows up as a failed receive on the next round (the connection is then replaced).
+    private func subscribe(_ session: Session) {
+        guard !session.subscriptions.isDone, let message = session.subscriptions.due(now: MonotonicClock.nowMilliseconds()) else { return }
+        try? session.connection.sendText(message)
+        statistics.subscriptionsSent += 1
+        if session.subscriptions.isDone {
+            let streams = configuration.endpoint.subscriptions.reduce(0) { $0 + $1.count }
+            diagnostics.report(session.label, "subscribed \(streams) more streams in \(configuration.endpoint.subscriptions.count) SUBSCRIBE messages")
+        }
+    }
+
+    /// Sends all of a new primary connection's SUBSCRIBE messages at the pacer's rate (about
+    /// 1.3 s for 1,000 streams; the socket is not read meanwhile, the kernel buffers it).
+    private func subscribeAll(_ session: Session) {
+        while !session.subscriptions.isDone, !stop() {
+            subscribe(session)
+            if !session.subscriptions.isDone { _ = MonotonicClock.sleep(milliseconds: 20, stop: stop) }
+        }
     }
 
     private func waitForSockets(now: Int64) {
@@ -461,6 +500,8 @@ package final class LiveFeed {
                 diagnostics.report(session.label, "server announced shutdown")
                 if session === primary { rolloverRequested = true }
             case .other:
+                // The answer to our SUBSCRIBE: {"result":null,"id":n}; an error names its cause.
+                if message.payload.lazy.filter({ $0 != 0x20 }).starts(with: "{\"result\":null".utf8) { break }
                 skipped(message.payload, why: "not a trade event", on: session)
             case .invalid(let why):
                 skipped(message.payload, why: why, on: session)
@@ -507,7 +548,9 @@ package final class LiveFeed {
                 implausible(payload, why: "id \(id) is \(id - last) past the last written (\(last)) of \(ledger[slot].symbol)")
                 return
             }
-            if id > last + 1 { try fillGap(slot: slot, range: (last + 1)..<id) }
+            // Stopping with the gap unfilled: the trade is not written either, so what was written
+            // for the symbol ends gapless rather than with a hole before its last trade.
+            if id > last + 1, try !fillGap(slot: slot, range: (last + 1)..<id) { return }
         }
         if let base = payload.baseAddress, memchr(base, 0x0A, payload.count) != nil || memchr(base, 0x0D, payload.count) != nil {
             // JSON allows CR/LF as whitespace; written verbatim they would tear the line in two.
@@ -557,6 +600,12 @@ package final class LiveFeed {
             if outcome.written > 0 {
                 diagnostics.report("gap", "\(symbol): backfilled \(outcome.written) trades made while the feed was away (ids \(last + 1)–\(last + outcome.written))")
             }
+            if outcome.budgetKept {
+                // Given up first: the rest wait for their next trade, whose gap is filled in turn.
+                let left = ledger.entries[slot...].filter { $0.lastID != nil }.count
+                diagnostics.report("gap", "catching up stopped with \(left) symbols to go: the REST weight budget is kept for gap fills; their next trade will find the gap")
+                break
+            }
             if let failure = outcome.failure {
                 diagnostics.report("gap", "\(symbol): catching up after the reconnection failed (\(failure)); its next trade will find the gap")
             } else if outcome.reachedEnd {
@@ -585,7 +634,10 @@ package final class LiveFeed {
         health.wrote(slot: slot, count: written, at: MonotonicClock.wallClockMilliseconds())
     }
 
-    private func fillGap(slot: Int, range: Range<Int64>) throws(OutputError) {
+    /// False only when the feed is stopping and the gap was not filled (the caller then leaves
+    /// the trade after it unwritten); any other unfilled part is counted and reported.
+    private func fillGap(slot: Int, range: Range<Int64>) throws(OutputError) -> Bool {
+        if stop() { return false }
         let symbol = ledger[slot].symbol
         let missing = range.count
         let unfilledBefore = statistics.missingUnfilled
@@ -599,7 +651,7 @@ package final class LiveFeed {
         guard let backfiller else {
             statistics.missingUnfilled.addSaturating(Int64(missing))
             diagnostics.report("gap", "\(what) missed; backfill is off")
-            return
+            return true
         }
         var fetch = range
         if Int64(missing) > configuration.backfillMax {
@@ -618,12 +670,14 @@ package final class LiveFeed {
         let now = MonotonicClock.nowMilliseconds()
         primary?.lastFrameAt = max(primary?.lastFrameAt ?? now, now)
         candidate?.lastFrameAt = max(candidate?.lastFrameAt ?? now, now)
+        if outcome.failure != nil, stop() { return false }
         if let failure = outcome.failure {
             statistics.missingUnfilled.addSaturating(Int64(fetch.count) - outcome.written)
             diagnostics.report("gap", "backfill of \(symbol) incomplete (\(outcome.written) of \(fetch.count) written): \(failure); the rest of the gap stays")
         } else {
             diagnostics.report("gap", "backfilled \(outcome.written) trades of \(symbol)")
         }
+        return true
     }
 
     // MARK: - Metrics

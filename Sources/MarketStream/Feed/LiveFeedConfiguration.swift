@@ -28,6 +28,13 @@ package struct LiveFeedConfiguration: Sendable {
     package var heartbeatMilliseconds: Int64 = 500
     package var connectionLimit = 300
     package var connectionLimitWindowMilliseconds: Int64 = 300_000
+    /// In a `MarketFeed`: the connection group's name in diagnostics ("2/3"), the connection
+    /// limit shared by every group, and the REST weight shared by their backfills. Nil: own ones.
+    package var name: String?
+    /// Least time between two SUBSCRIBE messages on one connection (Binance: 5 messages a second).
+    package var subscriptionIntervalMilliseconds = SubscriptionPacer.defaultIntervalMilliseconds
+    package var connectionGate: ConnectionGate?
+    package var weightBudget: SharedWeightBudget?
 
     /// Largest id step from the last trade written for a symbol that is taken for a gap (and
     /// backfilled or counted missing). A larger one — 2^32 ids, centuries of BTCUSDT trading —

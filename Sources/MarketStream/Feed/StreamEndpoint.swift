@@ -28,12 +28,20 @@ package enum StreamKind: String, Sendable, CaseIterable {
 /// and the request target of the upgrade.
 package struct StreamEndpoint: Sendable, Equatable {
     package static let maxStreamsPerConnection = 1024
+    /// Longest request target we put streams in: Binance refuses URLs past about 8,000
+    /// characters, so a combined stream URL carries only the first ~250 streams; the rest are
+    /// subscribed with SUBSCRIBE messages (`subscriptions`), paced by `SubscriptionPacer`.
+    package static let maxTargetLength = 4000
+    /// Streams per SUBSCRIBE message (Binance silently drops messages with a few hundred).
+    package static let streamsPerSubscription = 200
 
     package var secure: Bool
     package var host: String
     package var port: Int
     /// Path and query of the upgrade request, e.g. `/ws/btcusdt@trade`.
     package var target: String
+    /// Streams that did not fit in `target`, in SUBSCRIBE batches, sent once the connection is open.
+    package var subscriptions: [[String]] = []
 
     /// One symbol: `/ws/<symbol>@<kind>`; several: the combined stream `/stream?streams=a@kind/b@kind`,
     /// whose `{"stream":…,"data":…}` envelope the feed unwraps.
@@ -64,7 +72,22 @@ package struct StreamEndpoint: Sendable, Equatable {
             }
             names.append(symbol.lowercased() + "@" + kind.rawValue)
         }
-        target = names.count == 1 ? basePath + "/ws/" + names[0] : basePath + "/stream?streams=" + names.joined(separator: "/")
+        if names.count == 1 {
+            target = basePath + "/ws/" + names[0]
+        } else {
+            var t = basePath + "/stream?streams=" + names[0]
+            var inURL = 1
+            while inURL < names.count, t.utf8.count + 1 + names[inURL].utf8.count <= Self.maxTargetLength {
+                t += "/" + names[inURL]
+                inURL += 1
+            }
+            target = t
+            var rest = names[inURL...]
+            while !rest.isEmpty {
+                subscriptions.append(Array(rest.prefix(Self.streamsPerSubscription)))
+                rest = rest.dropFirst(Self.streamsPerSubscription)
+            }
+        }
     }
 
     /// The URL handed to libcurl for the TCP/TLS connection.
@@ -76,4 +99,13 @@ package struct StreamEndpoint: Sendable, Equatable {
     }
 
     package var description: String { (secure ? "wss://" : "ws://") + hostHeader + target }
+
+    /// `description`, shortened for diagnostics when the URL carries many streams.
+    package var summary: String {
+        let inURL = target.utf8.filter { $0 == UInt8(ascii: "@") }.count
+        guard target.utf8.count > 200 else { return description }
+        let base = (secure ? "wss://" : "ws://") + hostHeader + String(target.prefix { $0 != "=" }) + "=…"
+        let subscribed = subscriptions.reduce(0) { $0 + $1.count }
+        return base + " (\(inURL) streams in the URL" + (subscribed > 0 ? ", \(subscribed) by SUBSCRIBE)" : ")")
+    }
 }

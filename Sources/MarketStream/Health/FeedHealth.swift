@@ -92,6 +92,34 @@ package struct FeedHealth: Sendable {
         symbols[slot].lastMinute.add(count, atMilliseconds: now)
     }
 
+    // MARK: Several connections
+
+    /// The values of a `MarketFeed`'s connections as one: `connected` only while every connection
+    /// is up (so an alert on 0 fires when any is down), the since-times the latest, counters
+    /// summed, the latest error, every connection's symbols, the lags of all (docs/metrics.md).
+    package static func combined(_ parts: [FeedHealth]) -> FeedHealth {
+        guard var total = parts.first else { return FeedHealth(symbols: [], startedAt: 0) }
+        for p in parts.dropFirst() {
+            total.startedAt = min(total.startedAt, p.startedAt)
+            total.connected = total.connected && p.connected
+            total.connectedSince = [total.connectedSince, p.connectedSince].compactMap { $0 }.max()
+            total.disconnectedSince = [total.disconnectedSince, p.disconnectedSince].compactMap { $0 }.max()
+            total.connections += p.connections
+            total.connectFailures += p.connectFailures
+            total.reconnects += p.reconnects
+            total.rollovers += p.rollovers
+            total.duplicatesDropped += p.duplicatesDropped
+            total.skippedMessages += p.skippedMessages
+            if let at = p.lastErrorAt, at >= total.lastErrorAt ?? .min {
+                total.lastError = p.lastError
+                total.lastErrorAt = at
+            }
+            total.symbols += p.symbols
+            total.lags.merge(p.lags)
+        }
+        return total
+    }
+
     // MARK: Exposition
 
     /// The metrics file's text at wall-clock time `now` (docs/metrics.md lists every family).

@@ -26,6 +26,22 @@ package struct RecentLags: Sendable {
         count += 1
     }
 
+    /// Adds `other`'s samples (the most recent `capacity` of both kept) and totals: several
+    /// connections' lags as one.
+    package mutating func merge(_ other: RecentLags) {
+        var samples: [(at: Int64, lag: Int64)] = []
+        samples.reserveCapacity(filled + other.filled)
+        for i in 0..<filled { samples.append((receivedAt[i], lag[i])) }
+        for i in 0..<other.filled { samples.append((other.receivedAt[i], other.lag[i])) }
+        samples.sort { $0.at < $1.at }
+        let total = totalMilliseconds + other.totalMilliseconds, n = count + other.count
+        next = 0
+        filled = 0
+        for s in samples.suffix(Self.capacity) { add(lagMilliseconds: s.lag, at: s.at) }
+        totalMilliseconds = total
+        count = n
+    }
+
     /// The `q` quantiles (0…1, nearest rank) in milliseconds of the lags received since
     /// `now − horizonMilliseconds`; nil when there were none.
     package func quantiles(_ qs: [Double], now: Int64) -> [Int64]? {

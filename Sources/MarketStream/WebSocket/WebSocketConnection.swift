@@ -142,6 +142,10 @@ final class WebSocketConnection {
         try send(WebSocketFrameEncoder.clientFrame(opcode: .ping, payload: payload))
     }
 
+    func sendText(_ text: [UInt8]) throws(ConnectionError) {
+        try send(WebSocketFrameEncoder.clientFrame(opcode: .text, payload: text))
+    }
+
     func sendClose(code: UInt16 = 1000, reason: String = "") {
         guard !closeSent, handle != nil, socket >= 0 else { return }
         closeSent = true
