@@ -76,7 +76,7 @@ package struct ResultReader {
             return
         }
         var lineReader = LineReader(fileDescriptor: fd, chunkSize: 1 << 20, maxLineLength: WireLimits.maxLineLength)
-        var fileState = FileState(name: name)
+        var fileState = FileState(name: name, columns: columns)
         do throws(LineInputError<ResultReadError>) {
             try lineReader.forEachLine { line, number throws(ResultReadError) in
                 switch line {
@@ -125,7 +125,7 @@ package struct ResultReader {
         }
         defer { munmap(mapped, size) }
         let bytes = UnsafeRawBufferPointer(start: mapped, count: size)
-        var state = FileState(name: name)
+        var state = FileState(name: name, columns: columns)
         state.sizeHint = size
         // The header (or, for NDJSON, the first row) decides the format.
         var position = 0, lineNumber = 0
@@ -238,21 +238,21 @@ package struct ResultReader {
 
     // MARK: - Per-file parsing
 
-    fileprivate enum Column { case timestamp, windowEnd, tradeCount, volume, avgTradeSize, ret, volatility, score, prediction, symbol, reason, eventTime, tradesPerSec, other }
-
     fileprivate struct FileState: Sendable {
         var name: String
-        var format: ResultFormat?
-        var columns: [Column] = []
+        /// Reads the file's lines (`ResultLineDecoder`, the one owner of the results format).
+        var decoder: ResultLineDecoder
+        var format: ResultFormat? { decoder.format }
         var part: ResultSeries?
         var rates = TradeRateSeries()
-        var timeBasis: TimeBasis = .utc
         var lastSymbolBytes: [UInt8] = []
         var lastSymbolIndex: UInt16 = 0
-        var dateCache = FieldScanner.DateCache()
         /// The file's size when known: the columns are reserved for the rows it can hold.
         var sizeHint = 0
-        init(name: String) { self.name = name }
+        init(name: String, columns: ResultColumns) {
+            self.name = name
+            decoder = ResultLineDecoder(options: .init(columns: columns))
+        }
     }
 
     fileprivate mutating func reject(_ state: inout FileState, _ line: Int, _ reason: String) throws(ResultReadError) {
@@ -264,8 +264,7 @@ package struct ResultReader {
     fileprivate mutating func consume(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
         if state.format == nil {
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
-            guard let format = ResultFormat.detect(firstLine: bytes) else { throw .unknownFormat(file: state.name) }
-            state.format = format
+            guard let format = state.decoder.detect(bytes) else { throw .unknownFormat(file: state.name) }
             var part = ResultSeries()
             if sink != nil { part.adoptTables(of: series) }
             part.formats = [format]
@@ -284,249 +283,31 @@ package struct ResultReader {
             // Rows take over 64 bytes; reserving more than needed costs only address space.
             if sink == nil { part.reserveCapacity(max(1024, state.sizeHint / 64)) }
             state.part = part
-            if format == .ourNDJSON {
-                if Self.looksLikeTradeLine(bytes) { tradeLineFiles.append(state.name) }
-                try consumeJSON(bytes, number, &state)
-            } else {
-                var start = bytes.startIndex
-                while start < bytes.count, bytes[start] == 0xEF || bytes[start] == 0xBB || bytes[start] == 0xBF { start += 1 }
-                let header = CSVHeader(line: UnsafeRawBufferPointer(rebasing: bytes[start...]))
-                state.columns = header.names.map(Self.column(named:))
+            guard format == .ourNDJSON else { return }
+            if Self.looksLikeTradeLine(bytes) { tradeLineFiles.append(state.name) }
+        }
+        if state.format == .tradeRateCSV { try consumeTradeRate(bytes, number, &state); return }
+        switch state.decoder.decode(bytes) {
+        case .blank: return
+        case .bad(let reason): try reject(&state, number, reason)
+        case .row(let row): try append(row, bytes, number, &state)
+        }
+    }
+
+    /// Appends a decoded row to the file's part (or hands it to `sink`): its symbol given the
+    /// part's index, a score-less row's prediction and reason cleared, a prediction-less
+    /// scored row's prediction taken from the score's sign.
+    @inline(__always)
+    private mutating func append(_ row: ResultLineDecoder.Row, _ bytes: UnsafeRawBufferPointer, _ number: Int,
+                                 _ state: inout FileState) throws(ResultReadError) {
+        var symbol: UInt16 = 0
+        if let range = row.symbol {
+            guard let index = symbolIndex(bytes, range, &state) else {
+                try reject(&state, number, "more than \(ResultSeries.maxSymbols) distinct symbols")
+                return
             }
-            return
+            symbol = index
         }
-        switch state.format! {
-        case .ourNDJSON: try consumeJSON(bytes, number, &state)
-        case .tradeRateCSV: try consumeTradeRate(bytes, number, &state)
-        case .ourCSV, .originalCSV: try consumeCSV(bytes, number, &state)
-        }
-    }
-
-    private static func column(named name: String) -> Column {
-        if let column = ScoredResultColumn(rawValue: name) { return Self.column(column) }
-        if let key = WindowRowKey(rawValue: name) { return Self.column(key) }
-        switch name {
-        case "event_time": return .eventTime
-        case "trades_per_sec": return .tradesPerSec
-        default: return .other
-        }
-    }
-
-    /// What a scored-result column (DESIGN.md §3) holds for us.
-    private static func column(_ column: ScoredResultColumn) -> Column {
-        switch column {
-        case .timestamp: return .timestamp
-        case .windowEnd: return .windowEnd
-        case .tradeCount: return .tradeCount
-        case .volume: return .volume
-        case .averageTradeSize: return .avgTradeSize
-        case .return: return .ret
-        case .volatility: return .volatility
-        case .score: return .score
-        case .prediction: return .prediction
-        case .symbol: return .symbol
-        case .reason: return .reason
-        case .complete, .modelVersion, .anomalyScore: return .other
-        }
-    }
-
-    /// Window-row keys (DESIGN.md §2) accepted in their place: `start`, `end`, `price_return`, …
-    private static func column(_ key: WindowRowKey) -> Column {
-        switch key {
-        case .start: return .timestamp
-        case .end: return .windowEnd
-        case .priceReturn: return .ret
-        case .priceVolatility: return .volatility
-        default: return .other
-        }
-    }
-
-    /// The values of one row while it is being parsed; appended only when the whole row is good.
-    package struct Row: Sendable {
-        package var timestamp: Int64? = nil
-        package var windowEnd = Int64.min
-        package var tradeCount = Double.nan, volume = Double.nan, avgTradeSize = Double.nan
-        package var ret = Double.nan, volatility = Double.nan
-        package var score = Double.nan
-        package var prediction: Int8 = 0
-        package var symbol: UInt16 = 0
-        /// formats.md §3 `reason` (e.g. `volume↑;trade_count↑`); nil when the row has none
-        /// (unscored, or a file written before the column existed, or the original's CSV).
-        package var reason: String? = nil
-    }
-
-    /// The `reason` field at `range`: nil when empty, the text when it is a well-formed reason,
-    /// and `failure` set when it is not.
-    private static func reason(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ failure: inout String?) -> String? {
-        guard !range.isEmpty else { return nil }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-        guard range.count <= ResultReason.maxLength, ResultReason.parse(Substring(text)) != nil else {
-            failure = "bad reason"
-            return nil
-        }
-        return text
-    }
-
-    private mutating func consumeCSV(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
-        if bytes.isEmpty { return }
-        if try fastCSVRow(bytes, number, &state) { return }
-        var row = Row()
-        var field = 0
-        var start = 0
-        var failure: String? = nil
-        let n = bytes.count
-        let columns = state.columns
-        let wantCount = self.columns.contains(.tradeCount), wantVolume = self.columns.contains(.volume)
-        let wantSize = self.columns.contains(.avgTradeSize)
-        var i = 0
-        while i <= n {
-            if i < n && bytes[i] != 0x2C { i += 1; continue }
-            var lo = start, hi = i
-            if hi - lo >= 2, bytes[lo] == 0x22, bytes[hi - 1] == 0x22 { lo += 1; hi -= 1 }
-            let range = lo..<hi
-            if field < columns.count {
-                switch columns[field] {
-                case .timestamp:
-                    row.timestamp = TimestampParser.milliseconds(bytes, range)
-                    if row.timestamp == nil { failure = "bad timestamp" }
-                case .windowEnd:
-                    if !range.isEmpty {
-                        guard let v = TimestampParser.milliseconds(bytes, range) else { failure = "bad window_end"; break }
-                        row.windowEnd = v
-                    }
-                case .tradeCount: row.tradeCount = wantCount ? DecimalParser.double(bytes, range) ?? .nan : 0
-                case .volume: row.volume = wantVolume ? DecimalParser.double(bytes, range) ?? .nan : 0
-                case .avgTradeSize: row.avgTradeSize = wantSize ? DecimalParser.double(bytes, range) ?? .nan : 0
-                case .ret: row.ret = DecimalParser.double(bytes, range) ?? .nan
-                case .volatility: row.volatility = DecimalParser.double(bytes, range) ?? .nan
-                case .score:
-                    if !range.isEmpty {
-                        guard let v = DecimalParser.double(bytes, range) else { failure = "bad score"; break }
-                        row.score = v
-                    }
-                case .prediction:
-                    if !range.isEmpty {
-                        guard let v = DecimalParser.double(bytes, range), v == 1 || v == -1 else {
-                            failure = "prediction is not -1 or 1"; break
-                        }
-                        row.prediction = v < 0 ? -1 : 1
-                    }
-                case .symbol:
-                    guard let v = symbolIndex(bytes, range, &state) else { failure = Self.symbolFailure(bytes, range); break }
-                    row.symbol = v
-                case .reason:
-                    row.reason = Self.reason(bytes, range, &failure)
-                case .eventTime, .tradesPerSec, .other:
-                    break
-                }
-            }
-            field += 1
-            start = i + 1
-            i += 1
-            if failure != nil { break }
-        }
-        if failure == nil && field != columns.count { failure = "\(field) fields, the header has \(columns.count)" }
-        try finishRow(row, failure, number, &state)
-    }
-
-    /// The common case in one pass over the row: every field in its usual shape (unquoted,
-    /// numbers that `FieldScanner` reads, timestamps of fixed width), each number parsed while it
-    /// is delimited, columns a subcommand skips only stepped over. Returns false, having appended
-    /// nothing, for any other row; `consumeCSV`'s general parser then reads it (and words its
-    /// problem), so both paths agree on every row the fast one accepts.
-    private mutating func fastCSVRow(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) -> Bool {
-        guard let base = bytes.baseAddress else { return false }
-        let p = base.assumingMemoryBound(to: UInt8.self)
-        let n = bytes.count
-        let count = state.columns.count
-        guard count > 0 else { return false }
-        let wantCount = self.columns.contains(.tradeCount), wantVolume = self.columns.contains(.volume)
-        let wantSize = self.columns.contains(.avgTradeSize)
-        var row = Row()
-        var position = 0
-        var k = 0
-        while true {
-            if position < n, p[position] == UInt8(ascii: "\"") { return false }
-            let column = state.columns[k]
-            let fieldIsEmpty = position == n || p[position] == UInt8(ascii: ",")
-            var next: Int
-            switch column {
-            case .timestamp, .windowEnd:
-                if fieldIsEmpty {
-                    guard column == .windowEnd else { return false }
-                    next = position
-                } else {
-                    // Ours are 24 bytes (`2026-02-28T16:01:20.000Z`); other widths are delimited.
-                    next = position + 24
-                    if next > n || (next < n && p[next] != UInt8(ascii: ",")) { next = FieldScanner.fieldEnd(p, position, n) }
-                    var parsed: Int64? = nil
-                    if next == position + 24 { parsed = FieldScanner.isoTimestamp(p, position, &state.dateCache) }
-                    guard let t = parsed ?? TimestampParser.milliseconds(bytes, position..<next) else { return false }
-                    if column == .timestamp { row.timestamp = t } else { row.windowEnd = t }
-                }
-            case .tradeCount where !wantCount, .volume where !wantVolume, .avgTradeSize where !wantSize:
-                if column == .tradeCount { row.tradeCount = 0 } else if column == .volume { row.volume = 0 } else { row.avgTradeSize = 0 }
-                next = FieldScanner.fieldEnd(p, position, n)
-            case .tradeCount, .volume, .avgTradeSize, .ret, .volatility, .score, .prediction:
-                if fieldIsEmpty {
-                    guard column == .score || column == .prediction else { return false }
-                    next = position
-                } else {
-                    guard let (v, end) = DecimalParser.leadingDouble(p, position, n, bytes) else { return false }
-                    next = end
-                    switch column {
-                    case .tradeCount: row.tradeCount = v
-                    case .volume: row.volume = v
-                    case .avgTradeSize: row.avgTradeSize = v
-                    case .ret: row.ret = v
-                    case .volatility: row.volatility = v
-                    case .score: row.score = v
-                    default:
-                        guard v == 1 || v == -1 else { return false }
-                        row.prediction = v < 0 ? -1 : 1
-                    }
-                }
-            case .symbol:
-                next = FieldScanner.fieldEnd(p, position, n)
-                guard let v = symbolIndex(bytes, position..<next, &state) else { return false }
-                row.symbol = v
-            case .reason:
-                next = FieldScanner.fieldEnd(p, position, n)
-                var failure: String? = nil
-                row.reason = Self.reason(bytes, position..<next, &failure)
-                if failure != nil { return false }
-            case .eventTime, .tradesPerSec, .other:
-                next = FieldScanner.fieldEnd(p, position, n)   // also the last: a comma after it is an extra field
-            }
-            k += 1
-            if next < n {
-                guard p[next] == UInt8(ascii: ",") else { return false }
-            } else if k < count {
-                return false          // fewer fields than the header: the general parser says so
-            }
-            if k == count {
-                if next < n { return false }   // more fields than the header: the general parser says so
-                break
-            }
-            position = next + 1
-        }
-        guard row.timestamp != nil, !row.tradeCount.isNaN, !row.volume.isNaN, !row.avgTradeSize.isNaN,
-              !row.ret.isNaN, !row.volatility.isNaN else { return false }
-        try finishRow(row, nil, number, &state)
-        return true
-    }
-
-    private mutating func finishRow(_ row: Row, _ failure: String?, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
-        var failure = failure
-        if failure == nil {
-            if row.timestamp == nil { failure = "no timestamp" }
-            else if row.tradeCount.isNaN || row.volume.isNaN || row.avgTradeSize.isNaN || row.ret.isNaN || row.volatility.isNaN {
-                failure = "missing or non-numeric feature"
-            } else {
-                failure = Self.impossibleValue(row)
-            }
-        }
-        if let failure { try reject(&state, number, failure); return }
         var prediction = row.prediction
         if prediction == 0 && !row.score.isNaN { prediction = row.score < 0 ? -1 : 1 }
         var score = row.score
@@ -535,7 +316,7 @@ package struct ResultReader {
             let reason = score.isNaN ? 0 : row.reason.map { state.part!.reasonIndex(for: $0) } ?? 0
             if !sink(ResultRow(timestamp: row.timestamp!, windowEnd: row.windowEnd, tradeCount: row.tradeCount, volume: row.volume,
                                avgTradeSize: row.avgTradeSize, ret: row.ret, volatility: row.volatility, score: score,
-                               prediction: prediction, symbol: row.symbol, reason: reason)) { stopped = true }
+                               prediction: prediction, symbol: symbol, reason: reason)) { stopped = true }
             return
         }
         state.part!.timestamp.append(row.timestamp!)
@@ -547,75 +328,27 @@ package struct ResultReader {
         state.part!.volatility.append(row.volatility)
         state.part!.score.append(score)
         state.part!.prediction.append(prediction)
-        state.part!.symbolIndex.append(row.symbol)
+        state.part!.symbolIndex.append(symbol)
         if row.reason != nil || !state.part!.reasonIndex.isEmpty { state.part!.appendReason(score.isNaN ? nil : row.reason) }
     }
 
-    /// Timestamps a row may carry: years 0000–9999, what the ISO 8601 form can spell (numeric
-    /// NDJSON times outside it would overflow the arithmetic on spans).
-    package static let timestampRange: ClosedRange<Int64> = -62_167_219_200_000 ... 253_402_300_799_999
+    /// Timestamps a row may carry (`ResultLineDecoder.timestampRange`).
+    package static var timestampRange: ClosedRange<Int64> { ResultLineDecoder.timestampRange }
 
-    /// Why a parsed row holds values no window can have, or nil. Such a row is a bad row like an
-    /// unreadable one: a non-finite number (`1e400` parses to infinity), a negative count, size or
-    /// volatility, a return below −1 (the price fell below zero), a score outside [−1, 1]
-    /// (`decision_function` = s − offset with s and the offset in [−1, 0]), a time outside years
-    /// 0000–9999, a `window_end` not after the start.
+    /// The symbol's index in the file's part (the decoder has checked its bytes); nil past
+    /// `ResultSeries.maxSymbols`.
     @inline(__always)
-    private static func impossibleValue(_ row: Row) -> String? {
-        // No arrays here: this runs for every row on the reader's fast path.
-        if !row.tradeCount.isFinite { return "trade_count is not finite" }
-        if row.tradeCount < 0 { return "trade_count is negative" }
-        if !row.volume.isFinite { return "volume is not finite" }
-        if row.volume < 0 { return "volume is negative" }
-        if !row.avgTradeSize.isFinite { return "avg_trade_size is not finite" }
-        if row.avgTradeSize < 0 { return "avg_trade_size is negative" }
-        if !row.volatility.isFinite { return "volatility is not finite" }
-        if row.volatility < 0 { return "volatility is negative" }
-        if !row.ret.isFinite { return "return is not finite" }
-        if row.ret < -1 { return "return below -1 (a price below zero)" }
-        if !row.score.isNaN {
-            guard row.score.isFinite else { return "score is not finite" }
-            guard abs(row.score) <= 1 else { return "score outside [-1, 1]" }
-        }
-        guard let t = row.timestamp, timestampRange.contains(t) else { return "timestamp outside years 0000-9999" }
-        if row.windowEnd != Int64.min {
-            guard timestampRange.contains(row.windowEnd) else { return "window_end outside years 0000-9999" }
-            guard row.windowEnd > t else { return "window_end is not after timestamp" }
-        }
-        return nil
-    }
-
-    /// Why the bytes cannot be a symbol, or nil: formats.md's rule for symbols (1–23 bytes of
-    /// printable ASCII without `,` `"` `\` or space); an empty field means "no symbol".
-    private static func symbolProblem(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> String? {
-        guard range.count <= WireLimits.maxSymbolLength else { return "symbol longer than \(WireLimits.maxSymbolLength) bytes" }
-        for k in range {
-            let b = bytes[k]
-            if b <= 0x20 || b >= 0x7F || b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
-                return "symbol holds a byte that is not printable ASCII (or , \" \\ space)"
-            }
-        }
-        return nil
-    }
-
-    /// The symbol's index in the file's part; nil for a bad symbol or one past `maxSymbols`
-    /// (`symbolFailure` words which).
     private func symbolIndex(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ state: inout FileState) -> UInt16? {
         if range.count == state.lastSymbolBytes.count {
             var same = true
             for k in 0..<range.count where bytes[range.lowerBound + k] != state.lastSymbolBytes[k] { same = false; break }
             if same { return state.lastSymbolIndex }
         }
-        guard Self.symbolProblem(bytes, range) == nil else { return nil }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self).uppercased()
+        let text = ResultLineDecoder.text(bytes, range).uppercased()
         guard let index = state.part!.symbolIndex(for: text) else { return nil }
         state.lastSymbolBytes = Array(UnsafeRawBufferPointer(rebasing: bytes[range]))
         state.lastSymbolIndex = index
         return index
-    }
-
-    private static func symbolFailure(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
-        symbolProblem(bytes, range) ?? "more than \(ResultSeries.maxSymbols) distinct symbols"
     }
 
     private mutating func consumeTradeRate(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
@@ -623,8 +356,8 @@ package struct ResultReader {
         var time = Double.nan, rate = Double.nan
         var field = 0, start = 0
         for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x2C {
-            if field < state.columns.count {
-                switch state.columns[field] {
+            if field < state.decoder.columns.count {
+                switch state.decoder.columns[field] {
                 case .eventTime: time = DecimalParser.double(bytes, start..<i) ?? .nan
                 case .tradesPerSec: rate = DecimalParser.double(bytes, start..<i) ?? .nan
                 default: break
@@ -637,69 +370,6 @@ package struct ResultReader {
         guard rate >= 0 else { try reject(&state, number, "trades_per_sec is negative"); return }
         state.rates.eventTime.append(time)
         state.rates.tradesPerSecond.append(rate)
-    }
-
-    private mutating func consumeJSON(_ bytes: UnsafeRawBufferPointer, _ number: Int, _ state: inout FileState) throws(ResultReadError) {
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
-        var row = Row()
-        var failure: String? = nil
-        var symbolRange: Range<Int>? = nil
-        do {
-            try JSONObjectScanner.scan(bytes) { (m: JSONMember) throws(JSONScanError) in
-                let column = Self.jsonColumn(bytes, m.keyRange)
-                let r = m.valueRange
-                func number() -> Double? { m.kind == .number ? DecimalParser.double(bytes, r) : nil }
-                func time() -> Int64? {
-                    if m.kind == .string { return TimestampParser.milliseconds(bytes, r) }
-                    if m.kind == .number, let v = DecimalParser.int64(bytes, r) { return v }
-                    return nil
-                }
-                switch column {
-                case .timestamp:
-                    row.timestamp = time()
-                    if row.timestamp == nil { failure = "bad timestamp" }
-                case .windowEnd:
-                    if m.kind != .null {
-                        guard let v = time() else { failure = "bad window_end"; return }
-                        row.windowEnd = v
-                    }
-                case .tradeCount: row.tradeCount = number() ?? .nan
-                case .volume: row.volume = number() ?? .nan
-                case .avgTradeSize: row.avgTradeSize = number() ?? .nan
-                case .ret: row.ret = number() ?? .nan
-                case .volatility: row.volatility = number() ?? .nan
-                case .score:
-                    if m.kind != .null {
-                        guard let v = number() else { failure = "bad score"; return }
-                        row.score = v
-                    }
-                case .prediction:
-                    if m.kind != .null {
-                        guard let v = number(), v == 1 || v == -1 else { failure = "prediction is not -1 or 1"; return }
-                        row.prediction = v < 0 ? -1 : 1
-                    }
-                case .symbol:
-                    if m.kind == .string { symbolRange = r }
-                case .reason:
-                    if m.kind == .string {
-                        var bad: String? = nil
-                        row.reason = m.valueHasEscapes ? nil : Self.reason(bytes, r, &bad)
-                        if m.valueHasEscapes { bad = "bad reason" }
-                        if let bad { failure = bad }
-                    } else if m.kind != .null {
-                        failure = "bad reason"
-                    }
-                default: break
-                }
-            }
-        } catch {
-            try reject(&state, number, error.description)
-            return
-        }
-        if let symbolRange, failure == nil {
-            if let v = symbolIndex(bytes, symbolRange, &state) { row.symbol = v } else { failure = Self.symbolFailure(bytes, symbolRange) }
-        }
-        try finishRow(row, failure, number, &state)
     }
 
     /// A trade line (formats.md §1): a JSON object with the event-type key `e`, or the
@@ -715,18 +385,6 @@ package struct ResultReader {
         } catch { return false }
         return event || (stream && data)
     }
-
-    private static func jsonColumn(_ b: UnsafeRawBufferPointer, _ k: Range<Int>) -> Column {
-        if let column = ScoredResultColumn(key: b, k) { return Self.column(column) }
-        for (key, name) in windowRowAliases where name.count == k.count {
-            if name.withUnsafeBytes({ $0.elementsEqual(UnsafeRawBufferPointer(rebasing: b[k])) }) { return Self.column(key) }
-        }
-        return .other
-    }
-
-    /// The window-row keys `column(_: WindowRowKey)` maps, as bytes.
-    private static let windowRowAliases: [(WindowRowKey, [UInt8])] =
-        [WindowRowKey.start, .end, .priceReturn, .priceVolatility].map { ($0, Array($0.name.utf8)) }
 }
 
 /// The feature columns a reader may skip: `premove` and `hourly` never look at trade counts,
