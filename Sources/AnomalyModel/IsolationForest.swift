@@ -65,7 +65,8 @@ package struct IsolationForest: Sendable, Equatable {
     @inline(__always) private func isLeaf(_ i: Int) -> Bool { split[i].isNaN }
 
     /// The model file's arrays, derived: feature (−1 at a leaf), threshold (0 at a leaf),
-    /// left child (−1 at a leaf), leaf size (0 at an inner node).
+    /// left child (−1 at a leaf), leaf size (0 at an inner node). Each read builds the whole
+    /// array (the forest keeps only the compact layout): read one once, not per element.
     package var feature: [Int32] { (0..<nodeCount).map { isLeaf($0) ? -1 : Int32(link[$0] & 0x7F) } }
     package var threshold: [Double] { (0..<nodeCount).map { isLeaf($0) ? 0 : split[$0] } }
     package var leftChild: [Int32] { (0..<nodeCount).map { isLeaf($0) ? -1 : Int32($0 + Int(link[$0] >> 7)) } }

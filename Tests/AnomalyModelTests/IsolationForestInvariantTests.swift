@@ -25,9 +25,11 @@ struct IsolationForestInvariantTests {
 
     /// Depth of every node, from the flat arrays.
     static func depths(_ forest: IsolationForest) -> [Int] {
+        // `feature` and `leftChild` are derived from the compact layout on each read: once here.
+        let feature = forest.feature, leftChild = forest.leftChild
         var depth = [Int](repeating: 0, count: forest.nodeCount)
-        for i in 0..<forest.nodeCount where forest.feature[i] >= 0 {
-            let l = Int(forest.leftChild[i])
+        for i in 0..<forest.nodeCount where feature[i] >= 0 {
+            let l = Int(leftChild[i])
             depth[l] = depth[i] + 1
             depth[l + 1] = depth[i] + 1
         }
@@ -55,7 +57,8 @@ struct IsolationForestInvariantTests {
         let forest = detector.forest
         #expect(forest.maxSamples == 256)
         let depth = Self.depths(forest)
-        let leafDepths = (0..<forest.nodeCount).filter { forest.feature[$0] < 0 }.map { depth[$0] }
+        let feature = forest.feature
+        let leafDepths = (0..<forest.nodeCount).filter { feature[$0] < 0 }.map { depth[$0] }
         #expect(leafDepths.max() == 8)
         // Every tree's leaves hold exactly ψ rows.
         #expect(forest.leafSize.reduce(0) { $0 + Int($1) } == 256 * forest.treeCount)
@@ -80,10 +83,11 @@ struct IsolationForestInvariantTests {
         let rows = [[Double]](repeating: [0, 0], count: 40) + [[Double]](repeating: [3, -1], count: 40)
         let forest = try Self.train(rows).forest
         #expect(forest.nodeCount == 3 * forest.treeCount)
+        let feature = forest.feature, leftChild = forest.leftChild, leafSize = forest.leafSize
         for root in forest.roots {
-            let l = Int(forest.leftChild[Int(root)])
-            #expect(forest.feature[l] == -1 && forest.feature[l + 1] == -1)
-            #expect(forest.leafSize[l] + forest.leafSize[l + 1] == 80)
+            let l = Int(leftChild[Int(root)])
+            #expect(feature[l] == -1 && feature[l + 1] == -1)
+            #expect(leafSize[l] + leafSize[l + 1] == 80)
         }
         // The duplicate count enters the path length through c(leaf size).
         let detector = try Self.train(rows, contamination: .auto)
