@@ -74,6 +74,27 @@ package struct IsolationForest: Sendable, Equatable {
         (0..<nodeCount).map { isLeaf($0) ? Int32(truncatingIfNeeded: split[$0].bitPattern & 0xFFFF_FFFF) : 0 }
     }
 
+    /// The per-leaf attribution rows of `attributionTable`, kept for a forest that explains many
+    /// single rows (streaming): a row's attribution is then one table row per tree instead of a
+    /// walk back up each path — the same values bit for bit. About 48 bytes per leaf, so the caller
+    /// chooses which forests keep one (`keepAttributionTable`); not part of the model or of `==`.
+    private var keptTable: LeafTable?
+
+    /// A kept table (a class, so copies of the forest share it).
+    private final class LeafTable: Sendable {
+        let table: [Float]
+        let slots: [Int32]
+        init(_ built: (table: [Float], slots: [Int32])) { table = built.table; slots = built.slots }
+    }
+
+    /// Builds and keeps the per-leaf attribution table (see `keptTable`).
+    package mutating func keepAttributionTable() {
+        if keptTable == nil { keptTable = LeafTable(attributionTable()) }
+    }
+
+    /// Whether `keepAttributionTable` was called.
+    package var keepsAttributionTable: Bool { keptTable != nil }
+
     package static func == (a: Self, b: Self) -> Bool {
         a.maxSamples == b.maxSamples && a.featureCount == b.featureCount && a.roots == b.roots && a.link == b.link
             && a.split.elementsEqual(b.split, by: { $0.bitPattern == $1.bitPattern })
@@ -572,10 +593,11 @@ package struct IsolationForest: Sendable, Equatable {
     /// branches (x above the threshold). Both buffers are `featureCount` long and are overwritten.
     /// Allocation-free. Each leaf's entry is added up from the leaf to the root along the path just
     /// walked, in Float, then added to the row's Float sums — exactly what `explainSums` adds from
-    /// its table, so the two agree bit for bit; no table is kept per forest (it would be 48 bytes
-    /// per leaf, more than the nodes themselves).
+    /// its table, so the two agree bit for bit. A forest that kept its table (`keepAttributionTable`)
+    /// reads each leaf's row from it instead.
     package func explain(_ x: UnsafeBufferPointer<Double>, bits: UnsafeMutableBufferPointer<Double>,
                          rights: UnsafeMutableBufferPointer<Double>) -> Double {
+        if let keptTable { return explain(x, bits: bits, rights: rights, table: keptTable) }
         let f = featureCount, stride = attributionStride, depth = walkDepth, span = depth + 1
         return withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * stride) { buffer in
             let sum = buffer.baseAddress!, entry = buffer.baseAddress! + stride
@@ -632,6 +654,55 @@ package struct IsolationForest: Sendable, Equatable {
         }
     }
 
+    /// `explain` with a kept table: per tree, the walk to the leaf and its table row added to the
+    /// sums, in tree order — the additions the path walk makes, so the same values bit for bit.
+    private func explain(_ x: UnsafeBufferPointer<Double>, bits: UnsafeMutableBufferPointer<Double>,
+                         rights: UnsafeMutableBufferPointer<Double>, table kept: LeafTable) -> Double {
+        let f = featureCount, stride = attributionStride, depth = walkDepth
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: stride) { buffer in
+            let sum = buffer.baseAddress!
+            for k in 0..<stride { sum[k] = 0 }
+            let total = withWalk { nodes, lengths in
+                kept.table.withUnsafeBufferPointer { table in
+                    kept.slots.withUnsafeBufferPointer { slots in
+                        roots.withUnsafeBufferPointer { roots in
+                            let x = x.baseAddress!, table = table.baseAddress!, slots = slots.baseAddress!
+                            var total = 0.0
+                            @inline(__always) func add(_ n: Int) {
+                                total += lengths[n]
+                                Self.addLeaf(n, table, slots, stride, sum)
+                            }
+                            var t = 0
+                            let count = roots.count
+                            // Eight trees in lockstep, as `walk` (their loads overlap), added in tree order.
+                            while t &+ 8 <= count {
+                                var n0 = Int(roots[t]), n1 = Int(roots[t &+ 1]), n2 = Int(roots[t &+ 2]), n3 = Int(roots[t &+ 3])
+                                var n4 = Int(roots[t &+ 4]), n5 = Int(roots[t &+ 5]), n6 = Int(roots[t &+ 6]), n7 = Int(roots[t &+ 7])
+                                for _ in 0..<depth {
+                                    n0 = Self.step(n0, x, nodes); n1 = Self.step(n1, x, nodes)
+                                    n2 = Self.step(n2, x, nodes); n3 = Self.step(n3, x, nodes)
+                                    n4 = Self.step(n4, x, nodes); n5 = Self.step(n5, x, nodes)
+                                    n6 = Self.step(n6, x, nodes); n7 = Self.step(n7, x, nodes)
+                                }
+                                add(n0); add(n1); add(n2); add(n3); add(n4); add(n5); add(n6); add(n7)
+                                t &+= 8
+                            }
+                            while t < count {
+                                var n = Int(roots[t])
+                                for _ in 0..<depth { n = Self.step(n, x, nodes) }
+                                add(n)
+                                t &+= 1
+                            }
+                            return total
+                        }
+                    }
+                }
+            }
+            for k in 0..<f { bits[k] = Double(sum[k]); rights[k] = Double(sum[f + k]) }
+            return total
+        }
+    }
+
     /// Adds leaf `n`'s table row to `sum` (`stride` floats, a multiple of 4), four at a time.
     @inline(__always)
     private static func addLeaf(_ n: Int, _ table: UnsafePointer<Float>, _ slots: UnsafePointer<Int32>, _ stride: Int,
@@ -658,7 +729,7 @@ package struct IsolationForest: Sendable, Equatable {
         for r in 0..<rowCount { sums[r] = 0 }
         for k in 0..<(rowCount * width) { attribution[k] = 0 }
         guard rowCount > 0 else { return }
-        let (leafTable, leafSlots) = attributionTable()
+        let (leafTable, leafSlots) = keptTable.map { ($0.table, $0.slots) } ?? attributionTable()
         withWalk { nodes, lengths in
         leafTable.withUnsafeBufferPointer { table in
         leafSlots.withUnsafeBufferPointer { slots in

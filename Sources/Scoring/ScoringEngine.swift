@@ -71,6 +71,7 @@ package final class ScoringEngine {
                                                       featureCount: options.featureNames.count))
                     let i = collectors.count - 1
                     collectors[i].symbolBytes.withUnsafeBytes { symbolIndex.insert($0, index: i) }
+                    keepTableIfStreaming(collectors[i])
                 }
                 metrics?.update { health in
                     for c in collectors { health.model(c.symbol, version: c.modelVersion, buffered: c.count) }
@@ -142,6 +143,14 @@ package final class ScoringEngine {
     }
 
     /// The symbol's collector, created on its first row; nil beyond `ScoringOptions.maxSymbols`.
+    /// Streaming with reasons: the first `attributionTableSymbols` symbols keep their forests'
+    /// per-leaf attribution tables (a lookup per tree per window instead of a walk back up).
+    private func keepTableIfStreaming(_ c: SymbolCollector) {
+        guard !options.batch, options.format != .original,
+              collectors.count <= ScoringOptions.attributionTableSymbols else { return }
+        c.keepsAttributionTable = true
+    }
+
     private func collectorIndex(_ symbol: UnsafeRawBufferPointer) -> Int? {
         if lastCollector >= 0, collectors[lastCollector].symbolBytes.elementsEqual(symbol) { return lastCollector }
         if let i = symbolIndex.find(symbol, in: collectors) {
@@ -152,6 +161,7 @@ package final class ScoringEngine {
         collectors.append(SymbolCollector(symbol: String(decoding: symbol, as: UTF8.self),
                                           capacity: options.trainWindows, featureCount: options.featureNames.count))
         symbolIndex.insert(symbol, index: collectors.count - 1)
+        keepTableIfStreaming(collectors[collectors.count - 1])
         if options.format == .original, collectors.count == 2 {
             diagnostics.report(nil, "warning: --format original has no symbol column; the rows of "
                                + "\(collectors[0].symbol) and \(collectors[1].symbol) cannot be told apart (use one symbol per file)")

@@ -54,6 +54,10 @@ package struct ScoringOptions: Sendable {
     package static let maxSymbols = 4096
     /// `--features`: distinct keys per row vector.
     package static let featureCountRange = 1...64
+    /// Symbols whose forests keep a per-leaf attribution table while streaming (about 48 bytes
+    /// per leaf, some 0.3 MiB per symbol): the first ones seen; the rest walk each path back
+    /// instead — the same reasons, a few µs more per window (docs/score.md, *Memory*).
+    package static let attributionTableSymbols = 256
 
     package init(featureNames: [String] = ScoringOptions.defaultFeatures, trainWindows: Int = 500, retrainEvery: Int = 100,
                 parameters: ModelParameters = ModelParameters(profile: .defaultProfile), seed: UInt64 = 42, batch: Bool = false,

@@ -5,7 +5,16 @@ import AnomalyModel
 package final class SymbolCollector {
     package let symbol: String
     let symbolBytes: [UInt8]
-    package internal(set) var detector: AnomalyDetector?
+    package internal(set) var detector: AnomalyDetector? {
+        didSet { if keepsAttributionTable { detector?.forest.keepAttributionTable() } }
+    }
+    /// Whether this symbol's forests keep their per-leaf attribution table: streaming explains one
+    /// row at a time, and the table makes that a lookup per tree (`IsolationForest.keptTable`).
+    /// Set by the engine for the first `ScoringOptions.attributionTableSymbols` symbols, so memory
+    /// stays bounded with thousands of them.
+    var keepsAttributionTable = false {
+        didSet { if keepsAttributionTable { detector?.forest.keepAttributionTable() } }
+    }
     /// `model_version`: trainings so far.
     package internal(set) var modelVersion: Int
     /// Rows the current model has scored; at `--retrain-every` the next row retrains first.

@@ -64,6 +64,23 @@ struct IsolationForestInvariantTests {
         #expect(forest.leafSize.reduce(0) { $0 + Int($1) } == 256 * forest.treeCount)
     }
 
+    /// A forest that keeps its per-leaf attribution table (streaming, the first symbols) explains
+    /// every row exactly as one that walks each path back: same score, same bits, same lean.
+    @Test func keptAttributionTableExplainsBitForBit() throws {
+        let walked = try Self.train(Self.randomRows(600, 4, seed: 3))
+        var kept = walked
+        kept.forest.keepAttributionTable()
+        #expect(kept.forest.keepsAttributionTable && !walked.forest.keepsAttributionTable)
+        #expect(kept.forest == walked.forest)
+        for row in Self.randomRows(300, 4, seed: 11) + [[40, -40, 0, 1e6]] {
+            var a = Attribution(featureCount: 4), b = Attribution(featureCount: 4)
+            let sa = row.withUnsafeBufferPointer { walked.explain($0, into: &a) }
+            let sb = row.withUnsafeBufferPointer { kept.explain($0, into: &b) }
+            #expect(sa.decision.bitPattern == sb.decision.bitPattern)
+            #expect(a.bits.map(\.bitPattern) == b.bits.map(\.bitPattern) && a.lean.map(\.bitPattern) == b.lean.map(\.bitPattern))
+        }
+    }
+
     @Test func constantFeaturesAreNeverSplit() throws {
         var rows = Self.randomRows(300, 3)
         for i in rows.indices { rows[i][1] = 4.25 }
