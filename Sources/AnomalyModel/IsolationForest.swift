@@ -565,6 +565,15 @@ package struct IsolationForest: Sendable, Equatable {
     private static func walk(_ x: UnsafePointer<Double>, _ nodes: Nodes,
                              _ lengths: Lengths, _ roots: UnsafeBufferPointer<Int32>, depth: Int) -> Double {
         var total = 0.0
+        forEachLeaf(x, nodes, roots, depth: depth) { total += lengths[$0] }
+        return total
+    }
+
+    /// Calls `leaf` with the leaf x reaches in each tree, in tree order. Eight trees are walked in
+    /// lockstep (their loads overlap), every walk `depth` branch-free steps.
+    @inline(__always)
+    private static func forEachLeaf(_ x: UnsafePointer<Double>, _ nodes: Nodes, _ roots: UnsafeBufferPointer<Int32>,
+                                    depth: Int, _ leaf: (Int) -> Void) {
         var t = 0
         let count = roots.count
         while t &+ 8 <= count {
@@ -574,17 +583,15 @@ package struct IsolationForest: Sendable, Equatable {
                 n0 = step(n0, x, nodes); n1 = step(n1, x, nodes); n2 = step(n2, x, nodes); n3 = step(n3, x, nodes)
                 n4 = step(n4, x, nodes); n5 = step(n5, x, nodes); n6 = step(n6, x, nodes); n7 = step(n7, x, nodes)
             }
-            total += lengths[n0]; total += lengths[n1]; total += lengths[n2]; total += lengths[n3]
-            total += lengths[n4]; total += lengths[n5]; total += lengths[n6]; total += lengths[n7]
+            leaf(n0); leaf(n1); leaf(n2); leaf(n3); leaf(n4); leaf(n5); leaf(n6); leaf(n7)
             t &+= 8
         }
         while t < count {
             var n = Int(roots[t])
             for _ in 0..<depth { n = step(n, x, nodes) }
-            total += lengths[n]
+            leaf(n)
             t &+= 1
         }
-        return total
     }
 
     /// Σ over the trees of h(x), like `pathLengthSum` (bit for bit: the same leaves added in tree
@@ -668,30 +675,9 @@ package struct IsolationForest: Sendable, Equatable {
                         roots.withUnsafeBufferPointer { roots in
                             let x = x.baseAddress!, table = table.baseAddress!, slots = slots.baseAddress!
                             var total = 0.0
-                            @inline(__always) func add(_ n: Int) {
+                            Self.forEachLeaf(x, nodes, roots, depth: depth) { n in
                                 total += lengths[n]
                                 Self.addLeaf(n, table, slots, stride, sum)
-                            }
-                            var t = 0
-                            let count = roots.count
-                            // Eight trees in lockstep, as `walk` (their loads overlap), added in tree order.
-                            while t &+ 8 <= count {
-                                var n0 = Int(roots[t]), n1 = Int(roots[t &+ 1]), n2 = Int(roots[t &+ 2]), n3 = Int(roots[t &+ 3])
-                                var n4 = Int(roots[t &+ 4]), n5 = Int(roots[t &+ 5]), n6 = Int(roots[t &+ 6]), n7 = Int(roots[t &+ 7])
-                                for _ in 0..<depth {
-                                    n0 = Self.step(n0, x, nodes); n1 = Self.step(n1, x, nodes)
-                                    n2 = Self.step(n2, x, nodes); n3 = Self.step(n3, x, nodes)
-                                    n4 = Self.step(n4, x, nodes); n5 = Self.step(n5, x, nodes)
-                                    n6 = Self.step(n6, x, nodes); n7 = Self.step(n7, x, nodes)
-                                }
-                                add(n0); add(n1); add(n2); add(n3); add(n4); add(n5); add(n6); add(n7)
-                                t &+= 8
-                            }
-                            while t < count {
-                                var n = Int(roots[t])
-                                for _ in 0..<depth { n = Self.step(n, x, nodes) }
-                                add(n)
-                                t &+= 1
                             }
                             return total
                         }
