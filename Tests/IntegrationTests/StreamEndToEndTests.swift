@@ -162,7 +162,10 @@ struct StreamEndToEndTests {
                                                   "--rollover-after", "700ms"] + fast)
         // The server refuses upgrades once its tape is done, so the run ends by exhausting --max-retries.
         #expect(r.status == 69, "\(r.stderrText.suffix(2000))")
-        #expect(try server.stat("drops") >= 20)
+        // The server stops dropping once its tape is served: on a slow run (more rollovers, the
+        // tape served sooner) fewer than 22 drops are reached, but every kind is.
+        #expect(try server.stat("drops") >= 10)
+        #expect(Set(try server.stats()["drop_kinds"] as? [String] ?? []) == ["abort", "close", "garbage", "oversize", "rsv"])
         #expect(try server.stat("rollovers") >= 3)
         let released = try server.stat("released")
         let (live, backfilled) = try expectExactTape(tradeLines(r.stdoutLines), expectedCount: released)
