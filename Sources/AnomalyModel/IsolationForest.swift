@@ -413,40 +413,8 @@ package struct IsolationForest: Sendable, Equatable {
             do {
                 let x = rows.baseAddress!
                 for root in roots {
-                    let root = Int(root)
-                    var r = 0
-                    while r &+ 8 <= rowCount {
-                        let x0 = x + r &* f, x1 = x0 + f, x2 = x1 + f, x3 = x2 + f
-                        let x4 = x3 + f, x5 = x4 + f, x6 = x5 + f, x7 = x6 + f
-                        var n0 = root, n1 = root, n2 = root, n3 = root, n4 = root, n5 = root, n6 = root, n7 = root
-                        for _ in 0..<depth {
-                            n0 = Self.step(n0, x0, nodes); n1 = Self.step(n1, x1, nodes)
-                            n2 = Self.step(n2, x2, nodes); n3 = Self.step(n3, x3, nodes)
-                            n4 = Self.step(n4, x4, nodes); n5 = Self.step(n5, x5, nodes)
-                            n6 = Self.step(n6, x6, nodes); n7 = Self.step(n7, x7, nodes)
-                        }
-                        sums[r] += lengths[n0]; sums[r &+ 1] += lengths[n1]
-                        sums[r &+ 2] += lengths[n2]; sums[r &+ 3] += lengths[n3]
-                        sums[r &+ 4] += lengths[n4]; sums[r &+ 5] += lengths[n5]
-                        sums[r &+ 6] += lengths[n6]; sums[r &+ 7] += lengths[n7]
-                        r &+= 8
-                    }
-                    while r &+ 4 <= rowCount {
-                        let x0 = x + r &* f, x1 = x0 + f, x2 = x1 + f, x3 = x2 + f
-                        var n0 = root, n1 = root, n2 = root, n3 = root
-                        for _ in 0..<depth {
-                            n0 = Self.step(n0, x0, nodes); n1 = Self.step(n1, x1, nodes)
-                            n2 = Self.step(n2, x2, nodes); n3 = Self.step(n3, x3, nodes)
-                        }
-                        sums[r] += lengths[n0]; sums[r &+ 1] += lengths[n1]
-                        sums[r &+ 2] += lengths[n2]; sums[r &+ 3] += lengths[n3]
-                        r &+= 4
-                    }
-                    while r < rowCount {
-                        var n = root
-                        for _ in 0..<depth { n = Self.step(n, x + r &* f, nodes) }
+                    Self.forEachRowLeaf(x, featureCount: f, rows: 0..<rowCount, root: Int(root), depth: depth, nodes) { r, n in
                         sums[r] += lengths[n]
-                        r &+= 1
                     }
                 }
             }
@@ -594,6 +562,43 @@ package struct IsolationForest: Sendable, Equatable {
         }
     }
 
+    /// Calls `leaf(r, n)` for every row r of `rows` (`featureCount` values each, from `x`) with the
+    /// leaf n it reaches in the tree at `root`, in row order. Eight rows, then four, walk in
+    /// lockstep (their loads overlap), every walk `depth` branch-free steps.
+    @inline(__always)
+    private static func forEachRowLeaf(_ x: UnsafePointer<Double>, featureCount f: Int, rows: Range<Int>, root: Int,
+                                       depth: Int, _ nodes: Nodes, _ leaf: (Int, Int) -> Void) {
+        var r = rows.lowerBound
+        let end = rows.upperBound
+        while r &+ 8 <= end {
+            let x0 = x + r &* f, x1 = x0 + f, x2 = x1 + f, x3 = x2 + f
+            let x4 = x3 + f, x5 = x4 + f, x6 = x5 + f, x7 = x6 + f
+            var n0 = root, n1 = root, n2 = root, n3 = root, n4 = root, n5 = root, n6 = root, n7 = root
+            for _ in 0..<depth {
+                n0 = step(n0, x0, nodes); n1 = step(n1, x1, nodes); n2 = step(n2, x2, nodes); n3 = step(n3, x3, nodes)
+                n4 = step(n4, x4, nodes); n5 = step(n5, x5, nodes); n6 = step(n6, x6, nodes); n7 = step(n7, x7, nodes)
+            }
+            leaf(r, n0); leaf(r &+ 1, n1); leaf(r &+ 2, n2); leaf(r &+ 3, n3)
+            leaf(r &+ 4, n4); leaf(r &+ 5, n5); leaf(r &+ 6, n6); leaf(r &+ 7, n7)
+            r &+= 8
+        }
+        while r &+ 4 <= end {
+            let x0 = x + r &* f, x1 = x0 + f, x2 = x1 + f, x3 = x2 + f
+            var n0 = root, n1 = root, n2 = root, n3 = root
+            for _ in 0..<depth {
+                n0 = step(n0, x0, nodes); n1 = step(n1, x1, nodes); n2 = step(n2, x2, nodes); n3 = step(n3, x3, nodes)
+            }
+            leaf(r, n0); leaf(r &+ 1, n1); leaf(r &+ 2, n2); leaf(r &+ 3, n3)
+            r &+= 4
+        }
+        while r < end {
+            var n = root
+            for _ in 0..<depth { n = step(n, x + r &* f, nodes) }
+            leaf(r, n)
+            r &+= 1
+        }
+    }
+
     /// Σ over the trees of h(x), like `pathLengthSum` (bit for bit: the same leaves added in tree
     /// order), while adding up the attribution of each leaf reached: `bits[f]` gets the bits of
     /// isolation of every split on feature f along x's paths, `rights[f]` the part earned on right
@@ -732,38 +737,7 @@ package struct IsolationForest: Sendable, Equatable {
             while first < rowCount {
                 let last = min(first + block, rowCount)
                 for root in roots {
-                    let root = Int(root)
-                    var r = first
-                    while r &+ 8 <= last {
-                        let x0 = x + r &* f, x1 = x0 + f, x2 = x1 + f, x3 = x2 + f
-                        let x4 = x3 + f, x5 = x4 + f, x6 = x5 + f, x7 = x6 + f
-                        var n0 = root, n1 = root, n2 = root, n3 = root, n4 = root, n5 = root, n6 = root, n7 = root
-                        for _ in 0..<depth {
-                            n0 = Self.step(n0, x0, nodes); n1 = Self.step(n1, x1, nodes)
-                            n2 = Self.step(n2, x2, nodes); n3 = Self.step(n3, x3, nodes)
-                            n4 = Self.step(n4, x4, nodes); n5 = Self.step(n5, x5, nodes)
-                            n6 = Self.step(n6, x6, nodes); n7 = Self.step(n7, x7, nodes)
-                        }
-                        add(r, n0); add(r &+ 1, n1); add(r &+ 2, n2); add(r &+ 3, n3)
-                        add(r &+ 4, n4); add(r &+ 5, n5); add(r &+ 6, n6); add(r &+ 7, n7)
-                        r &+= 8
-                    }
-                    while r &+ 4 <= last {
-                        let x0 = x + r &* f, x1 = x0 + f, x2 = x1 + f, x3 = x2 + f
-                        var n0 = root, n1 = root, n2 = root, n3 = root
-                        for _ in 0..<depth {
-                            n0 = Self.step(n0, x0, nodes); n1 = Self.step(n1, x1, nodes)
-                            n2 = Self.step(n2, x2, nodes); n3 = Self.step(n3, x3, nodes)
-                        }
-                        add(r, n0); add(r &+ 1, n1); add(r &+ 2, n2); add(r &+ 3, n3)
-                        r &+= 4
-                    }
-                    while r < last {
-                        var n = root
-                        for _ in 0..<depth { n = Self.step(n, x + r &* f, nodes) }
-                        add(r, n)
-                        r &+= 1
-                    }
+                    Self.forEachRowLeaf(x, featureCount: f, rows: first..<last, root: Int(root), depth: depth, nodes, add)
                 }
                 first = last
             }
