@@ -51,6 +51,7 @@ import websockets
 from websockets.asyncio.server import serve
 from websockets.datastructures import Headers
 from websockets.http11 import Response
+from testpeer import JsonHandler
 
 FIRST_ID = 1_000_000
 MAX_STREAMS = 1024
@@ -287,21 +288,7 @@ def write_stats():
     os.replace(tmp, args.stats)
 
 
-class Rest(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *a):
-        pass
-
-    def reply(self, status, body, headers=()):
-        data = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in headers:
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
+class Rest(JsonHandler):
 
     def spend(self, weight):
         """Books the weight; False (and a violation) past the limit."""

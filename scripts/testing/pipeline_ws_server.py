@@ -22,6 +22,7 @@ import os
 import sys
 
 import websockets
+from testpeer import until_parent_exits
 
 
 def load(paths):
@@ -79,11 +80,7 @@ async def main():
         with open(tmp, "w") as f:
             f.write(f"{port}\n")
         os.replace(tmp, args.port_file)
-        # Exit with the process that started us, so a test that dies (or cannot signal us)
-        # never leaves the server behind.
-        parent = os.getppid()
-        while os.getppid() == parent:
-            await asyncio.sleep(1)
+        await until_parent_exits()   # a test that dies never leaves the server behind
 
 
 if __name__ == "__main__":

@@ -39,6 +39,8 @@ import websockets
 from websockets.asyncio.server import serve
 from websockets.http11 import Response
 from websockets.datastructures import Headers
+from testpeer import JsonHandler
+from testpeer import until_parent_exits
 
 FIRST_ID = 1_000_000
 
@@ -178,19 +180,7 @@ async def director():
     print("script done: active", file=sys.stderr, flush=True)
 
 
-class Rest(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *a):
-        pass
-
-    def reply(self, status, body):
-        data = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+class Rest(JsonHandler):
 
     def do_GET(self):
         url = urllib.parse.urlparse(self.path)
@@ -220,10 +210,7 @@ async def main():
         os.replace(tmp, args.port_file)
         asyncio.get_running_loop().create_task(market())
         asyncio.get_running_loop().create_task(director())
-        # Exit with the process that started us, so a test that dies never leaves the server behind.
-        parent = os.getppid()
-        while os.getppid() == parent:
-            await asyncio.sleep(1)
+        await until_parent_exits()   # a test that dies never leaves the server behind
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ import urllib.parse
 from http import HTTPStatus
 
 from websockets.asyncio.server import serve
+from testpeer import JsonHandler
 
 ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 ap.add_argument("--data", action="append", required=True, help="capture file(s) (.gz), concatenated in order")
@@ -290,21 +291,7 @@ async def producer():
 
 
 # ---- REST side -----------------------------------------------------------------------------
-class Rest(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *a):
-        pass
-
-    def reply(self, status, body, headers=()):
-        data = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in headers:
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
+class Rest(JsonHandler):
 
     def do_GET(self):
         url = urllib.parse.urlparse(self.path)
