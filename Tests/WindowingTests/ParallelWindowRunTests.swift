@@ -18,16 +18,8 @@ struct ParallelWindowRunTests {
     }
 
     static func run(_ inputs: [String], _ options: WindowRun.Options) throws -> Outcome {
-        let dir = try ToolRunner.temporaryDirectory("window-parallel")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("rows").path
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        try #require(fd >= 0)
-        var run = WindowRun(options: options, output: OutputBuffer(fileDescriptor: fd))
-        let status = StopFlag.exclusive(clear: { SignalTrap.requestStop(0) }) { run.run(inputs.map(InputFile.init)) }
-        close(fd)
-        return Outcome(status: status, rows: try Data(contentsOf: URL(fileURLWithPath: path)), lines: run.lineCounts,
-                       summary: run.summary(), totals: run.aggregator.totals)
+        let (status, rows, run) = try WindowRunTests.runRaw(inputs, options: options)
+        return Outcome(status: status, rows: rows, lines: run.lineCounts, summary: run.summary(), totals: run.aggregator.totals)
     }
 
     static func options(threads: Int, chunk: Int, strict: Bool = false) -> WindowRun.Options {

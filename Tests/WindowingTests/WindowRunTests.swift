@@ -13,6 +13,16 @@ struct WindowRunTests {
     /// Runs `inputs` with output into a temporary file; returns the status, the rows, the run.
     static func run(_ inputs: [String], options: WindowRun.Options = WindowRun.Options(quiet: true))
         throws -> (status: BNCCore.ExitStatus, rows: [Row], run: WindowRun) {
+        let (status, bytes, run) = try runRaw(inputs, options: options)
+        let rows = try String(decoding: bytes, as: UTF8.self).split(separator: "\n").map {
+            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? Row)
+        }
+        return (status, rows, run)
+    }
+
+    /// Runs `inputs` with output into a temporary file; returns the status, the output's bytes, the run.
+    static func runRaw(_ inputs: [String], options: WindowRun.Options)
+        throws -> (status: BNCCore.ExitStatus, output: Data, run: WindowRun) {
         let dir = try ToolRunner.temporaryDirectory("window-run")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("rows").path
@@ -21,10 +31,7 @@ struct WindowRunTests {
         var run = WindowRun(options: options, output: OutputBuffer(fileDescriptor: fd))
         let status = StopFlag.exclusive(clear: { SignalTrap.requestStop(0) }) { run.run(inputs.map(InputFile.init)) }
         close(fd)
-        let rows = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
-            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? Row)
-        }
-        return (status, rows, run)
+        return (status, try Data(contentsOf: URL(fileURLWithPath: path)), run)
     }
 
     static func sum(_ rows: [Row], _ key: String) -> Int {
