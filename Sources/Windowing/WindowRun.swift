@@ -320,14 +320,17 @@ package struct WindowRun {
                 try Self.write(row, to: output, metrics: metrics)
                 emitted = true
             }
-            // A live consumer sits behind a pipe: hand it each row as its window closes.
-            if emitted {
-                try output.flush()
-                if !aggregator.silenceSkips.isEmpty { reportSilenceSkips() }
-            }
+            if emitted { try rowsWritten() }
         } catch {
             throw .output(error)
         }
+    }
+
+    /// After rows were written: a live consumer sits behind a pipe, so it gets each row as its
+    /// window closes; a silence cut short by `--max-silence` is said on stderr.
+    private mutating func rowsWritten() throws(OutputError) {
+        try output.flush()
+        if !aggregator.silenceSkips.isEmpty { reportSilenceSkips() }
     }
 
     /// Closes the windows a heartbeat says are over and writes their rows at once.
@@ -338,10 +341,7 @@ package struct WindowRun {
                 try Self.write(row, to: output, metrics: metrics)
                 emitted = true
             }
-            if emitted {
-                try output.flush()
-                if !aggregator.silenceSkips.isEmpty { reportSilenceSkips() }
-            }
+            if emitted { try rowsWritten() }
         } catch {
             throw .output(error)
         }
