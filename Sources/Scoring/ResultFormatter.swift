@@ -31,6 +31,9 @@ package struct ResultFormatter {
         bytes.reserveCapacity(1024)
     }
 
+    /// Empties `bytes`, keeping its storage.
+    package mutating func removeAllBytes() { bytes.removeAll(keepingCapacity: true) }
+
     /// The original project's header (`--format original`).
     package static let originalHeader = ScoredResultColumn.originalColumns.map(\.name).joined(separator: ",") + "\n"
 
@@ -44,10 +47,11 @@ package struct ResultFormatter {
     }
 
     /// Encodes one row; `attribution` (with `score`) gives the `reason` and, in NDJSON, the
-    /// `attribution` object; without it a scored row's reason is empty.
+    /// `attribution` object; without it a scored row's reason is empty. With `appending`, the row
+    /// goes after the rows already in `bytes` (batch mode encodes a block of rows at a time).
     package mutating func encode(row: WindowRowReader.Fields, symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?,
-                                 attribution: Attribution? = nil) {
-        bytes.removeAll(keepingCapacity: true)
+                                 attribution: Attribution? = nil, appending: Bool = false) {
+        if !appending { bytes.removeAll(keepingCapacity: true) }
         if format == .original {
             encodeOriginal(row: row, score: score)
             return
