@@ -38,7 +38,8 @@ package final class ScoringEngine {
     package private(set) var unscorableRows = 0
     /// Rows written with a score.
     package private(set) var rowsScored = 0
-    private var firstBadLines: [Int] = []
+    /// The line numbers of the first five bad lines (named on stderr).
+    package private(set) var firstBadLines: [Int] = []
     /// Where the counters of `--metrics-file` are kept (updated per row, under the slot's lock).
     private let metrics: MetricsSlot<ScoreHealth>?
 
