@@ -131,23 +131,42 @@ package final class ScoringEngine {
     package func absorb(_ parsed: WindowRowBatch, lineBase: Int, source: String) throws(ScoringError) -> Bool {
         var other = 0
         let otherCount = parsed.otherLines.count
-        for i in 0..<parsed.count {
+        // Each row's collector, in order (which creates them in order, with their messages);
+        // the columns are then appended all at once.
+        var indices = [Int32](repeating: -1, count: parsed.count)
+        var accepted = 0
+        var taken = parsed.count
+        var previous: Range<Int> = 0..<0
+        var previousIndex: Int32 = -1
+        rows: for i in 0..<parsed.count {
             while other < otherCount && parsed.otherLines[other].rowsBefore == i {
                 try absorb(parsed.otherLines[other], lineBase: lineBase, source: source)
                 other += 1
-                if SignalTrap.stopRequested { return false }
+                if SignalTrap.stopRequested { taken = i; break rows }
             }
-            let from = i == 0 ? 0 : Int(parsed.symbolEnds[i - 1])
-            let to = Int(parsed.symbolEnds[i])
-            let index = parsed.symbolBytes.withUnsafeBytes { collectorIndex(UnsafeRawBufferPointer(rebasing: $0[from..<to])) }
+            let symbol = (i == 0 ? 0 : Int(parsed.symbolEnds[i - 1]))..<Int(parsed.symbolEnds[i])
+            // Rows of one symbol come in runs: the same bytes as the row before, the same collector.
+            let index: Int32? = parsed.symbolBytes.withUnsafeBytes { bytes in
+                let name = UnsafeRawBufferPointer(rebasing: bytes[symbol])
+                if previousIndex >= 0, previous.count == symbol.count,
+                   memcmp(bytes.baseAddress! + previous.lowerBound, name.baseAddress!, symbol.count) == 0 {
+                    return previousIndex
+                }
+                return collectorIndex(name).map { Int32($0) }
+            }
             if let index {
                 rowsRead += 1
-                batch.append(row: i, of: parsed.rows, symbol: index)
+                indices[i] = index
+                accepted += 1
+                previous = symbol
+                previousIndex = index
             } else {
                 rejected(lineBase + parsed.rowLines[i], source, "a symbol beyond the first \(ScoringOptions.maxSymbols) (each has its own model)")
             }
-            if SignalTrap.stopRequested { return false }
+            if SignalTrap.stopRequested { taken = i + 1; break }
         }
+        batch.append(parsed.rows, rows: taken, symbols: indices, accepted: accepted)
+        if taken < parsed.count { return false }
         while other < otherCount {
             try absorb(parsed.otherLines[other], lineBase: lineBase, source: source)
             other += 1
@@ -493,13 +512,24 @@ struct BatchTable: Sendable {
         features.append(contentsOf: row.features)
     }
 
-    /// Row `i` of `other` (a `WindowRowBatch`'s rows), as the symbol with index `index`.
-    mutating func append(row i: Int, of other: BatchTable, symbol index: Int) {
-        start.append(other.start[i]); end.append(other.end[i])
-        complete.append(other.complete[i]); usable.append(other.usable[i])
-        symbol.append(Int32(index))
-        columns.append(contentsOf: other.columns[(5 * i)..<(5 * i + 5)])
-        features.append(contentsOf: other.features[(i * featureCount)..<((i + 1) * featureCount)])
+    /// The first `rows` rows of `other` (a `WindowRowBatch`'s rows) whose symbol index in
+    /// `symbols` is not −1 (`accepted` of them), as those symbols.
+    mutating func append(_ other: BatchTable, rows: Int, symbols: [Int32], accepted: Int) {
+        if accepted == rows {
+            start += other.start[0..<rows]; end += other.end[0..<rows]
+            complete += other.complete[0..<rows]; usable += other.usable[0..<rows]
+            symbol += symbols[0..<rows]
+            columns += other.columns[0..<(5 * rows)]
+            features += other.features[0..<(featureCount * rows)]
+            return
+        }
+        for i in 0..<rows where symbols[i] >= 0 {
+            start.append(other.start[i]); end.append(other.end[i])
+            complete.append(other.complete[i]); usable.append(other.usable[i])
+            symbol.append(symbols[i])
+            columns += other.columns[(5 * i)..<(5 * i + 5)]
+            features += other.features[(i * featureCount)..<((i + 1) * featureCount)]
+        }
     }
 
     /// Empty, keeping the storage (a recycled `WindowRowBatch`).
