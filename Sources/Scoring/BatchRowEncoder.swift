@@ -22,8 +22,6 @@ final class BatchRowEncoder: @unchecked Sendable {
         var outcomes: [UInt8] = []
         var scored = 0
         var unscorable = 0
-        var attribution: Attribution
-        var row: WindowRowReader.Fields
     }
 
     static let unscored: UInt8 = 0, nullFeature: UInt8 = 1, scored: UInt8 = 2, anomaly: UInt8 = 3
@@ -69,8 +67,7 @@ final class BatchRowEncoder: @unchecked Sendable {
     func makeBlock(_ formatter: ResultFormatter) -> Block {
         var formatter = formatter
         formatter.removeAllBytes()
-        return Block(formatter: formatter, attribution: Attribution(featureCount: table.featureCount),
-                     row: WindowRowReader.Fields(featureCount: table.featureCount))
+        return Block(formatter: formatter)
     }
 
     /// Scores and encodes `block.rows` into `block` (what was in it before is dropped).
@@ -82,6 +79,13 @@ final class BatchRowEncoder: @unchecked Sendable {
         block.unscorable = 0
         let f = table.featureCount
         let explaining = explaining
+        // Locals, not fields of `block`: handing a field of `block` to `block.formatter` would copy
+        // it (and retain its arrays) on every row.
+        var row = WindowRowReader.Fields(featureCount: f)
+        var attribution = Attribution(featureCount: f)
+        var formatter = block.formatter
+        block.formatter = ResultFormatter(format: formatter.format, featureNames: [])
+        defer { block.formatter = formatter }
         table.symbol.withUnsafeBufferPointer { symbol in
         table.usable.withUnsafeBufferPointer { usable in
         table.features.withUnsafeBufferPointer { features in
@@ -96,20 +100,20 @@ final class BatchRowEncoder: @unchecked Sendable {
         widths.withUnsafeBufferPointer { widths in
             for i in block.rows {
                 let k = Int(symbol[i])
-                table.load(i, into: &block.row)
+                table.load(i, into: &row)
                 var score: AnomalyScore? = nil
                 if usable[i] && known[i] {
                     score = AnomalyScore(scoreSample: samples[i], decision: samples[i] - offsets[k])
                     if explaining {
                         let r = Int(attributionRow[i]), w = widths[k]
                         AnomalyDetector.attribution(fromSums: UnsafeBufferPointer(rebasing: sums[(r * w)..<((r + 1) * w)]),
-                                                    featureCount: f, silence: silences[k], into: &block.attribution)
+                                                    featureCount: f, silence: silences[k], into: &attribution)
                     }
                 } else if usable[i], detectors[k] != nil {
                     // Not a training row (incomplete, or a model loaded from --model): one walk
                     // gives the score (bit for bit what `score` gives) and the attribution.
                     let x = UnsafeBufferPointer(rebasing: features[(i * f)..<((i + 1) * f)])
-                    score = explaining ? detectors[k]!.explain(x, into: &block.attribution) : detectors[k]!.score(x)
+                    score = explaining ? detectors[k]!.explain(x, into: &attribution) : detectors[k]!.score(x)
                 }
                 let outcome: UInt8
                 if let score {
@@ -122,9 +126,9 @@ final class BatchRowEncoder: @unchecked Sendable {
                     outcome = Self.unscored
                 }
                 let name = UnsafeRawBufferPointer(rebasing: symbolBytes[symbolStarts[k]..<symbolStarts[k + 1]])
-                block.formatter.encode(row: block.row, symbol: name, modelVersion: versions[k], score: score,
-                                       attribution: score == nil || !explaining ? nil : block.attribution, appending: true)
-                block.ends.append(block.formatter.bytes.count)
+                formatter.encode(row: row, symbol: name, modelVersion: versions[k], score: score,
+                                 attribution: score == nil || !explaining ? nil : attribution, appending: true)
+                block.ends.append(formatter.bytes.count)
                 block.outcomes.append(outcome)
             }
         }}}}}}}}}}}}
