@@ -172,8 +172,25 @@ package struct ResultFormatter {
             integer(Int64(value))
             return
         }
-        var text = value.description
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        // `description`'s text, without a String per number: `Double.write(to:)` hands its digits
+        // to the stream's `_writeASCII` (`ASCIISink`), and the row's bytes are lent to the sink.
+        var sink = ASCIISink(bytes: [])
+        swap(&sink.bytes, &bytes)
+        value.write(to: &sink)
+        swap(&sink.bytes, &bytes)
+    }
+
+    /// A text stream that appends to a byte array. `Double.write(to:)` gives its shortest
+    /// round-trip digits to `_writeASCII` (the standard library's hook for ASCII text, a
+    /// requirement of `TextOutputStream` with a default that makes a String); `write(_:)` takes
+    /// anything else the same way.
+    private struct ASCIISink: TextOutputStream {
+        var bytes: [UInt8]
+        mutating func write(_ string: String) {
+            var string = string
+            string.withUTF8 { bytes.append(contentsOf: $0) }
+        }
+        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
     }
 
     private mutating func integer(_ value: Int64) {
