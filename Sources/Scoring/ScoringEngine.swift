@@ -339,11 +339,20 @@ package final class ScoringEngine {
         var knownAttribution: [Float] = []
         var attributionRow = [Int32](repeating: -1, count: explaining ? batch.count : 0)
         for (index, c) in collectors.enumerated() where c.detector == nil {
-            var rows: [Double] = []
             var members: [Int] = []
             for i in 0..<batch.count where batch.symbol[i] == Int32(index) && batch.complete[i] && batch.usable[i] {
-                rows.append(contentsOf: batch.features[(i * f)..<((i + 1) * f)])
                 members.append(i)
+            }
+            // The members' features, gathered in one pass into storage of the right size.
+            let rows = batch.features.withUnsafeBufferPointer { features in
+                [Double](unsafeUninitializedCapacity: members.count * f) { out, initialized in
+                    var k = 0
+                    for i in members {
+                        for j in 0..<f { (out.baseAddress! + k + j).initialize(to: features[i * f + j]) }
+                        k += f
+                    }
+                    initialized = k
+                }
             }
             guard !members.isEmpty else {
                 diagnostics.report(c.symbol, "no complete windows to train on; its rows are written unscored")
