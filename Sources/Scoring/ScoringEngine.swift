@@ -175,6 +175,13 @@ package final class ScoringEngine {
         return true
     }
 
+    /// Batch mode reading a file in ranges: room for about `rows` rows, reserved once, so the
+    /// table does not grow by copying itself into fresh memory again and again.
+    package func expectBatchRows(_ rows: Int) {
+        guard options.batch, batch.count == 0, rows > 0 else { return }
+        batch.reserveCapacity(rows)
+    }
+
     private func absorb(_ line: WindowRowBatch.OtherLine, lineBase: Int, source: String) throws(ScoringError) {
         guard var bytes = line.bytes else {
             try process(line: .oversized(length: line.length), lineNumber: lineBase + line.line, source: source)
@@ -371,7 +378,8 @@ package final class ScoringEngine {
             }
             if let trainingAttribution, let detector = c.detector {
                 let base = knownAttribution.count / detector.forest.attributionStride
-                knownAttribution += trainingAttribution
+                // (The first symbol's array is taken as it is: no copy, no fresh pages.)
+                if knownAttribution.isEmpty { knownAttribution = trainingAttribution } else { knownAttribution += trainingAttribution }
                 for (k, i) in members.enumerated() { attributionRow[i] = Int32(base + k) }
             }
             info("\(c.symbol): model \(c.modelVersion) trained on \(members.count) complete windows")
@@ -539,6 +547,13 @@ struct BatchTable: Sendable {
             columns += other.columns[(5 * i)..<(5 * i + 5)]
             features += other.features[(i * featureCount)..<((i + 1) * featureCount)]
         }
+    }
+
+    mutating func reserveCapacity(_ rows: Int) {
+        start.reserveCapacity(rows); end.reserveCapacity(rows)
+        complete.reserveCapacity(rows); usable.reserveCapacity(rows)
+        symbol.reserveCapacity(rows)
+        columns.reserveCapacity(5 * rows); features.reserveCapacity(featureCount * rows)
     }
 
     /// Empty, keeping the storage (a recycled `WindowRowBatch`).

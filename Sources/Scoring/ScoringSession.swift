@@ -93,6 +93,11 @@ package enum ScoringSession {
             case .success(let batch)?: parsed = batch
             case .failure(let error)?: throw .body(.input("\(input.displayName): \(error)"))
             }
+            if lineBase == 0 && parsed.count > 0 {
+                // The first range tells how long a row is: room for the file's rows (a tenth more).
+                let rows = Double(chunks.end - chunks.start) / Double(chunks.range(0).count) * Double(parsed.count)
+                engine.expectBatchRows(Int(min(rows * 1.1, 1e9)) + 1_024)
+            }
             let goOn: Bool
             do { goOn = try engine.absorb(parsed, lineBase: lineBase, source: input.displayName) } catch { throw .body(error) }
             lineBase += parsed.lines
