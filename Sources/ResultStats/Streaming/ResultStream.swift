@@ -42,12 +42,22 @@ package final class ResultStream: ResultRowSource {
     package private(set) var rowCount = 0
     /// Rows per sorted run when the input must be sorted (small in tests, to merge many runs).
     package var sortRunRows = SortedRuns.chunkRows
+    /// Threads that decode a named regular file at once (`ResultReader.threads`); stdin, a pipe
+    /// or FIFO, is always one stream. The rows delivered are the same for any number.
+    package let threads: Int
+    /// About how many bytes a decoding thread takes at a time (small in tests, to cut a small
+    /// file into many ranges).
+    package var parallelChunkSize = ResultReader.defaultParallelChunkSize
+    /// Ranges the first complete pass decoded on threads (0: every input was read in one stream).
+    package private(set) var rangesDecoded = 0
     /// Whether the input had to be sorted (passes merge runs instead of reading the files).
     package var isSorted: Bool { runs != nil }
 
     package init(_ paths: [String], symbol: String?, strict: Bool, allowTradeRates: Bool = false,
-                 columns: ResultColumns = .all) throws(ResultReadError) {
+                 columns: ResultColumns = .all, threads: Int = 1) throws(ResultReadError) {
+        precondition(threads > 0)
         inputs = InputFile.list(paths)
+        self.threads = threads
         self.symbol = symbol.map { $0.uppercased() }
         self.strict = strict
         self.columns = columns
@@ -128,7 +138,9 @@ package final class ResultStream: ResultRowSource {
         var reader = ResultReader(strict: strict, columns: columns)
         if let symbol { _ = reader.reserveSymbol(symbol) }
         reader.sink = sink
+        reader.parallelChunkSize = parallelChunkSize
         for input in inputs {
+            reader.threads = input.isStandardInput ? 1 : threads
             if input.isStandardInput {
                 _ = lseek(spool, 0, SEEK_SET)
                 try reader.read(descriptor: spool, name: input.displayName)
@@ -152,6 +164,7 @@ package final class ResultStream: ResultRowSource {
         skipped = reader.skipped
         tradeRates = reader.tradeRates
         tradeLineFiles = reader.tradeLineFiles
+        rangesDecoded = reader.rangesDecoded
     }
 
     /// Reads the inputs once more into sorted runs; every later pass merges them.
