@@ -187,6 +187,19 @@ struct ParallelSummaryTests {
         #expect(sorted.error == nil && sorted.files.count == 2)
     }
 
+    @Test("the original project's 8-column CSV (local wall-clock times, no symbol)")
+    func originalLayout() throws {
+        var text = "timestamp,trade_count,volume,avg_trade_size,return,volatility,score,prediction\n"
+        for line in Self.csv(2_500, withReason: false, seed: 21).split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).prefix(8)
+            text += fields.joined(separator: ",").replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: ".000Z", with: "") + "\n"
+        }
+        let path = try Self.write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let one = Self.expectSame([path], minRanges: 50)
+        #expect(one.error == nil && one.skippedRows > 0 && one.text.contains("local wall clock"))
+    }
+
     @Test("a file smaller than one range, or only a header, is read in one stream")
     func smallFiles() throws {
         let small = try Self.write(Self.csv(20, withReason: false, seed: 1))
