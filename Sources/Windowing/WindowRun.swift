@@ -49,8 +49,8 @@ package struct WindowRun {
     /// Bytes a parsing thread takes at a time: large enough that handing ranges over costs
     /// nothing, small enough that the ranges waiting to be windowed stay a few MiB.
     package static let defaultParallelChunkSize = 2 << 20
-    /// The default for `--threads`: one per core, at most 8.
-    package static var defaultThreads: Int { max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) }
+    /// The default for `--threads`: one per core, at most 8 (`LineAlignedChunks.defaultThreads`).
+    package static var defaultThreads: Int { LineAlignedChunks.defaultThreads }
 
     package let options: Options
     package let output: OutputBuffer

@@ -21,6 +21,10 @@ package struct LineAlignedChunks: Sendable, Equatable {
 
     package init(offsets: [Int]) { self.offsets = offsets }
 
+    /// The default for a tool's `--threads` (bnc-window, `bnc-stats summary`): one per core, at
+    /// most 8 (more ranges in flight only cost memory once the consumer is the slower side).
+    package static var defaultThreads: Int { max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) }
+
     /// Cuts `start..<size` of the file open on `fileDescriptor` into ranges of about
     /// `targetSize` bytes that end at a `\n`. Reads only a little around each cut (with
     /// `pread`, so the descriptor's offset is left alone). Nil when the bytes cannot be read.
