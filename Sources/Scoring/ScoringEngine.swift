@@ -11,8 +11,10 @@ import BNCWire
 /// `trainWindows` complete windows). Incomplete windows are scored but never buffered. Rows whose
 /// features hold null (an empty window's price) are written unscored.
 ///
-/// With `--model`, the file is saved atomically after every training and once more at exit (with
-/// the buffers and counters), so a restart scores its first row at once and continues the same way.
+/// With `--model`, the file is saved atomically after a training — at once, or, when the previous
+/// save is recent, at the first row after `ModelSaveSchedule`'s interval, so thousands of symbols
+/// training together do not rewrite the whole file for each — and always at exit (with the
+/// buffers and counters), so a restart scores its first row at once and continues the same way.
 ///
 /// Batch (`--batch`): rows are kept, each symbol trains once on all its complete windows at the end
 /// of input, then every row is written scored, in input order.
@@ -38,6 +40,10 @@ package final class ScoringEngine {
     package private(set) var unscorableRows = 0
     /// Rows written with a score.
     package private(set) var rowsScored = 0
+    /// Trainings in this run, and how many times the `--model` file was written.
+    package private(set) var trainings = 0
+    package private(set) var modelSaves = 0
+    private var saveSchedule = ModelSaveSchedule()
     /// The line numbers of the first five bad lines (named on stderr).
     package private(set) var firstBadLines: [Int] = []
     /// Where the counters of `--metrics-file` are kept (updated per row, under the slot's lock).
@@ -249,28 +255,28 @@ package final class ScoringEngine {
         let usable = row.featuresUsable
         let buffered = usable && row.complete
         if buffered { c.append(row.features) }
-        if c.detector == nil {
+        if !c.isTrained {
             if c.isFull { try train(c) }
         } else if options.retrainEvery > 0, c.rowsScoredSinceTraining >= options.retrainEvery, c.isFull {
             try train(c)
         }
         var score: AnomalyScore? = nil
-        if usable, let detector = c.detector {
-            score = row.features.withUnsafeBufferPointer {
-                // `--format original` has no reason column: the plain (branch-free) walk suffices.
-                options.format == .original ? detector.score($0) : detector.explain($0, into: &attribution)
-            }
+        if usable, c.isTrained {
+            // `--format original` has no reason column: the plain (branch-free) walk suffices.
+            let explain = options.format != .original
+            score = row.features.withUnsafeBufferPointer { c.score($0, explainingInto: &attribution, explain: explain) }
             c.rowsScoredSinceTraining += 1
         } else if !usable {
             unscorableRows += 1
         }
-        if c.detector == nil, buffered, options.showProgress, Self.isProgressStep(c.count, of: options.trainWindows) {
+        if !c.isTrained, buffered, options.showProgress, Self.isProgressStep(c.count, of: options.trainWindows) {
             // Whole lines only: a line left open would get the next tool's message glued onto it.
             info("\(c.symbol): warm-up \(c.count)/\(options.trainWindows) complete windows; scoring starts at \(options.trainWindows)")
         }
         try emit(symbol: symbol, modelVersion: c.modelVersion, score: score)
         record(c, score: score)
         do { try sink.flush() } catch { throw .output(error) }
+        try saveModelIfDue()
     }
 
     private func emit(symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?) throws(ScoringError) {
@@ -304,14 +310,26 @@ package final class ScoringEngine {
             throw .model(path: options.modelPath ?? c.symbol, error)
         }
         info("\(c.symbol): model \(c.modelVersion) trained on \(c.count) complete windows")
+        trainings += 1
+        saveSchedule.modelChanged()
+        try saveModelIfDue()
+    }
+
+    /// Saves `--model` when a training is not in the file yet and `ModelSaveSchedule` says it is time.
+    private func saveModelIfDue() throws(ScoringError) {
+        guard options.modelPath != nil, saveSchedule.pending,
+              saveSchedule.isDue(now: Int64(MonotonicClock.nowNanoseconds())) else { return }
         try saveModel()
     }
 
     private func saveModel() throws(ScoringError) {
         guard let path = options.modelPath else { return }
+        let start = Int64(MonotonicClock.nowNanoseconds())
         let file = ModelFile(featureNames: options.featureNames, entries: collectors.map { $0.entry() },
                              profile: options.parameters.profile)
         do { try file.save(path: path) } catch { throw .model(path: path, error) }
+        modelSaves += 1
+        saveSchedule.saved(start: start, end: Int64(MonotonicClock.nowNanoseconds()))
     }
 
     // MARK: End of input
@@ -384,6 +402,7 @@ package final class ScoringEngine {
             }
             info("\(c.symbol): model \(c.modelVersion) trained on \(members.count) complete windows")
             trainedAny = true
+            trainings += 1
         }
         if trainedAny { try saveModel() }
         let encoder = BatchRowEncoder(table: batch, explaining: explaining, collectors: collectors, samples: samples,

@@ -21,7 +21,7 @@ package struct ScoringOptions: Sendable {
     package var format: ResultFormat
     /// `--output`: append to this file (with `%Y`, `%m`, `%d` from the window's UTC date) instead of stdout.
     package var outputPath: String?
-    /// `--model`: load at start, save after every training.
+    /// `--model`: load at start, save after trainings (`ModelSaveSchedule`) and at exit.
     package var modelPath: String?
     /// `--append-foreign`: append to an existing `--output` even when its first line is not our header.
     package var appendForeign: Bool

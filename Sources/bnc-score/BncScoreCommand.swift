@@ -62,7 +62,7 @@ struct BncScoreCommand: ToolMainCommand {
     @Flag(help: "Append to an existing --output file even when its first line is not this format's header (by default such a file is refused, untouched, with exit 73).")
     var appendForeign = false
 
-    @Option(help: ArgumentHelp("Model file: loaded at start (so a restart scores at once), saved atomically after every training and at exit. With --batch an existing file is used as is.", valueName: "path"))
+    @Option(help: ArgumentHelp("Model file: loaded at start (so a restart scores at once), saved atomically after trainings (spaced out when many symbols train together) and at exit. With --batch an existing file is used as is.", valueName: "path"))
     var model: String?
 
     @Flag(help: "No informational messages on stderr (warnings and errors still appear).")

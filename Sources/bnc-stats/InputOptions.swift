@@ -23,10 +23,12 @@ struct InputOptions: ParsableArguments {
     /// Opens the input as a stream of rows read again for each pass (`ResultStream`: memory that
     /// does not grow with the rows), runs `body` over it (from the start again if the stream had
     /// to sort the input), and reports skipped and repeated rows on stderr.
-    func analyse<T>(allowTradeRates: Bool = false, columns: ResultColumns = .all,
+    /// `threads` decode a named regular file at once (`ResultStream.threads`).
+    func analyse<T>(allowTradeRates: Bool = false, columns: ResultColumns = .all, threads: Int = 1,
                     _ body: (ResultStream) throws -> T) throws -> T {
         SignalTrap.install()
-        let stream = try ResultStream(files, symbol: symbol, strict: strict, allowTradeRates: allowTradeRates, columns: columns)
+        let stream = try ResultStream(files, symbol: symbol, strict: strict, allowTradeRates: allowTradeRates, columns: columns,
+                                      threads: threads)
         while true {
             do {
                 let result = try body(stream)

@@ -15,7 +15,11 @@ struct SummaryCommand: ParsableCommand {
     @Option(help: "Also append a timestamped summary block to this file (the original's analysis/score_summary.txt).")
     var append: String?
 
+    @Option(help: "Threads that decode a file input at once (default: one per core, at most 8); the figures are those of one thread. A pipe is read by one.")
+    var threads: Int?
+
     func validate() throws {
+        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64") }
         guard bins > 0, bins <= 1000 else { throw ValidationError("--bins must be between 1 and 1000") }
         if let append, let problem = StatsOptionLimits.pathProblem("--append", append) { throw ValidationError(problem) }
         if let append, let clash = StatsOptionLimits.input(namedBy: append, among: input.files) {
@@ -25,7 +29,7 @@ struct SummaryCommand: ParsableCommand {
 
     func run() {
         runStats {
-            let (summary, files) = try input.analyse { s in (try SummaryAnalysis(s, bins: bins), s.files) }
+            let (summary, files) = try input.analyse(threads: threads ?? LineAlignedChunks.defaultThreads) { s in (try SummaryAnalysis(s, bins: bins), s.files) }
             if let append {
                 let block = SummaryBlock.render(summary, inputs: files, at: SummaryBlock.now())
                 do throws(SummaryBlock.AppendError) { try SummaryBlock.append(block, to: append) } catch { throw error.at(append) }

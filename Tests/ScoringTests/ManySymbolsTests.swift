@@ -38,6 +38,47 @@ struct ManySymbolsTests {
         }
     }
 
+    /// Thousands of models come of age together: the `--model` file (every symbol's models and
+    /// buffers) must not be rewritten for each training — that once took minutes for 2,000 symbols
+    /// while the stream's pipe filled up — and a run split across a restart through the file
+    /// must still write exactly the rows of one run.
+    @Test func manySymbolsTrainingTogetherSaveTheModelFileRarelyAndRestartExactly() throws {
+        let symbols = 400, windows = 16, split = 12
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bnc-many-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func options(_ model: String) -> ScoringOptions {
+            var o = ScoringOptions(trainWindows: 10, retrainEvery: 2, modelPath: dir.appendingPathComponent(model).path)
+            o.parameters.treeCount = 4
+            o.quiet = true
+            return o
+        }
+        func lines(_ range: Range<Int>) -> [String] {
+            range.flatMap { w in (0..<symbols).map { WindowRows.line(symbol: "S\($0)USDT", index: w + $0 % 5, spike: ($0 + w) % 97 == 0) } }
+        }
+        let whole = RowCollector()
+        let one = try ScoringEngine(options: options("one.bncmodel"), sink: MemorySink(collector: whole))
+        try WindowRows.feed(one, lines(0..<windows))
+        try one.finish()
+        #expect(one.trainings > 2 * symbols)
+        #expect(one.modelSaves * 10 < one.trainings, "\(one.modelSaves) saves for \(one.trainings) trainings")
+
+        let parts = RowCollector()
+        let first = try ScoringEngine(options: options("split.bncmodel"), sink: MemorySink(collector: parts))
+        try WindowRows.feed(first, lines(0..<split))
+        try first.finish()
+        let second = try ScoringEngine(options: options("split.bncmodel"), sink: MemorySink(collector: parts))
+        #expect(second.collectors.filter(\.isTrained).count == symbols)  // every model came back from the file
+        try WindowRows.feed(second, lines(split..<windows))
+        try second.finish()
+        #expect(whole.rows.count == symbols * windows)
+        let sameRows = parts.rows == whole.rows  // (compared outside #expect: a failure would print 6,400 rows)
+        #expect(sameRows, "a run split across a restart wrote other rows than one run")
+        let sameFile = try Data(contentsOf: dir.appendingPathComponent("split.bncmodel"))
+            == Data(contentsOf: dir.appendingPathComponent("one.bncmodel"))
+        #expect(sameFile, "the model files of the split run and of one run differ")
+    }
+
     @Test func symbolIndexFindsEveryInsertedSymbolAndNoOther() {
         var index = SymbolIndex()
         var keys: [[UInt8]] = []

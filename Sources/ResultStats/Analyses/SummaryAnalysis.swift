@@ -34,7 +34,9 @@ package struct SummaryAnalysis: Sendable {
     /// One pass over `s` (`SummaryAccumulator`).
     package init<S: ResultRowSource>(_ s: S, bins: Int = 20) throws(S.Failure) {
         var accumulator = SummaryAccumulator()
-        try s.forEachRow { accumulator.add($0) }
+        // Through a pointer: the closure's captured `var` would be checked for exclusive access
+        // at run time for every row.
+        try withUnsafeMutablePointer(to: &accumulator) { (a) throws(S.Failure) in try s.forEachRow { a.pointee.add($0) } }
         self = accumulator.finish(timeBasis: s.timeBasis, bins: bins, reasons: s.reasons)
     }
 

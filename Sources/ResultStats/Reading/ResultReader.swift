@@ -75,25 +75,157 @@ package struct ResultReader {
             try readMapped(fd, Int(info.st_size), name)
             return
         }
-        var lineReader = LineReader(fileDescriptor: fd, chunkSize: 1 << 20, maxLineLength: WireLimits.maxLineLength)
         var fileState = FileState(name: name, columns: columns)
+        var lineBase = 0
+        if sink != nil, threads > 1, fd != 0 { lineBase = try readInParallel(fd, &fileState) }
+        if !stopped { try readSequentially(fd, lineBase: lineBase, &fileState) }
+        if let part = fileState.part, fileState.format != .tradeRateCSV { try appendPart(part, name) }
+        tradeRates.append(contentsOf: fileState.rates)
+        if let format = fileState.format { files.append((name, format)) }
+    }
+
+    /// The lines from the descriptor's offset to its end, in one stream; line numbers continue
+    /// after `lineBase`.
+    private mutating func readSequentially(_ fd: Int32, lineBase: Int, _ fileState: inout FileState) throws(ResultReadError) {
+        var lineReader = LineReader(fileDescriptor: fd, chunkSize: 1 << 20, maxLineLength: WireLimits.maxLineLength)
         do throws(LineInputError<ResultReadError>) {
             try lineReader.forEachLine { line, number throws(ResultReadError) in
                 switch line {
                 case .oversized(let length):
-                    try self.reject(&fileState, number, "line of \(length) bytes is too long")
+                    try self.reject(&fileState, lineBase + number, "line of \(length) bytes is too long")
                 case .text(let bytes):
-                    try self.consume(bytes, number, &fileState)
+                    try self.consume(bytes, lineBase + number, &fileState)
                 }
                 return !self.stopped
             }
         } catch {
             if case .body(let error) = error { throw error }
-            throw .readFailed(file: name, reason: error.description)
+            throw .readFailed(file: fileState.name, reason: error.description)
         }
-        if let part = fileState.part, fileState.format != .tradeRateCSV { try appendPart(part, name) }
-        tradeRates.append(contentsOf: fileState.rates)
-        if let format = fileState.format { files.append((name, format)) }
+    }
+
+    // MARK: - Parallel reading (streaming)
+
+    /// Threads that decode a regular file's lines at once when rows go to `sink` (`--threads`);
+    /// 1 reads in one stream. The rows, their order and every bad line are the same either way.
+    package var threads = 1
+    /// About how many bytes a decoding thread takes at a time; tests make it small so that
+    /// ranges end all over a small file.
+    package var parallelChunkSize = ResultReader.defaultParallelChunkSize
+    /// Large enough that handing a range over costs nothing next to decoding its ~5,000 rows,
+    /// small enough that the ranges in flight (`OrderedChunkMap`: 2 × threads + 1) stay a few MiB.
+    package static let defaultParallelChunkSize = 1 << 20
+    /// Ranges decoded on the threads so far (tests check that a file was really split).
+    package private(set) var rangesDecoded = 0
+
+    /// A regular file whose lines after the header are worth splitting: the header (and, for
+    /// NDJSON, the first row) read here, then the whole lines after it cut into line-aligned
+    /// ranges (`LineAlignedChunks`) that `threads` threads decode (`DecodedResultChunk`) and this
+    /// thread takes in file order (`OrderedChunkMap`) — symbols, reasons, bad lines and the sink
+    /// exactly as `readSequentially` would meet them. Returns the lines consumed, with the
+    /// descriptor's offset just after them (0 and the offset untouched when the file is not split);
+    /// the rest (a last line without `\n`) is the sequential reader's.
+    private mutating func readInParallel(_ fd: Int32, _ state: inout FileState) throws(ResultReadError) -> Int {
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return 0 }
+        let origin = Int(lseek(fd, 0, SEEK_CUR))
+        let size = Int(info.st_size)
+        guard origin >= 0, size - origin > parallelChunkSize,
+              let (start, headerLines) = try readHeader(fd, from: origin, size: size, &state)
+        else { return 0 }
+        lseek(fd, off_t(start), SEEK_SET)
+        guard !stopped, state.format != .tradeRateCSV, size - start > parallelChunkSize,
+              let chunks = LineAlignedChunks.cut(fileDescriptor: fd, from: start, size: size, targetSize: parallelChunkSize),
+              chunks.count > 1
+        else { return headerLines }
+        let decoder = state.decoder
+        let map = OrderedChunkMap(fileDescriptor: fd, chunks: chunks, threads: threads) { bytes, recycled in
+            DecodedResultChunk.decode(bytes, decoder: decoder, maxLineLength: WireLimits.maxLineLength, reusing: &recycled)
+        }
+        var lineBase = headerLines
+        while let next = map.next() {
+            let chunk: DecodedResultChunk
+            switch next {
+            case .success(let decoded): chunk = decoded
+            case .failure(let error): throw .readFailed(file: state.name, reason: error.description)
+            }
+            rangesDecoded += 1
+            try take(chunk, lineBase: lineBase, &state)
+            if stopped { return lineBase }
+            lineBase += chunk.lines
+            // Handed back for a worker to decode into (no fresh memory to fault in).
+            map.recycle(consume chunk)
+        }
+        lseek(fd, off_t(chunks.end), SEEK_SET)
+        return lineBase
+    }
+
+    /// Reads lines from `origin` with `pread` (the offset is left alone) until the format is
+    /// known, as `consume` takes them; returns where the next line starts and how many lines
+    /// were read. Nil when the first 64 KiB hold no header (then only blank lines were
+    /// consumed, and reading again from `origin` in one stream changes nothing).
+    private mutating func readHeader(_ fd: Int32, from origin: Int, size: Int,
+                                     _ state: inout FileState) throws(ResultReadError) -> (start: Int, lines: Int)? {
+        let probeSize = min(64 << 10, size - origin)
+        let probe = UnsafeMutableRawBufferPointer.allocate(byteCount: probeSize, alignment: 16)
+        defer { probe.deallocate() }
+        var done = 0
+        while done < probeSize {
+            let n = pread(fd, probe.baseAddress! + done, probeSize - done, off_t(origin + done))
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return nil }
+            done += n
+        }
+        let bytes = UnsafeRawBufferPointer(probe)
+        var position = 0, lines = 0
+        while state.format == nil {
+            guard position < probeSize, let hit = memchr(bytes.baseAddress! + position, 0x0A, probeSize - position) else { return nil }
+            let end = UnsafeRawPointer(hit) - bytes.baseAddress!
+            lines += 1
+            try consume(Self.line(bytes, position, end), lines, &state)
+            position = end + 1
+        }
+        return (origin + position, lines)
+    }
+
+    /// A decoded range, in file order: its bad lines reported and its rows given the stream's
+    /// symbol and reason indices and handed to `sink`, as `consume` would for each line.
+    private mutating func take(_ chunk: DecodedResultChunk, lineBase: Int, _ state: inout FileState) throws(ResultReadError) {
+        // The range's symbols and reasons, given the stream's indices when first met (in row
+        // order, so new ones are numbered as a sequential read numbers them); -1 not yet, -2 none.
+        var symbolIndices = [Int32](repeating: -1, count: chunk.symbols.count)
+        var reasonIndices = [Int32](repeating: -1, count: chunk.reasons.count)
+        var bad = 0
+        let badCount = chunk.badLines.count
+        for i in chunk.rows.indices {
+            while bad < badCount && chunk.badLines[bad].rowsBefore == i {
+                try reject(&state, lineBase + chunk.badLines[bad].line, chunk.badLines[bad].reason)
+                bad += 1
+            }
+            var row = chunk.rows[i]
+            if row.symbol != 0 {
+                let k = Int(row.symbol) - 1
+                if row.symbol != DecodedResultChunk.tooManySymbols && symbolIndices[k] == -1 {
+                    let text = String(decoding: chunk.symbols[k], as: UTF8.self).uppercased()
+                    symbolIndices[k] = state.part!.symbolIndex(for: text).map { Int32($0) } ?? -2
+                }
+                guard row.symbol != DecodedResultChunk.tooManySymbols, symbolIndices[k] >= 0 else {
+                    try reject(&state, lineBase + Int(chunk.rowLines[i]), "more than \(ResultSeries.maxSymbols) distinct symbols")
+                    continue
+                }
+                row.symbol = UInt16(symbolIndices[k])
+            }
+            if row.reason != 0 {
+                let k = Int(row.reason) - 1
+                if reasonIndices[k] == -1 { reasonIndices[k] = Int32(state.part!.reasonIndex(for: chunk.reasons[k])) }
+                row.reason = UInt16(reasonIndices[k])
+            }
+            if !sink!(row) { stopped = true; return }
+        }
+        while bad < badCount {
+            try reject(&state, lineBase + chunk.badLines[bad].line, chunk.badLines[bad].reason)
+            bad += 1
+        }
     }
 
     /// Appends one file's rows; rows whose symbol would pass `ResultSeries.maxSymbols` in the
@@ -308,10 +440,7 @@ package struct ResultReader {
             }
             symbol = index
         }
-        var prediction = row.prediction
-        if prediction == 0 && !row.score.isNaN { prediction = row.score < 0 ? -1 : 1 }
-        var score = row.score
-        if score.isNaN && prediction != 0 { prediction = 0; score = .nan }
+        let (score, prediction) = Self.scoreAndPrediction(row)
         if let sink {
             let reason = score.isNaN ? 0 : row.reason.map { state.part!.reasonIndex(for: $0) } ?? 0
             if !sink(ResultRow(timestamp: row.timestamp!, windowEnd: row.windowEnd, tradeCount: row.tradeCount, volume: row.volume,
@@ -330,6 +459,17 @@ package struct ResultReader {
         state.part!.prediction.append(prediction)
         state.part!.symbolIndex.append(symbol)
         if row.reason != nil || !state.part!.reasonIndex.isEmpty { state.part!.appendReason(score.isNaN ? nil : row.reason) }
+    }
+
+    /// A decoded row's score and prediction as the series keeps them: a prediction-less scored
+    /// row's prediction from the score's sign, a score-less row's prediction cleared.
+    @inline(__always)
+    static func scoreAndPrediction(_ row: ResultLineDecoder.Row) -> (score: Double, prediction: Int8) {
+        var prediction = row.prediction
+        if prediction == 0 && !row.score.isNaN { prediction = row.score < 0 ? -1 : 1 }
+        var score = row.score
+        if score.isNaN && prediction != 0 { prediction = 0; score = .nan }
+        return (score, prediction)
     }
 
     /// Timestamps a row may carry (`ResultLineDecoder.timestampRange`).

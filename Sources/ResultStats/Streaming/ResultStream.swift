@@ -42,12 +42,22 @@ package final class ResultStream: ResultRowSource {
     package private(set) var rowCount = 0
     /// Rows per sorted run when the input must be sorted (small in tests, to merge many runs).
     package var sortRunRows = SortedRuns.chunkRows
+    /// Threads that decode a named regular file at once (`ResultReader.threads`); stdin, a pipe
+    /// or FIFO, is always one stream. The rows delivered are the same for any number.
+    package let threads: Int
+    /// About how many bytes a decoding thread takes at a time (small in tests, to cut a small
+    /// file into many ranges).
+    package var parallelChunkSize = ResultReader.defaultParallelChunkSize
+    /// Ranges the first complete pass decoded on threads (0: every input was read in one stream).
+    package private(set) var rangesDecoded = 0
     /// Whether the input had to be sorted (passes merge runs instead of reading the files).
     package var isSorted: Bool { runs != nil }
 
     package init(_ paths: [String], symbol: String?, strict: Bool, allowTradeRates: Bool = false,
-                 columns: ResultColumns = .all) throws(ResultReadError) {
+                 columns: ResultColumns = .all, threads: Int = 1) throws(ResultReadError) {
+        precondition(threads > 0)
         inputs = InputFile.list(paths)
+        self.threads = threads
         self.symbol = symbol.map { $0.uppercased() }
         self.strict = strict
         self.columns = columns
@@ -72,42 +82,53 @@ package final class ResultStream: ResultRowSource {
     }
 
     package func forEachRow(_ body: (ResultRow) -> Void) throws(ResultReadError) {
-        var filter = RepeatFilter()
-        var seen = [Bool](repeating: false, count: symbols.count)
-        var delivered = 0, total = 0
+        // What the pass keeps is reached by the closures through pointers: a `var` captured by
+        // an escaping closure (the reader's sink) is checked for exclusive access at run time on
+        // every use, which cost a third of the thread that takes the rows in order.
+        let filter = UnsafeMutablePointer<RepeatFilter>.allocate(capacity: 1)
+        filter.initialize(to: RepeatFilter())
+        let counts = UnsafeMutablePointer<PassCounts>.allocate(capacity: 1)
+        counts.initialize(to: PassCounts(seen: [Bool](repeating: false, count: symbols.count)))
+        defer {
+            filter.deinitialize(count: 1); filter.deallocate()
+            counts.deinitialize(count: 1); counts.deallocate()
+        }
         let wanted: UInt16? = symbol == nil ? nil : 1
         try withoutActuallyEscaping(body) { (body) throws(ResultReadError) in
             let deliver = { (r: ResultRow) in
-                total += 1
+                counts.pointee.total += 1
                 let k = Int(r.symbol)
-                if k >= seen.count { seen += [Bool](repeating: false, count: k - seen.count + 1) }
-                seen[k] = true
+                if k >= counts.pointee.seen.count { counts.pointee.seen += [Bool](repeating: false, count: k - counts.pointee.seen.count + 1) }
+                counts.pointee.seen[k] = true
                 if let wanted, r.symbol != wanted { return }
-                delivered += 1
+                counts.pointee.delivered += 1
                 body(r)
             }
             if let runs {
-                try runs.forEach { filter.add($0, deliver) }
+                try runs.forEach { filter.pointee.add($0, deliver) }
             } else {
-                var last = Int64.min, outOfOrder = false
+                let order = UnsafeMutablePointer<(last: Int64, outOfOrder: Bool)>.allocate(capacity: 1)
+                order.initialize(to: (Int64.min, false))
+                defer { order.deallocate() }
                 let reader = try parse { row in
-                    if row.timestamp < last { outOfOrder = true; return false }
-                    last = row.timestamp
-                    filter.add(row, deliver)
+                    if row.timestamp < order.pointee.last { order.pointee.outOfOrder = true; return false }
+                    order.pointee.last = row.timestamp
+                    filter.pointee.add(row, deliver)
                     return true
                 }
-                if outOfOrder {
+                if order.pointee.outOfOrder {
                     try sortIntoRuns()
                     throw .restartInTimeOrder
                 }
                 if !checked { learn(reader) }
             }
-            filter.flush(deliver)
+            filter.pointee.flush(deliver)
         }
+        let seen = counts.pointee.seen, delivered = counts.pointee.delivered, total = counts.pointee.total
         if !checked {
             checked = true
-            repeatedRows = filter.dropped
-            conflictingRows = filter.conflicting
+            repeatedRows = filter.pointee.dropped
+            conflictingRows = filter.pointee.conflicting
             rowCount = delivered
             let present = seen.indices.filter { seen[$0] && !symbols[$0].isEmpty }.map { symbols[$0] }.sorted()
             if !allowTradeRates, let f = formats.first(where: { $0.format == .tradeRateCSV }) {
@@ -120,6 +141,12 @@ package final class ResultStream: ResultRowSource {
         }
     }
 
+    /// A pass's counts of rows (`forEachRow`): all, delivered, and which symbols were seen.
+    private struct PassCounts {
+        var seen: [Bool]
+        var delivered = 0, total = 0
+    }
+
     private var formats: [(name: String, format: ResultFormat)] = []
     private var tradeLineFiles: [String] = []
 
@@ -128,7 +155,9 @@ package final class ResultStream: ResultRowSource {
         var reader = ResultReader(strict: strict, columns: columns)
         if let symbol { _ = reader.reserveSymbol(symbol) }
         reader.sink = sink
+        reader.parallelChunkSize = parallelChunkSize
         for input in inputs {
+            reader.threads = input.isStandardInput ? 1 : threads
             if input.isStandardInput {
                 _ = lseek(spool, 0, SEEK_SET)
                 try reader.read(descriptor: spool, name: input.displayName)
@@ -152,6 +181,7 @@ package final class ResultStream: ResultRowSource {
         skipped = reader.skipped
         tradeRates = reader.tradeRates
         tradeLineFiles = reader.tradeLineFiles
+        rangesDecoded = reader.rangesDecoded
     }
 
     /// Reads the inputs once more into sorted runs; every later pass merges them.
