@@ -368,8 +368,9 @@ package final class ScoringEngine {
             for i in 0..<batch.count where batch.symbol[i] == Int32(index) && batch.complete[i] && batch.usable[i] {
                 members.append(i)
             }
-            // The members' features, gathered in one pass into storage of the right size.
-            let rows = batch.features.withUnsafeBufferPointer { features in
+            // The members' features, gathered in one pass into storage of the right size (or,
+            // when every row is a member — one symbol, all complete — the table's own, uncopied).
+            let rows = members.count == batch.count ? batch.features : batch.features.withUnsafeBufferPointer { features in
                 [Double](unsafeUninitializedCapacity: members.count * f) { out, initialized in
                     var k = 0
                     for i in members {
