@@ -236,7 +236,7 @@ struct IsolationForestInvariantTests {
     }
 
     /// Batch mode's training walk on two threads gives the one-thread walk's sums and attributions
-    /// bit for bit (rows split at a block boundary, each row its own).
+    /// bit for bit (rows in pieces the two threads take in turn, each row its own; 20,000 rows = 5 pieces).
     @Test func twoThreadTrainingWalkEqualsOneThread() throws {
         let n = 20_000
         let rows = Self.randomRows(n, 3, seed: 5)
