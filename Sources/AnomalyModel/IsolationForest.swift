@@ -1,4 +1,5 @@
 import BNCCore
+import Synchronization
 
 /// scikit-learn's `IsolationForest` trees (DESIGN.md §4), grown and stored flat and compact.
 ///
@@ -715,12 +716,18 @@ package struct IsolationForest: Sendable, Equatable {
     /// per-leaf table it reads is built for the call and dropped after it.
     package func explainSums(_ rows: UnsafeBufferPointer<Double>, rowCount: Int, into sums: UnsafeMutableBufferPointer<Double>,
                              attribution: UnsafeMutableBufferPointer<Float>) {
+        let (leafTable, leafSlots) = keptTable.map { ($0.table, $0.slots) } ?? attributionTable()
+        explainSums(rows, rowCount: rowCount, into: sums, attribution: attribution, leafTable: leafTable, leafSlots: leafSlots)
+    }
+
+    /// `explainSums` with the per-leaf table given (built once for all the pieces of a walk on two threads).
+    private func explainSums(_ rows: UnsafeBufferPointer<Double>, rowCount: Int, into sums: UnsafeMutableBufferPointer<Double>,
+                             attribution: UnsafeMutableBufferPointer<Float>, leafTable: [Float], leafSlots: [Int32]) {
         let f = featureCount, width = attributionStride, depth = walkDepth
         precondition(rows.count >= rowCount * f && sums.count >= rowCount && attribution.count >= rowCount * width)
         for r in 0..<rowCount { sums[r] = 0 }
         for k in 0..<(rowCount * width) { attribution[k] = 0 }
         guard rowCount > 0 else { return }
-        let (leafTable, leafSlots) = keptTable.map { ($0.table, $0.slots) } ?? attributionTable()
         withWalk { nodes, lengths in
         leafTable.withUnsafeBufferPointer { table in
         leafSlots.withUnsafeBufferPointer { slots in
@@ -744,39 +751,67 @@ package struct IsolationForest: Sendable, Equatable {
         }}}
     }
 
-    /// `explainSums` with the second half of the rows on a second thread (batch mode's training
-    /// walk): each row's sums depend on that row alone, so the result is the same bit for bit as
-    /// one thread's. Below 8,192 rows one thread does it all.
+    /// `explainSums` on two threads (batch mode's training walk): the rows in pieces of a few
+    /// thousand (multiples of the 256-row block), which the calling thread and a second one take in
+    /// turn until none is left, so a thread that gets less of the machine (other work on the
+    /// cores) does fewer pieces instead of holding the other up. Each row's sums depend on that row
+    /// alone, so the result is the same bit for bit as one thread's. Below 8,192 rows one thread
+    /// does it all.
     package func explainSumsOnTwoThreads(_ rows: UnsafeBufferPointer<Double>, rowCount: Int,
                                          into sums: UnsafeMutableBufferPointer<Double>,
                                          attribution: UnsafeMutableBufferPointer<Float>) {
         let f = featureCount, w = attributionStride
-        let half = (rowCount / 2) & ~255
-        guard half >= 4_096 else {
+        guard rowCount >= 8_192 else {
             explainSums(rows, rowCount: rowCount, into: sums, attribution: attribution)
             return
         }
         precondition(rows.count >= rowCount * f && sums.count >= rowCount && attribution.count >= rowCount * w)
-        let second = SecondHalf(forest: self, rows: UnsafeBufferPointer(rebasing: rows[(half * f)..<(rowCount * f)]),
-                                rowCount: rowCount - half, sums: UnsafeMutableBufferPointer(rebasing: sums[half..<rowCount]),
-                                attribution: UnsafeMutableBufferPointer(rebasing: attribution[(half * w)..<(rowCount * w)]))
-        let worker = DedicatedThread(handing: second) { job in job.run() }
-        explainSums(UnsafeBufferPointer(rebasing: rows[0..<(half * f)]), rowCount: half,
-                    into: UnsafeMutableBufferPointer(rebasing: sums[0..<half]),
-                    attribution: UnsafeMutableBufferPointer(rebasing: attribution[0..<(half * w)]))
+        let (leafTable, leafSlots) = keptTable.map { ($0.table, $0.slots) } ?? attributionTable()
+        let job = Pieces(forest: self, rows: rows, rowCount: rowCount, sums: sums, attribution: attribution,
+                         leafTable: leafTable, leafSlots: leafSlots, piece: max(4_096, (rowCount / 16) & ~255))
+        let worker = DedicatedThread(handing: job) { job in job.run() }
+        job.run()
         worker.join()
     }
 
-    /// The second thread's share of `explainSumsOnTwoThreads`: disjoint slices of the caller's
-    /// buffers, which the caller does not touch until it has joined the thread.
-    private struct SecondHalf: @unchecked Sendable {
+    /// The pieces of `explainSumsOnTwoThreads`: each thread claims the next piece from `next` and
+    /// fills that piece's slices of the caller's buffers, which no other thread touches; the
+    /// caller reads them only after joining the second thread.
+    private final class Pieces: @unchecked Sendable {
         let forest: IsolationForest
         let rows: UnsafeBufferPointer<Double>
         let rowCount: Int
         let sums: UnsafeMutableBufferPointer<Double>
         let attribution: UnsafeMutableBufferPointer<Float>
+        let leafTable: [Float]
+        let leafSlots: [Int32]
+        let piece: Int
+        let next = Atomic<Int>(0)
 
-        func run() { forest.explainSums(rows, rowCount: rowCount, into: sums, attribution: attribution) }
+        init(forest: IsolationForest, rows: UnsafeBufferPointer<Double>, rowCount: Int, sums: UnsafeMutableBufferPointer<Double>,
+             attribution: UnsafeMutableBufferPointer<Float>, leafTable: [Float], leafSlots: [Int32], piece: Int) {
+            self.forest = forest
+            self.rows = rows
+            self.rowCount = rowCount
+            self.sums = sums
+            self.attribution = attribution
+            self.leafTable = leafTable
+            self.leafSlots = leafSlots
+            self.piece = piece
+        }
+
+        func run() {
+            let f = forest.featureCount, w = forest.attributionStride
+            while true {
+                let first = next.add(1, ordering: .relaxed).oldValue * piece
+                guard first < rowCount else { return }
+                let last = min(first + piece, rowCount)
+                forest.explainSums(UnsafeBufferPointer(rebasing: rows[(first * f)..<(last * f)]), rowCount: last - first,
+                                   into: UnsafeMutableBufferPointer(rebasing: sums[first..<last]),
+                                   attribution: UnsafeMutableBufferPointer(rebasing: attribution[(first * w)..<(last * w)]),
+                                   leafTable: leafTable, leafSlots: leafSlots)
+            }
+        }
     }
 
     /// scikit-learn's `score_samples`: −2^(−E[h(x)]/c(ψ)), in [−1, 0); lower = more anomalous.

@@ -31,6 +31,9 @@ package struct ResultFormatter {
         bytes.reserveCapacity(1024)
     }
 
+    /// Empties `bytes`, keeping its storage.
+    package mutating func removeAllBytes() { bytes.removeAll(keepingCapacity: true) }
+
     /// The original project's header (`--format original`).
     package static let originalHeader = ScoredResultColumn.originalColumns.map(\.name).joined(separator: ",") + "\n"
 
@@ -44,10 +47,11 @@ package struct ResultFormatter {
     }
 
     /// Encodes one row; `attribution` (with `score`) gives the `reason` and, in NDJSON, the
-    /// `attribution` object; without it a scored row's reason is empty.
+    /// `attribution` object; without it a scored row's reason is empty. With `appending`, the row
+    /// goes after the rows already in `bytes` (batch mode encodes a block of rows at a time).
     package mutating func encode(row: WindowRowReader.Fields, symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?,
-                                 attribution: Attribution? = nil) {
-        bytes.removeAll(keepingCapacity: true)
+                                 attribution: Attribution? = nil, appending: Bool = false) {
+        if !appending { bytes.removeAll(keepingCapacity: true) }
         if format == .original {
             encodeOriginal(row: row, score: score)
             return
@@ -168,8 +172,25 @@ package struct ResultFormatter {
             integer(Int64(value))
             return
         }
-        var text = value.description
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        // `description`'s text, without a String per number: `Double.write(to:)` hands its digits
+        // to the stream's `_writeASCII` (`ASCIISink`), and the row's bytes are lent to the sink.
+        var sink = ASCIISink(bytes: [])
+        swap(&sink.bytes, &bytes)
+        value.write(to: &sink)
+        swap(&sink.bytes, &bytes)
+    }
+
+    /// A text stream that appends to a byte array. `Double.write(to:)` gives its shortest
+    /// round-trip digits to `_writeASCII` (the standard library's hook for ASCII text, a
+    /// requirement of `TextOutputStream` with a default that makes a String); `write(_:)` takes
+    /// anything else the same way.
+    private struct ASCIISink: TextOutputStream {
+        var bytes: [UInt8]
+        mutating func write(_ string: String) {
+            var string = string
+            string.withUTF8 { bytes.append(contentsOf: $0) }
+        }
+        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
     }
 
     private mutating func integer(_ value: Int64) {

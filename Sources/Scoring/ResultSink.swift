@@ -4,6 +4,11 @@ import BNCCore
 package protocol ResultSink {
     /// Takes one encoded row (`\n`-terminated) for the window starting at `windowStart` (epoch ms).
     mutating func write(row: [UInt8], windowStart: Int64) throws(ResultSinkError)
+    /// Takes consecutive encoded rows at once (batch mode): row `k` is `bytes[ends[k - 1]..<ends[k]]`
+    /// (from 0 for the first), for the window starting at `windowStarts[k]`. The same as writing
+    /// them one by one with `write(row:windowStart:)`, which is what the default does.
+    mutating func write(rows bytes: UnsafeRawBufferPointer, ends: UnsafeBufferPointer<Int>,
+                        windowStarts: UnsafeBufferPointer<Int64>) throws(ResultSinkError)
     /// Hands everything pending to the kernel (called per row in streaming mode).
     mutating func flush() throws(ResultSinkError)
     /// Final flush (and fsync for files) at exit.
@@ -16,6 +21,18 @@ package protocol ResultSink {
 }
 
 extension ResultSink {
+    package mutating func write(rows bytes: UnsafeRawBufferPointer, ends: UnsafeBufferPointer<Int>,
+                                windowStarts: UnsafeBufferPointer<Int64>) throws(ResultSinkError) {
+        var from = 0
+        var row: [UInt8] = []
+        for k in 0..<ends.count {
+            row.removeAll(keepingCapacity: true)
+            row.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[from..<ends[k]]))
+            try write(row: row, windowStart: windowStarts[k])
+            from = ends[k]
+        }
+    }
+
     package mutating func prepare() throws(ResultSinkError) {}
     package var windowsAlreadyPresent: Int { 0 }
 }

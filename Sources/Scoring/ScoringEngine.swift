@@ -44,7 +44,8 @@ package final class ScoringEngine {
     package private(set) var trainings = 0
     package private(set) var modelSaves = 0
     private var saveSchedule = ModelSaveSchedule()
-    private var firstBadLines: [Int] = []
+    /// The line numbers of the first five bad lines (named on stderr).
+    package private(set) var firstBadLines: [Int] = []
     /// Where the counters of `--metrics-file` are kept (updated per row, under the slot's lock).
     private let metrics: MetricsSlot<ScoreHealth>?
 
@@ -126,6 +127,78 @@ package final class ScoringEngine {
             return
         }
         try handleStreaming(collectors[index], symbol: symbol)
+    }
+
+    /// Takes the rows and other lines of a range parsed on a worker thread (`WindowRowBatch`), in
+    /// their file order, exactly as `process` would take its lines one by one: a bad line is
+    /// handed to `process` itself (the same messages, the same first-row check of `--features`).
+    /// `lineBase` is the number of lines before the range. Returns false when a stop signal came
+    /// (after the line that saw it, as the one-stream loop stops).
+    package func absorb(_ parsed: WindowRowBatch, lineBase: Int, source: String) throws(ScoringError) -> Bool {
+        var other = 0
+        let otherCount = parsed.otherLines.count
+        // Each row's collector, in order (which creates them in order, with their messages);
+        // the columns are then appended all at once.
+        var indices = [Int32](repeating: -1, count: parsed.count)
+        var accepted = 0
+        var taken = parsed.count
+        var previous: Range<Int> = 0..<0
+        var previousIndex: Int32 = -1
+        rows: for i in 0..<parsed.count {
+            while other < otherCount && parsed.otherLines[other].rowsBefore == i {
+                try absorb(parsed.otherLines[other], lineBase: lineBase, source: source)
+                other += 1
+                if SignalTrap.stopRequested { taken = i; break rows }
+            }
+            let symbol = (i == 0 ? 0 : Int(parsed.symbolEnds[i - 1]))..<Int(parsed.symbolEnds[i])
+            // Rows of one symbol come in runs: the same bytes as the row before, the same collector.
+            let index: Int32? = parsed.symbolBytes.withUnsafeBytes { bytes in
+                let name = UnsafeRawBufferPointer(rebasing: bytes[symbol])
+                if previousIndex >= 0, previous.count == symbol.count,
+                   memcmp(bytes.baseAddress! + previous.lowerBound, name.baseAddress!, symbol.count) == 0 {
+                    return previousIndex
+                }
+                return collectorIndex(name).map { Int32($0) }
+            }
+            if let index {
+                rowsRead += 1
+                indices[i] = index
+                accepted += 1
+                previous = symbol
+                previousIndex = index
+            } else {
+                rejected(lineBase + parsed.rowLines[i], source, "a symbol beyond the first \(ScoringOptions.maxSymbols) (each has its own model)")
+            }
+            if SignalTrap.stopRequested { taken = i + 1; break }
+        }
+        batch.append(parsed.rows, rows: taken, symbols: indices, accepted: accepted)
+        if taken < parsed.count { return false }
+        while other < otherCount {
+            try absorb(parsed.otherLines[other], lineBase: lineBase, source: source)
+            other += 1
+            if SignalTrap.stopRequested { return false }
+        }
+        return true
+    }
+
+    /// Batch mode reading a file in ranges: room for about `rows` rows, reserved once, so the
+    /// table does not grow by copying itself into fresh memory again and again.
+    package func expectBatchRows(_ rows: Int) {
+        guard options.batch, batch.count == 0, rows > 0 else { return }
+        batch.reserveCapacity(rows)
+    }
+
+    private func absorb(_ line: WindowRowBatch.OtherLine, lineBase: Int, source: String) throws(ScoringError) {
+        guard var bytes = line.bytes else {
+            try process(line: .oversized(length: line.length), lineNumber: lineBase + line.line, source: source)
+            return
+        }
+        // (`withUnsafeBytes` only rethrows `any Error`: the typed error goes out as a Result.)
+        try bytes.withUnsafeMutableBytes { raw in
+            Result { () throws(ScoringError) in
+                try process(line: .text(UnsafeRawBufferPointer(raw)), lineNumber: lineBase + line.line, source: source)
+            }
+        }.get()
     }
 
     /// The keys of a row's numbers (and nulls), in row order, except the window times.
@@ -291,11 +364,21 @@ package final class ScoringEngine {
         var knownAttribution: [Float] = []
         var attributionRow = [Int32](repeating: -1, count: explaining ? batch.count : 0)
         for (index, c) in collectors.enumerated() where c.detector == nil {
-            var rows: [Double] = []
             var members: [Int] = []
             for i in 0..<batch.count where batch.symbol[i] == Int32(index) && batch.complete[i] && batch.usable[i] {
-                rows.append(contentsOf: batch.features[(i * f)..<((i + 1) * f)])
                 members.append(i)
+            }
+            // The members' features, gathered in one pass into storage of the right size (or,
+            // when every row is a member — one symbol, all complete — the table's own, uncopied).
+            let rows = members.count == batch.count ? batch.features : batch.features.withUnsafeBufferPointer { features in
+                [Double](unsafeUninitializedCapacity: members.count * f) { out, initialized in
+                    var k = 0
+                    for i in members {
+                        for j in 0..<f { (out.baseAddress! + k + j).initialize(to: features[i * f + j]) }
+                        k += f
+                    }
+                    initialized = k
+                }
             }
             guard !members.isEmpty else {
                 diagnostics.report(c.symbol, "no complete windows to train on; its rows are written unscored")
@@ -314,7 +397,8 @@ package final class ScoringEngine {
             }
             if let trainingAttribution, let detector = c.detector {
                 let base = knownAttribution.count / detector.forest.attributionStride
-                knownAttribution += trainingAttribution
+                // (The first symbol's array is taken as it is: no copy, no fresh pages.)
+                if knownAttribution.isEmpty { knownAttribution = trainingAttribution } else { knownAttribution += trainingAttribution }
                 for (k, i) in members.enumerated() { attributionRow[i] = Int32(base + k) }
             }
             info("\(c.symbol): model \(c.modelVersion) trained on \(members.count) complete windows")
@@ -322,41 +406,92 @@ package final class ScoringEngine {
             trainings += 1
         }
         if trainedAny { try saveModel() }
-        // Per symbol what a known row needs, so a row does not copy the whole model struct.
-        let offsets = collectors.map { $0.detector?.offset ?? 0 }
-        let silences = collectors.map { $0.detector?.silence }
-        let widths = collectors.map { $0.detector?.forest.attributionStride ?? 0 }
-        for i in 0..<batch.count {
-            let k = Int(batch.symbol[i])
-            let c = collectors[k]
-            batch.load(i, into: &row)
-            var score: AnomalyScore? = nil
-            if batch.usable[i] && known[i] {
-                score = AnomalyScore(scoreSample: samples[i], decision: samples[i] - offsets[k])
-                if explaining {
-                    let r = Int(attributionRow[i]), w = widths[k]
-                    knownAttribution.withUnsafeBufferPointer {
-                        AnomalyDetector.attribution(fromSums: UnsafeBufferPointer(rebasing: $0[(r * w)..<((r + 1) * w)]),
-                                                    featureCount: f, silence: silences[k], into: &attribution)
+        let encoder = BatchRowEncoder(table: batch, explaining: explaining, collectors: collectors, samples: samples,
+                                      known: known, attributionRow: attributionRow, knownAttribution: knownAttribution)
+        // `--threads` blocks of rows at a time, each encoded on a thread of its own (the first
+        // here), then written in row order: the bytes of one thread.
+        let blockRows = max(1, options.batchBlockRows)
+        var blocks: [BatchRowEncoder.Block?] = (0..<max(1, options.threads)).map { _ in encoder.makeBlock(formatter) }
+        var next = 0
+        rounds: while next < batch.count {
+            var used = 0
+            while used < blocks.count && next < batch.count {
+                blocks[used]!.rows = next..<min(batch.count, next + blockRows)
+                next = blocks[used]!.rows.upperBound
+                used += 1
+            }
+            Self.encode(&blocks, 0, used, encoder)
+            for t in 0..<used {
+                let stop = try write(blocks[t]!)
+                if stop { break rounds }
+            }
+        }
+    }
+
+    /// Encodes `blocks[t..<used]`: the first on a new thread, the rest by recursion, the last here.
+    private static func encode(_ blocks: inout [BatchRowEncoder.Block?], _ t: Int, _ used: Int, _ encoder: BatchRowEncoder) {
+        if t == used - 1 {
+            encoder.encode(&blocks[t]!)
+            return
+        }
+        // Taken out of the array, so the thread has the only reference to its buffers.
+        let mine = blocks[t].take()!
+        let worker = DedicatedThread(handing: mine) { block in
+            var block = block
+            encoder.encode(&block)
+            return block
+        }
+        encode(&blocks, t + 1, used, encoder)
+        blocks[t] = worker.join()
+    }
+
+    /// Writes an encoded block and counts it; true when a stop signal ends the output here. The
+    /// signal is looked at after every 1,024th row (row index a multiple of 1,024), as the one-row
+    /// loop did: a stop before a block writes its rows up to that row.
+    private func write(_ block: BatchRowEncoder.Block) throws(ScoringError) -> Bool {
+        let rows = block.rows
+        let firstCheck = (rows.lowerBound + 0x3FF) & ~0x3FF
+        var count = rows.count
+        var stop = false
+        if firstCheck < rows.upperBound, SignalTrap.stopRequested {
+            count = firstCheck - rows.lowerBound + 1
+            stop = true
+        }
+        // (`withUnsafeBytes` only rethrows `any Error`: the typed error comes out as a Result.)
+        let written: Result<Void, ResultSinkError> = block.formatter.bytes.withUnsafeBytes { bytes in
+            block.ends.withUnsafeBufferPointer { ends in
+                batch.start.withUnsafeBufferPointer { starts in
+                    Result { () throws(ResultSinkError) in
+                        try sink.write(rows: bytes, ends: UnsafeBufferPointer(rebasing: ends[0..<count]),
+                                       windowStarts: UnsafeBufferPointer(rebasing: starts[rows.lowerBound..<(rows.lowerBound + count)]))
                     }
                 }
-            } else if batch.usable[i], let detector = c.detector {
-                // Not a training row (incomplete, or a model loaded from --model): one walk
-                // gives the score (bit for bit what `score` gives) and the attribution.
-                score = batch.features.withUnsafeBufferPointer {
-                    let x = UnsafeBufferPointer(rebasing: $0[(i * f)..<((i + 1) * f)])
-                    return explaining ? detector.explain(x, into: &attribution) : detector.score(x)
-                }
-            } else if !batch.usable[i] {
-                unscorableRows += 1
             }
-            // `Array.withUnsafeBytes` only rethrows `any Error`: carry the typed error out as a Result.
-            try c.symbolBytes.withUnsafeBytes { symbol in
-                Result { () throws(ScoringError) in try emit(symbol: symbol, modelVersion: c.modelVersion, score: score) }
-            }.get()
-            record(c, score: score)
-            if i & 0x3FF == 0, SignalTrap.stopRequested { break }
         }
+        do { try written.get() } catch { throw .output(error) }
+        if count == rows.count {
+            rowsWritten += count
+            rowsScored += block.scored
+            unscorableRows += block.unscorable
+        } else {
+            for k in 0..<count {
+                rowsWritten += 1
+                if block.outcomes[k] >= BatchRowEncoder.scored { rowsScored += 1 }
+                if block.outcomes[k] == BatchRowEncoder.nullFeature { unscorableRows += 1 }
+            }
+        }
+        if let metrics {
+            metrics.update(urgent: true) { health in
+                for k in 0..<count {
+                    let i = rows.lowerBound + k
+                    let c = collectors[Int(batch.symbol[i])]
+                    health.model(c.symbol, version: c.modelVersion, buffered: c.count)
+                    health.wrote(c.symbol, windowEnd: batch.end[i], scored: block.outcomes[k] >= BatchRowEncoder.scored,
+                                 anomaly: block.outcomes[k] == BatchRowEncoder.anomaly, at: MonotonicClock.wallClockMilliseconds())
+                }
+            }
+        }
+        return stop || (count == rows.count && rows.lowerBound <= (rows.upperBound - 1) & ~0x3FF && SignalTrap.stopRequested)
     }
 
     // MARK: Messages
@@ -393,7 +528,7 @@ package final class ScoringEngine {
 }
 
 /// Batch mode's rows, column by column.
-struct BatchTable {
+struct BatchTable: Sendable {
     let featureCount: Int
     var start: [Int64] = [], end: [Int64] = []
     var complete: [Bool] = [], usable: [Bool] = []
@@ -412,6 +547,41 @@ struct BatchTable {
         columns.append(row.columns.0); columns.append(row.columns.1); columns.append(row.columns.2)
         columns.append(row.columns.3); columns.append(row.columns.4)
         features.append(contentsOf: row.features)
+    }
+
+    /// The first `rows` rows of `other` (a `WindowRowBatch`'s rows) whose symbol index in
+    /// `symbols` is not −1 (`accepted` of them), as those symbols.
+    mutating func append(_ other: BatchTable, rows: Int, symbols: [Int32], accepted: Int) {
+        if accepted == rows {
+            start += other.start[0..<rows]; end += other.end[0..<rows]
+            complete += other.complete[0..<rows]; usable += other.usable[0..<rows]
+            symbol += symbols[0..<rows]
+            columns += other.columns[0..<(5 * rows)]
+            features += other.features[0..<(featureCount * rows)]
+            return
+        }
+        for i in 0..<rows where symbols[i] >= 0 {
+            start.append(other.start[i]); end.append(other.end[i])
+            complete.append(other.complete[i]); usable.append(other.usable[i])
+            symbol.append(symbols[i])
+            columns += other.columns[(5 * i)..<(5 * i + 5)]
+            features += other.features[(i * featureCount)..<((i + 1) * featureCount)]
+        }
+    }
+
+    mutating func reserveCapacity(_ rows: Int) {
+        start.reserveCapacity(rows); end.reserveCapacity(rows)
+        complete.reserveCapacity(rows); usable.reserveCapacity(rows)
+        symbol.reserveCapacity(rows)
+        columns.reserveCapacity(5 * rows); features.reserveCapacity(featureCount * rows)
+    }
+
+    /// Empty, keeping the storage (a recycled `WindowRowBatch`).
+    mutating func removeAll() {
+        start.removeAll(keepingCapacity: true); end.removeAll(keepingCapacity: true)
+        complete.removeAll(keepingCapacity: true); usable.removeAll(keepingCapacity: true)
+        symbol.removeAll(keepingCapacity: true)
+        columns.removeAll(keepingCapacity: true); features.removeAll(keepingCapacity: true)
     }
 
     func load(_ i: Int, into row: inout WindowRowReader.Fields) {

@@ -29,6 +29,21 @@ package struct ScoringOptions: Sendable {
     package var quiet: Bool
     /// Show the warm-up progress line (only ever true when stderr is a terminal).
     package var showProgress: Bool
+    /// `--threads` (batch only): threads that parse a regular file input in line-aligned ranges
+    /// and that encode the result rows. 1 does everything on the calling thread; a pipe is always
+    /// read in one stream. The output is the same byte for byte whatever the count.
+    package var threads: Int
+    /// About how many bytes of a file one parsing thread takes at a time; tests make it small so
+    /// that ranges end all over a small input.
+    package var parallelChunkSize: Int
+    /// Rows one thread encodes at a time in batch mode (a multiple of 1,024 keeps the stop-signal
+    /// check where one thread makes it); tests make it small.
+    package var batchBlockRows: Int
+
+    package static let defaultParallelChunkSize = 2 << 20
+    package static let defaultBatchBlockRows = 8_192
+    /// `--threads`' range, as bnc-window's.
+    package static let threadsRange = 1...64
 
     package static let defaultFeatures = WindowRowKey.features.map(\.name)
 
@@ -63,7 +78,9 @@ package struct ScoringOptions: Sendable {
                 parameters: ModelParameters = ModelParameters(profile: .defaultProfile), seed: UInt64 = 42, batch: Bool = false,
                 format: ResultFormat = .csv, outputPath: String? = nil, modelPath: String? = nil,
                 quiet: Bool = false, showProgress: Bool = false, appendForeign: Bool = false,
-                profileFromModelFile: Bool = false) {
+                profileFromModelFile: Bool = false, threads: Int = 1,
+                parallelChunkSize: Int = ScoringOptions.defaultParallelChunkSize,
+                batchBlockRows: Int = ScoringOptions.defaultBatchBlockRows) {
         self.featureNames = featureNames
         self.trainWindows = trainWindows
         self.retrainEvery = retrainEvery
@@ -77,6 +94,9 @@ package struct ScoringOptions: Sendable {
         self.quiet = quiet
         self.showProgress = showProgress
         self.appendForeign = appendForeign
+        self.threads = threads
+        self.parallelChunkSize = parallelChunkSize
+        self.batchBlockRows = batchBlockRows
     }
 
     /// The seed of a symbol's `version`-th training: `--seed` itself for the first, so a batch run

@@ -20,9 +20,21 @@ package enum ScoringSession {
         var interrupted = false
         for input in inputs {
             do throws(LineInputError<ScoringError>) {
-                let completed = try input.withLineReader(maxLineLength: WireLimits.maxLineLength) { reader throws(LineInputError<ScoringError>) in
-                    try reader.forEachLine { line, number throws(ScoringError) in
-                        try engine.process(line: line, lineNumber: number, source: input.displayName)
+                let fd: Int32
+                do { fd = try input.open() } catch { throw .open(error) }
+                defer { if fd != 0 { close(fd) } }
+                var lineBase = 0
+                var completed = true
+                if options.batch && options.threads > 1 {
+                    switch try readInParallel(fd, input, engine: engine, options: options) {
+                    case .notSplit: break
+                    case .consumed(let lines, let finished): lineBase = lines; completed = finished
+                    }
+                }
+                if completed {
+                    var reader = LineReader(fileDescriptor: fd, chunkSize: 1 << 20, maxLineLength: WireLimits.maxLineLength)
+                    completed = try reader.forEachLine { line, number throws(ScoringError) in
+                        try engine.process(line: line, lineNumber: lineBase + number, source: input.displayName)
                         return !SignalTrap.stopRequested
                     }
                 }
@@ -40,6 +52,57 @@ package enum ScoringSession {
         do { try engine.finish(interrupted: interrupted) } catch {
             if case .output(.downstreamClosed) = error { return }
             throw error
+        }
+    }
+
+    /// How `readInParallel` left an input.
+    enum ParallelRead {
+        /// Not a regular file worth splitting: nothing was consumed.
+        case notSplit
+        /// The file's whole lines were taken, `lines` of them, and the descriptor's offset is
+        /// after them; `finished` is false when a stop signal ended the reading early.
+        case consumed(lines: Int, finished: Bool)
+    }
+
+    /// The whole lines of a regular file from its current offset, parsed by `options.threads`
+    /// threads in line-aligned ranges (`OrderedChunkMap`, as bnc-window reads) and taken by the
+    /// engine in file order, so that rows, messages and line numbers are those of one stream.
+    /// The bytes after the last `\n` are left to the caller's one-stream reader.
+    private static func readInParallel(_ fd: Int32, _ input: InputFile, engine: ScoringEngine,
+                                       options: ScoringOptions) throws(LineInputError<ScoringError>) -> ParallelRead {
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return .notSplit }
+        let start = Int(lseek(fd, 0, SEEK_CUR))
+        let size = Int(info.st_size)
+        guard start >= 0, size - start > options.parallelChunkSize,
+              let chunks = LineAlignedChunks.cut(fileDescriptor: fd, from: start, size: size,
+                                                 targetSize: options.parallelChunkSize),
+              chunks.count > 1
+        else { return .notSplit }
+        let featureNames = options.featureNames
+        let map = OrderedChunkMap(fileDescriptor: fd, chunks: chunks, threads: options.threads) { bytes, recycled in
+            WindowRowBatch.parse(bytes, featureNames: featureNames, reusing: &recycled)
+        }
+        var lineBase = 0
+        while true {
+            let parsed: WindowRowBatch
+            switch map.next() {
+            case nil:
+                lseek(fd, off_t(chunks.end), SEEK_SET)
+                return .consumed(lines: lineBase, finished: true)
+            case .success(let batch)?: parsed = batch
+            case .failure(let error)?: throw .body(.input("\(input.displayName): \(error)"))
+            }
+            if lineBase == 0 && parsed.count > 0 {
+                // The first range tells how long a row is: room for the file's rows (a tenth more).
+                let rows = Double(chunks.end - chunks.start) / Double(chunks.range(0).count) * Double(parsed.count)
+                engine.expectBatchRows(Int(min(rows * 1.1, 1e9)) + 1_024)
+            }
+            let goOn: Bool
+            do { goOn = try engine.absorb(parsed, lineBase: lineBase, source: input.displayName) } catch { throw .body(error) }
+            lineBase += parsed.lines
+            map.recycle(consume parsed)
+            if !goOn { return .consumed(lines: lineBase, finished: false) }
         }
     }
 }

@@ -21,6 +21,19 @@ package struct StandardOutputSink: ResultSink {
         } catch { throw Self.map(error) }
     }
 
+    /// The rows in one append: stdout needs no row-by-row routing.
+    package mutating func write(rows bytes: UnsafeRawBufferPointer, ends: UnsafeBufferPointer<Int>,
+                                windowStarts: UnsafeBufferPointer<Int64>) throws(ResultSinkError) {
+        guard !ends.isEmpty else { return }
+        do {
+            if let header = headerPending {
+                headerPending = nil
+                try buffer.append(header)
+            }
+            try buffer.append(UnsafeRawBufferPointer(rebasing: bytes[0..<ends[ends.count - 1]]))
+        } catch { throw Self.map(error) }
+    }
+
     package mutating func flush() throws(ResultSinkError) {
         do { try buffer.flush() } catch { throw Self.map(error) }
     }

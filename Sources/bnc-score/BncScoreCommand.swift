@@ -50,6 +50,9 @@ struct BncScoreCommand: ToolMainCommand {
     @Flag(help: "Offline mode: read all input, train each symbol once on all its complete windows, then score every row.")
     var batch = false
 
+    @Option(help: ArgumentHelp("With --batch: threads that parse a file input and encode the results (1…64; default: one per core, at most 8); the output is that of one thread. A pipe is read by one.", valueName: "n"))
+    var threads: Int?
+
     @Option(help: ArgumentHelp("Output format: csv, ndjson, or original — the original project's eight columns with local-time timestamps (YYYY-MM-DD HH:MM:SS), for its pandas code and data/window_results.csv.", valueName: "csv|ndjson|original"))
     var format: ResultFormat = .csv
 
@@ -94,6 +97,10 @@ struct BncScoreCommand: ToolMainCommand {
         if batch && (trainWindows != nil || retrainEvery != nil) {
             throw ValidationError("--batch trains once on all complete windows; --train-windows and --retrain-every apply to streaming only")
         }
+        if let threads {
+            try Self.check("--threads", threads, ScoringOptions.threadsRange)
+            if !batch { throw ValidationError("--threads applies to --batch only (streaming scores each row as it arrives)") }
+        }
         if let output, output.isEmpty { throw ValidationError("--output needs a path") }
         if let model, model.isEmpty { throw ValidationError("--model needs a path") }
         if appendForeign && output == nil { throw ValidationError("--append-foreign applies to --output only") }
@@ -114,7 +121,8 @@ struct BncScoreCommand: ToolMainCommand {
             parameters: ModelParameters(treeCount: trees, maxSamples: maxSamples, contamination: contamination, profile: profile ?? .defaultProfile),
             seed: seed, batch: batch, format: format, outputPath: output, modelPath: model, quiet: quiet,
             showProgress: !quiet && !batch && Diagnostics.stderrIsTerminal,
-            appendForeign: appendForeign, profileFromModelFile: profile == nil)
+            appendForeign: appendForeign, profileFromModelFile: profile == nil,
+            threads: threads ?? LineAlignedChunks.defaultThreads)
         ToolExit.run(tool: "bnc-score") {
             let slot = MetricsSlot(ScoreHealth(startedAt: MonotonicClock.wallClockMilliseconds(),
                                                trainWindows: options.trainWindows))

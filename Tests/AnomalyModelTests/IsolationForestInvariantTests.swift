@@ -236,7 +236,7 @@ struct IsolationForestInvariantTests {
     }
 
     /// Batch mode's training walk on two threads gives the one-thread walk's sums and attributions
-    /// bit for bit (rows split at a block boundary, each row its own).
+    /// bit for bit (rows in pieces the two threads take in turn, each row its own; 20,000 rows = 5 pieces).
     @Test func twoThreadTrainingWalkEqualsOneThread() throws {
         let n = 20_000
         let rows = Self.randomRows(n, 3, seed: 5)
@@ -253,5 +253,40 @@ struct IsolationForestInvariantTests {
         }
         #expect(s1.map(\.bitPattern) == s2.map(\.bitPattern))
         #expect(a1.map(\.bitPattern) == a2.map(\.bitPattern))
+    }
+}
+
+/// `Percentile.linear` finds its two neighbours by selection: the same values as sorting.
+@Suite("Percentile by selection")
+struct PercentileSelectionTests {
+    static func bySorting(_ values: [Double], _ q: Double) -> Double {
+        let sorted = values.sorted()
+        let n = sorted.count
+        let virtualIndex = (q / 100.0) * Double(n - 1)
+        let below = Int(virtualIndex.rounded(.down))
+        let lower = max(0, min(n - 1, below)), upper = min(n - 1, lower + 1)
+        let t = virtualIndex - Double(below)
+        let a = sorted[lower], b = sorted[upper], diff = b - a
+        return t >= 0.5 ? b - diff * (1 - t) : a + diff * t
+    }
+
+    @Test("random, duplicated, sorted, reversed and constant values at many q: bit for bit the sorted result")
+    func selectionMatchesSorting() {
+        var g = SystemRandomNumberGenerator()
+        var inputs: [[Double]] = []
+        for n in [64, 65, 100, 1_000, 4_097, 20_000] {
+            inputs.append((0..<n).map { _ in -Double.random(in: 0.3...0.8, using: &g) })
+            inputs.append((0..<n).map { _ in Double(Int.random(in: 1...5, using: &g)) })
+            inputs.append((0..<n).map { Double($0) + 1 })
+            inputs.append((0..<n).map { Double(n - $0) })
+            inputs.append([Double](repeating: 7, count: n))
+            inputs.append((0..<n).map { Double($0 % 2 == 0 ? $0 : n - $0) + 0.5 })
+        }
+        for values in inputs {
+            for q in [0, 0.1, 5, 10, 25, 50, 63.7, 95, 99.9, 100] {
+                let got = Percentile.linear(values, q), want = Self.bySorting(values, q)
+                #expect(got.bitPattern == want.bitPattern, "n \(values.count), q \(q)")
+            }
+        }
     }
 }

@@ -82,4 +82,25 @@ struct FormatAndParseTests {
         let shares = try #require(scored["attribution"] as? [String: Double])
         #expect(shares == ["trade_count": 0.75, "volume": 0.25, "avg_trade_size": 0, "price_return": 0, "price_volatility": 0])
     }
+
+    /// Numbers reach the row through `Double.write(to:)` (no String each): the text of
+    /// `description`, for values of every size; `appending` puts rows one after another.
+    @Test func numbersAreWrittenAsDescriptionAndRowsAppend() {
+        var g = SystemRandomNumberGenerator()
+        var values: [Double] = [2.458250000000043, 6.177236974542697e-07, -0.0008356989095332202, 1e300, -1e-300,
+                                .leastNonzeroMagnitude, .greatestFiniteMagnitude, 0.1, 1e15 + 0.5, 123456.789]
+        for _ in 0..<2_000 {
+            values.append(Double(bitPattern: UInt64.random(in: 0...UInt64.max, using: &g)))
+        }
+        var formatter = ResultFormatter(format: .csv)
+        var expected = ""
+        for (k, v) in values.enumerated() where v.isFinite && v != v.rounded() {
+            var row = WindowRowReader.Fields(featureCount: 5)
+            row.end = 20_000
+            row.columns = (1, v, 0, 0, 0)
+            Array("X".utf8).withUnsafeBytes { formatter.encode(row: row, symbol: $0, modelVersion: 0, score: nil, appending: k > 0) }
+            expected += "1970-01-01T00:00:00.000Z,1,\(v.description),0,0,0,,,X,1970-01-01T00:00:20.000Z,false,0,,\n"
+        }
+        #expect(String(decoding: formatter.bytes, as: UTF8.self) == expected)
+    }
 }
