@@ -127,7 +127,7 @@ final class BatchRowEncoder: @unchecked Sendable {
                 }
                 let name = UnsafeRawBufferPointer(rebasing: symbolBytes[symbolStarts[k]..<symbolStarts[k + 1]])
                 formatter.encode(row: row, symbol: name, modelVersion: versions[k], score: score,
-                                 attribution: score == nil || !explaining ? nil : attribution, appending: true)
+                                 attribution: attribution, explained: score != nil && explaining, appending: true)
                 block.ends.append(formatter.bytes.count)
                 block.outcomes.append(outcome)
             }

@@ -17,15 +17,21 @@ package struct ResultFormatter {
     package private(set) var bytes: [UInt8] = []
     private static let ndjsonKeys: [[UInt8]] = csvColumns.map { Array("\"\($0)\":".utf8) }
     private static let attributionKey = Array(",\"\(ScoredResultColumn.attributionKey)\":".utf8)
-    /// The model features' names as the reason spells them, and as NDJSON attribution keys.
-    private let featureNames: [[UInt8]]
+    /// The model features' names as the reason spells them — one after another, name `f` at
+    /// `featureNameStarts[f]..<featureNameStarts[f + 1]`, so a row lends them without retaining an
+    /// array per reason item — and as NDJSON attribution keys.
+    private let featureNameBytes: [UInt8]
+    private let featureNameStarts: [Int]
     private let featureKeys: [[UInt8]]
+    /// Stands for "no attribution" in `encode(…explained:…)`.
+    private static let noAttribution = Attribution(featureCount: 0)
     /// Tie-break of the reason: each feature's rank by name (`Attribution.reason(rank:)`).
     private let featureRank: [Int]
 
     package init(format: ResultFormat, featureNames: [String] = ScoringOptions.defaultFeatures) {
         self.format = format
-        self.featureNames = featureNames.map { Array($0.utf8) }
+        featureNameBytes = featureNames.flatMap { Array($0.utf8) }
+        featureNameStarts = featureNames.reduce(into: [0]) { $0.append($0.last! + $1.utf8.count) }
         featureKeys = featureNames.map { Array("\"\($0)\":".utf8) }
         featureRank = Attribution.nameRank(featureNames)
         bytes.reserveCapacity(1024)
@@ -51,6 +57,19 @@ package struct ResultFormatter {
     /// goes after the rows already in `bytes` (batch mode encodes a block of rows at a time).
     package mutating func encode(row: WindowRowReader.Fields, symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?,
                                  attribution: Attribution? = nil, appending: Bool = false) {
+        if let attribution {
+            encode(row: row, symbol: symbol, modelVersion: modelVersion, score: score, attribution: attribution,
+                   explained: true, appending: appending)
+        } else {
+            encode(row: row, symbol: symbol, modelVersion: modelVersion, score: score, attribution: Self.noAttribution,
+                   explained: false, appending: appending)
+        }
+    }
+
+    /// As above, with `attribution` used only when `explained`: the per-row path, which lends the
+    /// caller's attribution instead of wrapping it in an optional (a copy, retaining its arrays, per row).
+    package mutating func encode(row: WindowRowReader.Fields, symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?,
+                                 attribution: Attribution, explained: Bool, appending: Bool = false) {
         if !appending { bytes.removeAll(keepingCapacity: true) }
         if format == .original {
             encodeOriginal(row: row, score: score)
@@ -78,25 +97,29 @@ package struct ResultFormatter {
         bytes.append(contentsOf: symbol)
         if json { bytes.append(UInt8(ascii: "\"")) }
         separator(); time(row.end, quoted: json)
-        separator(); bytes.append(contentsOf: row.complete ? Self.trueBytes : Self.falseBytes)
+        separator()
+        if row.complete { literal("true") } else { literal("false") }
         separator(); integer(Int64(modelVersion))
         separator()
         if let score { number(score.anomalyScore, json: json) } else if json { null() }
         separator()
         if score != nil {
             if json { bytes.append(UInt8(ascii: "\"")) }
-            if let attribution {
+            if explained {
                 let reason = attribution.reason(rank: featureRank)
-                for k in 0..<reason.count {
-                    let f = reason[k]
-                    ResultReason.append(feature: featureNames[f], above: attribution.isAbove(f), index: k, to: &bytes)
+                featureNameBytes.withUnsafeBufferPointer { names in
+                    for k in 0..<reason.count {
+                        let f = reason[k]
+                        ResultReason.append(feature: UnsafeBufferPointer(rebasing: names[featureNameStarts[f]..<featureNameStarts[f + 1]]),
+                                            above: attribution.isAbove(f), index: k, to: &bytes)
+                    }
                 }
             }
             if json { bytes.append(UInt8(ascii: "\"")) }
         } else if json { null() }
         if json {
             bytes.append(contentsOf: Self.attributionKey)
-            if score != nil, let attribution {
+            if score != nil, explained {
                 let total = attribution.total
                 bytes.append(UInt8(ascii: "{"))
                 for f in 0..<featureKeys.count {
@@ -155,11 +178,13 @@ package struct ResultFormatter {
         digits(second, width: 2)
     }
 
-    private static let trueBytes = Array("true".utf8)
-    private static let falseBytes = Array("false".utf8)
-    private static let nullBytes = Array("null".utf8)
+    /// A constant's bytes (`true`, `null`…), with no array to retain per row.
+    @inline(__always)
+    private mutating func literal(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
 
-    private mutating func null() { bytes.append(contentsOf: Self.nullBytes) }
+    private mutating func null() { literal("null") }
 
     /// NaN (a missing column) is an empty CSV cell or JSON null.
     private mutating func number(_ value: Double, json: Bool) {

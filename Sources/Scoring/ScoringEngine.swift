@@ -281,7 +281,7 @@ package final class ScoringEngine {
 
     private func emit(symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?) throws(ScoringError) {
         formatter.encode(row: row, symbol: symbol, modelVersion: modelVersion, score: score,
-                         attribution: score == nil || options.format == .original ? nil : attribution)
+                         attribution: attribution, explained: score != nil && options.format != .original)
         do { try sink.write(row: formatter.bytes, windowStart: row.start) } catch { throw .output(error) }
         rowsWritten += 1
         if score != nil { rowsScored += 1 }

@@ -25,9 +25,16 @@ public enum ResultReason {
     /// Appends item number `index` (0 first) to `bytes`: the separator before all but the first.
     @inlinable
     public static func append(feature: [UInt8], above: Bool, index: Int, to bytes: inout [UInt8]) {
+        feature.withUnsafeBufferPointer { append(feature: $0, above: above, index: index, to: &bytes) }
+    }
+
+    /// As above, the name lent as bytes (the per-row path: no array retained per item).
+    @inlinable
+    public static func append(feature: UnsafeBufferPointer<UInt8>, above: Bool, index: Int, to bytes: inout [UInt8]) {
         if index > 0 { bytes.append(separator) }
         bytes.append(contentsOf: feature)
-        bytes.append(contentsOf: above ? up : down)
+        // `↑` U+2191 and `↓` U+2193 in UTF-8 (what `up` and `down` hold), without touching those arrays.
+        bytes.append(0xE2); bytes.append(0x86); bytes.append(above ? 0x91 : 0x93)
     }
 
     /// The text of `items`, as the writer spells it.
