@@ -150,12 +150,17 @@ package struct AnomalyDetector: Sendable, Equatable {
         var expanded: [Double] = []
         if let silence {
             let m = featureCount + 1
-            expanded = [Double](repeating: 0, count: rowCount * m)
-            expanded.withUnsafeMutableBufferPointer { out in
-                for r in 0..<rowCount {
-                    expand(UnsafeBufferPointer(rebasing: rows[(r * featureCount)..<((r + 1) * featureCount)]), silence,
-                           into: UnsafeMutableBufferPointer(rebasing: out[(r * m)..<((r + 1) * m)]))
+            // Every value is written below, row by row (on two threads for a large batch), so the
+            // storage is not zeroed first: its pages are touched once, by the thread that fills them.
+            expanded = [Double](unsafeUninitializedCapacity: rowCount * m) { out, initialized in
+                let out = UnsafeMutableBufferPointer(rebasing: out[0..<(rowCount * m)])
+                Self.forRowsOnTwoThreads(rowCount, large: explainTraining) { range in
+                    for r in range {
+                        expand(UnsafeBufferPointer(rebasing: rows[(r * featureCount)..<((r + 1) * featureCount)]), silence,
+                               into: UnsafeMutableBufferPointer(rebasing: out[(r * m)..<((r + 1) * m)]))
+                    }
                 }
+                initialized = rowCount * m
             }
         }
         let modelFeatures = featureCount + (silence == nil ? 0 : 1)
@@ -163,16 +168,21 @@ package struct AnomalyDetector: Sendable, Equatable {
         let scaler = silence == nil
             ? StandardScaler(fitting: rows, rowCount: rowCount, featureCount: featureCount)
             : expanded.withUnsafeBufferPointer { StandardScaler(fitting: $0, rowCount: rowCount, featureCount: modelFeatures) }
-        var scaled = [Double](repeating: 0, count: rowCount * modelFeatures)
-        expanded.withUnsafeBufferPointer { expandedRows in
-            let source = silence == nil ? rows : expandedRows, f = modelFeatures
-            scaled.withUnsafeMutableBufferPointer { out in
-                for r in 0..<rowCount {
-                    let input = UnsafeBufferPointer(rebasing: source[(r * f)..<((r + 1) * f)])
-                    let output = UnsafeMutableBufferPointer(rebasing: out[(r * f)..<((r + 1) * f)])
-                    scaler.transform(input, into: output)
+        // Written whole below, as `expanded` is (each row's scaled values depend on that row
+        // alone: the same bits on any thread).
+        let scaled = [Double](unsafeUninitializedCapacity: rowCount * modelFeatures) { out, initialized in
+            let out = UnsafeMutableBufferPointer(rebasing: out[0..<(rowCount * modelFeatures)])
+            expanded.withUnsafeBufferPointer { expandedRows in
+                let source = silence == nil ? rows : expandedRows, f = modelFeatures
+                Self.forRowsOnTwoThreads(rowCount, large: explainTraining) { range in
+                    for r in range {
+                        let input = UnsafeBufferPointer(rebasing: source[(r * f)..<((r + 1) * f)])
+                        let output = UnsafeMutableBufferPointer(rebasing: out[(r * f)..<((r + 1) * f)])
+                        scaler.transform(input, into: output)
+                    }
                 }
             }
+            initialized = rowCount * modelFeatures
         }
         var generator = Xoshiro256StarStar(seed: seed)
         // Recording where the training rows land saves ψ of the n walks per tree for the offset;
@@ -192,7 +202,12 @@ package struct AnomalyDetector: Sendable, Equatable {
             offset = -0.5
         case .fraction(let fraction):
             var scores = [Double](repeating: 0, count: rowCount)
-            var attribution = [Float](repeating: 0, count: explainTraining ? rowCount * forest.attributionStride : 0)
+            // The walk zeroes each row's sums before adding to them (on the thread that walks
+            // the row), so the storage is not zeroed here first.
+            let attributionCount = explainTraining ? rowCount * forest.attributionStride : 0
+            var attribution = [Float](unsafeUninitializedCapacity: attributionCount) { _, initialized in
+                initialized = attributionCount
+            }
             scaled.withUnsafeBufferPointer { s in
                 scores.withUnsafeMutableBufferPointer { sums in
                     if explainTraining {
@@ -214,6 +229,25 @@ package struct AnomalyDetector: Sendable, Equatable {
         }
         return AnomalyDetector(featureNames: featureNames, scaler: scaler, forest: forest, offset: offset,
                                contamination: parameters.contamination, profile: parameters.profile, silence: silence)
+    }
+
+    /// Runs `body` over `0..<rowCount`: in two halves on two threads when the rows are many and
+    /// the caller is batch mode (`large`, whose rows are all read: both cores are free for it),
+    /// else at once on this thread. `body` must touch, for a row, only that row's values.
+    static func forRowsOnTwoThreads(_ rowCount: Int, large: Bool, _ body: (Range<Int>) -> Void) {
+        guard large, rowCount >= 32_768 else {
+            body(0..<rowCount)
+            return
+        }
+        let half = rowCount / 2
+        withoutActuallyEscaping(body) { body in
+            // The closure is used by the second thread only until `join()`, which returns before
+            // this function does: it never outlives the call.
+            nonisolated(unsafe) let shared = body
+            let second = DedicatedThread { shared(half..<rowCount) }
+            body(0..<half)
+            second.join()
+        }
     }
 
     /// Scores one raw row of `featureCount` values. Allocation-free: the scaled copy lives on the stack.

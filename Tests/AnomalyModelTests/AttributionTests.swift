@@ -128,4 +128,36 @@ struct AttributionTests {
             #expect(a.bits.map(\.bitPattern) == b.bits.map(\.bitPattern) && a.lean.map(\.bitPattern) == b.lean.map(\.bitPattern))
         }
     }
+
+    /// A large batch scales its rows on two threads and leaves the walk's buffers unzeroed until
+    /// the walk fills them: the model must be the one training without explaining builds, every
+    /// training score and attribution what `explain` gives for that row.
+    @Test(arguments: [ModelProfile.original, .bnc])
+    func largeBatchTrainingIsTheSameModelOnTwoThreads(profile: ModelProfile) throws {
+        let n = 40_000
+        let rows = Self.cleanRows(n, 5, seed: 11).map { r in [abs(r[0]) * 100] + r.dropFirst() }
+        let flat = rows.flatMap { $0 }
+        let parameters = ModelParameters(treeCount: 8, profile: profile)
+        var scores: [Double]? = nil, sums: [Float]? = nil, plainScores: [Double]? = nil
+        let (d, plain) = try flat.withUnsafeBufferPointer {
+            (try AnomalyDetector.train(rows: $0, rowCount: n, featureNames: Self.names, parameters: parameters, seed: 9,
+                                       trainingScores: &scores, explainTraining: true, trainingAttribution: &sums),
+             try AnomalyDetector.train(rows: $0, rowCount: n, featureNames: Self.names, parameters: parameters, seed: 9,
+                                       trainingScores: &plainScores))
+        }
+        #expect(d == plain)
+        #expect(d.scaler == plain.scaler && d.offset.bitPattern == plain.offset.bitPattern)
+        let all = try #require(sums), trained = try #require(scores), plainTrained = try #require(plainScores)
+        #expect(trained.map(\.bitPattern) == plainTrained.map(\.bitPattern))
+        let w = d.forest.attributionStride
+        var mismatches = 0
+        for i in stride(from: 0, to: n, by: 7) {
+            let (score, a) = Self.explain(d, rows[i])
+            var b = Attribution(featureCount: 5)
+            all.withUnsafeBufferPointer { d.attribution(fromSums: UnsafeBufferPointer(rebasing: $0[(i * w)..<((i + 1) * w)]), into: &b) }
+            if score.scoreSample.bitPattern != trained[i].bitPattern || a.bits.map(\.bitPattern) != b.bits.map(\.bitPattern)
+                || a.lean.map(\.bitPattern) != b.lean.map(\.bitPattern) { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
 }
