@@ -408,29 +408,46 @@ package final class ScoringEngine {
         if trainedAny { try saveModel() }
         let encoder = BatchRowEncoder(table: batch, explaining: explaining, collectors: collectors, samples: samples,
                                       known: known, attributionRow: attributionRow, knownAttribution: knownAttribution)
-        // `--threads` blocks of rows at a time, each encoded on a thread of its own (the first
-        // here), then written in row order: the bytes of one thread.
+        // Rounds of `--threads` blocks of rows, each block encoded on a thread of its own (the last
+        // here) and written in row order: the bytes of one thread. Two sets of blocks take turns,
+        // so this thread writes one round's blocks while the other threads encode the next.
         let blockRows = max(1, options.batchBlockRows)
-        var blocks: [BatchRowEncoder.Block?] = (0..<max(1, options.threads)).map { _ in encoder.makeBlock(formatter) }
+        let threads = max(1, options.threads)
+        var encoding: [BatchRowEncoder.Block?] = (0..<threads).map { _ in encoder.makeBlock(formatter) }
+        var encoded: [BatchRowEncoder.Block?] = (0..<threads).map { _ in encoder.makeBlock(formatter) }
         var next = 0
-        rounds: while next < batch.count {
+        var pending = 0  // blocks of `encoded` not yet written
+        var stopped = false
+        var failure: ScoringError? = nil
+        while next < batch.count && !stopped {
             var used = 0
-            while used < blocks.count && next < batch.count {
-                blocks[used]!.rows = next..<min(batch.count, next + blockRows)
-                next = blocks[used]!.rows.upperBound
+            while used < threads && next < batch.count {
+                encoding[used]!.rows = next..<min(batch.count, next + blockRows)
+                next = encoding[used]!.rows.upperBound
                 used += 1
             }
-            Self.encode(&blocks, 0, used, encoder)
-            for t in 0..<used {
-                let stop = try write(blocks[t]!)
-                if stop { break rounds }
+            let toWrite = pending
+            Self.encode(&encoding, 0, used, encoder) {
+                do throws(ScoringError) {
+                    for t in 0..<toWrite where !stopped { stopped = try write(encoded[t]!) }
+                } catch {
+                    failure = error
+                    stopped = true
+                }
             }
+            if let failure { throw failure }
+            pending = used
+            swap(&encoding, &encoded)
         }
+        for t in 0..<pending where !stopped { stopped = try write(encoded[t]!) }
     }
 
-    /// Encodes `blocks[t..<used]`: the first on a new thread, the rest by recursion, the last here.
-    private static func encode(_ blocks: inout [BatchRowEncoder.Block?], _ t: Int, _ used: Int, _ encoder: BatchRowEncoder) {
+    /// Encodes `blocks[t..<used]`: the first on a new thread, the rest by recursion, the last here,
+    /// after `meanwhile` (which must not touch these blocks) has run here while the others encode.
+    private static func encode(_ blocks: inout [BatchRowEncoder.Block?], _ t: Int, _ used: Int, _ encoder: BatchRowEncoder,
+                               meanwhile: () -> Void) {
         if t == used - 1 {
+            meanwhile()
             encoder.encode(&blocks[t]!)
             return
         }
@@ -441,7 +458,7 @@ package final class ScoringEngine {
             encoder.encode(&block)
             return block
         }
-        encode(&blocks, t + 1, used, encoder)
+        encode(&blocks, t + 1, used, encoder, meanwhile: meanwhile)
         blocks[t] = worker.join()
     }
 
