@@ -27,6 +27,9 @@ package struct ResultFormatter {
     private static let noAttribution = Attribution(featureCount: 0)
     /// Tie-break of the reason: each feature's rank by name (`Attribution.reason(rank:)`).
     private let featureRank: [Int]
+    /// The civil date of the last UTC day written (`time`).
+    private var dateDay = Int64.min
+    private var date: (year: Int, month: Int, day: Int) = (0, 0, 0)
 
     package init(format: ResultFormat, featureNames: [String] = ScoringOptions.defaultFeatures) {
         self.format = format
@@ -233,17 +236,25 @@ package struct ResultFormatter {
         bytes.append(UInt8(truncatingIfNeeded: v % 10) &+ 48)
     }
 
-    /// `2026-02-28T16:01:20.000Z` from epoch milliseconds (via `UTCTime`'s civil-date arithmetic).
+    /// `2026-02-28T16:01:20.000Z` from epoch milliseconds (`UTCTime`'s civil-date arithmetic for
+    /// the date, done again only when the day changes: rows come day after day).
     private mutating func time(_ ms: Int64, quoted: Bool) {
-        let t = UTCTime(epochMilliseconds: ms)
+        let msPerDay: Int64 = 86_400_000
+        var day = ms / msPerDay, rem = ms % msPerDay
+        if rem < 0 { rem += msPerDay; day -= 1 }
+        if day != dateDay {
+            dateDay = day
+            date = UTCTime.civil(fromDays: day)
+        }
+        let t = Int(rem)
         if quoted { bytes.append(UInt8(ascii: "\"")) }
-        digits(t.year, width: 4); bytes.append(UInt8(ascii: "-"))
-        digits(t.month, width: 2); bytes.append(UInt8(ascii: "-"))
-        digits(t.day, width: 2); bytes.append(UInt8(ascii: "T"))
-        digits(t.hour, width: 2); bytes.append(UInt8(ascii: ":"))
-        digits(t.minute, width: 2); bytes.append(UInt8(ascii: ":"))
-        digits(t.second, width: 2); bytes.append(UInt8(ascii: "."))
-        digits(t.millisecond, width: 3); bytes.append(UInt8(ascii: "Z"))
+        digits(date.year, width: 4); bytes.append(UInt8(ascii: "-"))
+        digits(date.month, width: 2); bytes.append(UInt8(ascii: "-"))
+        digits(date.day, width: 2); bytes.append(UInt8(ascii: "T"))
+        digits(t / 3_600_000, width: 2); bytes.append(UInt8(ascii: ":"))
+        digits(t / 60_000 % 60, width: 2); bytes.append(UInt8(ascii: ":"))
+        digits(t / 1000 % 60, width: 2); bytes.append(UInt8(ascii: "."))
+        digits(t % 1000, width: 3); bytes.append(UInt8(ascii: "Z"))
         if quoted { bytes.append(UInt8(ascii: "\"")) }
     }
 }
