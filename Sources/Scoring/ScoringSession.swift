@@ -70,15 +70,7 @@ package enum ScoringSession {
     /// The bytes after the last `\n` are left to the caller's one-stream reader.
     private static func readInParallel(_ fd: Int32, _ input: InputFile, engine: ScoringEngine,
                                        options: ScoringOptions) throws(LineInputError<ScoringError>) -> ParallelRead {
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return .notSplit }
-        let start = Int(lseek(fd, 0, SEEK_CUR))
-        let size = Int(info.st_size)
-        guard start >= 0, size - start > options.parallelChunkSize,
-              let chunks = LineAlignedChunks.cut(fileDescriptor: fd, from: start, size: size,
-                                                 targetSize: options.parallelChunkSize),
-              chunks.count > 1
-        else { return .notSplit }
+        guard let chunks = LineAlignedChunks.cutRestOfRegularFile(fd, targetSize: options.parallelChunkSize) else { return .notSplit }
         let featureNames = options.featureNames
         let map = OrderedChunkMap(fileDescriptor: fd, chunks: chunks, threads: options.threads) { bytes, recycled in
             WindowRowBatch.parse(bytes, featureNames: featureNames, reusing: &recycled)

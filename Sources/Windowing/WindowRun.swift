@@ -236,15 +236,7 @@ package struct WindowRun {
     /// threads in ranges and windowed here in file order, so rows, diagnostics and counts are
     /// those of reading it in one stream.
     private mutating func readInParallel(_ fd: Int32, _ input: InputFile) throws(LoopStopError) -> ParallelRead {
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return .notSplit }
-        let start = Int(lseek(fd, 0, SEEK_CUR))
-        let size = Int(info.st_size)
-        guard start >= 0, size - start > options.parallelChunkSize,
-              let chunks = LineAlignedChunks.cut(fileDescriptor: fd, from: start, size: size,
-                                                 targetSize: options.parallelChunkSize),
-              chunks.count > 1
-        else { return .notSplit }
+        guard let chunks = LineAlignedChunks.cutRestOfRegularFile(fd, targetSize: options.parallelChunkSize) else { return .notSplit }
         let map = OrderedChunkMap(fileDescriptor: fd, chunks: chunks, threads: options.threads) { bytes, recycled in
             TradeLineBatch.parse(bytes, maxLineLength: WireLimits.maxLineLength, reusing: &recycled)
         }

@@ -25,6 +25,22 @@ package struct LineAlignedChunks: Sendable, Equatable {
     /// most 8 (more ranges in flight only cost memory once the consumer is the slower side).
     package static var defaultThreads: Int { max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) }
 
+    /// The rest of a regular file, from the descriptor's current offset, cut into ranges of about
+    /// `targetSize` bytes when reading it on several threads pays: nil for a pipe or anything else
+    /// that is not a regular file, when no more than `targetSize` bytes are left, when the rest
+    /// makes a single range, or when it cannot be read. The descriptor's offset is left alone.
+    package static func cutRestOfRegularFile(_ fileDescriptor: Int32, targetSize: Int) -> LineAlignedChunks? {
+        var info = stat()
+        guard fstat(fileDescriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let start = Int(lseek(fileDescriptor, 0, SEEK_CUR))
+        let size = Int(info.st_size)
+        guard start >= 0, size - start > targetSize,
+              let chunks = cut(fileDescriptor: fileDescriptor, from: start, size: size, targetSize: targetSize),
+              chunks.count > 1
+        else { return nil }
+        return chunks
+    }
+
     /// Cuts `start..<size` of the file open on `fileDescriptor` into ranges of about
     /// `targetSize` bytes that end at a `\n`. Reads only a little around each cut (with
     /// `pread`, so the descriptor's offset is left alone). Nil when the bytes cannot be read.
