@@ -22,8 +22,10 @@ extension WindowRowReader {
 
         struct Key {
             var length: Int
-            /// First word of the name in `words`.
+            /// First word of the name in `words`, how many, which bytes of the last one count.
             var word: Int
+            var wordCount = 0
+            var lastMask: UInt64 = 0
             var action: Action
             /// Result column (0…4) or −1.
             var column: Int
@@ -72,36 +74,37 @@ extension WindowRowReader {
             var key = key
             key.length = name.count
             key.word = words.count
+            key.wordCount = max(1, (key.length + 7) / 8)
+            let tail = key.length - 8 * (key.wordCount - 1)
+            key.lastMask = tail == 8 ? ~0 : (UInt64(1) << UInt64(8 * tail)) &- 1
             var word: UInt64 = 0, shift: UInt64 = 0
             for b in name {
                 word |= UInt64(b) << shift
                 shift += 8
                 if shift == 64 { words.append(word); word = 0; shift = 0 }
             }
-            if shift > 0 { words.append(word) }
+            if shift > 0 || name.isEmpty { words.append(word) }
             keys.append(key)
         }
 
-        /// True when the `length` bytes at `i` are key `k`'s name followed by `"`.
+        /// True when the bytes at `i` are key `k`'s name followed by `"`: whole words compared
+        /// (the last one masked) when the line has room to load them, else byte by byte.
         @inline(__always)
         func matches(_ k: Int, _ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Bool {
             let key = keys[k]
             let length = key.length
             guard i + length < n, p[i + length] == UInt8(ascii: "\"") else { return false }
-            var done = 0, w = key.word
-            while done < length {
-                let left = length - done
-                var word: UInt64
-                if i + done + 8 <= n {
-                    word = UnsafeRawPointer(p + i + done).loadUnaligned(as: UInt64.self)
-                    if left < 8 { word &= (UInt64(1) << UInt64(left * 8)) &- 1 }
-                } else {
-                    word = 0
-                    for b in 0..<min(left, 8) { word |= UInt64(p[i + done + b]) << UInt64(b * 8) }
+            let last = key.wordCount - 1
+            if i + 8 * key.wordCount <= n {
+                var w = 0
+                while w < last {
+                    if UnsafeRawPointer(p + i + 8 * w).loadUnaligned(as: UInt64.self) != words[key.word + w] { return false }
+                    w += 1
                 }
-                if word != words[w] { return false }
-                done += 8
-                w += 1
+                return UnsafeRawPointer(p + i + 8 * last).loadUnaligned(as: UInt64.self) & key.lastMask == words[key.word + last]
+            }
+            for b in 0..<length where p[i + b] != UInt8(truncatingIfNeeded: words[key.word + b / 8] >> UInt64(8 * (b % 8))) {
+                return false
             }
             return true
         }
@@ -119,7 +122,7 @@ extension WindowRowReader {
     }
 
     @inline(__always)
-    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+    private static func isSpace(_ b: UInt8) -> Bool { b <= 0x20 && (b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09) }
 
     /// The fast path (see above): true when `row` now holds the row, false when the line must
     /// go to `parseGeneral`.
@@ -170,17 +173,12 @@ extension WindowRowReader {
                 // Plain digits, no sign, no leading zero, at most 18 (no overflow); `1.5`, `1e3`
                 // and the rest go to the general path, which refuses them.
                 var value: Int64 = 0
-                let digitsStart = i
                 if p[i] == UInt8(ascii: "0") {
                     i += 1
                 } else {
-                    while i < n {
-                        let d = p[i] &- UInt8(ascii: "0")
-                        if d >= 10 { break }
-                        value = value &* 10 &+ Int64(d)
-                        i += 1
-                    }
-                    guard i > digitsStart, i - digitsStart <= 18 else { return false }
+                    guard let (next, digits) = DigitBlocks.scanDigits(p, i, n), next > i, next - i <= 18 else { return false }
+                    value = Int64(digits)
+                    i = next
                 }
                 if action == .end { row.end = value; have |= 1 } else { row.start = value; have |= 2 }
             case .symbol:
