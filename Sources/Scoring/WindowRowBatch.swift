@@ -49,35 +49,40 @@ package struct WindowRowBatch: Sendable {
         var parser = WindowRowReader(featureNames: featureNames)
         var row = WindowRowReader.Fields(featureCount: featureNames.count)
         var splitter = LineSplitter(maxLineLength: WireLimits.maxLineLength)
-        func take(_ line: LineSplitter.Line, _ number: Int) {
-            guard case .text(let text) = line else {
-                if case .oversized(let length) = line {
-                    batch.otherLines.append(OtherLine(rowsBefore: batch.count, line: number, bytes: nil, length: length))
-                }
-                return
-            }
-            // As `ScoringEngine.process`: blank lines are no rows and no bad lines.
-            if text.isEmpty || text.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
-            do {
-                try parser.parse(text, into: &row)
-            } catch {
-                batch.otherLines.append(OtherLine(rowsBefore: batch.count, line: number, bytes: Array(text), length: text.count))
-                return
-            }
-            batch.symbolBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[row.symbolRange]))
-            batch.symbolEnds.append(Int32(batch.symbolBytes.count))
-            batch.rowLines.append(number)
-            batch.rows.append(row, symbol: -1)
-        }
+        // A static function with everything `inout`, not a nested function capturing the three
+        // values: each capture cost a dynamic exclusivity check per line.
         splitter.push(bytes) { line, number in
-            take(line, number)
+            take(line, number, &batch, &parser, &row)
             return true
         }
         splitter.finish { line, number in
-            take(line, number)
+            take(line, number, &batch, &parser, &row)
             return true
         }
         batch.lines = splitter.lineNumber
         return batch
+    }
+
+    /// One line of `parse`: a row, a bad line, or nothing (a blank line).
+    private static func take(_ line: LineSplitter.Line, _ number: Int, _ batch: inout WindowRowBatch,
+                             _ parser: inout WindowRowReader, _ row: inout WindowRowReader.Fields) {
+        guard case .text(let text) = line else {
+            if case .oversized(let length) = line {
+                batch.otherLines.append(OtherLine(rowsBefore: batch.count, line: number, bytes: nil, length: length))
+            }
+            return
+        }
+        // As `ScoringEngine.process`: blank lines are no rows and no bad lines.
+        if text.isEmpty || text.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        do {
+            try parser.parse(text, into: &row)
+        } catch {
+            batch.otherLines.append(OtherLine(rowsBefore: batch.count, line: number, bytes: Array(text), length: text.count))
+            return
+        }
+        batch.symbolBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[row.symbolRange]))
+        batch.symbolEnds.append(Int32(batch.symbolBytes.count))
+        batch.rowLines.append(number)
+        batch.rows.append(row, symbol: -1)
     }
 }

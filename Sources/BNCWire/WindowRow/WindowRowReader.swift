@@ -50,6 +50,8 @@ package struct WindowRowReader {
     private let columnRules: [WindowRowLimits.Rule]
     /// Which features the current row has supplied.
     private var seen: [Bool]
+    /// The fast path's keys and the key order of the last row (`WindowRowReader+FastPath`).
+    var fast: FastKeys
 
     private static let fixedKeys = [WindowRowKey.end, .start, .symbol, .complete]
     private static let firstColumn = fixedKeys.count
@@ -63,6 +65,8 @@ package struct WindowRowReader {
         featureRules = featureNames.map(WindowRowLimits.rule(for:))
         columnRules = WindowRowKey.features.map { WindowRowLimits.rule(for: $0.name) }
         seen = [Bool](repeating: false, count: featureNames.count)
+        fast = FastKeys(featureNames: featureNames, fixedKeys: Self.fixedKeys.map(\.name),
+                        columnKeys: WindowRowKey.features.map(\.name))
     }
 
     /// Key `k`'s name (for messages).
@@ -71,7 +75,20 @@ package struct WindowRowReader {
     }
 
     /// Fills `row` from `line`. On error `row` holds garbage.
+    ///
+    /// A well-formed row in a plain shape goes through `fastParse` (one pass over the bytes, keys
+    /// predicted from the previous row's order); anything else that path meets — whitespace
+    /// aside, an escape, a nested value, a value it would refuse, a missing key — sends the line
+    /// to `parseGeneral`, which alone decides errors. So results and errors are the general
+    /// path's for every input (a test compares both with the earlier reader).
+    @inline(__always)
     package mutating func parse(_ line: UnsafeRawBufferPointer, into row: inout Fields) throws(WindowRowError) {
+        if fastParse(line, into: &row) { return }
+        try parseGeneral(line, into: &row)
+    }
+
+    /// The general path: `JSONObjectScanner` over the whole line, any shape, every error.
+    package mutating func parseGeneral(_ line: UnsafeRawBufferPointer, into row: inout Fields) throws(WindowRowError) {
         var haveSymbol = false, haveStart = false, haveEnd = false, haveComplete = false
         var typeError: String? = nil
         var rangeError: (key: Int, value: Range<Int>, rule: WindowRowLimits.Rule)? = nil
