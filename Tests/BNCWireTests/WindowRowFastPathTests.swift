@@ -142,7 +142,7 @@ struct WindowRowFastPathTests {
         var reference = ReferenceWindowRowReader(featureNames: features)
         var r = Random(state: 0x5EED_0000 + UInt64(set))
         var accepted = 0, rejected = 0, differences = 0
-        for n in 0..<30_000 {
+        for n in 0..<15_000 {
             let text = Self.line(&r, mutate: n % 3 != 0)
             var bytes = Array(text.utf8)
             let (new, old) = bytes.withUnsafeMutableBytes { raw -> (Outcome, Outcome) in
