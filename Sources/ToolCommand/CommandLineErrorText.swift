@@ -24,7 +24,7 @@ package enum CommandLineErrorText {
         if let rest = text.dropPrefix("Missing value for '"), let option = optionName(rest) {
             return "\(option): missing value"
         }
-        if let rest = text.dropPrefix("The value '"), let end = rest.range(of: "' is invalid for '") {
+        if let rest = text.dropPrefix("The value '"), let end = rest.firstRange(of: "' is invalid for '") {
             let value = String(rest[..<end.lowerBound])
             let after = rest[end.upperBound...]
             if let option = optionName(after) {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import BNCCore
-import Foundation
 
 /// The root command of a bnc tool. Conforming (instead of plain `ParsableCommand`) gives the
 /// command this `main()`, which parses like ArgumentParser's own but reports a command-line error
@@ -60,6 +59,6 @@ extension ToolMainCommand {
         if !hint.isEmpty { text += "\n" + CommandLineErrorText.truncatingQuotedValues(hint) }
         if !text.hasSuffix("\n") { text += "\n" }
         Diagnostics.writeStderr(text)
-        Foundation.exit(ExitStatus.usage.rawValue)
+        ToolExit.terminate(.usage)
     }
 }

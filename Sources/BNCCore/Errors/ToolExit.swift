@@ -41,4 +41,9 @@ package enum ToolExit {
     }
 }
 
+extension ToolExit {
+    /// Ends the process with `status`, whatever it is (a usage error found before any work).
+    package static func terminate(_ status: ExitStatus) -> Never { systemExit(status.rawValue) }
+}
+
 @inline(__always) private func systemExit(_ code: Int32) -> Never { exit(code) }
