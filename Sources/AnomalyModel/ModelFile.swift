@@ -222,7 +222,9 @@ package struct ModelFile: Sendable, Equatable {
     }
 
     /// Writes atomically: temporary file, fsync, rename over `path`, fsync of the directory.
-    package func save(path: String) throws(ModelError) {
+    /// Returns the file's size in bytes.
+    @discardableResult
+    package func save(path: String) throws(ModelError) -> Int {
         let bytes = encoded()
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -251,6 +253,7 @@ package struct ModelFile: Sendable, Equatable {
             _ = fsync(dfd)
             close(dfd)
         }
+        return bytes.count
     }
 
     static func directory(of path: String) -> String {

@@ -43,7 +43,7 @@ package final class ScoringEngine {
     /// Trainings in this run, and how many times the `--model` file was written.
     package private(set) var trainings = 0
     package private(set) var modelSaves = 0
-    private var saveSchedule = ModelSaveSchedule()
+    private var saveSchedule: ModelSaveSchedule
     /// The line numbers of the first five bad lines (named on stderr).
     package private(set) var firstBadLines: [Int] = []
     /// Where the counters of `--metrics-file` are kept (updated per row, under the slot's lock).
@@ -52,6 +52,7 @@ package final class ScoringEngine {
     package init(options: ScoringOptions, sink: any ResultSink, metrics: MetricsSlot<ScoreHealth>? = nil) throws(ScoringError) {
         self.options = options
         self.metrics = metrics
+        saveSchedule = ModelSaveSchedule(spacedFromBytes: options.modelSavesSpacedFromBytes)
         parser = WindowRowReader(featureNames: options.featureNames)
         row = WindowRowReader.Fields(featureCount: options.featureNames.count)
         formatter = ResultFormatter(format: options.format, featureNames: options.featureNames)
@@ -327,9 +328,10 @@ package final class ScoringEngine {
         let start = Int64(MonotonicClock.nowNanoseconds())
         let file = ModelFile(featureNames: options.featureNames, entries: collectors.map { $0.entry() },
                              profile: options.parameters.profile)
-        do { try file.save(path: path) } catch { throw .model(path: path, error) }
+        let bytes: Int
+        do { bytes = try file.save(path: path) } catch { throw .model(path: path, error) }
         modelSaves += 1
-        saveSchedule.saved(start: start, end: Int64(MonotonicClock.nowNanoseconds()))
+        saveSchedule.saved(bytes: bytes, start: start, end: Int64(MonotonicClock.nowNanoseconds()))
     }
 
     // MARK: End of input

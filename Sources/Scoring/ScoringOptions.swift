@@ -39,6 +39,9 @@ package struct ScoringOptions: Sendable {
     /// Rows one thread encodes at a time in batch mode (a multiple of 1,024 keeps the stop-signal
     /// check where one thread makes it); tests make it small.
     package var batchBlockRows: Int
+    /// `--model` files from this size on have their saves spaced out (`ModelSaveSchedule`); tests
+    /// make it 0 to see the spacing with few small models.
+    package var modelSavesSpacedFromBytes = ModelSaveSchedule.defaultSpacedFromBytes
 
     package static let defaultParallelChunkSize = 2 << 20
     package static let defaultBatchBlockRows = 8_192

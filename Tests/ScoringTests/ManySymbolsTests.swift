@@ -51,6 +51,7 @@ struct ManySymbolsTests {
             var o = ScoringOptions(trainWindows: 10, retrainEvery: 2, modelPath: dir.appendingPathComponent(model).path)
             o.parameters.treeCount = 4
             o.quiet = true
+            o.modelSavesSpacedFromBytes = 0  // (these small models make a file of 1 MB)
             return o
         }
         func lines(_ range: Range<Int>) -> [String] {
