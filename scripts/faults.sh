@@ -4,6 +4,14 @@
 # Run by Tests/EndToEndTests/RobustnessEndToEndTests.swift; see docs/robustness.md.
 set -uo pipefail
 
+# Whether bnc-score has --output. (Not `--help | grep -q`: under pipefail, grep leaving at the
+# first match can make bnc-score's help fail with EPIPE, and so the test look false.)
+score_has_output() {
+  local help
+  help=$(bnc-score --help 2>/dev/null) || return 1
+  [[ $help == *--output* ]]
+}
+
 usage() {
   cat <<'USAGE'
 Usage: scripts/faults.sh [--bin DIR] [--list] [SCENARIO...]
@@ -135,7 +143,7 @@ scenario_disk_full() {
     "$(wc -l < "$dir/windows.ndjson") whole rows, last byte $(tail -c 1 "$dir/windows.ndjson" | od -An -c | tr -d ' ')"
   rm -f "$dir"/*
   # bnc-score --output on a full disk.
-  if bnc-score --help 2>/dev/null | grep -q -- '--output'; then
+  if score_has_output; then
     bnc-score --train-windows 50 --output "$dir/results.csv" < "$work/windows.ndjson" > /dev/null 2> "$work/full-score.err"; rc=$?
     check disk-full "bnc-score --output on a full disk: exit 74" "$([ $rc -eq 74 ]; echo $?)" "exit $rc: $(first_line "$work/full-score.err")"
     check disk-full "… the CSV holds whole rows only" "$(ends_with_newline "$dir/results.csv"; echo $?)" "$(wc -l < "$dir/results.csv") lines"
@@ -153,7 +161,7 @@ scenario_disk_full() {
 scenario_read_only() {
   local dir=$work/ro rc
   mkdir -p "$dir"
-  if ! bnc-score --help 2>/dev/null | grep -q -- '--output'; then skip read-only "bnc-score --output" "not built yet"; return; fi
+  if ! score_has_output; then skip read-only "bnc-score --output" "not built yet"; return; fi
   # An output file that is immutable from the start (root ignores mode bits; chattr +i binds root too).
   head -n 100 "$work/windows.ndjson" | bnc-score --train-windows 50 --output "$dir/results.csv" > /dev/null 2>&1
   cp "$dir/results.csv" "$dir/before.csv"
@@ -181,7 +189,7 @@ scenario_read_only() {
 scenario_removed() {
   local dir=$work/removed rc
   mkdir -p "$dir"
-  if ! bnc-score --help 2>/dev/null | grep -q -- '--output'; then skip removed "bnc-score --output" "not built yet"; return; fi
+  if ! score_has_output; then skip removed "bnc-score --output" "not built yet"; return; fi
   { head -n 300 "$work/windows.ndjson"; wait_for_lines "$dir/results.csv" 301; sleep 0.5; tail -n +301 "$work/windows.ndjson"; } \
     | bnc-score --train-windows 50 --output "$dir/results.csv" > /dev/null 2> "$work/removed.err" &
   local pid=$!
@@ -204,7 +212,7 @@ scenario_sigpipe() {
   bnc-stream simulate --hours 1 --seed 1 2> "$work/pipe-sim.err" | head -n 1 > /dev/null
   rc=${PIPESTATUS[0]}
   check sigpipe "bnc-stream simulate | head -1: exit 0" "$([ "$rc" -eq 0 ]; echo $?)" "exit $rc $(first_line "$work/pipe-sim.err")"
-  if bnc-score --help 2>/dev/null | grep -q -- '--output'; then
+  if score_has_output; then
     bnc-score --train-windows 50 < "$work/windows.ndjson" 2> "$work/pipe-score.err" | head -n 1 > /dev/null
     rc=${PIPESTATUS[0]}
     check sigpipe "bnc-score | head -1: exit 0" "$([ "$rc" -eq 0 ]; echo $?)" "exit $rc $(first_line "$work/pipe-score.err")"
@@ -271,7 +279,7 @@ scenario_clock() {
   timeout 120 faketime -f '-3y x10' bnc-window --window 1s --quiet < "$work/trades.ndjson" > "$work/clock2.out"
   check clock "bnc-window under faketime (+5 y, -3 y x10): byte-identical rows" \
     "$(cmp -s "$work/windows.ndjson" "$work/clock1.out" && cmp -s "$work/windows.ndjson" "$work/clock2.out"; echo $?)" "$(wc -l < "$work/clock1.out") rows"
-  if bnc-score --help 2>/dev/null | grep -q -- '--output'; then
+  if score_has_output; then
     mkdir -p "$work/clock-a" "$work/clock-b"
     bnc-score --train-windows 100 --output "$work/clock-a/r_%Y-%m-%d.csv" < "$work/windows.ndjson" > /dev/null 2>&1
     timeout 120 faketime '2031-06-01 23:59:59' bnc-score --train-windows 100 --output "$work/clock-b/r_%Y-%m-%d.csv" < "$work/windows.ndjson" > /dev/null 2>&1

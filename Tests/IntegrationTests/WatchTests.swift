@@ -137,10 +137,12 @@ struct WatchTests {
         try Self.csv([("BTCUSDT", "0110001"), ("ETHUSDT", "0001000")]).write(to: file, atomically: true, encoding: .utf8)
         let expected = try Self.jsonLines(try ToolRunner.run("bnc-stats", ["watch", file.path]).stdoutText)
         #expect(expected.count == 3)
-        // A stand-in notify-send (the real one needs a desktop session) that records its arguments.
+        // A stand-in notify-send (the real one needs a desktop session) that records its arguments,
+        // a call's line in one write: symbols' commands run side by side, so separate writes of
+        // two calls could interleave.
         let bin = dir.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-        try "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\t' \"$a\"; done >> \"$NOTIFY_LOG\"; echo >> \"$NOTIFY_LOG\"\n"
+        try "#!/bin/sh\nline=$(printf '%s\\t' \"$@\")\nprintf '%s\\n' \"$line\" >> \"$NOTIFY_LOG\"\n"
             .write(to: bin.appendingPathComponent("notify-send"), atomically: true, encoding: .utf8)
         chmod(bin.appendingPathComponent("notify-send").path, 0o755)
         for (name, command) in recipes.sorted(by: { $0.key < $1.key }) {
