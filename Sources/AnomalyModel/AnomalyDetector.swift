@@ -220,7 +220,10 @@ package struct AnomalyDetector: Sendable, Equatable {
                     } else {
                         forest.pathLengthSums(s, rowCount: rowCount, into: sums)
                     }
-                    for r in 0..<rowCount { sums[r] = forest.scoreSample(pathLengthSum: sums[r]) }
+                    // (Each row's own value: on two threads for a large batch, as the walk was.)
+                    Self.forRowsOnTwoThreads(rowCount, large: explainTraining) { range in
+                        for r in range { sums[r] = forest.scoreSample(pathLengthSum: sums[r]) }
+                    }
                 }
             }
             offset = Percentile.linear(scores, 100.0 * fraction)

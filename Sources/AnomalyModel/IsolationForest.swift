@@ -752,7 +752,7 @@ package struct IsolationForest: Sendable, Equatable {
     }
 
     /// `explainSums` on two threads (batch mode's training walk): the rows in pieces of a few
-    /// thousand (multiples of the 256-row block), which the calling thread and a second one take in
+    /// thousand (multiples of the 256-row block; small, so the last piece keeps the other thread waiting little), which the calling thread and a second one take in
     /// turn until none is left, so a thread that gets less of the machine (other work on the
     /// cores) does fewer pieces instead of holding the other up. Each row's sums depend on that row
     /// alone, so the result is the same bit for bit as one thread's. Below 8,192 rows one thread
@@ -768,7 +768,7 @@ package struct IsolationForest: Sendable, Equatable {
         precondition(rows.count >= rowCount * f && sums.count >= rowCount && attribution.count >= rowCount * w)
         let (leafTable, leafSlots) = keptTable.map { ($0.table, $0.slots) } ?? attributionTable()
         let job = Pieces(forest: self, rows: rows, rowCount: rowCount, sums: sums, attribution: attribution,
-                         leafTable: leafTable, leafSlots: leafSlots, piece: max(4_096, (rowCount / 16) & ~255))
+                         leafTable: leafTable, leafSlots: leafSlots, piece: max(4_096, (rowCount / 48) & ~255))
         let worker = DedicatedThread(handing: job) { job in job.run() }
         job.run()
         worker.join()
