@@ -45,8 +45,6 @@ package struct ScoringOptions: Sendable {
 
     package static let defaultParallelChunkSize = 2 << 20
     package static let defaultBatchBlockRows = 8_192
-    /// `--threads`' range, as bnc-window's.
-    package static let threadsRange = 1...64
 
     package static let defaultFeatures = WindowRowKey.features.map(\.name)
 

@@ -5,16 +5,18 @@ import AnomalyModel
 package final class SymbolCollector {
     package let symbol: String
     let symbolBytes: [UInt8]
+    /// The model, or nil while untrained. Kept in a class's `let` (`ScoringModel`), so a row is
+    /// scored with it where it lies: a `var` of a class could be copied whole for every window,
+    /// retaining each of its arrays. Setting it gives it the attribution table when this symbol
+    /// keeps one.
     package internal(set) var detector: AnomalyDetector? {
-        didSet {
-            // (A change made inside a property's own observer does not call the observer again.)
-            if keepsAttributionTable { detector?.forest.keepAttributionTable() }
-            scoringModel = detector.map(ScoringModel.init)
+        get { scoringModel?.detector }
+        set {
+            var model = newValue
+            if keepsAttributionTable { model?.forest.keepAttributionTable() }
+            scoringModel = model.map(ScoringModel.init)
         }
     }
-    /// The same model, held by a class's `let` for scoring: a row reads it in place, where reading
-    /// `detector` (a `var` of a class) may copy the whole struct, retaining each of its arrays,
-    /// for every window. Both share the arrays (copy on write), so it costs no memory.
     private var scoringModel: ScoringModel?
     /// Whether a model is trained.
     package var isTrained: Bool { scoringModel != nil }
@@ -33,8 +35,8 @@ package final class SymbolCollector {
     /// Set by the engine for the first `ScoringOptions.attributionTableSymbols` symbols, so memory
     /// stays bounded with thousands of them.
     var keepsAttributionTable = false {
-        // Through `detector`'s observer, so the scoring copy gets the table too.
-        didSet { if keepsAttributionTable { detector?.forest.keepAttributionTable() } }
+        // Through `detector`'s setter, which adds the table.
+        didSet { if keepsAttributionTable, let model = detector { detector = model } }
     }
     /// `model_version`: trainings so far.
     package internal(set) var modelVersion: Int
@@ -62,7 +64,6 @@ package final class SymbolCollector {
     convenience init(entry: ModelFile.Entry, capacity: Int, featureCount: Int) {
         self.init(symbol: entry.symbol, capacity: capacity, featureCount: featureCount)
         detector = entry.detector
-        scoringModel = entry.detector.map(ScoringModel.init)  // (an initializer does not call `didSet`)
         modelVersion = entry.modelVersion
         rowsScoredSinceTraining = entry.rowsScoredSinceTraining
         let rows = entry.buffer.count / featureCount

@@ -98,7 +98,7 @@ struct BncScoreCommand: ToolMainCommand {
             throw ValidationError("--batch trains once on all complete windows; --train-windows and --retrain-every apply to streaming only")
         }
         if let threads {
-            try Self.check("--threads", threads, ScoringOptions.threadsRange)
+            try Self.check("--threads", threads, LineAlignedChunks.threadsRange)
             if !batch { throw ValidationError("--threads applies to --batch only (streaming scores each row as it arrives)") }
         }
         if let output, output.isEmpty { throw ValidationError("--output needs a path") }

@@ -19,7 +19,7 @@ struct SummaryCommand: ParsableCommand {
     var threads: Int?
 
     func validate() throws {
-        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64") }
+        if let threads, !LineAlignedChunks.threadsRange.contains(threads) { throw ValidationError("--threads must be between 1 and 64") }
         guard bins > 0, bins <= 1000 else { throw ValidationError("--bins must be between 1 and 1000") }
         if let append, let problem = StatsOptionLimits.pathProblem("--append", append) { throw ValidationError(problem) }
         if let append, let clash = StatsOptionLimits.input(namedBy: append, among: input.files) {

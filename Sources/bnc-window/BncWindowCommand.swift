@@ -71,7 +71,7 @@ struct BncWindowCommand: ToolMainCommand {
             throw ValidationError("--max-jump must be longer than --lateness (\(lateness)).")
         }
         guard maxSilence.milliseconds >= 0 else { throw ValidationError("--max-silence must not be negative.") }
-        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64.") }
+        if let threads, !LineAlignedChunks.threadsRange.contains(threads) { throw ValidationError("--threads must be between 1 and 64.") }
         guard (1...1_000).contains(jumpConfirmations) else {
             throw ValidationError("--jump-confirmations must be between 1 and 1000.")
         }

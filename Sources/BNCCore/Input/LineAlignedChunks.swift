@@ -24,6 +24,8 @@ package struct LineAlignedChunks: Sendable, Equatable {
     /// The default for a tool's `--threads` (bnc-window, `bnc-stats summary`): one per core, at
     /// most 8 (more ranges in flight only cost memory once the consumer is the slower side).
     package static var defaultThreads: Int { max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) }
+    /// The range every tool's `--threads` accepts.
+    package static let threadsRange = 1...64
 
     /// The rest of a regular file, from the descriptor's current offset, cut into ranges of about
     /// `targetSize` bytes when reading it on several threads pays: nil for a pipe or anything else
