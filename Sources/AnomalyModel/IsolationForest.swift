@@ -683,7 +683,7 @@ package struct IsolationForest: Sendable, Equatable {
                             var total = 0.0
                             Self.forEachLeaf(x, nodes, roots, depth: depth) { n in
                                 total += lengths[n]
-                                Self.addLeaf(n, table, slots, stride, sum)
+                                Self.addRow(Int(slots[n]), table, stride, sum)
                             }
                             return total
                         }
@@ -695,11 +695,99 @@ package struct IsolationForest: Sendable, Equatable {
         }
     }
 
-    /// Adds leaf `n`'s table row to `sum` (`stride` floats, a multiple of 4), four at a time.
+    /// `pathLengthSums` that also adds up each row's leaf attributions into `attribution`
+    /// (`attributionStride` floats per row: bits, then right-branch bits, then padding; overwritten). Each row's
+    /// sums are added in tree order, so they equal `pathLengthSums` and `explain` bit for bit. The
+    /// tables it reads (`BatchWalk`) are built for the call and dropped after it.
+    package func explainSums(_ rows: UnsafeBufferPointer<Double>, rowCount: Int, into sums: UnsafeMutableBufferPointer<Double>,
+                             attribution: UnsafeMutableBufferPointer<Float>) {
+        explainSums(rows, rowCount: rowCount, into: sums, attribution: attribution, walk: BatchWalk(self))
+    }
+
+    /// What a walk over many rows reads besides the nodes, built once per call (for all the pieces
+    /// of a walk on two threads): the per-leaf attribution rows and each node's row in them
+    /// (`attributionTable`, or the kept one), each leaf's path length by row (read beside its
+    /// attribution, instead of decoded from the leaf's payload per row), and `groupWords`.
+    private struct BatchWalk: @unchecked Sendable {
+        let table: [Float]
+        let slots: [Int32]
+        let leafLength: [Double]
+        /// Per node: the feature's byte offset in a group of `interleave` (feature · 64) in the low
+        /// 16 bits, the distance to the left child in the high 16 (a leaf: 0). Nil when a distance
+        /// needs more than 16 bits (trees grown on over 32 768 rows): such a forest is walked row-major.
+        let groupWords: [UInt32]?
+
+        init(_ forest: IsolationForest) {
+            let (table, slots) = forest.keptTable.map { ($0.table, $0.slots) } ?? forest.attributionTable()
+            var leafLength = [Double](repeating: 0, count: table.count / forest.attributionStride)
+            var words: [UInt32]? = [UInt32](repeating: 0, count: forest.nodeCount)
+            forest.withWalk { _, lengths in
+                for i in 0..<forest.nodeCount {
+                    if forest.isLeaf(i) {
+                        leafLength[Int(slots[i])] = lengths[i]
+                    } else if words != nil {
+                        let link = forest.link[i], left = link >> 7
+                        if left <= 0xFFFF { words![i] = left << 16 | (link & 0x7F) << 6 } else { words = nil }
+                    }
+                }
+            }
+            self.table = table
+            self.slots = slots
+            self.leafLength = leafLength
+            groupWords = words
+        }
+    }
+
+    /// `explainSums` with its tables given.
+    private func explainSums(_ rows: UnsafeBufferPointer<Double>, rowCount: Int, into sums: UnsafeMutableBufferPointer<Double>,
+                             attribution: UnsafeMutableBufferPointer<Float>, walk: BatchWalk) {
+        let f = featureCount, width = attributionStride, depth = walkDepth
+        precondition(rows.count >= rowCount * f && sums.count >= rowCount && attribution.count >= rowCount * width)
+        for r in 0..<rowCount { sums[r] = 0 }
+        for k in 0..<(rowCount * width) { attribution[k] = 0 }
+        guard rowCount > 0 else { return }
+        withWalk { nodes, _ in
+        walk.table.withUnsafeBufferPointer { table in
+        walk.slots.withUnsafeBufferPointer { slots in
+        walk.leafLength.withUnsafeBufferPointer { leafLength in
+        (walk.groupWords ?? []).withUnsafeBytes { words in
+        // Blocks of rows, all trees per block: the block's accumulators stay in cache (tree by
+        // tree over all rows would stream the whole attribution array once per tree).
+        let block = 256
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: block * f) { lanes in
+            let x = rows.baseAddress!, lanes = lanes.baseAddress!
+            let table = table.baseAddress!, slots = slots.baseAddress!, leafLength = leafLength.baseAddress!
+            let out = attribution.baseAddress!
+            @inline(__always) func add(_ r: Int, _ n: Int) {
+                let slot = Int(slots[n])
+                sums[r] += leafLength[slot]
+                Self.addRow(slot, table, width, out + r &* width)
+            }
+            var first = 0
+            while first < rowCount {
+                let last = min(first + block, rowCount)
+                // Groups of eight rows, interleaved (when the forest's words fit), then the rest row-major.
+                let groups = walk.groupWords == nil ? 0 : (last - first) / 8
+                if groups > 0 { Self.interleave(x + first * f, featureCount: f, groups: groups, into: lanes) }
+                let rest = first + groups * 8
+                for root in roots {
+                    if groups > 0 {
+                        Self.forEachGroupLeaf(lanes, featureCount: f, groups: groups, first: first, root: Int(root),
+                                              depth: depth, words.baseAddress!, nodes.split, add)
+                    }
+                    if rest < last {
+                        Self.forEachRowLeaf(x, featureCount: f, rows: rest..<last, root: Int(root), depth: depth, nodes, add)
+                    }
+                }
+                first = last
+            }
+        }}}}}}
+    }
+
+    /// Adds table row `slot` to `sum` (`stride` floats, a multiple of 4), four at a time.
     @inline(__always)
-    private static func addLeaf(_ n: Int, _ table: UnsafePointer<Float>, _ slots: UnsafePointer<Int32>, _ stride: Int,
-                                _ sum: UnsafeMutablePointer<Float>) {
-        let entry = UnsafeRawPointer(table + Int(slots[n]) &* stride), target = UnsafeMutableRawPointer(sum)
+    private static func addRow(_ slot: Int, _ table: UnsafePointer<Float>, _ stride: Int, _ sum: UnsafeMutablePointer<Float>) {
+        let entry = UnsafeRawPointer(table + slot &* stride), target = UnsafeMutableRawPointer(sum)
         var k = 0
         while k < stride {
             let offset = k &* 4
@@ -710,45 +798,52 @@ package struct IsolationForest: Sendable, Equatable {
         }
     }
 
-    /// `pathLengthSums` that also adds up each row's leaf attributions into `attribution`
-    /// (`attributionStride` floats per row: bits, then right-branch bits, then padding; overwritten). Each row's
-    /// sums are added in tree order, so they equal `pathLengthSums` and `explain` bit for bit. The
-    /// per-leaf table it reads is built for the call and dropped after it.
-    package func explainSums(_ rows: UnsafeBufferPointer<Double>, rowCount: Int, into sums: UnsafeMutableBufferPointer<Double>,
-                             attribution: UnsafeMutableBufferPointer<Float>) {
-        let (leafTable, leafSlots) = keptTable.map { ($0.table, $0.slots) } ?? attributionTable()
-        explainSums(rows, rowCount: rowCount, into: sums, attribution: attribution, leafTable: leafTable, leafSlots: leafSlots)
+    /// Rows in groups of eight, each group feature by feature: value `feature` of row `lane` of
+    /// group g at `lanes[(g · featureCount + feature) · 8 + lane]`, so the eight walks of a group
+    /// address their values from one register (row-major, each needs a row pointer of its own,
+    /// and eight of those do not fit in the registers beside the eight nodes).
+    @inline(__always)
+    private static func interleave(_ x: UnsafePointer<Double>, featureCount f: Int, groups: Int,
+                                   into lanes: UnsafeMutablePointer<Double>) {
+        for g in 0..<groups {
+            let rows = x + g &* 8 &* f, out = lanes + g &* 8 &* f
+            for lane in 0..<8 {
+                for feature in 0..<f { out[feature &* 8 &+ lane] = rows[lane &* f &+ feature] }
+            }
+        }
     }
 
-    /// `explainSums` with the per-leaf table given (built once for all the pieces of a walk on two threads).
-    private func explainSums(_ rows: UnsafeBufferPointer<Double>, rowCount: Int, into sums: UnsafeMutableBufferPointer<Double>,
-                             attribution: UnsafeMutableBufferPointer<Float>, leafTable: [Float], leafSlots: [Int32]) {
-        let f = featureCount, width = attributionStride, depth = walkDepth
-        precondition(rows.count >= rowCount * f && sums.count >= rowCount && attribution.count >= rowCount * width)
-        for r in 0..<rowCount { sums[r] = 0 }
-        for k in 0..<(rowCount * width) { attribution[k] = 0 }
-        guard rowCount > 0 else { return }
-        withWalk { nodes, lengths in
-        leafTable.withUnsafeBufferPointer { table in
-        leafSlots.withUnsafeBufferPointer { slots in
-            let x = rows.baseAddress!
-            let table = table.baseAddress!, slots = slots.baseAddress!, out = attribution.baseAddress!
-            @inline(__always) func add(_ r: Int, _ n: Int) {
-                sums[r] += lengths[n]
-                Self.addLeaf(n, table, slots, width, out + r &* width)
+    /// One step of the walk of lane `lane` of a group laid out by `interleave`, from
+    /// `BatchWalk.groupWords`: two 16-bit loads give the value's byte offset in the group and the
+    /// distance to the left child, with no shifting or masking.
+    @inline(__always)
+    private static func step(_ n: Int, _ group: UnsafeRawPointer, lane: Int, _ words: UnsafeRawPointer,
+                             _ split: UnsafePointer<Double>) -> Int {
+        let offset = Int(words.load(fromByteOffset: n &<< 2, as: UInt16.self))
+        let left = Int(words.load(fromByteOffset: n &<< 2 &+ 2, as: UInt16.self))
+        let x = group.load(fromByteOffset: offset &+ lane &<< 3, as: Double.self)
+        return n &+ left &+ bit(x > split[n])
+    }
+
+    /// `forEachRowLeaf` for `groups` groups of eight rows laid out by `interleave` (row
+    /// `first + 8g + lane` is lane `lane` of group g): the same leaves, in the same row order.
+    @inline(__always)
+    private static func forEachGroupLeaf(_ lanes: UnsafePointer<Double>, featureCount f: Int, groups: Int, first: Int,
+                                         root: Int, depth: Int, _ words: UnsafeRawPointer, _ split: UnsafePointer<Double>,
+                                         _ leaf: (Int, Int) -> Void) {
+        for g in 0..<groups {
+            let x = UnsafeRawPointer(lanes + g &* 8 &* f)
+            var n0 = root, n1 = root, n2 = root, n3 = root, n4 = root, n5 = root, n6 = root, n7 = root
+            for _ in 0..<depth {
+                n0 = step(n0, x, lane: 0, words, split); n1 = step(n1, x, lane: 1, words, split)
+                n2 = step(n2, x, lane: 2, words, split); n3 = step(n3, x, lane: 3, words, split)
+                n4 = step(n4, x, lane: 4, words, split); n5 = step(n5, x, lane: 5, words, split)
+                n6 = step(n6, x, lane: 6, words, split); n7 = step(n7, x, lane: 7, words, split)
             }
-            // Blocks of rows, all trees per block: the block's accumulators stay in cache (tree
-            // by tree over all rows would stream the whole attribution array once per tree).
-            let block = 256
-            var first = 0
-            while first < rowCount {
-                let last = min(first + block, rowCount)
-                for root in roots {
-                    Self.forEachRowLeaf(x, featureCount: f, rows: first..<last, root: Int(root), depth: depth, nodes, add)
-                }
-                first = last
-            }
-        }}}
+            let r = first &+ g &* 8
+            leaf(r, n0); leaf(r &+ 1, n1); leaf(r &+ 2, n2); leaf(r &+ 3, n3)
+            leaf(r &+ 4, n4); leaf(r &+ 5, n5); leaf(r &+ 6, n6); leaf(r &+ 7, n7)
+        }
     }
 
     /// `explainSums` on two threads (batch mode's training walk): the rows in pieces of a few
@@ -766,9 +861,8 @@ package struct IsolationForest: Sendable, Equatable {
             return
         }
         precondition(rows.count >= rowCount * f && sums.count >= rowCount && attribution.count >= rowCount * w)
-        let (leafTable, leafSlots) = keptTable.map { ($0.table, $0.slots) } ?? attributionTable()
         let job = Pieces(forest: self, rows: rows, rowCount: rowCount, sums: sums, attribution: attribution,
-                         leafTable: leafTable, leafSlots: leafSlots, piece: max(4_096, (rowCount / 48) & ~255))
+                         walk: BatchWalk(self), piece: max(4_096, (rowCount / 48) & ~255))
         let worker = DedicatedThread(handing: job) { job in job.run() }
         job.run()
         worker.join()
@@ -783,20 +877,18 @@ package struct IsolationForest: Sendable, Equatable {
         let rowCount: Int
         let sums: UnsafeMutableBufferPointer<Double>
         let attribution: UnsafeMutableBufferPointer<Float>
-        let leafTable: [Float]
-        let leafSlots: [Int32]
+        let walk: BatchWalk
         let piece: Int
         let next = Atomic<Int>(0)
 
         init(forest: IsolationForest, rows: UnsafeBufferPointer<Double>, rowCount: Int, sums: UnsafeMutableBufferPointer<Double>,
-             attribution: UnsafeMutableBufferPointer<Float>, leafTable: [Float], leafSlots: [Int32], piece: Int) {
+             attribution: UnsafeMutableBufferPointer<Float>, walk: BatchWalk, piece: Int) {
             self.forest = forest
             self.rows = rows
             self.rowCount = rowCount
             self.sums = sums
             self.attribution = attribution
-            self.leafTable = leafTable
-            self.leafSlots = leafSlots
+            self.walk = walk
             self.piece = piece
         }
 
@@ -809,7 +901,7 @@ package struct IsolationForest: Sendable, Equatable {
                 forest.explainSums(UnsafeBufferPointer(rebasing: rows[(first * f)..<(last * f)]), rowCount: last - first,
                                    into: UnsafeMutableBufferPointer(rebasing: sums[first..<last]),
                                    attribution: UnsafeMutableBufferPointer(rebasing: attribution[(first * w)..<(last * w)]),
-                                   leafTable: leafTable, leafSlots: leafSlots)
+                                   walk: walk)
             }
         }
     }

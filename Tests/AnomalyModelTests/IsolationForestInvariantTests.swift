@@ -194,7 +194,8 @@ struct IsolationForestInvariantTests {
 
     /// The compact layout (issue 15) keeps everything a model file holds: the four arrays derived
     /// from it rebuild an equal forest, and a ψ beyond the shared c/log₂ tables (4,096) and beyond
-    /// UInt16 row counts scores the same through a single walk, the batch walk and `explain`.
+    /// UInt16 row counts scores the same through a single walk, the batch walk (its interleaved
+    /// groups of eight rows and the rows left over) and `explain`.
     @Test(arguments: [256, 5_000])
     func compactLayoutRoundTripsAndAgreesBeyondTheTables(psi: Int) throws {
         let rows = Self.randomRows(psi + 100, 4, seed: 11)
@@ -206,21 +207,23 @@ struct IsolationForestInvariantTests {
         #expect(rebuilt == f)
         #expect(f.leafSize.reduce(0) { $0 + Int($1) } == psi * f.treeCount)
         #expect(f.feature.allSatisfy { $0 >= -1 && $0 < 4 })
-        let scaled = rows.prefix(64).flatMap { row -> [Double] in
+        // 300 rows: a block of 256, then 44 (five interleaved groups of eight and four rows walked one by one).
+        let n = 300
+        let scaled = rows.prefix(n).flatMap { row -> [Double] in
             var out = [Double](repeating: 0, count: 4)
             row.withUnsafeBufferPointer { r in out.withUnsafeMutableBufferPointer { d.scaler.transform(r, into: $0) } }
             return out
         }
-        var sums = [Double](repeating: 0, count: 64), explained = [Double](repeating: 0, count: 64)
-        var attribution = [Float](repeating: 0, count: 64 * f.attributionStride)
+        var sums = [Double](repeating: 0, count: n), explained = [Double](repeating: 0, count: n)
+        var attribution = [Float](repeating: 0, count: n * f.attributionStride)
         scaled.withUnsafeBufferPointer { x in
-            sums.withUnsafeMutableBufferPointer { f.pathLengthSums(x, rowCount: 64, into: $0) }
+            sums.withUnsafeMutableBufferPointer { f.pathLengthSums(x, rowCount: n, into: $0) }
             explained.withUnsafeMutableBufferPointer { e in
-                attribution.withUnsafeMutableBufferPointer { f.explainSums(x, rowCount: 64, into: e, attribution: $0) }
+                attribution.withUnsafeMutableBufferPointer { f.explainSums(x, rowCount: n, into: e, attribution: $0) }
             }
         }
         var bits = [Double](repeating: 0, count: 4), rights = [Double](repeating: 0, count: 4)
-        for r in 0..<64 {
+        for r in 0..<n {
             let single = scaled.withUnsafeBufferPointer { f.pathLengthSum(UnsafeBufferPointer(rebasing: $0[(r * 4)..<(r * 4 + 4)])) }
             let walked = scaled.withUnsafeBufferPointer { x in
                 bits.withUnsafeMutableBufferPointer { b in
