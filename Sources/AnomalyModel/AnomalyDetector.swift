@@ -168,21 +168,28 @@ package struct AnomalyDetector: Sendable, Equatable {
         let scaler = silence == nil
             ? StandardScaler(fitting: rows, rowCount: rowCount, featureCount: featureCount)
             : expanded.withUnsafeBufferPointer { StandardScaler(fitting: $0, rowCount: rowCount, featureCount: modelFeatures) }
-        // Written whole below, as `expanded` is (each row's scaled values depend on that row
-        // alone: the same bits on any thread).
-        let scaled = [Double](unsafeUninitializedCapacity: rowCount * modelFeatures) { out, initialized in
-            let out = UnsafeMutableBufferPointer(rebasing: out[0..<(rowCount * modelFeatures)])
-            expanded.withUnsafeBufferPointer { expandedRows in
-                let source = silence == nil ? rows : expandedRows, f = modelFeatures
-                Self.forRowsOnTwoThreads(rowCount, large: explainTraining) { range in
-                    for r in range {
-                        let input = UnsafeBufferPointer(rebasing: source[(r * f)..<((r + 1) * f)])
-                        let output = UnsafeMutableBufferPointer(rebasing: out[(r * f)..<((r + 1) * f)])
-                        scaler.transform(input, into: output)
-                    }
+        // Each row's scaled values depend on that row alone: the same bits on any thread.
+        let f = modelFeatures
+        @Sendable func scale(_ source: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+            Self.forRowsOnTwoThreads(rowCount, large: explainTraining) { range in
+                for r in range {
+                    scaler.transform(UnsafeBufferPointer(rebasing: source[(r * f)..<((r + 1) * f)]),
+                                     into: UnsafeMutableBufferPointer(rebasing: out[(r * f)..<((r + 1) * f)]))
                 }
             }
-            initialized = rowCount * modelFeatures
+        }
+        let scaled: [Double]
+        if silence == nil {
+            // The caller's rows stay as they are; written whole, so not zeroed first.
+            scaled = [Double](unsafeUninitializedCapacity: rowCount * f) { out, initialized in
+                scale(rows, into: UnsafeMutableBufferPointer(rebasing: out[0..<(rowCount * f)]))
+                initialized = rowCount * f
+            }
+        } else {
+            // In place: the expanded rows are not read again, and no fresh pages are touched.
+            expanded.withUnsafeMutableBufferPointer { rows in scale(UnsafeBufferPointer(rows), into: rows) }
+            scaled = expanded
+            expanded = []
         }
         var generator = Xoshiro256StarStar(seed: seed)
         // Recording where the training rows land saves ψ of the n walks per tree for the offset;
