@@ -21,20 +21,39 @@ package struct StandardScaler: Sendable, Equatable {
         var scale = [Double](repeating: 1, count: featureCount)
         let n = Double(rowCount)
         let eps = Double.ulpOfOne
-        for f in 0..<featureCount {
-            var sum = 0.0
-            for r in 0..<rowCount { sum += rows[r * featureCount + f] }
-            let m = sum / n
-            // Two-pass variance with the compensation term (Chan, Golub & LeVeque), as numpy's
-            // `_incremental_mean_and_var` does for a single batch.
-            var squares = 0.0, correction = 0.0
+        // Each feature's sums are added in row order, as one feature at a time would add them
+        // (the same bits), but all features in one pass over the rows: the rows are read twice
+        // in all, in memory order, instead of twice per feature at a stride.
+        var sum = [Double](repeating: 0, count: featureCount)
+        var squares = [Double](repeating: 0, count: featureCount)
+        var correction = [Double](repeating: 0, count: featureCount)
+        let x = rows.baseAddress!
+        sum.withUnsafeMutableBufferPointer { sum in
             for r in 0..<rowCount {
-                let d = rows[r * featureCount + f] - m
-                squares += d * d
-                correction += d
+                let row = x + r * featureCount
+                for f in 0..<featureCount { sum[f] += row[f] }
             }
-            let variance = max(0, (squares - correction * correction / n) / n)
-            mean[f] = m
+        }
+        for f in 0..<featureCount { mean[f] = sum[f] / n }
+        // Two-pass variance with the compensation term (Chan, Golub & LeVeque), as numpy's
+        // `_incremental_mean_and_var` does for a single batch.
+        mean.withUnsafeBufferPointer { m in
+            squares.withUnsafeMutableBufferPointer { squares in
+                correction.withUnsafeMutableBufferPointer { correction in
+                    for r in 0..<rowCount {
+                        let row = x + r * featureCount
+                        for f in 0..<featureCount {
+                            let d = row[f] - m[f]
+                            squares[f] += d * d
+                            correction[f] += d
+                        }
+                    }
+                }
+            }
+        }
+        for f in 0..<featureCount {
+            let m = mean[f]
+            let variance = max(0, (squares[f] - correction[f] * correction[f] / n) / n)
             let bound = n * eps * variance + (n * m * eps) * (n * m * eps)
             scale[f] = variance <= bound ? 1 : variance.squareRoot()
         }
