@@ -81,7 +81,6 @@ final class BatchRowEncoder: @unchecked Sendable {
         let explaining = explaining
         // Locals, not fields of `block`: handing a field of `block` to `block.formatter` would copy
         // it (and retain its arrays) on every row.
-        var row = WindowRowReader.Fields(featureCount: f)
         var attribution = Attribution(featureCount: f)
         var formatter = block.formatter
         block.formatter = ResultFormatter(format: formatter.format, featureNames: [])
@@ -100,7 +99,6 @@ final class BatchRowEncoder: @unchecked Sendable {
         widths.withUnsafeBufferPointer { widths in
             for i in block.rows {
                 let k = Int(symbol[i])
-                table.load(i, into: &row)
                 var score: AnomalyScore? = nil
                 if usable[i] && known[i] {
                     score = AnomalyScore(scoreSample: samples[i], decision: samples[i] - offsets[k])
@@ -126,11 +124,22 @@ final class BatchRowEncoder: @unchecked Sendable {
                     outcome = Self.unscored
                 }
                 let name = UnsafeRawBufferPointer(rebasing: symbolBytes[symbolStarts[k]..<symbolStarts[k + 1]])
-                formatter.encode(row: row, symbol: name, modelVersion: versions[k], score: score,
-                                 attribution: attribution, explained: score != nil && explaining, appending: true)
+                Self.append(table.window(i), symbol: name, modelVersion: versions[k], score: score,
+                            attribution: &attribution, explained: score != nil && explaining, to: &formatter)
                 block.ends.append(formatter.bytes.count)
                 block.outcomes.append(outcome)
             }
         }}}}}}}}}}}}
+    }
+
+    /// Encodes one row after those in `formatter.bytes`. `attribution` comes `inout` though it is
+    /// only read: lent straight from the variable the row loop's closures capture, it would be
+    /// copied (its two arrays retained and released) on every row.
+    @inline(__always)
+    private static func append(_ window: ResultFormatter.Window, symbol: UnsafeRawBufferPointer, modelVersion: Int,
+                               score: AnomalyScore?, attribution: inout Attribution, explained: Bool,
+                               to formatter: inout ResultFormatter) {
+        formatter.encode(window: window, symbol: symbol, modelVersion: modelVersion, score: score,
+                         attribution: attribution, explained: explained, appending: true)
     }
 }
