@@ -324,8 +324,28 @@ private struct RowCursor: TextOutputStream {
 
     @inline(__always)
     mutating func put(_ bytes: UnsafeRawBufferPointer) {
-        if let p = bytes.baseAddress { UnsafeMutableRawPointer(base + count).copyMemory(from: p, byteCount: bytes.count) }
-        count &+= bytes.count
+        if let p = bytes.baseAddress { copy(from: p, count: bytes.count) }
+    }
+
+    /// Most pieces of a row are short (a comma, a key, a number's digits): those are copied with
+    /// two overlapping loads and stores, without a `memmove` call each; longer ones by `memmove`.
+    @inline(__always)
+    private mutating func copy(from source: UnsafeRawPointer, count n: Int) {
+        let target = UnsafeMutableRawPointer(base + count)
+        if n >= 8 && n <= 16 {
+            let head = source.loadUnaligned(as: UInt64.self), tail = source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            target.storeBytes(of: head, as: UInt64.self)
+            target.storeBytes(of: tail, toByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 && n < 8 {
+            let head = source.loadUnaligned(as: UInt32.self), tail = source.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            target.storeBytes(of: head, as: UInt32.self)
+            target.storeBytes(of: tail, toByteOffset: n - 4, as: UInt32.self)
+        } else if n < 4 {
+            for k in 0..<n { target.storeBytes(of: source.load(fromByteOffset: k, as: UInt8.self), toByteOffset: k, as: UInt8.self) }
+        } else {
+            target.copyMemory(from: source, byteCount: n)
+        }
+        count &+= n
     }
 
     mutating func write(_ string: String) {
