@@ -140,7 +140,7 @@ package struct ResultFormatter {
                explained: explained, appending: appending)
     }
 
-    /// As above, the row's columns as a `Window` (batch mode: straight from its table).
+    /// As above, the row's columns as a `Window`.
     package mutating func encode(window: Window, symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?,
                                  attribution: Attribution, explained: Bool, appending: Bool = false) {
         if !appending { bytes.removeAll(keepingCapacity: true) }
@@ -148,7 +148,17 @@ package struct ResultFormatter {
         if !isKnownUniquelyReferenced(&scratch) || scratch.byteCount < bound {
             scratch = RowScratch(byteCount: max(bound, scratch.byteCount))
         }
-        var out = RowCursor(base: scratch.base, day: dayCache)
+        let n = encode(window: window, symbol: symbol, modelVersion: modelVersion, score: score,
+                       attribution: attribution, explained: explained, at: scratch.base)
+        bytes.append(contentsOf: UnsafeRawBufferPointer(start: scratch.base, count: n))
+    }
+
+    /// Writes the row at `row`, which has room for `rowBound(symbolLength: symbol.count)` bytes,
+    /// and returns its length; `bytes` is left alone. Batch mode writes a block's rows one after
+    /// another straight into the block's memory this way.
+    package mutating func encode(window: Window, symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?,
+                                 attribution: Attribution, explained: Bool, at row: UnsafeMutablePointer<UInt8>) -> Int {
+        var out = RowCursor(base: row, day: dayCache)
         // (No closure here: one that captured `self` would copy the formatter, retaining its
         // storage, on every row.)
         if format == .original {
@@ -157,9 +167,9 @@ package struct ResultFormatter {
             write(window, symbol: symbol, modelVersion: modelVersion, score: score,
                   attribution: attribution, explained: explained, into: &out)
         }
-        assert(out.count <= bound, "row of \(out.count) bytes over its bound of \(bound)")
+        assert(out.count <= rowBound(symbolLength: symbol.count), "row of \(out.count) bytes over its bound")
         dayCache = out.day
-        bytes.append(contentsOf: UnsafeRawBufferPointer(start: scratch.base, count: out.count))
+        return out.count
     }
 
     /// A CSV or NDJSON row.

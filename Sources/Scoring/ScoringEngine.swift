@@ -476,8 +476,9 @@ package final class ScoringEngine {
             count = firstCheck - rows.lowerBound + 1
             stop = true
         }
-        // (`withUnsafeBytes` only rethrows `any Error`: the typed error comes out as a Result.)
-        let written: Result<Void, ResultSinkError> = block.formatter.bytes.withUnsafeBytes { bytes in
+        // (`withUnsafeBufferPointer` only rethrows `any Error`: the typed error comes out as a Result.)
+        let bytes = block.bytes
+        let written: Result<Void, ResultSinkError> = withExtendedLifetime(block.memory) {
             block.ends.withUnsafeBufferPointer { ends in
                 batch.start.withUnsafeBufferPointer { starts in
                     Result { () throws(ResultSinkError) in
