@@ -172,30 +172,41 @@ package struct ResultFormatter {
         return out.count
     }
 
+    /// What goes before column `k`: in CSV a comma (none before the first), stored as a byte; in
+    /// NDJSON the piece with the key.
+    @inline(__always)
+    private func column(_ k: Int, _ json: Bool, _ out: inout RowCursor) {
+        if json {
+            out.put(piece(k))
+        } else if k > 0 {
+            out.put(UInt8(ascii: ","))
+        }
+    }
+
     /// A CSV or NDJSON row.
     private func write(_ window: Window, symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?,
                        attribution: Attribution, explained: Bool, into out: inout RowCursor) {
         let json = format == .ndjson
-        out.put(piece(0)); out.time(window.start, quoted: json)
-        out.put(piece(1)); out.number(window.columns.0, json: json)
-        out.put(piece(2)); out.number(window.columns.1, json: json)
-        out.put(piece(3)); out.number(window.columns.2, json: json)
-        out.put(piece(4)); out.number(window.columns.3, json: json)
-        out.put(piece(5)); out.number(window.columns.4, json: json)
-        out.put(piece(6))
+        column(0, json, &out); out.time(window.start, quoted: json)
+        column(1, json, &out); out.number(window.columns.0, json: json)
+        column(2, json, &out); out.number(window.columns.1, json: json)
+        column(3, json, &out); out.number(window.columns.2, json: json)
+        column(4, json, &out); out.number(window.columns.3, json: json)
+        column(5, json, &out); out.number(window.columns.4, json: json)
+        column(6, json, &out)
         if let score { out.number(score.decision, json: json) } else if json { out.put("null") }
-        out.put(piece(7))
+        column(7, json, &out)
         if let score { out.put(score.isAnomaly ? "-1" : "1") } else if json { out.put("null") }
-        out.put(piece(8))
+        column(8, json, &out)
         if json { out.put(UInt8(ascii: "\"")) }
         out.put(symbol)
         if json { out.put(UInt8(ascii: "\"")) }
-        out.put(piece(9)); out.time(window.end, quoted: json)
-        out.put(piece(10)); out.put(window.complete ? "true" : "false")
-        out.put(piece(11)); out.integer(Int64(modelVersion))
-        out.put(piece(12))
+        column(9, json, &out); out.time(window.end, quoted: json)
+        column(10, json, &out); out.put(window.complete ? "true" : "false")
+        column(11, json, &out); out.integer(Int64(modelVersion))
+        column(12, json, &out)
         if let score { out.number(score.anomalyScore, json: json) } else if json { out.put("null") }
-        out.put(piece(Self.columnCount - 1))
+        column(Self.columnCount - 1, json, &out)
         if score != nil {
             if json { out.put(UInt8(ascii: "\"")) }
             if explained {
@@ -293,11 +304,12 @@ private final class RowScratch {
     deinit { base.deallocate() }
 }
 
-/// The civil date of the last UTC day a row's time fell on: rows come day after day, so the
-/// date arithmetic is done again only when the day changes.
+/// The text of the last UTC day a row's time fell on (`YYYY-MM-DD`, ten bytes as two words):
+/// rows come day after day, so the date is worked out and spelled again only when the day changes.
 private struct DayCache {
     var day = Int64.min
-    var year = 0, month = 0, dayOfMonth = 0
+    var head: UInt64 = 0
+    var tail: UInt16 = 0
 }
 
 /// A write position in memory reserved for one row (`ResultFormatter.rowBound` bytes): stores
@@ -443,15 +455,21 @@ private struct RowCursor: TextOutputStream {
         let msPerDay: Int64 = 86_400_000
         var d = ms / msPerDay, rem = ms % msPerDay
         if rem < 0 { rem += msPerDay; d -= 1 }
-        if d != day.day {
-            day.day = d
-            (day.year, day.month, day.dayOfMonth) = UTCTime.civil(fromDays: d)
-        }
         let t = UInt(rem)
         if quoted { put(UInt8(ascii: "\"")) }
-        fourDigits(day.year); put(UInt8(ascii: "-"))
-        pair(UInt(bitPattern: day.month)); put(UInt8(ascii: "-"))
-        pair(UInt(bitPattern: day.dayOfMonth)); put(UInt8(ascii: "T"))
+        let date = UnsafeMutableRawPointer(base + count)
+        if d != day.day {
+            let (year, month, dayOfMonth) = UTCTime.civil(fromDays: d)
+            fourDigits(year); put(UInt8(ascii: "-"))
+            pair(UInt(bitPattern: month)); put(UInt8(ascii: "-"))
+            pair(UInt(bitPattern: dayOfMonth))
+            day = DayCache(day: d, head: date.loadUnaligned(as: UInt64.self), tail: date.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
+        } else {
+            date.storeBytes(of: day.head, as: UInt64.self)
+            date.storeBytes(of: day.tail, toByteOffset: 8, as: UInt16.self)
+            count &+= 10
+        }
+        put(UInt8(ascii: "T"))
         pair(t / 3_600_000); put(UInt8(ascii: ":"))
         pair(t / 60_000 % 60); put(UInt8(ascii: ":"))
         pair(t / 1000 % 60); put(UInt8(ascii: "."))

@@ -2,6 +2,7 @@ import AnomalyModel
 import Foundation
 import Testing
 @testable import Scoring
+import BNCCore
 import BNCWire
 
 @Suite("Window rows in, result rows out")
@@ -172,5 +173,23 @@ struct FormatAndParseTests {
         let first = "1970-01-01T00:00:00.000Z,1,2.5,3,4,5,,,A,1970-01-01T00:00:00.000Z,false,1,,\n"
         #expect(String(decoding: a.bytes, as: UTF8.self) == first + "1970-01-01T00:00:00.000Z,9,8.5,7,6,5,,,A,1970-01-01T00:00:00.000Z,false,3,,\n")
         #expect(String(decoding: b.bytes, as: UTF8.self) == first + "1970-01-01T00:00:00.000Z,9,8.5,7,6,5,,,B,1970-01-01T00:00:00.000Z,false,2,,\n")
+    }
+
+    /// Times go through the formatter's day cache (the date spelled once per day, kept as two
+    /// words): rows back and forth across days, before 1970 and far ahead, read as `UTCTime` spells them.
+    @Test func timesAcrossDaysMatchUTCTime() {
+        var g = SystemRandomNumberGenerator()
+        var times: [Int64] = [0, -1, 86_399_999, 86_400_000, -86_400_000, -86_400_001, 1_772_294_486_000, 253_402_300_799_999]
+        for _ in 0..<500 { times.append(Int64.random(in: -2_208_988_800_000...4_102_444_800_000, using: &g)) }
+        var formatter = ResultFormatter(format: .ndjson)
+        for (k, ms) in times.enumerated() {
+            var row = WindowRowReader.Fields(featureCount: 5)
+            row.start = ms
+            row.end = times[(k + 1) % times.count]
+            Array("X".utf8).withUnsafeBytes { formatter.encode(row: row, symbol: $0, modelVersion: 0, score: nil) }
+            let text = String(decoding: formatter.bytes, as: UTF8.self)
+            #expect(text.hasPrefix("{\"timestamp\":\"\(UTCTime(epochMilliseconds: ms).iso8601)\","), "\(ms)")
+            #expect(text.contains("\"window_end\":\"\(UTCTime(epochMilliseconds: row.end).iso8601)\","), "\(row.end)")
+        }
     }
 }
