@@ -98,7 +98,6 @@ final class BatchRowEncoder: @unchecked Sendable {
 
     /// Scores and encodes `block.rows` into `block` (what was in it before is dropped).
     func encode(_ block: inout Block) {
-        block.formatter.removeAllBytes()
         let rowBound = block.formatter.rowBound(symbolLength: longestSymbol)
         block.memory.reserve(max(1, block.rows.count * rowBound))
         block.byteCount = 0

@@ -8,10 +8,11 @@ import BNCWire
 /// shortest round-trip form (`2.45825`, `6.177236974542697e-07`), which Python and pandas read back
 /// to the same double.
 ///
-/// A row is written through a `RowCursor` into scratch memory reserved for it up front
-/// (`rowBound`: an upper bound of the row's size), then joins `bytes` in one copy: no per-byte
-/// `Array.append` (a capacity and uniqueness check each). The digits of a non-integral number
-/// still come from the standard library (`Double.write(to:)`), so they are `description`'s.
+/// A row is written through a `RowCursor` into memory reserved for it up front (`rowBound`: an
+/// upper bound of the row's size) — the caller's (batch blocks), or scratch that then joins
+/// `bytes` in one copy — with no per-byte `Array.append` (a capacity and uniqueness check each).
+/// The digits of a non-integral number still come from the standard library
+/// (`Double.write(to:)`), so they are `description`'s.
 package struct ResultFormatter {
     /// BNCWire's `ScoredResultColumn` names, in file order.
     package static let csvColumns = ScoredResultColumn.allCases.map(\.name)
@@ -49,8 +50,8 @@ package struct ResultFormatter {
     private let featureRank: [Int]
     /// `rowBound` without the symbol.
     private let fixedBound: Int
-    /// Where a row is written before it joins `bytes`; a copy of the formatter (a batch block's)
-    /// takes its own before writing (`isKnownUniquelyReferenced`), so threads never share one.
+    /// Where a row is written before it joins `bytes`; a copy of the formatter takes its own
+    /// before writing (`isKnownUniquelyReferenced`), so copies on other threads never share one.
     private var scratch: RowScratch
     /// The civil date of the last UTC day written (`RowCursor.time`).
     private var dayCache = DayCache()
@@ -120,7 +121,7 @@ package struct ResultFormatter {
 
     /// Encodes one row; `attribution` (with `score`) gives the `reason` and, in NDJSON, the
     /// `attribution` object; without it a scored row's reason is empty. With `appending`, the row
-    /// goes after the rows already in `bytes` (batch mode encodes a block of rows at a time).
+    /// goes after the rows already in `bytes`.
     package mutating func encode(row: WindowRowReader.Fields, symbol: UnsafeRawBufferPointer, modelVersion: Int, score: AnomalyScore?,
                                  attribution: Attribution? = nil, appending: Bool = false) {
         if let attribution {
