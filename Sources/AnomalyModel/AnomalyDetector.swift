@@ -300,18 +300,23 @@ package struct AnomalyDetector: Sendable, Equatable {
         Self.fold(bits: bits, rights: rights, featureCount: featureCount, silence: silence, into: &attribution)
     }
 
+    /// The same from bits stored as `Double` (a walk) or as `Float` (the training walk's sums,
+    /// read in place: each converted to `Double` first, exactly, so the values are those of
+    /// converting the whole entry and folding the doubles).
     @inline(__always)
-    static func fold(bits: UnsafeBufferPointer<Double>, rights: UnsafeBufferPointer<Double>, featureCount f: Int,
-                     silence: SilenceFeature?, into attribution: inout Attribution) {
+    static func fold<Bits: BinaryFloatingPoint>(bits: UnsafeBufferPointer<Bits>, rights: UnsafeBufferPointer<Bits>, featureCount f: Int,
+                                                silence: SilenceFeature?, into attribution: inout Attribution) {
         attribution.bits.withUnsafeMutableBufferPointer { outBits in
             attribution.lean.withUnsafeMutableBufferPointer { outLean in
                 for k in 0..<f {
-                    outBits[k] = bits[k]
-                    outLean[k] = 2 * rights[k] - bits[k]
+                    let b = Double(bits[k])
+                    outBits[k] = b
+                    outLean[k] = 2 * Double(rights[k]) - b
                 }
                 if let silence {
-                    outBits[silence.source] += bits[f]
-                    outLean[silence.source] -= 2 * rights[f] - bits[f]
+                    let b = Double(bits[f])
+                    outBits[silence.source] += b
+                    outLean[silence.source] -= 2 * Double(rights[f]) - b
                 }
             }
         }
@@ -324,15 +329,13 @@ package struct AnomalyDetector: Sendable, Equatable {
     }
 
     /// As above without a detector at hand (batch mode keeps only what this needs per symbol, so
-    /// a row does not copy the whole model struct).
+    /// a row does not copy the whole model struct). Called per written row of a batch: the floats
+    /// are folded where they are, without a copy as doubles first.
     package static func attribution(fromSums entry: UnsafeBufferPointer<Float>, featureCount f: Int, silence: SilenceFeature?,
                                     into attribution: inout Attribution) {
         let m = f + (silence == nil ? 0 : 1)
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * m) { buffer in
-            for k in 0..<(2 * m) { buffer[k] = Double(entry[k]) }
-            fold(bits: UnsafeBufferPointer(rebasing: buffer[0..<m]), rights: UnsafeBufferPointer(rebasing: buffer[m..<(2 * m)]),
-                 featureCount: f, silence: silence, into: &attribution)
-        }
+        fold(bits: UnsafeBufferPointer(rebasing: entry[0..<m]), rights: UnsafeBufferPointer(rebasing: entry[m..<(2 * m)]),
+             featureCount: f, silence: silence, into: &attribution)
     }
 
     /// `score_samples` for many raw rows (row-major): scaled and walked tree by tree in blocks,

@@ -51,21 +51,42 @@ package struct Attribution: Sendable, Equatable {
     /// (when any tree split), then the next ones whose share is at least an even split (1/F).
     /// Equal shares are ordered by `rank` (each feature's position in the features sorted by
     /// name), so the reason does not depend on the order the features were given in.
+    ///
+    /// One pass keeps the three leading features (a row of a batch asks for its reason, so this
+    /// runs per written row): the order — more bits first, then the lower rank — is total over
+    /// the features with bits > 0 (ranks differ; equal ones keep the earlier feature first), so
+    /// its first three are those that picking the leader again and again would pick.
     package func reason(rank: [Int]) -> ReasonFeatures {
-        var picked = ReasonFeatures()
-        let t = total
-        guard t > 0 else { return picked }
-        let f = bits.count
-        while picked.count < ReasonFeatures.capacity {
-            var best = -1
-            for i in 0..<f where bits[i] > 0 && !picked.contains(i) {
-                if best < 0 || bits[i] > bits[best] || (bits[i] == bits[best] && rank[i] < rank[best]) { best = i }
+        bits.withUnsafeBufferPointer { bits in
+            rank.withUnsafeBufferPointer { rank in
+                var t = 0.0
+                for b in bits { t += b }   // `total`, in the same order
+                var picked = ReasonFeatures()
+                guard t > 0 else { return picked }
+                let f = bits.count
+                @inline(__always) func ahead(_ i: Int, of j: Int) -> Bool {
+                    j < 0 || bits[i] > bits[j] || (bits[i] == bits[j] && rank[i] < rank[j])
+                }
+                var first = -1, second = -1, third = -1
+                for i in 0..<f where bits[i] > 0 {
+                    if ahead(i, of: first) {
+                        (first, second, third) = (i, first, second)
+                    } else if ahead(i, of: second) {
+                        (second, third) = (i, second)
+                    } else if ahead(i, of: third) {
+                        third = i
+                    }
+                }
+                guard first >= 0 else { return picked }
+                picked.append(first)
+                // The next ones only while at least an even split (1/F).
+                if second >= 0, !(bits[second] * Double(f) < t) {
+                    picked.append(second)
+                    if third >= 0, !(bits[third] * Double(f) < t) { picked.append(third) }
+                }
+                return picked
             }
-            guard best >= 0 else { break }
-            if picked.count > 0 && bits[best] * Double(f) < t { break }
-            picked.append(best)
         }
-        return picked
     }
 
     /// Each feature's position when the names are sorted (the tie-break of `reason`).

@@ -14,14 +14,38 @@ final class BatchRowEncoder: @unchecked Sendable {
     /// What one thread fills for one block of rows; reused from block to block.
     struct Block: @unchecked Sendable {
         var rows: Range<Int> = 0..<0
-        /// The block's rows, encoded one after another (`formatter.bytes`).
+        /// Writes the rows (its own copy: the date it last wrote is its own).
         var formatter: ResultFormatter
-        /// Row `k` of the block ends at `ends[k]` in `formatter.bytes`.
+        /// The block's rows, encoded one after another: `memory`'s first `byteCount` bytes.
+        let memory = BlockMemory()
+        var byteCount = 0
+        /// Row `k` of the block ends at `ends[k]` in `bytes`.
         var ends: [Int] = []
         /// Per row: 0 not scored (no model), 1 a null feature, 2 scored, 3 scored as an anomaly.
         var outcomes: [UInt8] = []
         var scored = 0
         var unscorable = 0
+
+        /// The encoded rows, valid while the block is not encoded again.
+        var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: memory.base, count: byteCount) }
+    }
+
+    /// Memory reserved for a block's rows (at least `rowBound` bytes a row), written through a
+    /// pointer without an `Array.append` per row. Reserved, not touched: the pages past what the
+    /// rows take are never faulted in. A class, so it is freed with the block.
+    final class BlockMemory: @unchecked Sendable {
+        private(set) var base: UnsafeMutablePointer<UInt8>?
+        private(set) var capacity = 0
+
+        /// Room for `byteCount` bytes; what was there is dropped.
+        func reserve(_ byteCount: Int) {
+            guard byteCount > capacity else { return }
+            base?.deallocate()
+            base = .allocate(capacity: byteCount)
+            capacity = byteCount
+        }
+
+        deinit { base?.deallocate() }
     }
 
     static let unscored: UInt8 = 0, nullFeature: UInt8 = 1, scored: UInt8 = 2, anomaly: UInt8 = 3
@@ -31,6 +55,7 @@ final class BatchRowEncoder: @unchecked Sendable {
     /// Symbol `k`'s bytes are `symbolBytes[symbolStarts[k]..<symbolStarts[k + 1]]`.
     private let symbolBytes: [UInt8]
     private let symbolStarts: [Int]
+    private let longestSymbol: Int
     private let versions: [Int]
     private let offsets: [Double]
     private let silences: [SilenceFeature?]
@@ -53,6 +78,7 @@ final class BatchRowEncoder: @unchecked Sendable {
         }
         symbolBytes = bytes
         symbolStarts = starts
+        longestSymbol = zip(starts, starts.dropFirst()).map { $1 - $0 }.max() ?? 0
         versions = collectors.map(\.modelVersion)
         offsets = collectors.map { $0.detector?.offset ?? 0 }
         silences = collectors.map { $0.detector?.silence }
@@ -72,7 +98,9 @@ final class BatchRowEncoder: @unchecked Sendable {
 
     /// Scores and encodes `block.rows` into `block` (what was in it before is dropped).
     func encode(_ block: inout Block) {
-        block.formatter.removeAllBytes()
+        let rowBound = block.formatter.rowBound(symbolLength: longestSymbol)
+        block.memory.reserve(max(1, block.rows.count * rowBound))
+        block.byteCount = 0
         block.ends.removeAll(keepingCapacity: true)
         block.outcomes.removeAll(keepingCapacity: true)
         block.scored = 0
@@ -81,11 +109,13 @@ final class BatchRowEncoder: @unchecked Sendable {
         let explaining = explaining
         // Locals, not fields of `block`: handing a field of `block` to `block.formatter` would copy
         // it (and retain its arrays) on every row.
-        var row = WindowRowReader.Fields(featureCount: f)
         var attribution = Attribution(featureCount: f)
         var formatter = block.formatter
         block.formatter = ResultFormatter(format: formatter.format, featureNames: [])
         defer { block.formatter = formatter }
+        let memory = block.memory.base!
+        var byteCount = 0
+        defer { block.byteCount = byteCount }
         table.symbol.withUnsafeBufferPointer { symbol in
         table.usable.withUnsafeBufferPointer { usable in
         table.features.withUnsafeBufferPointer { features in
@@ -100,7 +130,6 @@ final class BatchRowEncoder: @unchecked Sendable {
         widths.withUnsafeBufferPointer { widths in
             for i in block.rows {
                 let k = Int(symbol[i])
-                table.load(i, into: &row)
                 var score: AnomalyScore? = nil
                 if usable[i] && known[i] {
                     score = AnomalyScore(scoreSample: samples[i], decision: samples[i] - offsets[k])
@@ -126,11 +155,23 @@ final class BatchRowEncoder: @unchecked Sendable {
                     outcome = Self.unscored
                 }
                 let name = UnsafeRawBufferPointer(rebasing: symbolBytes[symbolStarts[k]..<symbolStarts[k + 1]])
-                formatter.encode(row: row, symbol: name, modelVersion: versions[k], score: score,
-                                 attribution: attribution, explained: score != nil && explaining, appending: true)
-                block.ends.append(formatter.bytes.count)
+                byteCount += Self.encode(table.window(i), symbol: name, modelVersion: versions[k], score: score,
+                                         attribution: &attribution, explained: score != nil && explaining,
+                                         formatter: &formatter, at: memory + byteCount)
+                block.ends.append(byteCount)
                 block.outcomes.append(outcome)
             }
         }}}}}}}}}}}}
+    }
+
+    /// Encodes one row at `row` (room for the formatter's `rowBound`) and returns its length.
+    /// `attribution` comes `inout` though it is only read: lent straight from the variable the row
+    /// loop's closures capture, it would be copied (its two arrays retained and released) on every row.
+    @inline(__always)
+    private static func encode(_ window: ResultFormatter.Window, symbol: UnsafeRawBufferPointer, modelVersion: Int,
+                               score: AnomalyScore?, attribution: inout Attribution, explained: Bool,
+                               formatter: inout ResultFormatter, at row: UnsafeMutablePointer<UInt8>) -> Int {
+        formatter.encode(window: window, symbol: symbol, modelVersion: modelVersion, score: score,
+                         attribution: attribution, explained: explained, at: row)
     }
 }

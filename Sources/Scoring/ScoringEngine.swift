@@ -476,8 +476,9 @@ package final class ScoringEngine {
             count = firstCheck - rows.lowerBound + 1
             stop = true
         }
-        // (`withUnsafeBytes` only rethrows `any Error`: the typed error comes out as a Result.)
-        let written: Result<Void, ResultSinkError> = block.formatter.bytes.withUnsafeBytes { bytes in
+        // (`withUnsafeBufferPointer` only rethrows `any Error`: the typed error comes out as a Result.)
+        let bytes = block.bytes
+        let written: Result<Void, ResultSinkError> = withExtendedLifetime(block.memory) {
             block.ends.withUnsafeBufferPointer { ends in
                 batch.start.withUnsafeBufferPointer { starts in
                     Result { () throws(ResultSinkError) in
@@ -603,8 +604,9 @@ struct BatchTable: Sendable {
         columns.removeAll(keepingCapacity: true); features.removeAll(keepingCapacity: true)
     }
 
-    func load(_ i: Int, into row: inout WindowRowReader.Fields) {
-        row.start = start[i]; row.end = end[i]; row.complete = complete[i]; row.featuresUsable = usable[i]
-        row.columns = (columns[5 * i], columns[5 * i + 1], columns[5 * i + 2], columns[5 * i + 3], columns[5 * i + 4])
+    /// Row `i`'s columns as the formatter takes them (no features: the encoder reads those in place).
+    func window(_ i: Int) -> ResultFormatter.Window {
+        ResultFormatter.Window(start: start[i], end: end[i], complete: complete[i],
+                               columns: (columns[5 * i], columns[5 * i + 1], columns[5 * i + 2], columns[5 * i + 3], columns[5 * i + 4]))
     }
 }

@@ -106,6 +106,30 @@ struct AttributionTests {
         #expect(a.shares == [0, 0, 0])
     }
 
+    /// `reason` keeps the leaders in one pass; it must name what the rule says — the leader, then
+    /// again the leader of the rest while it holds at least an even split — for shares with many
+    /// ties, zeros and every rank order.
+    @Test func reasonIsTheLeaderPickedAgainAndAgain() {
+        var g = Xoshiro256StarStar(seed: 11)
+        for trial in 0..<5_000 {
+            let f = 1 + trial % 7
+            var a = Attribution(featureCount: f)
+            a.bits = (0..<f).map { _ in Double(g.next() % 4) }   // 0…3: ties and zeros everywhere
+            let rank = Array(0..<f).shuffled(using: &g)
+            var expected: [Int] = []
+            let t = a.total
+            while t > 0, expected.count < 3 {
+                var best = -1
+                for i in 0..<f where a.bits[i] > 0 && !expected.contains(i) {
+                    if best < 0 || a.bits[i] > a.bits[best] || (a.bits[i] == a.bits[best] && rank[i] < rank[best]) { best = i }
+                }
+                guard best >= 0, expected.isEmpty || a.bits[best] * Double(f) >= t else { break }
+                expected.append(best)
+            }
+            #expect(a.reason(rank: rank).indices == expected, "\(a.bits) \(rank)")
+        }
+    }
+
     /// Batch mode takes the training rows' attributions from the walk that scores them for the
     /// offset (`explainSums`); they must be what `explain` gives row by row, bit for bit.
     @Test(arguments: [ModelProfile.original, .bnc])

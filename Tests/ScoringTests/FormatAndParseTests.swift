@@ -2,6 +2,7 @@ import AnomalyModel
 import Foundation
 import Testing
 @testable import Scoring
+import BNCCore
 import BNCWire
 
 @Suite("Window rows in, result rows out")
@@ -102,5 +103,93 @@ struct FormatAndParseTests {
             expected += "1970-01-01T00:00:00.000Z,1,\(v.description),0,0,0,,,X,1970-01-01T00:00:20.000Z,false,0,,\n"
         }
         #expect(String(decoding: formatter.bytes, as: UTF8.self) == expected)
+    }
+
+    /// The integral test (`Int64(value)` round trip instead of `rounded()`): integers below 10^15
+    /// as integers, −0.0 as `-0`, everything else as `description`, at and around the boundaries.
+    @Test func integralValuesAreWrittenAsIntegersUpToTheBoundary() {
+        let values: [Double] = [0, -0.0, 1, -1, 0.5, -0.5, 1e15 - 1, -(1e15 - 1), 1e15, -1e15, 1e15 - 0.5, 1e15 + 2,
+                                999_999_999_999_999.9, 9.007199254740993e15, 4.5e15, 1e16, 1e300, -1e300,
+                                Double(Int64.max), Double(Int64.min), 0x1p52, 0x1p52 + 0.5, 1e-320]
+        var formatter = ResultFormatter(format: .csv)
+        for v in values {
+            var row = WindowRowReader.Fields(featureCount: 5)
+            row.columns = (v, 0, 0, 0, 0)
+            Array("X".utf8).withUnsafeBytes { formatter.encode(row: row, symbol: $0, modelVersion: 0, score: nil) }
+            let cell = String(decoding: formatter.bytes, as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false)[1]
+            // What the formatter wrote before the cursor: `rounded()` and `String(Int64)`.
+            let expected = v == v.rounded() && abs(v) < 1e15
+                ? (v == 0 && v.sign == .minus ? "-" : "") + String(Int64(v)) : v.description
+            #expect(cell == expected, "\(v)")
+        }
+    }
+
+    /// A row never outgrows the memory reserved for it (`rowBound`), whatever the symbol, the
+    /// feature names and the numbers: the longest numbers Swift writes, a long symbol, many
+    /// features with long names (each a reason item and an attribution key), in every format.
+    @Test func rowsStayWithinTheirBound() {
+        let names = (0..<40).map { "feature_with_a_rather_long_name_number_\($0)_" + String(repeating: "x", count: 20) }
+        let longest: [Double] = [-1.7976931348623157e308, -2.2250738585072014e-308, -5e-324, -999_999_999_999_999, .nan, -0.0]
+        for format in [ResultFormat.csv, .ndjson, .original] {
+            var formatter = ResultFormatter(format: format, featureNames: names)
+            var attribution = Attribution(featureCount: names.count)
+            // Shares like 1/3 (long digits) and three leading features for the reason.
+            attribution.bits = (0..<names.count).map { (f: Int) -> Double in f < 3 ? 1e300 : 1.0 / 3.0 + Double(f) * 1e-17 }
+            attribution.lean = (0..<names.count).map { (f: Int) -> Double in f % 2 == 0 ? 1 : -1 }
+            for symbol in ["X", String(repeating: "S", count: 23), String(repeating: "Q", count: 300)] {
+                for v in longest {
+                    var row = WindowRowReader.Fields(featureCount: names.count)
+                    row.start = -1
+                    row.end = 253_402_300_799_999   // 9999-12-31T23:59:59.999Z
+                    row.columns = (v, v, v, v, v)
+                    let score = AnomalyScore(scoreSample: v, decision: v)
+                    Array(symbol.utf8).withUnsafeBytes {
+                        formatter.encode(row: row, symbol: $0, modelVersion: Int.min, score: score, attribution: attribution)
+                    }
+                    #expect(formatter.bytes.count <= formatter.rowBound(symbolLength: symbol.utf8.count))
+                    #expect(formatter.bytes.last == UInt8(ascii: "\n"))
+                    if format == .csv {
+                        // Three reason items, and the numbers as `description`.
+                        let text = String(decoding: formatter.bytes.dropLast(), as: UTF8.self)
+                        #expect(text.split(separator: ",", omittingEmptySubsequences: false).last?.split(separator: ";").count == 3)
+                        #expect(v.isNaN || text.contains("," + (v == 0 ? "-0" : v == -999_999_999_999_999 ? "-999999999999999" : v.description) + ","))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Copies of a formatter (batch mode gives each block one) share the scratch until one
+    /// writes; each then writes its own rows.
+    @Test func copiesOfAFormatterWriteIndependently() {
+        var a = ResultFormatter(format: .csv)
+        var row = WindowRowReader.Fields(featureCount: 5)
+        row.columns = (1, 2.5, 3, 4, 5)
+        Array("A".utf8).withUnsafeBytes { a.encode(row: row, symbol: $0, modelVersion: 1, score: nil) }
+        var b = a
+        row.columns = (9, 8.5, 7, 6, 5)
+        Array("B".utf8).withUnsafeBytes { b.encode(row: row, symbol: $0, modelVersion: 2, score: nil, appending: true) }
+        Array("A".utf8).withUnsafeBytes { a.encode(row: row, symbol: $0, modelVersion: 3, score: nil, appending: true) }
+        let first = "1970-01-01T00:00:00.000Z,1,2.5,3,4,5,,,A,1970-01-01T00:00:00.000Z,false,1,,\n"
+        #expect(String(decoding: a.bytes, as: UTF8.self) == first + "1970-01-01T00:00:00.000Z,9,8.5,7,6,5,,,A,1970-01-01T00:00:00.000Z,false,3,,\n")
+        #expect(String(decoding: b.bytes, as: UTF8.self) == first + "1970-01-01T00:00:00.000Z,9,8.5,7,6,5,,,B,1970-01-01T00:00:00.000Z,false,2,,\n")
+    }
+
+    /// Times go through the formatter's day cache (the date spelled once per day, kept as two
+    /// words): rows back and forth across days, before 1970 and far ahead, read as `UTCTime` spells them.
+    @Test func timesAcrossDaysMatchUTCTime() {
+        var g = SystemRandomNumberGenerator()
+        var times: [Int64] = [0, -1, 86_399_999, 86_400_000, -86_400_000, -86_400_001, 1_772_294_486_000, 253_402_300_799_999]
+        for _ in 0..<500 { times.append(Int64.random(in: -2_208_988_800_000...4_102_444_800_000, using: &g)) }
+        var formatter = ResultFormatter(format: .ndjson)
+        for (k, ms) in times.enumerated() {
+            var row = WindowRowReader.Fields(featureCount: 5)
+            row.start = ms
+            row.end = times[(k + 1) % times.count]
+            Array("X".utf8).withUnsafeBytes { formatter.encode(row: row, symbol: $0, modelVersion: 0, score: nil) }
+            let text = String(decoding: formatter.bytes, as: UTF8.self)
+            #expect(text.hasPrefix("{\"timestamp\":\"\(UTCTime(epochMilliseconds: ms).iso8601)\","), "\(ms)")
+            #expect(text.contains("\"window_end\":\"\(UTCTime(epochMilliseconds: row.end).iso8601)\","), "\(row.end)")
+        }
     }
 }

@@ -37,6 +37,26 @@ public enum ResultReason {
         bytes.append(0xE2); bytes.append(0x86); bytes.append(above ? 0x91 : 0x93)
     }
 
+    /// Most bytes `write(feature:above:index:at:)` stores for a name of `nameLength` bytes:
+    /// separator, name, three-byte arrow.
+    @inlinable
+    public static func itemBound(nameLength: Int) -> Int { nameLength + 4 }
+
+    /// As `append`, stored at `p`, where the caller has reserved `itemBound(nameLength:)` bytes
+    /// (the result formatter writes a row through a cursor, not an array). Returns the bytes stored.
+    @inlinable
+    public static func write(feature: UnsafeRawBufferPointer, above: Bool, index: Int, at p: UnsafeMutableRawPointer) -> Int {
+        var n = 0
+        if index > 0 { p.storeBytes(of: separator, as: UInt8.self); n = 1 }
+        if let name = feature.baseAddress { (p + n).copyMemory(from: name, byteCount: feature.count) }
+        n += feature.count
+        // `↑` U+2191 and `↓` U+2193 in UTF-8, as `append` spells them.
+        p.storeBytes(of: 0xE2, toByteOffset: n, as: UInt8.self)
+        p.storeBytes(of: 0x86, toByteOffset: n + 1, as: UInt8.self)
+        p.storeBytes(of: above ? 0x91 : 0x93, toByteOffset: n + 2, as: UInt8.self)
+        return n + 3
+    }
+
     /// The text of `items`, as the writer spells it.
     public static func text(_ items: [Item]) -> String {
         items.map(\.text).joined(separator: ";")
