@@ -179,30 +179,14 @@ public enum DecimalParser {
         var mantissa: UInt64 = 0
         var integerIsZero = true     // not `mantissa == 0`: 20+ digits can wrap the mantissa to 0
         let integerStart = i
-        // An integer part of under eight digits (nearly all) in one word load, without a branch
-        // per digit whose exit the processor mispredicts; longer ones byte by byte.
-        var integerDone = false
-        if i + 8 <= end {
-            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-            let k = DigitBlocks.leadingDigitCount(w)
-            if k < 8 {
-                guard k > 0 else { return nil }
-                mantissa = DigitBlocks.value(w, digits: k)
-                integerIsZero = mantissa == 0
-                i += k
-                integerDone = true
-            }
+        while i < end {
+            let d = p[i] &- UInt8(ascii: "0")
+            if d >= 10 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            if d != 0 { integerIsZero = false }
+            i += 1
         }
-        if !integerDone {
-            while i < end {
-                let d = p[i] &- UInt8(ascii: "0")
-                if d >= 10 { break }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                if d != 0 { integerIsZero = false }
-                i += 1
-            }
-            guard i > integerStart else { return nil }
-        }
+        guard i > integerStart else { return nil }
         // Digits taken into the mantissa, leading zeros of a zero integer part and of the
         // fraction after it not counted (leading zeros of a nonzero integer part are, which only
         // sends such rare text to the general parser).
@@ -213,21 +197,12 @@ public enum DecimalParser {
             let fractionStart = i
             if integerIsZero { while i < end, p[i] == UInt8(ascii: "0") { i += 1 } }
             let significantStart = i
-            // Eight digits per word load while they last (shortest round-trip text has 15–17),
-            // then the rest of them from one more word when the bytes allow.
+            // Eight digits per word load while they last (shortest round-trip text has 15–17).
             while i + 8 <= end {
                 let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                let k = DigitBlocks.leadingDigitCount(w)
-                if k == 8 {
-                    mantissa = mantissa &* 100_000_000 &+ DigitBlocks.value(w, digits: 8)
-                    i += 8
-                    continue
-                }
-                if k > 0 {
-                    mantissa = mantissa &* DigitBlocks.powerOfTen(k) &+ DigitBlocks.value(w, digits: k)
-                    i += k
-                }
-                break
+                guard DigitBlocks.nonDigitMask(w) == 0 else { break }
+                mantissa = mantissa &* 100_000_000 &+ DigitBlocks.value(w, digits: 8)
+                i += 8
             }
             while i < end {
                 let d = p[i] &- UInt8(ascii: "0")
@@ -345,7 +320,7 @@ public enum DecimalParser {
         case 25: return (0x84595161401484a0, 0x0000000000000000)
         case 26: return (0xa56fa5b99019a5c8, 0x0000000000000000)
         case 27: return (0xcecb8f27f4200f3a, 0x0000000000000000)
-        default: return (0, 0)   // (never: callers keep q within lemirePowerRange)
+        default: preconditionFailure("10^\(q) outside Eisel–Lemire's table")
         }
     }
 
