@@ -566,7 +566,8 @@ struct BatchTable: Sendable {
         symbol.append(Int32(index))
         columns.append(row.columns.0); columns.append(row.columns.1); columns.append(row.columns.2)
         columns.append(row.columns.3); columns.append(row.columns.4)
-        features.append(contentsOf: row.features)
+        // Through a pointer: `append(contentsOf: row.features)` retained and released the array.
+        row.features.withUnsafeBufferPointer { features.append(contentsOf: $0) }
     }
 
     /// The first `rows` rows of `other` (a `WindowRowBatch`'s rows) whose symbol index in

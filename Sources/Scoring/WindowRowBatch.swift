@@ -41,6 +41,13 @@ package struct WindowRowBatch: Sendable {
     package static func parse(_ bytes: UnsafeRawBufferPointer, featureNames: [String],
                               reusing recycled: inout WindowRowBatch?) -> WindowRowBatch {
         var batch = recycled.take() ?? WindowRowBatch(featureCount: featureNames.count)
+        // Room for the rows at once (rows are over 64 bytes; untouched room costs no page), so a
+        // fresh batch's arrays are not copied into larger ones again and again as they fill.
+        let rowsAtMost = bytes.count / 64 + 16
+        batch.rows.reserveCapacity(rowsAtMost)
+        batch.symbolEnds.reserveCapacity(rowsAtMost)
+        batch.rowLines.reserveCapacity(rowsAtMost)
+        batch.symbolBytes.reserveCapacity(bytes.count / 8)
         batch.rows.removeAll()
         batch.symbolBytes.removeAll(keepingCapacity: true)
         batch.symbolEnds.removeAll(keepingCapacity: true)

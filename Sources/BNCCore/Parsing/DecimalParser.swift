@@ -1,12 +1,40 @@
 /// Decimal text (`"67012.34000000"`, `-1.5e-3`) to numbers straight from bytes, without building
 /// a `String`. Doubles are correctly rounded: the common case (≤ 19 significant digits that fit
-/// in 2^53, power of ten ≤ 22) is exact by Clinger's fast path, everything else goes to `strtod`,
-/// which glibc rounds correctly.
+/// in 2^53, power of ten ≤ 22) is exact by Clinger's fast path; `leadingDouble` rounds other
+/// mantissas of up to 19 digits by Eisel–Lemire, `generalDouble` by one Float80 step away from
+/// midpoints; everything else goes to `strtod`, which glibc rounds correctly.
 public enum DecimalParser {
-    @usableFromInline static let exactPowersOfTen: [Double] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ]
+    /// 10^k for k in 0…22, the powers of ten a double holds exactly (Clinger's fast path). A
+    /// switch of constants (a table in the binary) rather than a global array, whose every read
+    /// cost a `swift_once` call.
+    @inlinable @inline(__always)
+    static func exactPowerOfTen(_ k: Int) -> Double {
+        switch k {
+        case 0: return 1e0
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        case 15: return 1e15
+        case 16: return 1e16
+        case 17: return 1e17
+        case 18: return 1e18
+        case 19: return 1e19
+        case 20: return 1e20
+        case 21: return 1e21
+        default: return 1e22
+        }
+    }
 
     /// Parses `-?digits(.digits)?([eE][+-]?digits)?`; nil for anything else (empty, `nan`, `inf`,
     /// hex, stray characters).
@@ -106,7 +134,7 @@ public enum DecimalParser {
         let power = exponent + droppedDigits - fractionDigits
         if !inexact, mantissa <= 1 << 53, power >= -22, power <= 22 {
             var value = Double(mantissa)
-            if power < 0 { value /= exactPowersOfTen[-power] } else { value *= exactPowersOfTen[power] }
+            if power < 0 { value /= exactPowerOfTen(-power) } else { value *= exactPowerOfTen(power) }
             return negative ? -value : value
         }
         if mantissa == 0 && !inexact { return negative ? -0.0 : 0.0 }
@@ -136,9 +164,11 @@ public enum DecimalParser {
     ///
     /// For delimited text (CSV) where the field's end is not known yet: the number is parsed and
     /// delimited in the same scan; `double` is this plus a check that the number fills its range.
-    /// Up to 19 significant digits are taken exactly into a 64-bit mantissa and rounded as the
-    /// general path rounds them (Clinger's exact case, then its Float80 step); anything else —
-    /// more digits, a Float80 result too close to a midpoint — goes to the general path.
+    /// Up to 19 significant digits are taken exactly into a 64-bit mantissa and rounded
+    /// correctly (Clinger's exact case, else Eisel–Lemire for powers 10^−27 … 10^27, which the
+    /// 17 digits of shortest round-trip text usually need); anything else — more digits, a
+    /// larger power — goes to the general path. All of them round correctly, so they agree bit
+    /// for bit.
     @inlinable @inline(__always)
     public static func leadingDouble(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
                                      _ bytes: UnsafeRawBufferPointer) -> (value: Double, next: Int)? {
@@ -209,25 +239,125 @@ public enum DecimalParser {
         let power = exponent - fractionDigits
         if mantissa <= 1 << 53, power >= -22, power <= 22 {
             var value = Double(mantissa)
-            if power < 0 { value /= exactPowersOfTen[-power] } else { value *= exactPowersOfTen[power] }
+            if power < 0 { value /= exactPowerOfTen(-power) } else { value *= exactPowerOfTen(power) }
             return (negative ? -value : value, i)
         }
         if mantissa == 0 { return (negative ? -0.0 : 0.0, i) }
-        #if arch(x86_64) || arch(i386)
-        // 17–19 digits (shortest round-trip output): as DecimalParser, one Float80 operation,
-        // correct after rounding to Double unless within one Float80 ulp of a Double midpoint.
-        if power >= -27, power <= 27 {
-            let scale = float80PowersOfTen[power < 0 ? -power : power]
-            let wide = power < 0 ? Float80(mantissa) / scale : Float80(mantissa) * scale
-            let low = wide.significandBitPattern & 0x7FF
-            if low < 0x3FF || low > 0x401 {
-                let value = Double(wide)
-                return (negative ? -value : value, i)
-            }
+        // 17–19 digits (shortest round-trip output): Eisel–Lemire, exact for every 64-bit
+        // mantissa with a power of ten in its table's range.
+        if power >= -lemirePowerRange, power <= lemirePowerRange {
+            let value = eiselLemire(mantissa, power)
+            return (negative ? -value : value, i)
         }
-        #endif
         guard let value = generalDouble(bytes, start..<i) else { return nil }
         return (value, i)
+    }
+
+    /// Powers of ten `eiselLemire` covers: 10^−27 … 10^27 (shortest round-trip text of doubles
+    /// between 1e-10 and 1e10 or so needs far less; beyond, the general path).
+    @inlinable static var lemirePowerRange: Int { 27 }
+
+    /// 5^q for q in −27…27 as a 128-bit (high word, low word) value with bit 127 set:
+    /// 5^q shifted left for q ≥ 0 (exact); ⌊2^b / 5^−q⌋ + 1 with b = bitlength(5^−q) + 127 for
+    /// q < 0 — fast_float's `powers_of_five_128` for these q (Lemire, "Number parsing at a
+    /// gigabyte per second"; its script computes them thus). A switch of constants, which the
+    /// compiler makes a table, where a global array costs a `swift_once` call on every read.
+    @inlinable @inline(__always)
+    static func lemirePowerOfFive(_ q: Int) -> (high: UInt64, low: UInt64) {
+        switch q {
+        case -27: return (0x9e74d1b791e07e48, 0x775ea264cf55347e)
+        case -26: return (0xc612062576589dda, 0x95364afe032a819e)
+        case -25: return (0xf79687aed3eec551, 0x3a83ddbd83f52205)
+        case -24: return (0x9abe14cd44753b52, 0xc4926a9672793543)
+        case -23: return (0xc16d9a0095928a27, 0x75b7053c0f178294)
+        case -22: return (0xf1c90080baf72cb1, 0x5324c68b12dd6339)
+        case -21: return (0x971da05074da7bee, 0xd3f6fc16ebca5e04)
+        case -20: return (0xbce5086492111aea, 0x88f4bb1ca6bcf585)
+        case -19: return (0xec1e4a7db69561a5, 0x2b31e9e3d06c32e6)
+        case -18: return (0x9392ee8e921d5d07, 0x3aff322e62439fd0)
+        case -17: return (0xb877aa3236a4b449, 0x09befeb9fad487c3)
+        case -16: return (0xe69594bec44de15b, 0x4c2ebe687989a9b4)
+        case -15: return (0x901d7cf73ab0acd9, 0x0f9d37014bf60a11)
+        case -14: return (0xb424dc35095cd80f, 0x538484c19ef38c95)
+        case -13: return (0xe12e13424bb40e13, 0x2865a5f206b06fba)
+        case -12: return (0x8cbccc096f5088cb, 0xf93f87b7442e45d4)
+        case -11: return (0xafebff0bcb24aafe, 0xf78f69a51539d749)
+        case -10: return (0xdbe6fecebdedd5be, 0xb573440e5a884d1c)
+        case -9: return (0x89705f4136b4a597, 0x31680a88f8953031)
+        case -8: return (0xabcc77118461cefc, 0xfdc20d2b36ba7c3e)
+        case -7: return (0xd6bf94d5e57a42bc, 0x3d32907604691b4d)
+        case -6: return (0x8637bd05af6c69b5, 0xa63f9a49c2c1b110)
+        case -5: return (0xa7c5ac471b478423, 0x0fcf80dc33721d54)
+        case -4: return (0xd1b71758e219652b, 0xd3c36113404ea4a9)
+        case -3: return (0x83126e978d4fdf3b, 0x645a1cac083126ea)
+        case -2: return (0xa3d70a3d70a3d70a, 0x3d70a3d70a3d70a4)
+        case -1: return (0xcccccccccccccccc, 0xcccccccccccccccd)
+        case 0: return (0x8000000000000000, 0x0000000000000000)
+        case 1: return (0xa000000000000000, 0x0000000000000000)
+        case 2: return (0xc800000000000000, 0x0000000000000000)
+        case 3: return (0xfa00000000000000, 0x0000000000000000)
+        case 4: return (0x9c40000000000000, 0x0000000000000000)
+        case 5: return (0xc350000000000000, 0x0000000000000000)
+        case 6: return (0xf424000000000000, 0x0000000000000000)
+        case 7: return (0x9896800000000000, 0x0000000000000000)
+        case 8: return (0xbebc200000000000, 0x0000000000000000)
+        case 9: return (0xee6b280000000000, 0x0000000000000000)
+        case 10: return (0x9502f90000000000, 0x0000000000000000)
+        case 11: return (0xba43b74000000000, 0x0000000000000000)
+        case 12: return (0xe8d4a51000000000, 0x0000000000000000)
+        case 13: return (0x9184e72a00000000, 0x0000000000000000)
+        case 14: return (0xb5e620f480000000, 0x0000000000000000)
+        case 15: return (0xe35fa931a0000000, 0x0000000000000000)
+        case 16: return (0x8e1bc9bf04000000, 0x0000000000000000)
+        case 17: return (0xb1a2bc2ec5000000, 0x0000000000000000)
+        case 18: return (0xde0b6b3a76400000, 0x0000000000000000)
+        case 19: return (0x8ac7230489e80000, 0x0000000000000000)
+        case 20: return (0xad78ebc5ac620000, 0x0000000000000000)
+        case 21: return (0xd8d726b7177a8000, 0x0000000000000000)
+        case 22: return (0x878678326eac9000, 0x0000000000000000)
+        case 23: return (0xa968163f0a57b400, 0x0000000000000000)
+        case 24: return (0xd3c21bcecceda100, 0x0000000000000000)
+        case 25: return (0x84595161401484a0, 0x0000000000000000)
+        case 26: return (0xa56fa5b99019a5c8, 0x0000000000000000)
+        case 27: return (0xcecb8f27f4200f3a, 0x0000000000000000)
+        default: preconditionFailure("10^\(q) outside Eisel–Lemire's table")
+        }
+    }
+
+    /// The double nearest `mantissa × 10^power` (ties to even), `mantissa` nonzero and `power`
+    /// within `lemirePowerRange`: the Eisel–Lemire algorithm as fast_float's `compute_float`.
+    /// With at most 19 digits and |power| ≤ 27 the truncated 128-bit power always suffices
+    /// (fast_float gives up only beyond 10^−27 … 10^55), and the results stay normal and finite.
+    @inlinable @inline(__always)
+    static func eiselLemire(_ mantissa: UInt64, _ power: Int) -> Double {
+        let leadingZeros = mantissa.leadingZeroBitCount
+        let w = mantissa << UInt64(leadingZeros)
+        let (fiveHigh, fiveLow) = lemirePowerOfFive(power)
+        var (high, low) = w.multipliedFullWidth(by: fiveHigh)
+        // 52 explicit bits + 3: when the bits below them are all ones the low word may carry in.
+        let precisionMask: UInt64 = 0xFFFF_FFFF_FFFF_FFFF >> 55
+        if high & precisionMask == precisionMask {
+            let second = w.multipliedFullWidth(by: fiveLow).high
+            low &+= second
+            if second > low { high &+= 1 }
+        }
+        let upperBit = Int(high >> 63)
+        let shift = UInt64(upperBit + 64 - 52 - 3)
+        var significand = high >> shift
+        // ⌊log2(10^power)⌋ + 63 (fast_float's `power`), then the IEEE bias (1023).
+        var exponent = (((152_170 + 65_536) * power) >> 16) + 63 + upperBit - leadingZeros + 1023
+        // An exact tie (10^power an integer small enough, nothing below): round to even.
+        if low <= 1, power >= -4, power <= 23, significand & 3 == 1, significand << shift == high {
+            significand &= ~1
+        }
+        significand += significand & 1
+        significand >>= 1
+        if significand >= UInt64(2) << 52 {
+            significand = UInt64(1) << 52
+            exponent += 1
+        }
+        significand &= ~(UInt64(1) << 52)
+        return Double(bitPattern: UInt64(exponent) << 52 | significand)
     }
 
     #if arch(x86_64) || arch(i386)

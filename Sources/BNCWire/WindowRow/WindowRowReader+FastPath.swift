@@ -31,6 +31,7 @@ extension WindowRowReader {
             var column: Int
             /// Feature index or −1.
             var feature: Int
+            /// The key's rule as a column and as a feature (the same rule when it is both).
             var columnRule: WindowRowLimits.Rule
             var featureRule: WindowRowLimits.Rule
         }
@@ -127,7 +128,22 @@ extension WindowRowReader {
     /// The fast path (see above): true when `row` now holds the row, false when the line must
     /// go to `parseGeneral`.
     mutating func fastParse(_ line: UnsafeRawBufferPointer, into row: inout Fields) -> Bool {
-        guard fast.enabled, let base = line.baseAddress else { return false }
+        guard fast.enabled, line.baseAddress != nil else { return false }
+        // The features are written through a pointer (one uniqueness check a row instead of one
+        // a number): the array leaves `row` for the scan (a move, no copy) and comes back after.
+        var features: [Double] = []
+        swap(&features, &row.features)
+        defer { swap(&features, &row.features) }
+        return features.withUnsafeMutableBufferPointer { features in
+            fastScan(line, into: &row, features: features)
+        }
+    }
+
+    /// `fastParse` with `row.features` lent as `features`.
+    @inline(__always)
+    private mutating func fastScan(_ line: UnsafeRawBufferPointer, into row: inout Fields,
+                                   features: UnsafeMutableBufferPointer<Double>) -> Bool {
+        guard let base = line.baseAddress else { return false }
         let p = base.assumingMemoryBound(to: UInt8.self)
         let n = line.count
         var i = 0
@@ -228,8 +244,9 @@ extension WindowRowReader {
                     row.setColumn(key.column, value)
                 }
                 if key.feature >= 0 {
-                    guard key.featureRule.allows(value) else { return false }
-                    row.features[key.feature] = value
+                    // A column that is also a feature has one rule for both: checked once above.
+                    guard key.column >= 0 || key.featureRule.allows(value) else { return false }
+                    features[key.feature] = value
                     seen |= UInt64(1) << UInt64(key.feature)
                 }
             case .ignore:
