@@ -366,10 +366,7 @@ package final class ScoringEngine {
         var knownAttribution: [Float] = []
         var attributionRow = [Int32](repeating: -1, count: explaining ? batch.count : 0)
         for (index, c) in collectors.enumerated() where c.detector == nil {
-            var members: [Int] = []
-            for i in 0..<batch.count where batch.symbol[i] == Int32(index) && batch.complete[i] && batch.usable[i] {
-                members.append(i)
-            }
+            let members = batch.members(of: Int32(index))
             // The members' features, gathered in one pass into storage of the right size (or,
             // when every row is a member — one symbol, all complete — the table's own, uncopied).
             let rows = members.count == batch.count ? batch.features : batch.features.withUnsafeBufferPointer { features in
@@ -603,6 +600,21 @@ struct BatchTable: Sendable {
         complete.removeAll(keepingCapacity: true); usable.removeAll(keepingCapacity: true)
         symbol.removeAll(keepingCapacity: true)
         columns.removeAll(keepingCapacity: true); features.removeAll(keepingCapacity: true)
+    }
+
+    /// The rows of symbol `index` that are complete and usable (its training rows), in order:
+    /// one pass over the columns' storage, not three subscripts of the engine's table per row.
+    func members(of index: Int32) -> [Int] {
+        symbol.withUnsafeBufferPointer { symbol in
+            complete.withUnsafeBufferPointer { complete in
+                usable.withUnsafeBufferPointer { usable in
+                    var members: [Int] = []
+                    members.reserveCapacity(symbol.count)
+                    for i in 0..<symbol.count where symbol[i] == index && complete[i] && usable[i] { members.append(i) }
+                    return members
+                }
+            }
+        }
     }
 
     /// Row `i`'s columns as the formatter takes them (no features: the encoder reads those in place).
