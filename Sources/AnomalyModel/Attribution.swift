@@ -57,10 +57,9 @@ package struct Attribution: Sendable, Equatable {
     /// the features with bits > 0 (ranks differ; equal ones keep the earlier feature first), so
     /// its first three are those that picking the leader again and again would pick.
     package func reason(rank: [Int]) -> ReasonFeatures {
-        bits.withUnsafeBufferPointer { bits in
+        let t = total
+        return bits.withUnsafeBufferPointer { bits in
             rank.withUnsafeBufferPointer { rank in
-                var t = 0.0
-                for b in bits { t += b }   // `total`, in the same order
                 var picked = ReasonFeatures()
                 guard t > 0 else { return picked }
                 let f = bits.count

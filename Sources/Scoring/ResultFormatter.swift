@@ -395,7 +395,7 @@ private struct RowCursor: TextOutputStream {
         value.write(to: &self)
     }
 
-    /// "00" to "99": two digits per division.
+    /// "00" to "99": two digits per division (the times' fields).
     @inline(__always)
     private static var digitPairs: UnsafePointer<UInt8> {
         let pairs: StaticString = """
@@ -416,29 +416,7 @@ private struct RowCursor: TextOutputStream {
 
     mutating func integer(_ value: Int64) {
         if value < 0 { put(UInt8(ascii: "-")) }
-        var v = value.magnitude
-        var digits = 1
-        var rest = v
-        while rest >= 10 {
-            rest /= 10
-            digits += 1
-        }
-        var end = count + digits
-        count = end
-        while v >= 100 {
-            end -= 2
-            let p = Self.digitPairs + Int(v % 100) * 2
-            base[end] = p[0]
-            base[end + 1] = p[1]
-            v /= 100
-        }
-        if v >= 10 {
-            let p = Self.digitPairs + Int(v) * 2
-            base[end - 2] = p[0]
-            base[end - 1] = p[1]
-        } else {
-            base[end - 1] = UInt8(truncatingIfNeeded: v) &+ 48
-        }
+        DigitBlocks.withDigits(of: value.magnitude) { put($0) }
     }
 
     /// `value` zero-padded to four digits (the last four of its bit pattern as unsigned, as

@@ -41,18 +41,19 @@ package struct WindowRowBatch: Sendable {
     package static func parse(_ bytes: UnsafeRawBufferPointer, featureNames: [String],
                               reusing recycled: inout WindowRowBatch?) -> WindowRowBatch {
         var batch = recycled.take() ?? WindowRowBatch(featureCount: featureNames.count)
-        // Room for the rows at once (rows are over 64 bytes; untouched room costs no page), so a
-        // fresh batch's arrays are not copied into larger ones again and again as they fill.
-        let rowsAtMost = bytes.count / 64 + 16
-        batch.rows.reserveCapacity(rowsAtMost)
-        batch.symbolEnds.reserveCapacity(rowsAtMost)
-        batch.rowLines.reserveCapacity(rowsAtMost)
-        batch.symbolBytes.reserveCapacity(bytes.count / 8)
         batch.rows.removeAll()
         batch.symbolBytes.removeAll(keepingCapacity: true)
         batch.symbolEnds.removeAll(keepingCapacity: true)
         batch.rowLines.removeAll(keepingCapacity: true)
         batch.otherLines.removeAll(keepingCapacity: true)
+        // Room for the rows at once (rows are over 64 bytes; untouched room costs no page), so a
+        // fresh batch's arrays are not copied into larger ones again and again as they fill (and,
+        // reserved once emptied, a recycled batch's old rows are not copied either).
+        let rowsAtMost = bytes.count / 64 + 16
+        batch.rows.reserveCapacity(rowsAtMost)
+        batch.symbolEnds.reserveCapacity(rowsAtMost)
+        batch.rowLines.reserveCapacity(rowsAtMost)
+        batch.symbolBytes.reserveCapacity(bytes.count / 8)
         var parser = WindowRowReader(featureNames: featureNames)
         var row = WindowRowReader.Fields(featureCount: featureNames.count)
         var splitter = LineSplitter(maxLineLength: WireLimits.maxLineLength)

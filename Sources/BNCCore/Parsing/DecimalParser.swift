@@ -1,8 +1,8 @@
 /// Decimal text (`"67012.34000000"`, `-1.5e-3`) to numbers straight from bytes, without building
 /// a `String`. Doubles are correctly rounded: the common case (≤ 19 significant digits that fit
-/// in 2^53, power of ten ≤ 22) is exact by Clinger's fast path; `leadingDouble` rounds other
-/// mantissas of up to 19 digits by Eisel–Lemire, `generalDouble` by one Float80 step away from
-/// midpoints; everything else goes to `strtod`, which glibc rounds correctly.
+/// in 2^53, power of ten ≤ 22) is exact by Clinger's fast path; other mantissas of up to 19
+/// digits with a power of ten within 10^±27 are rounded by Eisel–Lemire (both `leadingDouble`
+/// and the general path); everything else goes to `strtod`, which glibc rounds correctly.
 public enum DecimalParser {
     /// 10^k for k in 0…22, the powers of ten a double holds exactly (Clinger's fast path). A
     /// switch of constants (a table in the binary) rather than a global array, whose every read
@@ -138,22 +138,12 @@ public enum DecimalParser {
             return negative ? -value : value
         }
         if mantissa == 0 && !inexact { return negative ? -0.0 : 0.0 }
-        #if arch(x86_64) || arch(i386)
         // 17–19 significant digits (shortest round-trip output of doubles, e.g. Python's repr):
-        // the mantissa (< 2^64) and 10^|power| (≤ 10^27) are exact in Float80, so one Float80
-        // operation is off by at most half a Float80 ulp; rounding that to Double is then correct
-        // unless it lies within one Float80 ulp of a Double midpoint (low 11 bits 0x3FF…0x401),
-        // which goes to strtod.
-        if !inexact, power >= -27, power <= 27 {
-            let scale = Self.float80PowersOfTen[power < 0 ? -power : power]
-            let wide = power < 0 ? Float80(mantissa) / scale : Float80(mantissa) * scale
-            let low = wide.significandBitPattern & 0x7FF
-            if low < 0x3FF || low > 0x401 {
-                let value = Double(wide)
-                return negative ? -value : value
-            }
+        // Eisel–Lemire, as `leadingDouble` rounds them.
+        if !inexact, power >= -lemirePowerRange, power <= lemirePowerRange {
+            let value = eiselLemire(mantissa, power)
+            return negative ? -value : value
         }
-        #endif
         return slowPath(bytes, range)
     }
 
@@ -359,15 +349,6 @@ public enum DecimalParser {
         significand &= ~(UInt64(1) << 52)
         return Double(bitPattern: UInt64(exponent) << 52 | significand)
     }
-
-    #if arch(x86_64) || arch(i386)
-    /// 10^0 … 10^27, all exact in Float80's 64-bit significand (5^27 < 2^64).
-    @usableFromInline static let float80PowersOfTen: [Float80] = {
-        var p: [Float80] = [1]
-        for _ in 1...27 { p.append(p.last! * 10) }
-        return p
-    }()
-    #endif
 
     private static func slowPath(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Double? {
         let count = range.count

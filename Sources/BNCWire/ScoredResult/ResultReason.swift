@@ -31,10 +31,10 @@ public enum ResultReason {
     /// As above, the name lent as bytes (the per-row path: no array retained per item).
     @inlinable
     public static func append(feature: UnsafeBufferPointer<UInt8>, above: Bool, index: Int, to bytes: inout [UInt8]) {
-        if index > 0 { bytes.append(separator) }
-        bytes.append(contentsOf: feature)
-        // `↑` U+2191 and `↓` U+2193 in UTF-8 (what `up` and `down` hold), without touching those arrays.
-        bytes.append(0xE2); bytes.append(0x86); bytes.append(above ? 0x91 : 0x93)
+        withUnsafeTemporaryAllocation(byteCount: itemBound(nameLength: feature.count), alignment: 1) { item in
+            let n = write(feature: UnsafeRawBufferPointer(feature), above: above, index: index, at: item.baseAddress!)
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: item[0..<n]))
+        }
     }
 
     /// Most bytes `write(feature:above:index:at:)` stores for a name of `nameLength` bytes:
@@ -42,15 +42,16 @@ public enum ResultReason {
     @inlinable
     public static func itemBound(nameLength: Int) -> Int { nameLength + 4 }
 
-    /// As `append`, stored at `p`, where the caller has reserved `itemBound(nameLength:)` bytes
-    /// (the result formatter writes a row through a cursor, not an array). Returns the bytes stored.
+    /// Item number `index` stored at `p`, where the caller has reserved `itemBound(nameLength:)`
+    /// bytes (the result formatter writes a row through a cursor, not an array): the one spelling
+    /// of an item, which `append` uses too. Returns the bytes stored.
     @inlinable
     public static func write(feature: UnsafeRawBufferPointer, above: Bool, index: Int, at p: UnsafeMutableRawPointer) -> Int {
         var n = 0
         if index > 0 { p.storeBytes(of: separator, as: UInt8.self); n = 1 }
         if let name = feature.baseAddress { (p + n).copyMemory(from: name, byteCount: feature.count) }
         n += feature.count
-        // `↑` U+2191 and `↓` U+2193 in UTF-8, as `append` spells them.
+        // `↑` U+2191 and `↓` U+2193 in UTF-8 (what `up` and `down` hold), without touching those arrays.
         p.storeBytes(of: 0xE2, toByteOffset: n, as: UInt8.self)
         p.storeBytes(of: 0x86, toByteOffset: n + 1, as: UInt8.self)
         p.storeBytes(of: above ? 0x91 : 0x93, toByteOffset: n + 2, as: UInt8.self)
